@@ -1,0 +1,178 @@
+"""The Mesa agents of the caring community.
+
+Two kinds of agent live here:
+
+* **Residents** (:class:`Patient`, :class:`Citizen`) and the **roles** some of them take
+  (:class:`PatientPartner` for patient and carer partners, :class:`CitizenPartner`) are *views*:
+  their state is a row of :class:`sim.population.Residents`, updated for everyone at once by the
+  vectorised submodels. A view reads and writes that row, so ``patient.loneliness`` is always
+  current. A promotion keeps identity and ties: a patient trained as a patient partner gets a
+  :class:`PatientPartner` role agent bound to the same resident (same network node).
+* The **few** (:class:`Clinician`, :class:`CommunityOrganization`, :class:`StewardshipGroup`)
+  are ordinary Mesa agents with their own state and per-agent methods.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from .population import AGE_GROUPS, ROLES
+
+
+class _ResidentView(mesa.Agent):
+    """A Mesa agent whose state is row ``index`` of the model's resident arrays."""
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = int(index)
+
+    def _get(self, name):
+        return getattr(self.model.residents, name)[self.index].item()
+
+    # Attributes readable by Mesa users (portrayals, agent reporters, notebooks).
+    age_group = property(lambda self: AGE_GROUPS[self._get("age_group")])
+    lives_alone = property(lambda self: self._get("lives_alone"))
+    single_parent = property(lambda self: self._get("single_parent"))
+    equity_group = property(lambda self: self.model.equity_group_names[self._get("equity_group")])
+    neighbourhood = property(lambda self: self.model.neighbourhood_names[self._get("neighbourhood")])
+    loneliness = property(lambda self: self._get("loneliness"))
+    isolated = property(lambda self: self._get("isolated"))
+    active_ties = property(lambda self: self._get("active_ties"))
+    competency = property(lambda self: self._get("competency"))
+    engagement_level = property(lambda self: self._get("engagement"))
+    recovery = property(lambda self: self._get("recovery"))
+    timebank_hours = property(lambda self: self._get("timebank"))
+    role = property(lambda self: ROLES[self._get("role")])
+
+    @property
+    def node(self) -> int:
+        """Node id of this resident in the mutual-aid network."""
+        return self.index
+
+
+class Patient(_ResidentView):
+    """A resident registered with the clinic (MODEL.md §2)."""
+
+    chronic = property(lambda self: self._get("chronic"))
+    mental_health = property(lambda self: self._get("mental_health"))
+    shared_decisions = property(lambda self: self._get("shared_decisions"))
+    ed_visits = property(lambda self: self._get("ed_visits"))
+    admissions = property(lambda self: self._get("admissions"))
+
+
+class Citizen(_ResidentView):
+    """A resident not followed by the clinic: neighbour, relative, volunteer."""
+
+
+class _RoleView(mesa.Agent):
+    """A role (partner) taken by a resident; identity and ties are the resident's."""
+
+    def __init__(self, model, resident: _ResidentView):
+        super().__init__(model)
+        self.resident = resident
+        self.index = resident.index
+
+    _get = _ResidentView._get
+    distress = property(lambda self: self._get("distress"))
+    capacity_hours = property(lambda self: self._get("capacity"))
+    training = property(lambda self: self._get("training"))
+    partner_since_week = property(lambda self: self._get("partner_since"))
+    governance_seat = property(lambda self: self._get("governance_seat"))
+
+    @property
+    def caseload(self) -> int:
+        return int(self.model.caseload[self.index])
+
+
+class PatientPartner(_RoleView):
+    """A patient (or, with ``carer=True``, a relative) with lived experience, trained to coach."""
+
+    @property
+    def carer(self) -> bool:
+        return ROLES[self._get("role")] == "carer_partner"
+
+
+class CitizenPartner(_RoleView):
+    """A trained volunteer who brokers mutual-aid relations and connects people to organizations."""
+
+
+class Clinician(mesa.Agent):
+    """A professional of the clinic: panel, weekly encounter capacity and partnership buy-in.
+
+    ``buy_in`` (0-1) is the chance that an encounter is conducted in partnership (shared
+    decisions, detection of isolation and low competency, introduction to a patient partner).
+    """
+
+    def __init__(self, model, profession: str, capacity: int, buy_in: float, node: int):
+        super().__init__(model)
+        self.profession = profession
+        self.capacity = int(capacity)
+        self.buy_in = float(buy_in)
+        self.node = int(node)
+        self.good_experiences = 0.0  # introductions that went well, recently
+
+    def update_buy_in(self, training: float, barrier: float, growth: float, experience_weight: float) -> None:
+        """Buy-in grows with training and good experiences and is held back by barriers."""
+        push = growth * (training + experience_weight * self.good_experiences)
+        self.buy_in += push * (1.0 - self.buy_in) - growth * barrier * self.buy_in
+        self.buy_in = min(1.0, max(0.0, self.buy_in))
+        self.good_experiences *= 0.9
+
+
+class CommunityOrganization(mesa.Agent):
+    """A community organization: activities for a target public, capacity and fragile funding."""
+
+    def __init__(self, model, name: str, kind: str, target: str, capacity: int, weekly_cost: float,
+                 own_income_per_year: float, partnered: bool, node: int, reserve_weeks: float):
+        super().__init__(model)
+        self.name = name
+        self.kind = kind
+        self.target = target
+        self.full_capacity = int(capacity)
+        self.capacity = int(capacity)
+        self.weekly_cost = float(weekly_cost)
+        self.own_income_per_year = float(own_income_per_year)
+        self.partnered = bool(partnered)
+        self.node = int(node)
+        self.funds = float(weekly_cost * reserve_weeks)
+        self.open = True
+        self.weeks_in_deficit = 0
+        self.grants_received = 0.0
+
+    def settle_week(self, grant: float, cut_after_weeks: int, close_after_weeks: int) -> str | None:
+        """Book one week's income and costs; short of funds it cuts capacity, then closes.
+
+        Returns ``"cut"``, ``"closed"`` or ``None``.
+        """
+        if not self.open:
+            return None
+        self.grants_received += grant
+        self.funds += grant + self.own_income_per_year / 52.0 - self.weekly_cost * self.capacity / self.full_capacity
+        if self.funds >= 0:
+            self.weeks_in_deficit = 0
+            if self.capacity < self.full_capacity and self.funds > 4 * self.weekly_cost:
+                self.capacity = min(self.full_capacity, self.capacity + max(1, self.full_capacity // 10))
+            return None
+        self.weeks_in_deficit += 1
+        if self.weeks_in_deficit >= close_after_weeks:
+            self.open = False
+            self.capacity = 0
+            return "closed"
+        if self.weeks_in_deficit % cut_after_weeks == 0:
+            self.capacity = max(1, int(self.capacity * 0.75))
+            return "cut"
+        return None
+
+
+class StewardshipGroup(mesa.Agent):
+    """The governance body: seats by sector, a decision rule, and the quarterly budget allocation."""
+
+    def __init__(self, model, seats: dict[str, int], rule: str, official_status: bool):
+        super().__init__(model)
+        self.seats = dict(seats)
+        self.rule = rule
+        self.official_status = official_status
+        self.allocation: dict[str, float] = {}
+        self.filled_patient_seats = 0
+        self.tokenism = 0.0

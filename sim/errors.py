@@ -1,0 +1,24 @@
+"""User-facing errors: bad input is reported as one clear message and exit status 2."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """An error caused by the user's input (a file, a key, a value), not by a bug.
+
+    The command line prints ``str(error)`` and exits with status 2; it never shows a traceback.
+    The message names the file, the key path, what was expected and what was found.
+    """
+
+    exit_status = 2
+
+    def __init__(self, message: str, *, file: str | None = None, key: str | None = None):
+        self.file = file
+        self.key = key
+        self.detail = message
+        where = ", ".join(part for part in (file and f"file {file}", key and f"key '{key}'") if part)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ScenarioError(UserError):
+    """A scenario file or scenario dictionary that cannot be used."""

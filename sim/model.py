@@ -1,0 +1,322 @@
+"""The caring-community model: building the world, and the week as a short story.
+
+Read this file top to bottom to know the model. Each process of MODEL.md §3 is a submodel in
+:mod:`sim.submodels`; :data:`WEEKLY_ORDER` is the documented order in which they run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import outcomes
+from .agents import Citizen, CitizenPartner, Clinician, CommunityOrganization, Patient, PatientPartner, StewardshipGroup
+from .network import CARE_TEAM, INTER_ORG, MEMBERSHIP, PEER_SUPPORT, generate_network
+from .population import (CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, generate_residents)
+from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from .submodels.activities import CommunityActivities, targets_mask
+from .submodels.clinical import ClinicalEncounters
+from .submodels.funding import Budget, Funding
+from .submodels.governance import Governance
+from .submodels.mutual_aid import MutualAid
+from .submodels.peer_support import PeerSupport
+from .submodels.retention import Retention
+from .submodels.states import IndividualStates
+from .submodels.ties import TieDynamics
+
+#: The weekly schedule (MODEL.md §3): the attribute of each submodel, in the order it runs.
+WEEKLY_ORDER = ("governance", "funding", "clinical", "peer_support", "activities", "mutual_aid", "tie_dynamics",
+                "states", "retention")
+#: Independent random streams, one per submodel plus the world's construction (common random numbers).
+STREAMS = ("population", "network", "organizations") + WEEKLY_ORDER
+
+
+class CaringCommunity(mesa.Model):
+    """A caring community (communauté soignante) simulated week by week.
+
+    Args:
+        scenario: a preset name, a YAML path, a dict or a :class:`~sim.scenario.Scenario`.
+        rng: the seed (an int); the same scenario and seed give identical results.
+        agent_views: create a Mesa agent for every resident (views on the arrays). Turn off for
+            the largest populations if only the outcomes matter.
+        **overrides: dotted scenario keys, e.g. ``**{"governance.decision_rule": "consensus"}``
+            (how ``mesa.batch_run`` passes swept parameters).
+    """
+
+    def __init__(self, scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, rng: int | None = None,
+                 agent_views: bool = True, **overrides: Any):
+        if rng is None:
+            rng = int(np.random.SeedSequence().entropy % (2**63))
+        if isinstance(rng, np.random.Generator):
+            rng = int(rng.integers(2**63))
+        super().__init__(rng=int(rng))
+        self.seed = int(rng)
+        self.scenario = load_scenario(scenario, overrides or None)
+        sc = self.scenario
+        streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(self.seed).spawn(len(STREAMS)))))
+        self.week = 0
+
+        # --- residents and their network
+        self.residents = r = generate_residents(sc.population, streams["population"])
+        n = r.n
+        self.equity_group_names = list(sc.population.equity_groups)
+        self.neighbourhood_names = [nb.name for nb in sc.population.neighbourhoods]
+        self.n_neighbourhoods = len(self.neighbourhood_names)
+        self.group_access = np.array([g.access for g in sc.population.equity_groups.values()])
+        group_tie_factor = np.array([g.tie_factor for g in sc.population.equity_groups.values()])
+        n_clin = sum(p.count for p in sc.clinical.professions.values())
+        n_org = len(sc.organizations)
+        self.ties = generate_network(r, sc.network, streams["network"], n + n_clin + n_org, group_tie_factor)
+        cell = (np.floor(r.y * 20) * 1000 + np.floor(r.x * 20)).astype(np.int64)
+        self.spatial_order = np.lexsort((r.x, cell))
+        self.spatial_rank = np.empty(n, dtype=np.int64)
+        self.spatial_rank[self.spatial_order] = np.arange(n)
+
+        # --- weekly working state shared between submodels
+        self.events = outcomes.new_event_counter()
+        self.caseload = np.zeros(n, dtype=np.int32)
+        self.in_peer_support = np.zeros(n, dtype=bool)
+        self.in_crisis = np.zeros(n, dtype=bool)
+        self.support_received_week = np.zeros(n, dtype=np.float32)
+        self.help_given_week = np.zeros(n, dtype=np.float32)
+        self.attended_week = np.zeros(n, dtype=bool)
+        self.unpaid = np.zeros(n, dtype=bool)
+        self.support = np.zeros(n)
+        self.referrals: list[int] = []
+        self.coordination_level = 0.0
+        self.supervision_level = 0.0
+        self.lonely_threshold = sc.states.lonely_threshold
+        self.budget = Budget()
+        self.role_agents: dict[int, mesa.Agent] = {}
+
+        # --- the few: clinicians, organizations, the stewardship group
+        self._build_clinicians(streams["organizations"], n)
+        self._build_organizations(streams["organizations"], n + n_clin)
+        gov = sc.governance
+        self.stewardship = StewardshipGroup(self, gov.seats, gov.decision_rule, gov.partner_official_status)
+        self.partner_programme_exists = gov.stewardship_group
+        modes = sc.funding.compensation.model_dump().values()
+        self.uses_timebank = self.partner_programme_exists and "timebank" in modes
+
+        # --- resident agents (views on the arrays)
+        self.resident_agents = None
+        if agent_views:
+            self.resident_agents = [Patient(self, i) if r.is_patient[i] else Citizen(self, i) for i in range(n)]
+
+        # --- the submodels, in weekly order
+        self.governance = Governance(self, sc.governance, streams["governance"])
+        self.funding = Funding(self, sc.funding, streams["funding"])
+        self.clinical = ClinicalEncounters(self, sc.clinical, streams["clinical"])
+        self.peer_support = PeerSupport(self, sc.peer_support, streams["peer_support"])
+        self.activities = CommunityActivities(self, sc.activities, streams["activities"])
+        self.mutual_aid = MutualAid(self, sc.mutual_aid, streams["mutual_aid"])
+        self.tie_dynamics = TieDynamics(self, sc.ties, streams["tie_dynamics"])
+        self.states = IndividualStates(self, sc.states, streams["states"])
+        self.retention = Retention(self, sc.retention, streams["retention"])
+
+        self._initial_partners(streams["organizations"])
+        r.shared_decisions[r.is_patient] = streams["population"].beta(2.0, 6.0, int(r.is_patient.sum()))
+        self.states.update_ties()
+        self._initial_loneliness()
+        self.groups = outcomes.breakdown_groups(self)
+
+        first = outcomes.measure(self)
+        self._last_row = first
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: (lambda m, k=k: m._last_row[k]) for k in first})
+        self.datacollector.collect(self)
+
+    # ======================================================================= the week
+    def step(self) -> None:
+        """One week: governance, funding, clinic, peer support, activities, mutual aid, ties, states, retention."""
+        self.begin_week()
+        self.governance.step()      # quarterly budget allocation by the stewardship group
+        self.funding.step()         # income from funders; organizations book costs, cut or close
+        self.clinical.step()        # encounters, shared decisions, introductions to partners
+        self.peer_support.step()    # partners meet patients; competency, referrals, distress
+        self.activities.step()      # citizen partners broker; members attend; co-attendance ties
+        self.mutual_aid.step()      # help along ties, reciprocity, timebank
+        self.tie_dynamics.step()    # contact, decay, dissolution, churn
+        self.states.step()          # loneliness, isolation, competency, engagement, recovery, crises
+        self.retention.step()       # partners leave; new partners are trained
+        self.week += 1
+        self._last_row = outcomes.measure(self)
+        self.datacollector.collect(self)
+
+    def begin_week(self) -> None:
+        self.events.clear()
+        self.support_received_week[:] = 0.0
+        self.help_given_week[:] = 0.0
+
+    def run(self, weeks: int | None = None, progress=None) -> pd.DataFrame:
+        """Run ``weeks`` weeks (default: the scenario's horizon) and return the weekly outcomes."""
+        weeks = self.scenario.weeks if weeks is None else int(weeks)
+        for _ in range(weeks):
+            self.step()
+            if progress is not None:
+                progress(1)
+        return self.outcomes()
+
+    def outcomes(self) -> pd.DataFrame:
+        """The weekly outcomes so far, one row per week (week 0 is the initial state)."""
+        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+    # ======================================================================= shared queries
+    def programme_running(self, idx: np.ndarray) -> np.ndarray:
+        """Whether the caring-community programme runs, this week, where each resident ``idx`` lives."""
+        if not self.partner_programme_exists:
+            return np.zeros(len(idx), dtype=bool)
+        started = np.array([nb.programme_start_week <= self.week for nb in self.scenario.population.neighbourhoods])
+        return started[self.residents.neighbourhood[idx]]
+
+    def community_signals(self) -> dict[str, float]:
+        """What co-governance listens to: waiting list, partner distress, organizations in trouble."""
+        r = self.residents
+        partners = np.isin(r.role, (PATIENT_PARTNER, CARER_PARTNER))
+        places = max(1, int(self.peer_support.capacity_of(np.flatnonzero(partners)).sum()))
+        orgs = self.organizations
+        return {"waiting": min(1.0, (r.waiting_since >= 0).sum() / places),
+                "distress": float(r.distress[partners].mean()) if partners.any() else 0.0,
+                "org_deficit": sum((not o.open) or o.weeks_in_deficit > 0 for o in orgs) / max(1, len(orgs))}
+
+    def mentors_available(self) -> bool:
+        """Whether coach partners (experienced or level-3) can mentor newer partners."""
+        r = self.residents
+        return bool(((r.role != NO_ROLE) & (self.week - r.partner_since >= 104)).any())
+
+    def group_code(self, name: str) -> int:
+        return self.equity_group_names.index(name) if name in self.equity_group_names else -1
+
+    def org_members(self) -> dict[int, int]:
+        s = self.ties.live((MEMBERSHIP,))
+        nodes, counts = np.unique(self.ties.b[s], return_counts=True)
+        return dict(zip(nodes.tolist(), counts.tolist()))
+
+    # ======================================================================= roles
+    def assign_role(self, idx: np.ndarray, role: int) -> None:
+        """Train residents for a partner role; they keep their identity and ties."""
+        r = self.residents
+        ps = self.scenario.peer_support
+        r.role[idx] = role
+        r.partner_since[idx] = self.week
+        r.training[idx] = 1.0
+        r.distress[idx] = 0.0
+        r.capacity[idx] = ps.hours_per_week if role != CITIZEN_PARTNER else self.scenario.retention.citizen_hours_per_week
+        if role != CITIZEN_PARTNER:
+            r.engagement[idx] = np.maximum(r.engagement[idx], 2)
+            r.waiting_since[idx] = -1
+            # Integrated into the care team: tied to the clinician with most partnership buy-in.
+            if self.clinicians:
+                best = max(self.clinicians, key=lambda c: c.buy_in)
+                self.ties.add(idx, np.full(len(idx), best.node), CARE_TEAM, 1.0, self.week)
+        cls = CitizenPartner if role == CITIZEN_PARTNER else PatientPartner
+        for i in np.atleast_1d(idx).tolist():
+            resident = self.resident_agents[i] if self.resident_agents else _Bare(i)
+            self.role_agents[i] = cls(self, resident)
+
+    def remove_role(self, idx: np.ndarray) -> None:
+        """Partners leave their role (they stay residents, with their ties)."""
+        r = self.residents
+        was_partner = np.isin(r.role[idx], (PATIENT_PARTNER, CARER_PARTNER))
+        r.role[idx] = NO_ROLE
+        r.capacity[idx] = 0.0
+        r.governance_seat[idx] = False
+        r.engagement[idx[was_partner]] = np.where(r.is_patient[idx[was_partner]], 1, 0)
+        for i in np.atleast_1d(idx).tolist():
+            agent = self.role_agents.pop(i, None)
+            if agent is not None:
+                agent.remove()
+
+    def on_residents_replaced(self, idx: np.ndarray) -> None:
+        """Newcomers replaced residents ``idx``: clear the per-person working state."""
+        self.activities.accompanied_by[idx] = -1
+        self.clinical.escalated[idx] = False
+        self.in_peer_support[idx] = False
+        self.mutual_aid.member[idx] = self.mutual_aid.timebank_on and False
+
+    # ======================================================================= construction
+    def _build_clinicians(self, rng: np.random.Generator, first_node: int) -> None:
+        sc, r = self.scenario.clinical, self.residents
+        self.clinicians: list[Clinician] = []
+        weights = []
+        for name, prof in sc.professions.items():
+            for _ in range(prof.count):
+                buy_in = float(np.clip(rng.normal(sc.buy_in_mean, sc.buy_in_sd), 0.0, 1.0))
+                c = Clinician(self, name, prof.weekly_capacity, buy_in, first_node + len(self.clinicians))
+                self.clinicians.append(c)
+                weights.append(prof.panel_weight * prof.weekly_capacity)
+        patients = np.flatnonzero(r.is_patient)
+        w = np.asarray(weights, dtype=float)
+        if len(self.clinicians) == 0 or w.sum() == 0:
+            return
+        r.clinician[patients] = rng.choice(len(self.clinicians), size=len(patients), p=w / w.sum())
+        nodes = np.array([c.node for c in self.clinicians])
+        self.ties.add(patients, nodes[r.clinician[patients]], CARE_TEAM, 1.0, 0)
+
+    def _build_organizations(self, rng: np.random.Generator, first_node: int) -> None:
+        sc, r = self.scenario, self.residents
+        self.organizations: list[CommunityOrganization] = []
+        self.org_neighbourhood: dict[int, int] = {}
+        for j, spec in enumerate(sc.organizations):
+            org = CommunityOrganization(self, spec.name, spec.kind, spec.target, spec.capacity, spec.weekly_cost,
+                                        spec.own_income_per_year, spec.partnered, first_node + j,
+                                        sc.funding.org_reserve_weeks)
+            self.organizations.append(org)
+            nb = self.neighbourhood_names.index(spec.neighbourhood) if spec.neighbourhood in self.neighbourhood_names else 0
+            self.org_neighbourhood[org.unique_id] = nb
+            pool = np.flatnonzero(r.neighbourhood == nb)
+            pool = pool[targets_mask(self, spec.target, pool)]
+            k = min(spec.capacity, int(round(sc.network.membership_share * len(pool))))
+            if k:
+                members = rng.choice(pool, size=k, replace=False)
+                self.ties.add(members, np.full(k, org.node), MEMBERSHIP, 0.5, 0)
+        nodes = np.array([o.node for o in self.organizations])
+        if len(nodes) > 1:
+            iu = np.triu_indices(len(nodes), 1)
+            keep = rng.random(len(iu[0])) < sc.network.interorg_density
+            self.ties.add(nodes[iu[0][keep]], nodes[iu[1][keep]], INTER_ORG, 0.5, 0)
+        organizers = [c.node for c in self.clinicians if c.profession == "community_organizer"]
+        for o in self.organizations:
+            if o.partnered and organizers:
+                self.ties.add(np.array([organizers[o.node % len(organizers)]]), np.array([o.node]), INTER_ORG, 0.6, 0)
+
+    def _initial_partners(self, rng: np.random.Generator) -> None:
+        sc, r = self.scenario.retention, self.residents
+        if not self.partner_programme_exists:
+            return
+        self.week = 0
+        running = self.programme_running(np.arange(r.n))
+        for role, k, pool in (
+                (PATIENT_PARTNER, sc.initial_patient_partners, r.is_patient & (r.chronic | r.mental_health)),
+                (CARER_PARTNER, sc.initial_carer_partners, ~r.is_patient & (r.age_group == 1)),
+                (CITIZEN_PARTNER, sc.initial_citizen_partners, (r.age_group == 1) & (r.role == NO_ROLE))):
+            cand = np.flatnonzero(pool & running & (r.role == NO_ROLE))
+            if k and len(cand):
+                chosen = rng.choice(cand, size=min(k, len(cand)), replace=False)
+                if role == PATIENT_PARTNER:
+                    r.competency[chosen] = np.maximum(r.competency[chosen], 70.0)
+                self.assign_role(chosen, role)
+                r.partner_since[chosen] = -52  # already experienced when the run starts
+
+    def _initial_loneliness(self) -> None:
+        """Start each resident's loneliness at the level their support sets (no burn-in needed)."""
+        self.residents.loneliness[:] = self.states.target_loneliness().astype(np.float32)
+
+
+class _Bare:
+    """Stand-in resident for role agents when resident views are turned off."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+def run(scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, seed: int = 0, years: float | None = None,
+        overrides: dict[str, Any] | None = None, agent_views: bool = False) -> pd.DataFrame:
+    """Build a model, run it for ``years`` (default: the scenario's) and return the weekly outcomes."""
+    model = CaringCommunity(scenario, rng=seed, agent_views=agent_views, **(overrides or {}))
+    weeks = None if years is None else int(round(years * 52))
+    return model.run(weeks)

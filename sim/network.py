@@ -1,0 +1,323 @@
+"""The multiplex mutual-aid network: tie kinds, the tie table, and the initial network.
+
+Nodes are residents (ids ``0..n_residents-1``), then clinicians, then community organizations.
+Ties live in :class:`TieTable`, a struct of numpy arrays (one slot per tie), because every week
+every tie decays or is strengthened and a per-edge networkx update would dominate the run time.
+networkx is used to *read* the network: :meth:`TieTable.to_networkx` returns the current
+multigraph, with a ``kind`` and ``strength`` on each edge, for analysis, drawing and export.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .params import Section, param, probability
+from .population import ADULT, CHILD, SENIOR, Residents
+
+# Tie kinds (MODEL.md §2).
+KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT, CARE_TEAM, MEMBERSHIP, INTER_ORG = range(8)
+TIE_KINDS = ("kin", "household", "neighbour_friend", "mutual_aid", "peer_support", "care_team",
+             "membership", "inter_organization")
+#: Kinds of tie that make up a resident's personal network (they count against loneliness and isolation).
+SOCIAL_KINDS = (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT)
+
+
+class NetworkParams(Section):
+    """How the initial network is generated from the demography."""
+
+    friends_mean: float = param(5.0, "mean number of neighbour/friend ties per adult at the start", unit="ties",
+                                ge=0.0, le=50.0, source="Dunbar's layers: about 5 in the inner circle")
+    friends_factor_65_alone: float = param(0.6, "relative number of friend ties of people 65+ living alone",
+                                           unit="ratio", ge=0.0, le=2.0)
+    kin_outside_mean: float = param(1.2, "mean number of kin ties outside the household per adult or senior",
+                                    unit="ties", ge=0.0, le=20.0)
+    locality: int = param(60, "how far (in residents, ordered by place) a neighbour tie reaches", unit="residents",
+                          ge=2, le=100000)
+    homophily: float = probability(0.6, "chance a tie across age or equity group is refused")
+    triadic_closure: float = probability(0.25, "share of residents who close one friend-of-friend triangle at the start")
+    initial_strength_mean: float = probability(0.45, "mean strength of a friend tie at the start", unit="strength 0-1")
+    membership_share: float = probability(0.08, "share of an organization's target residents who are members at the start")
+    interorg_density: float = probability(0.3, "density of partnership ties among organizations at the start")
+
+
+class TieTable:
+    """All ties of the network as parallel numpy arrays, with a key index for look-ups.
+
+    A tie joins nodes ``a < b``; a pair has at most one social tie (kin, household, friend or
+    mutual-aid: forming another strengthens it) plus at most one peer-support tie. Removed ties
+    leave free slots that later ties reuse, so arrays do not grow without bound.
+    """
+
+    def __init__(self, n_nodes: int, capacity: int = 1024):
+        self.n_nodes = int(n_nodes)
+        self.a = np.zeros(capacity, dtype=np.int32)
+        self.b = np.zeros(capacity, dtype=np.int32)
+        self.kind = np.zeros(capacity, dtype=np.int8)
+        self.strength = np.zeros(capacity, dtype=np.float32)
+        self.last_contact = np.zeros(capacity, dtype=np.int32)
+        self.formed = np.zeros(capacity, dtype=np.int32)
+        self.alive = np.zeros(capacity, dtype=bool)
+        self.origin = np.full(capacity, -1, dtype=np.int32)   # organization whose activity formed the tie
+        self.helper = np.full(capacity, -1, dtype=np.int32)   # who gave help last on this tie (reciprocity)
+        self.size = 0  # slots ever used
+        self._free: list[int] = []
+        self._index: dict[int, int] = {}
+
+    _ARRAYS = ("a", "b", "kind", "strength", "last_contact", "formed", "alive", "origin", "helper")
+
+    # ----------------------------------------------------------------- keys
+    def keys(self, a: np.ndarray, b: np.ndarray, kind: np.ndarray) -> np.ndarray:
+        """The look-up key of the (unordered) pair and its kind class (social or peer support)."""
+        lo = np.minimum(a, b).astype(np.int64)
+        hi = np.maximum(a, b).astype(np.int64)
+        return (lo * self.n_nodes + hi) * 2 + (np.asarray(kind) == PEER_SUPPORT)
+
+    def find(self, a, b, kind) -> np.ndarray:
+        """Slots of the given ties, ``-1`` where no such tie exists."""
+        keys = self.keys(np.atleast_1d(a), np.atleast_1d(b), np.broadcast_to(kind, np.shape(np.atleast_1d(a))))
+        get = self._index.get
+        return np.fromiter((get(k, -1) for k in keys.tolist()), dtype=np.int64, count=len(keys))
+
+    # ------------------------------------------------------------ mutation
+    def _grow(self, needed: int) -> None:
+        cap = len(self.a)
+        if needed <= cap:
+            return
+        new = max(needed, 2 * cap)
+        for name in self._ARRAYS:
+            old = getattr(self, name)
+            arr = np.full(new, -1 if name in ("origin", "helper") else 0, dtype=old.dtype)
+            arr[:cap] = old
+            setattr(self, name, arr)
+
+    def add(self, a, b, kind, strength, week: int, origin=-1) -> tuple[np.ndarray, np.ndarray]:
+        """Form ties; a pair that already has a tie of the same class is strengthened instead.
+
+        Returns ``(slots, new)``: the slot of each requested tie and whether it was newly formed.
+        Self-ties are dropped (their slot is ``-1``).
+        """
+        a = np.atleast_1d(np.asarray(a, dtype=np.int64))
+        b = np.atleast_1d(np.asarray(b, dtype=np.int64))
+        kind = np.broadcast_to(np.asarray(kind, dtype=np.int8), a.shape)
+        strength = np.broadcast_to(np.asarray(strength, dtype=np.float32), a.shape)
+        origin = np.broadcast_to(np.asarray(origin, dtype=np.int32), a.shape)
+        slots = np.full(len(a), -1, dtype=np.int64)
+        new = np.zeros(len(a), dtype=bool)
+        if len(a) == 0:
+            return slots, new
+        keys = self.keys(a, b, kind)
+        index = self._index
+        n_free_needed = 0
+        plan = []  # (position, key) of ties to create, first occurrence only
+        seen: dict[int, int] = {}
+        for pos, key in enumerate(keys.tolist()):
+            if a[pos] == b[pos]:
+                continue
+            slot = index.get(key)
+            if slot is not None:
+                slots[pos] = slot
+            elif key in seen:
+                slots[pos] = -2 - seen[key]  # resolved below
+            else:
+                seen[key] = len(plan)
+                plan.append(pos)
+                n_free_needed += 1
+        if plan:
+            plan = np.asarray(plan, dtype=np.int64)
+            reuse = min(len(self._free), len(plan))
+            fresh = len(plan) - reuse
+            free_slots = [self._free.pop() for _ in range(reuse)]
+            self._grow(self.size + fresh)
+            new_slots = np.asarray(free_slots + list(range(self.size, self.size + fresh)), dtype=np.int64)
+            self.size += fresh
+            lo, hi = np.minimum(a[plan], b[plan]), np.maximum(a[plan], b[plan])
+            self.a[new_slots] = lo
+            self.b[new_slots] = hi
+            self.kind[new_slots] = kind[plan]
+            self.strength[new_slots] = strength[plan]
+            self.last_contact[new_slots] = week
+            self.formed[new_slots] = week
+            self.alive[new_slots] = True
+            self.origin[new_slots] = origin[plan]
+            self.helper[new_slots] = -1
+            index.update(zip(keys[plan].tolist(), new_slots.tolist()))
+            slots[plan] = new_slots
+            new[plan] = True
+            dup = slots <= -2
+            if dup.any():
+                slots[dup] = new_slots[-2 - slots[dup]]
+        existing = (slots >= 0) & ~new
+        if existing.any():
+            self.contact(slots[existing], 0.0, week)
+        return slots, new
+
+    def remove(self, slots: np.ndarray) -> None:
+        """Dissolve the ties at ``slots``."""
+        slots = np.unique(np.asarray(slots, dtype=np.int64))
+        slots = slots[self.alive[slots]]
+        if len(slots) == 0:
+            return
+        keys = self.keys(self.a[slots], self.b[slots], self.kind[slots])
+        for k in keys.tolist():
+            self._index.pop(k, None)
+        self.alive[slots] = False
+        self.strength[slots] = 0.0
+        self._free.extend(slots.tolist())
+
+    def contact(self, slots: np.ndarray, gain: float | np.ndarray, week: int) -> None:
+        """Record contact on ties: strength moves towards 1 by ``gain`` of the remaining distance."""
+        if len(slots) == 0:
+            return
+        s = self.strength[slots]
+        self.strength[slots] = s + np.asarray(gain, dtype=np.float32) * (1.0 - s)
+        self.last_contact[slots] = week
+
+    # ------------------------------------------------------------- reading
+    def live(self, kinds: tuple[int, ...] | None = None) -> np.ndarray:
+        """Slots of living ties, optionally of the given kinds only."""
+        mask = self.alive[: self.size]
+        if kinds is not None:
+            mask = mask & np.isin(self.kind[: self.size], kinds)
+        return np.flatnonzero(mask)
+
+    def ties_of(self, nodes: np.ndarray, kinds: tuple[int, ...] | None = None) -> np.ndarray:
+        """Slots of living ties that touch any of ``nodes``."""
+        slots = self.live(kinds)
+        member = np.zeros(self.n_nodes, dtype=bool)
+        member[np.asarray(nodes, dtype=np.int64)] = True
+        return slots[member[self.a[slots]] | member[self.b[slots]]]
+
+    def count(self) -> int:
+        return int(self.alive[: self.size].sum())
+
+    def per_node(self, slots: np.ndarray, weights: np.ndarray | None = None, n: int | None = None) -> np.ndarray:
+        """Sum over the ties at ``slots`` of ``weights`` (1 by default), for each endpoint node."""
+        n = self.n_nodes if n is None else n
+        w = None if weights is None else np.concatenate([weights, weights])
+        ends = np.concatenate([self.a[slots], self.b[slots]])
+        if n < self.n_nodes:
+            keep = ends < n
+            ends = ends[keep]
+            w = None if w is None else w[keep]
+        return np.bincount(ends, weights=w, minlength=n)[:n]
+
+    def edges(self) -> dict[str, np.ndarray]:
+        """The living ties as columns (for the edge-list export)."""
+        s = self.live()
+        return {"source": self.a[s], "target": self.b[s], "kind": np.asarray(TIE_KINDS, dtype=object)[self.kind[s]],
+                "strength": self.strength[s], "formed_week": self.formed[s], "last_contact_week": self.last_contact[s]}
+
+    def to_networkx(self, node_attrs: dict[int, dict] | None = None):
+        """The current network as a ``networkx.MultiGraph`` (one edge per tie, keyed by kind)."""
+        import networkx as nx
+
+        g = nx.MultiGraph()
+        g.add_nodes_from(range(self.n_nodes))
+        if node_attrs:
+            nx.set_node_attributes(g, node_attrs)
+        s = self.live()
+        g.add_edges_from(
+            (int(u), int(v), TIE_KINDS[k], {"kind": TIE_KINDS[k], "strength": float(w)})
+            for u, v, k, w in zip(self.a[s], self.b[s], self.kind[s], self.strength[s]))
+        return g
+
+    def memory_bytes(self) -> int:
+        arrays = sum(getattr(self, n).nbytes for n in self._ARRAYS)
+        return arrays + 100 * len(self._index)
+
+
+def _pairs_within(order: np.ndarray, counts: np.ndarray, reach: int, rng: np.random.Generator):
+    """For each resident, ``counts`` partners drawn among those near it in the given spatial order."""
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    src = np.repeat(np.arange(len(order)), counts)
+    offset = rng.integers(1, reach + 1, size=len(src)) * rng.choice((-1, 1), size=len(src))
+    pos = np.clip(rank[src] + offset, 0, len(order) - 1)
+    return src, order[pos]
+
+
+def generate_network(r: Residents, p: NetworkParams, rng: np.random.Generator, n_nodes: int,
+                     group_tie_factor: np.ndarray | None = None) -> TieTable:
+    """The initial network: households, kin, neighbours and friends with homophily, triadic closure."""
+    n = r.n
+    ties = TieTable(n_nodes, capacity=max(1024, n * 8))
+
+    # Household ties: everyone in a household is tied to everyone else in it (strong, do not decay).
+    order = np.argsort(r.household, kind="stable")
+    h = r.household[order]
+    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    src, dst = [], []
+    for size in np.unique(sizes[sizes > 1]):
+        base = starts[sizes == size]
+        for i in range(size):
+            for j in range(i + 1, size):
+                src.append(order[base + i])
+                dst.append(order[base + j])
+    if src:
+        src, dst = np.concatenate(src), np.concatenate(dst)
+        ties.add(src, dst, HOUSEHOLD, rng.uniform(0.7, 1.0, len(src)), 0)
+
+    # Spatial order: residents sorted along the neighbourhood's blocks (a coarse grid, then x).
+    cell = (np.floor(r.y * 20) * 1000 + np.floor(r.x * 20)).astype(np.int64)
+    spatial = np.lexsort((r.x, cell))
+
+    # Kin outside the household (mostly in the same neighbourhood; adult children of seniors...).
+    adults = r.age_group != CHILD
+    n_kin = np.where(adults, rng.poisson(p.kin_outside_mean, n), 0)
+    src, dst = _pairs_within(spatial, n_kin, max(p.locality * 10, 10), rng)
+    ok = adults[dst] & (r.household[src] != r.household[dst])
+    ties.add(src[ok], dst[ok], KIN, rng.uniform(0.4, 0.9, ok.sum()), 0)
+
+    # Neighbour and friend ties, fewer for seniors living alone and for some equity groups.
+    factor = np.where(r.age_group == CHILD, 0.6, 1.0) * np.where(r.lives_alone & (r.age_group == SENIOR),
+                                                                 p.friends_factor_65_alone, 1.0)
+    if group_tie_factor is not None:
+        factor = factor * group_tie_factor[r.equity_group]
+    # Each tie has two ends, so half of the mean is drawn from each resident.
+    n_friends = rng.poisson(factor * p.friends_mean / 2.0)
+    src, dst = _pairs_within(spatial, n_friends, p.locality, rng)
+    same = (r.age_group[src] == r.age_group[dst]) & (r.equity_group[src] == r.equity_group[dst])
+    ok = (same | (rng.random(len(src)) > p.homophily)) & (r.household[src] != r.household[dst])
+    ok &= ~((r.age_group[src] == CHILD) ^ (r.age_group[dst] == CHILD))  # children befriend children
+    strength = np.clip(rng.beta(2.0, 2.0 * (1 - p.initial_strength_mean) / p.initial_strength_mean, ok.sum()),
+                       0.05, 1.0)
+    ties.add(src[ok], dst[ok], FRIEND, strength, 0)
+
+    close_triangles(ties, r, int(p.triadic_closure * n), rng, week=0, strength=p.initial_strength_mean)
+    return ties
+
+
+def close_triangles(ties: TieTable, r: Residents, k: int, rng: np.random.Generator, week: int,
+                    strength: float, kind: int = FRIEND, nodes: np.ndarray | None = None) -> int:
+    """Triadic closure: ``k`` residents each introduce two of their contacts to one another.
+
+    Returns the number of ties formed. Only resident-resident social ties are used.
+    """
+    if k <= 0:
+        return 0
+    s = ties.live((KIN, HOUSEHOLD, FRIEND, MUTUAL_AID))
+    s = s[(ties.a[s] < r.n) & (ties.b[s] < r.n)]
+    if len(s) == 0:
+        return 0
+    ends = np.concatenate([ties.a[s], ties.b[s]])
+    others = np.concatenate([ties.b[s], ties.a[s]])
+    order = np.argsort(ends, kind="stable")
+    ends, others = ends[order], others[order]
+    start = np.searchsorted(ends, np.arange(r.n))
+    deg = np.diff(np.r_[start, len(ends)])
+    pool = np.flatnonzero(deg >= 2) if nodes is None else nodes[deg[nodes] >= 2]
+    if len(pool) == 0:
+        return 0
+    hubs = rng.choice(pool, size=min(k, len(pool)), replace=False)
+    i = (rng.random(len(hubs)) * deg[hubs]).astype(np.int64)
+    j = (i + 1 + (rng.random(len(hubs)) * (deg[hubs] - 1)).astype(np.int64)) % deg[hubs]
+    u, v = others[start[hubs] + i], others[start[hubs] + j]
+    ok = (r.age_group[u] == CHILD) == (r.age_group[v] == CHILD)
+    _, new = ties.add(u[ok], v[ok], kind, strength, week)
+    return int(new.sum())
+
+
+__all__ = ["TieTable", "NetworkParams", "generate_network", "close_triangles", "TIE_KINDS", "SOCIAL_KINDS",
+           "KIN", "HOUSEHOLD", "FRIEND", "MUTUAL_AID", "PEER_SUPPORT", "CARE_TEAM", "MEMBERSHIP", "INTER_ORG",
+           "ADULT", "SENIOR"]

@@ -1,0 +1,160 @@
+"""What is measured (MODEL.md §4): the weekly outcome row, the final-year summary, and the
+per-resident snapshot and edge list for researchers who study individuals.
+
+The weekly row is computed once per week with vectorised group means, and handed to Mesa's
+``DataCollector`` as model reporters; nothing per agent is collected, so data collection stays
+small at 100,000 residents.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from .network import TIE_KINDS
+from .population import AGE_GROUPS, CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR
+from .submodels.funding import BUDGET_LINES
+
+#: Outcomes that are weekly counts or amounts (summed over a year in the summary); others are levels (averaged).
+FLOW_OUTCOMES = ("ed_visits", "admissions", "incidents", "escalations", "introductions", "pairings",
+                 "partners_trained", "partners_left", "help_hours", "timebank_hours", "income",
+                 "organization_closures", "brokered_ties", "activity_ties", "ties_formed", "ties_dissolved",
+                 "encounters", "partnership_encounters", "spending_total") + tuple(f"spending_{l}" for l in BUDGET_LINES)
+BURNOUT_DISTRESS = 0.5  # distress from which a partner counts as highly emotionally exhausted
+
+
+def breakdown_groups(model) -> dict[str, np.ndarray]:
+    """The groups every isolation and loneliness outcome is broken down by (boolean masks)."""
+    r = model.residents
+    senior = r.age_group == SENIOR
+    groups = {"all": np.ones(r.n, dtype=bool), "65plus": senior, "65_alone": senior & r.lives_alone,
+              "65_with_others": senior & ~r.lives_alone, "single_parents": r.single_parent,
+              "65_women": senior & r.woman, "65_men": senior & ~r.woman, "patients": r.is_patient}
+    for code, name in enumerate(model.equity_group_names):
+        groups[f"group_{name}"] = r.equity_group == code
+    if model.n_neighbourhoods > 1:
+        for code, name in enumerate(model.neighbourhood_names):
+            groups[f"nb_{name}"] = r.neighbourhood == code
+    return groups
+
+
+def measure(model) -> dict[str, float]:
+    """This week's outcome row."""
+    r, ev = model.residents, model.events
+    row: dict[str, float] = {"week": model.week, "year": model.week / 52.0}
+    lonely = r.loneliness > model.lonely_threshold
+    for name, mask in model.groups.items():
+        k = mask.sum()
+        row[f"isolated_share_{name}"] = float(r.isolated[mask].mean()) if k else np.nan
+        row[f"lonely_share_{name}"] = float(lonely[mask].mean()) if k else np.nan
+        row[f"loneliness_mean_{name}"] = float(r.loneliness[mask].mean()) if k else np.nan
+    row["isolated_count"] = int(r.isolated.sum())
+    eq = [row[f"isolated_share_group_{g}"] for g in model.equity_group_names]
+    row["isolation_gap_groups"] = float(np.nanmax(eq) - np.nanmin(eq)) if eq else 0.0
+    eq = [row[f"loneliness_mean_group_{g}"] for g in model.equity_group_names]
+    row["loneliness_gap_groups"] = float(np.nanmax(eq) - np.nanmin(eq)) if eq else 0.0
+
+    pat = r.is_patient
+    row["competency_mean"] = float(r.competency[pat].mean())
+    row["shared_decisions_mean"] = float(r.shared_decisions[pat].mean())
+    levels = np.bincount(r.engagement[pat], minlength=4) / max(1, pat.sum())
+    for lvl in range(4):
+        row[f"engagement_level_{lvl}_share"] = float(levels[lvl])
+    row["empowerment_index"] = float(np.mean(r.competency[pat] / 100.0 * 0.4 + r.shared_decisions[pat] * 0.3
+                                             + r.engagement[pat] / 3.0 * 0.3))
+    row["recovery_mean"] = float(r.recovery[pat].mean())
+    row["ties_per_person"] = float(r.active_ties.mean())
+    row["ties_total"] = model.ties.count()
+
+    partners = np.isin(r.role, (PATIENT_PARTNER, CARER_PARTNER))
+    row["patient_partners"] = int((r.role == PATIENT_PARTNER).sum())
+    row["carer_partners"] = int((r.role == CARER_PARTNER).sum())
+    row["citizen_partners"] = int((r.role == CITIZEN_PARTNER).sum())
+    row["caseload_mean"] = float(model.caseload[partners].mean()) if partners.any() else 0.0
+    row["waiting_list"] = int((r.waiting_since >= 0).sum())
+    row["in_peer_support"] = int(model.in_peer_support.sum())
+    all_partners = r.role != NO_ROLE
+    row["partner_distress_mean"] = float(r.distress[partners].mean()) if partners.any() else 0.0
+    row["partner_burnout_share"] = float((r.distress[partners] >= BURNOUT_DISTRESS).mean()) if partners.any() else 0.0
+    row["governance_seats_filled"] = int(r.governance_seat.sum())
+    row["partners_left"] = float(sum(ev.get(f"{ROLES[k]}s_left", 0) for k in (1, 2, 3)))
+    row["volunteers_left"] = float(ev.get("citizen_partners_left", 0))
+    row["partners_total"] = int(all_partners.sum())
+
+    for key in ("ed_visits", "admissions", "incidents", "escalations", "introductions", "pairings",
+                "partners_trained", "help_hours", "timebank_hours", "organization_closures", "brokered_ties",
+                "activity_ties", "ties_formed", "ties_dissolved", "encounters", "partnership_encounters",
+                "referrals_unserved"):
+        row[key] = float(ev.get(key, 0))
+    b = model.budget
+    for line in BUDGET_LINES:
+        row[f"spending_{line}"] = float(b.spent[line])
+    row["spending_total"] = float(sum(b.spent.values()))
+    row["spending_cumulative"] = float(sum(b.total_spent.values()))
+    row["income"] = float(b.income)
+    row["pool"] = float(b.pool)
+    row["organizations_open"] = sum(o.open for o in model.organizations)
+    row["organization_capacity"] = sum(o.capacity for o in model.organizations)
+    buy_in = np.array([c.buy_in for c in model.clinicians]) if model.clinicians else np.zeros(1)
+    row["clinician_buy_in_mean"] = float(buy_in.mean())
+    row["partnership_clinicians"] = int((buy_in >= 0.5).sum())
+    row["tokenism"] = float(model.stewardship.tokenism) if model.stewardship else 1.0
+    row["timebank_balance_total"] = float(r.timebank.sum())
+    return row
+
+
+def summarise(outcomes: pd.DataFrame, last_weeks: int = 52) -> dict[str, float]:
+    """Final-year summary: levels averaged and flows summed over the last ``last_weeks`` weeks."""
+    tail = outcomes[outcomes["week"] > outcomes["week"].max() - last_weeks]
+    tail = tail[tail["week"] > 0]
+    if tail.empty:
+        tail = outcomes
+    out = {}
+    for col in outcomes.columns:
+        if col in ("week", "year"):
+            continue
+        series = tail[col]
+        out[col] = float(series.sum() if col in FLOW_OUTCOMES or col in ("partners_left", "volunteers_left",
+                                                                           "referrals_unserved") else series.mean())
+    out["weeks"] = int(outcomes["week"].max())
+    first = outcomes.iloc[0]
+    for col in ("isolated_share_all", "isolated_share_65_alone", "lonely_share_65plus", "competency_mean"):
+        out[f"{col}_start"] = float(first[col])
+    return out
+
+
+def resident_snapshot(model) -> pd.DataFrame:
+    """One row per resident: attributes, role, ties by kind, states, support received, timebank, crises."""
+    r, ties = model.residents, model.ties
+    s = ties.live()
+    kinds = {}
+    for k, name in enumerate(TIE_KINDS):
+        sk = s[ties.kind[s] == k]
+        kinds[f"ties_{name}"] = ties.per_node(sk, n=r.n).astype(np.int32)
+    return pd.DataFrame({
+        "week": model.week, "resident": np.arange(r.n),
+        "patient": r.is_patient, "neighbourhood": np.asarray(model.neighbourhood_names)[r.neighbourhood],
+        "household": r.household, "age_group": np.asarray(AGE_GROUPS)[r.age_group], "woman": r.woman,
+        "lives_alone": r.lives_alone, "single_parent": r.single_parent,
+        "equity_group": np.asarray(model.equity_group_names)[r.equity_group],
+        "chronic": r.chronic, "mental_health": r.mental_health, "end_of_life": r.end_of_life,
+        "role": np.asarray(ROLES)[r.role], "clinician": r.clinician,
+        **kinds, "active_ties": r.active_ties, "isolated": r.isolated, "loneliness": r.loneliness,
+        "competency": r.competency, "shared_decisions": r.shared_decisions, "engagement_level": r.engagement,
+        "recovery": r.recovery, "support_received_hours": r.support_received, "timebank_hours": r.timebank,
+        "ed_visits": r.ed_visits, "admissions": r.admissions, "partner_distress": r.distress,
+        "caseload": model.caseload, "first_support_week": r.first_support_week,
+    })
+
+
+def edge_list(model) -> pd.DataFrame:
+    """The network's living ties as an edge list (node ids: residents, then clinicians, then organizations)."""
+    df = pd.DataFrame(model.ties.edges())
+    df.insert(0, "week", model.week)
+    return df
+
+
+def new_event_counter() -> defaultdict:
+    return defaultdict(float)

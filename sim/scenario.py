@@ -1,0 +1,341 @@
+"""Scenario files: the schema, presets, ``extends``, dotted overrides and clear errors.
+
+A scenario is a YAML file whose sections are the parameter sections declared beside each
+submodel. Every parameter has a default, so a scenario lists only what differs. A scenario can
+derive from another with ``extends: NAME`` (a preset name or a path relative to the file).
+Bad input raises :class:`sim.errors.ScenarioError` naming the file, the key path, what was
+expected and what was found; unknown keys get the nearest valid key suggested.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ScenarioError
+from .network import NetworkParams
+from .params import Section, param
+from .population import PopulationParams
+from .submodels.activities import ActivityParams, OrganizationSpec
+from .submodels.clinical import ClinicalParams
+from .submodels.funding import FundingParams
+from .submodels.governance import GovernanceParams
+from .submodels.mutual_aid import MutualAidParams
+from .submodels.peer_support import PeerSupportParams
+from .submodels.retention import RetentionParams
+from .submodels.states import StatesParams
+from .submodels.ties import TieParams
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+DEFAULT_SCENARIO = "centre-sud"
+
+
+def _default_organizations() -> list[dict]:
+    return [
+        {"name": "Seniors' centre", "kind": "seniors_centre", "target": "seniors", "capacity": 250,
+         "weekly_cost": 2500, "own_income_per_year": 90000},
+        {"name": "Family organization", "kind": "family_organization", "target": "families", "capacity": 200,
+         "weekly_cost": 2200, "own_income_per_year": 80000},
+        {"name": "Food bank", "kind": "food_bank", "target": "all", "capacity": 300, "weekly_cost": 1800,
+         "own_income_per_year": 70000},
+        {"name": "Community centre", "kind": "community_centre", "target": "adults", "capacity": 300,
+         "weekly_cost": 2000, "own_income_per_year": 85000},
+        {"name": "Mental-health peer group", "kind": "mental_health", "target": "mental_health", "capacity": 80,
+         "weekly_cost": 900, "own_income_per_year": 30000},
+        {"name": "Housing committee", "kind": "housing", "target": "adults", "capacity": 120, "weekly_cost": 1000,
+         "own_income_per_year": 40000},
+    ]
+
+
+class Scenario(Section):
+    """A complete set of parameters for one simulated community."""
+
+    name: str = param("", "short name of the scenario")
+    title: str = param("", "one-line title")
+    description: str = param("", "what the scenario represents")
+    sources: list[str] = param([], "where its figures come from")
+    extends: str | None = param(None, "the scenario this one derives from (already applied)")
+    years: float = param(10.0, "default horizon of a run", unit="years", ge=0.02, le=100.0)
+    population: PopulationParams = param({}, "demography")
+    network: NetworkParams = param({}, "the initial network")
+    organizations: list[OrganizationSpec] = param(_default_organizations(), "the community organizations")
+    funding: FundingParams = param({}, "funding sources, compensation modes and unit costs")
+    governance: GovernanceParams = param({}, "the stewardship group")
+    clinical: ClinicalParams = param({}, "the clinic's team and encounters")
+    peer_support: PeerSupportParams = param({}, "patient partners' accompaniment")
+    activities: ActivityParams = param({}, "citizen partners and community activities")
+    mutual_aid: MutualAidParams = param({}, "help along ties and the timebank")
+    ties: TieParams = param({}, "tie decay, dissolution and churn")
+    states: StatesParams = param({}, "loneliness, isolation, competency, engagement, recovery, crises")
+    retention: RetentionParams = param({}, "attrition and recruitment of partners")
+
+    @property
+    def weeks(self) -> int:
+        return int(round(self.years * 52))
+
+
+# ----------------------------------------------------------------------------- presets
+def preset_names() -> list[str]:
+    """Names of the preset scenarios shipped in ``scenarios/``."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+
+
+def preset_path(name: str) -> Path:
+    return PRESET_DIR / f"{name}.yaml"
+
+
+def list_scenarios() -> list[dict[str, str]]:
+    """The presets with their titles, for ``caring-community scenarios list``."""
+    out = []
+    for name in preset_names():
+        data = _read_yaml(preset_path(name))
+        out.append({"name": name, "title": str(data.get("title", "")), "extends": str(data.get("extends") or "")})
+    return out
+
+
+# ----------------------------------------------------------------------------- loading
+def _read_yaml(path: Path) -> dict:
+    if not path.exists():
+        raise ScenarioError("no such file", file=str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError(f"malformed YAML{where}: {getattr(e, 'problem', None) or e}", file=str(path)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioError(f"expected a mapping of sections at the top level, found {type(data).__name__}",
+                            file=str(path))
+    return data
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
+    """A scenario reference: a preset name, or a path (relative to the referring file)."""
+    if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
+        path = Path(ref)
+        if not path.is_absolute() and relative_to is not None:
+            candidate = relative_to.parent / path
+            path = candidate if candidate.exists() else path
+        return path
+    path = preset_path(ref)
+    if not path.exists():
+        close = difflib.get_close_matches(ref, preset_names(), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ScenarioError(f"unknown preset '{ref}'{hint}; expected one of: {', '.join(preset_names())}")
+    return path
+
+
+def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict:
+    """The file's data with its ``extends`` chain applied (parents first)."""
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(p.name for p in chain + (path,))
+        raise ScenarioError(f"'extends' makes a cycle: {cycle}", file=str(chain[0]), key="extends")
+    data = _read_yaml(path)
+    parent = data.get("extends")
+    if parent:
+        if not isinstance(parent, str):
+            raise ScenarioError(f"expected the name or path of a scenario, found {parent!r}", file=str(path),
+                                key="extends")
+        try:
+            parent_path = _resolve_ref(parent, path)
+        except ScenarioError as e:
+            raise ScenarioError(e.detail, file=str(path), key="extends") from None
+        base = _load_raw(parent_path, chain + (path,))
+        data = _deep_merge(base, {k: v for k, v in data.items()})
+    data.setdefault("name", path.stem)
+    return data
+
+
+def set_dotted(data: dict, dotted: str, value: Any) -> None:
+    """Set ``a.b.0.c`` in nested dicts and lists, creating dicts as needed."""
+    parts = dotted.split(".")
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        nxt = parts[i + 1]
+        if isinstance(node, list):
+            node = node[int(part)]
+        else:
+            if part not in node or node[part] is None:
+                node[part] = [] if nxt.isdigit() else {}
+            node = node[part]
+    last = parts[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _materialise_lists(data: dict, overrides: dict) -> dict:
+    """Expand list defaults that an override indexes into (e.g. ``organizations.0.capacity``)."""
+    for key in overrides:
+        parts = key.split(".")
+        for i in range(1, len(parts)):
+            if parts[i].isdigit():
+                prefix = parts[:i]
+                node = data
+                for part in prefix[:-1]:
+                    node = node.setdefault(part, {}) if isinstance(node, dict) else node[int(part)]
+                if isinstance(node, dict) and prefix[-1] not in node:
+                    default = _default_at(prefix)
+                    if isinstance(default, list):
+                        node[prefix[-1]] = copy.deepcopy(default)
+    return data
+
+
+def _default_at(path: list[str]) -> Any:
+    value: Any = Scenario().model_dump()
+    for part in path:
+        value = value[int(part)] if isinstance(value, list) else value.get(part)
+        if value is None:
+            return None
+    return value
+
+
+def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
+                  overrides: dict[str, Any] | None = None) -> Scenario:
+    """The validated scenario for a preset name, a YAML path, a dict or a Scenario.
+
+    ``overrides`` maps dotted key paths (``"governance.decision_rule"``,
+    ``"funding.sources.0.end_week"``) to values, applied after ``extends``.
+    """
+    file = None
+    if isinstance(ref, Scenario):
+        data = ref.model_dump()
+    elif isinstance(ref, dict):
+        data = copy.deepcopy(ref)
+        if data.get("extends"):
+            base = _load_raw(_resolve_ref(str(data["extends"]), None))
+            data = _deep_merge(base, data)
+    else:
+        path = _resolve_ref(str(ref), None)
+        file = str(path)
+        data = _load_raw(path)
+    if overrides:
+        data = _materialise_lists(data, overrides)
+        for key, value in overrides.items():
+            try:
+                set_dotted(data, key, value)
+            except (KeyError, IndexError, ValueError, TypeError):
+                raise ScenarioError(f"cannot set this key path (found no such list item or section)", file=file,
+                                    key=key) from None
+    return validate(data, file=file)
+
+
+def validate(data: dict, file: str | None = None) -> Scenario:
+    """Validate a scenario dictionary, turning pydantic's errors into one clear message."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as e:
+        raise _scenario_error(e, file) from None
+    except ScenarioError as e:  # raised by a section's own checks
+        if e.file is None and file is not None:
+            raise ScenarioError(e.detail, file=file, key=e.key) from None
+        raise
+
+
+def _scenario_error(e: ValidationError, file: str | None) -> ScenarioError:
+    err = e.errors()[0]
+    loc = [str(x) for x in err["loc"]]
+    key = ".".join(loc)
+    found = err.get("input")
+    if err["type"] == "extra_forbidden":
+        allowed = fields_at(loc[:-1])
+        close = difflib.get_close_matches(loc[-1], allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        msg = f"unknown key '{loc[-1]}'{hint} Expected one of: {', '.join(allowed)}"
+    else:
+        msg = f"expected: {err['msg'].replace('Input should', 'a value that should')}; found: {found!r}"
+    more = len(e.errors()) - 1
+    if more:
+        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ScenarioError(msg, file=file, key=key)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The Section class inside an annotation such as ``list[X]``, ``dict[str, X]``, ``X | None``."""
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return annotation
+    for arg in typing.get_args(annotation):
+        inner = _unwrap(arg)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    return annotation
+
+
+def fields_at(loc: list[str]) -> list[str]:
+    """The valid keys at a key path of the scenario schema (for suggestions and docs)."""
+    model: Any = Scenario
+    for part in loc:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        if part in model.model_fields:
+            model = _unwrap(model.model_fields[part].annotation)
+        # list indices and dict keys keep the same item model
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def describe_parameters(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, Any]]:
+    """Every parameter: dotted key, default, unit, allowed range, meaning and source (for docs and ``show``)."""
+    rows = []
+    for name, f in model.model_fields.items():
+        key = f"{prefix}{name}"
+        inner = _unwrap(f.annotation)
+        extra = f.json_schema_extra or {}
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and typing.get_origin(f.annotation) is None:
+            rows.extend(describe_parameters(inner, key + "."))
+            continue
+        lo = next((m.ge for m in f.metadata if hasattr(m, "ge")), None)
+        hi = next((m.le for m in f.metadata if hasattr(m, "le")), None)
+        default = f.get_default(call_default_factory=True)
+        rows.append({"key": key, "default": default, "unit": extra.get("unit", ""),
+                     "range": "" if lo is None and hi is None else f"[{lo if lo is not None else ''}, {hi if hi is not None else ''}]",
+                     "meaning": f.description or "", "source": extra.get("source", "")})
+    return rows
+
+
+def scale_scenario(scenario: Scenario, n_residents: int) -> Scenario:
+    """The same community at another size: residents, clinicians, organizations, partners and money scale together.
+
+    Used for workshop-sized and benchmark-sized runs; the scenario's description says so.
+    """
+    factor = n_residents / scenario.population.n_residents
+    data = scenario.model_dump()
+    pop = data["population"]
+    pop["n_patients"] = max(20, int(round(pop["n_patients"] * factor)))
+    for prof in data["clinical"]["professions"].values():
+        prof["count"] = max(1 if prof["count"] else 0, int(round(prof["count"] * factor)))
+    for org in data["organizations"]:
+        org["capacity"] = max(1, int(round(org["capacity"] * factor)))
+        org["weekly_cost"] *= factor
+        org["own_income_per_year"] *= factor
+    for src in data["funding"]["sources"]:
+        src["amount_per_year"] *= factor
+    data["funding"]["coordination_cost_per_year"] *= factor
+    ret = data["retention"]
+    for key in ("initial_patient_partners", "initial_carer_partners", "initial_citizen_partners"):
+        ret[key] = int(round(ret[key] * factor)) if ret[key] * factor >= 0.5 else (1 if ret[key] else 0)
+    ret["max_cohort"] = max(1, int(round(ret["max_cohort"] * max(factor, 0.2))))
+    data["description"] = (data.get("description") or "") + f" [scaled by {factor:.3g} to {n_residents} residents]"
+    return Scenario.model_validate(data)

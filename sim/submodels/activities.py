@@ -1,0 +1,227 @@
+"""Citizen partnership and community activities (MODEL.md §3.5).
+
+Citizen partners accompany patients referred to them and *broker* introductions: to a
+community organization that serves the patient (a membership tie) and to residents (a mutual-aid
+tie with one of the partner's own contacts, i.e. triadic closure, or a neighbour of the same
+age group, i.e. homophily). Members attend their organizations' activities; co-attendance
+forms and strengthens ties between attendees (homophily by age group).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from ..network import FRIEND, KIN, MEMBERSHIP, MUTUAL_AID
+from ..params import Section, param, probability
+from ..population import CHILD, CITIZEN_PARTNER, SENIOR
+from . import Submodel
+
+Target = Literal["all", "seniors", "families", "mental_health", "end_of_life", "adults", "unhoused"]
+
+
+class OrganizationSpec(Section):
+    """A community organization of the neighbourhood."""
+
+    name: str = param("organization", "name")
+    kind: str = param("community_centre", "kind (seniors_centre, family_organization, food_bank, housing, ...)")
+    target: Target = param("all", "the public its activities serve")
+    capacity: int = param(100, "members it can serve", unit="members", ge=1, le=1_000_000)
+    weekly_cost: float = param(2000.0, "cost of running its activities at full capacity", unit="$/week", ge=0.0, le=1e8)
+    own_income_per_year: float = param(80000.0, "income from its own sources (donations, other grants)",
+                                       unit="$/year", ge=0.0, le=1e9)
+    partnered: bool = param(True, "whether it is a partner of the caring community (can receive grants)")
+    neighbourhood: str | None = param(None, "neighbourhood it serves (null: the first)")
+
+
+class ActivityParams(Section):
+    """Citizen partners' brokering and the dynamics of community activities."""
+
+    accompaniment_weeks: int = param(16, "how long a citizen partner accompanies a referred patient", unit="weeks",
+                                     ge=1, le=520)
+    citizen_partner_caseload: int = param(5, "patients a citizen partner accompanies at once", unit="patients",
+                                          ge=1, le=100)
+    brokering_probability: float = probability(0.25, "chance per week that a citizen partner makes an introduction for an accompanied patient")
+    organization_share: float = probability(0.5, "share of introductions that are to an organization (the rest: to a resident)")
+    attendance: float = probability(0.4, "chance a member attends an activity in a week")
+    pairs_per_attendee: float = param(0.15, "co-attendance encounters per attendee per week that form or strengthen a tie",
+                                      unit="encounters", ge=0.0, le=10.0)
+    co_attendance_gain: float = probability(0.08, "how far a co-attendance encounter strengthens a tie")
+    new_tie_strength: float = probability(0.2, "strength of a tie newly formed by an introduction or an activity")
+    homophily: float = probability(0.6, "chance an encounter across age groups is not followed up")
+    spontaneous_joining_per_year: float = probability(0.03, "chance per year that a resident joins an organization on their own")
+
+
+def targets_mask(model, target: str, idx: np.ndarray) -> np.ndarray:
+    """Which residents ``idx`` belong to an organization's target public."""
+    r = model.residents
+    age = r.age_group[idx]
+    return {
+        "all": np.ones(len(idx), dtype=bool),
+        "seniors": age == SENIOR,
+        "families": r.single_parent[idx] | (age == CHILD),
+        "adults": age != CHILD,
+        "mental_health": r.mental_health[idx],
+        "end_of_life": r.end_of_life[idx] | (r.chronic[idx] & (age == SENIOR)),
+        "unhoused": r.equity_group[idx] == model.group_code("unhoused"),
+    }[target]
+
+
+class CommunityActivities(Submodel):
+    """Brokering by citizen partners, then this week's activities and co-attendance ties."""
+
+    name = "activities"
+
+    def __init__(self, model, params, rng):
+        super().__init__(model, params, rng)
+        n = model.residents.n
+        self.accompanied_by = np.full(n, -1, dtype=np.int32)   # citizen partner of a referred patient
+        self.accompanied_since = np.full(n, -1, dtype=np.int32)
+
+    def step(self) -> None:
+        self.assign_referrals()
+        self.broker()
+        self.attend()
+        self.join_spontaneously()
+
+    # -------------------------------------------------------------- brokering
+    def assign_referrals(self) -> None:
+        """Referred patients are taken on by citizen partners with free places."""
+        m, r = self.model, self.model.residents
+        referred = np.unique(np.asarray(m.referrals, dtype=np.int64))
+        m.referrals.clear()
+        referred = referred[self.accompanied_by[referred] < 0]
+        cps = np.flatnonzero(r.role == CITIZEN_PARTNER)
+        if len(referred) == 0 or len(cps) == 0:
+            m.events["referrals_unserved"] += len(referred)
+            return
+        load = np.bincount(self.accompanied_by[self.accompanied_by >= 0], minlength=r.n)[cps]
+        free = np.maximum(0, self.p.citizen_partner_caseload - load)
+        slots = self.rng.permutation(np.repeat(cps, free))
+        k = min(len(slots), len(referred))
+        self.accompanied_by[referred[:k]] = slots[:k]
+        self.accompanied_since[referred[:k]] = m.week
+        m.events["referrals_unserved"] += len(referred) - k
+        m.events["accompaniments"] += k
+
+    def broker(self) -> None:
+        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+        acc = np.flatnonzero(self.accompanied_by >= 0)
+        done = acc[(m.week - self.accompanied_since[acc] >= p.accompaniment_weeks)
+                   | (r.role[self.accompanied_by[acc]] != CITIZEN_PARTNER)]
+        self.accompanied_by[done] = -1
+        acc = np.setdiff1d(acc, done, assume_unique=True)
+        if len(acc) == 0:
+            return
+        act = acc[rng.random(len(acc)) < p.brokering_probability * m.coordination_level]
+        to_org = rng.random(len(act)) < p.organization_share
+        self.join(act[to_org], via_broker=True)
+        people = act[~to_org]
+        cp = self.accompanied_by[people]
+        # Meet one of the citizen partner's contacts (triadic closure) or a neighbour of the same age.
+        contact = self.random_contact(cp)
+        fallback = contact < 0
+        contact[fallback] = self.random_neighbour(people[fallback])
+        ok = (contact >= 0) & (contact != people)
+        ok &= (r.age_group[np.maximum(contact, 0)] == r.age_group[people]) | (rng.random(len(people)) > p.homophily)
+        _, new = m.ties.add(people[ok], contact[ok], MUTUAL_AID, p.new_tie_strength, m.week)
+        m.events["brokered_ties"] += int(new.sum())
+
+    def random_contact(self, who: np.ndarray) -> np.ndarray:
+        """A random resident tied (socially) to each of ``who``, or -1."""
+        m = self.model
+        out = np.full(len(who), -1, dtype=np.int64)
+        if len(who) == 0:
+            return out
+        s = m.ties.ties_of(who, (KIN, FRIEND, MUTUAL_AID))
+        ends = np.concatenate([m.ties.a[s], m.ties.b[s]])
+        others = np.concatenate([m.ties.b[s], m.ties.a[s]])
+        keep = others < m.residents.n
+        ends, others = ends[keep], others[keep]
+        order = np.argsort(ends, kind="stable")
+        ends, others = ends[order], others[order]
+        lo = np.searchsorted(ends, who, "left")
+        hi = np.searchsorted(ends, who, "right")
+        has = hi > lo
+        pick = lo + (self.rng.random(len(who)) * (hi - lo)).astype(np.int64)
+        out[has] = others[pick[has]]
+        return out
+
+    def random_neighbour(self, who: np.ndarray) -> np.ndarray:
+        """A resident living near each of ``who`` (nearby in the spatial order)."""
+        m = self.model
+        if len(who) == 0:
+            return np.zeros(0, dtype=np.int64)
+        rank = m.spatial_rank[who]
+        off = self.rng.integers(1, m.scenario.network.locality + 1, len(who)) * self.rng.choice((-1, 1), len(who))
+        return m.spatial_order[np.clip(rank + off, 0, len(m.spatial_order) - 1)]
+
+    # -------------------------------------------------------------- activities
+    def join(self, who: np.ndarray, via_broker: bool = False) -> int:
+        """Residents join an open organization that serves them and has room, in their neighbourhood."""
+        m, r = self.model, self.model.residents
+        if len(who) == 0:
+            return 0
+        orgs = [o for o in m.organizations if o.open and o.capacity > 0]
+        if not orgs:
+            return 0
+        members = m.org_members()
+        joined = 0
+        for i in self.rng.permutation(who):
+            options = [o for o in orgs if m.org_neighbourhood[o.unique_id] == r.neighbourhood[i]
+                       and targets_mask(m, o.target, np.array([i]))[0] and members.get(o.node, 0) < o.capacity]
+            if not options:
+                continue
+            org = options[int(self.rng.integers(len(options)))]
+            _, new = m.ties.add(np.array([i]), np.array([org.node]), MEMBERSHIP, 0.5, m.week)
+            if new[0]:
+                members[org.node] = members.get(org.node, 0) + 1
+                joined += 1
+        if via_broker:
+            m.events["brokered_memberships"] += joined
+        return joined
+
+    def join_spontaneously(self) -> None:
+        m, r = self.model, self.model.residents
+        weekly = 1.0 - (1.0 - self.p.spontaneous_joining_per_year) ** (1 / 52)
+        k = self.rng.binomial(r.n, weekly)
+        if k:
+            who = self.rng.choice(r.n, size=k, replace=False)
+            # Isolated people rarely join on their own.
+            who = who[~r.isolated[who] | (self.rng.random(k) < 0.3)]
+            self.join(who)
+
+    def attend(self) -> None:
+        """Members attend; attendees of the same organization meet (homophily) and their ties grow."""
+        m, r, p, rng, ties = self.model, self.model.residents, self.p, self.rng, self.model.ties
+        s = ties.live((MEMBERSHIP,))
+        if len(s) == 0:
+            m.attended_week[:] = False
+            return
+        go = rng.random(len(s)) < p.attendance
+        s = s[go]
+        person, org = ties.a[s], ties.b[s]   # residents have lower node ids than organizations
+        ties.contact(s, p.co_attendance_gain, m.week)
+        m.attended_week[:] = False
+        m.attended_week[person] = True
+        if len(person) < 2:
+            return
+        # Each attendee meets a few other attendees of the same organization.
+        order = np.argsort(org, kind="stable")
+        person, org = person[order], org[order]
+        start = np.searchsorted(org, org, "left")
+        end = np.searchsorted(org, org, "right")
+        n_meet = rng.poisson(p.pairs_per_attendee, len(person))
+        src = np.repeat(np.arange(len(person)), n_meet)
+        if len(src) == 0:
+            return
+        span = (end - start)[src]
+        partner = start[src] + (rng.random(len(src)) * span).astype(np.int64)
+        u, v = person[src], person[partner]
+        ok = (u != v) & ((r.age_group[u] == r.age_group[v]) | (rng.random(len(u)) > p.homophily))
+        u, v, o = u[ok], v[ok], org[src][ok]
+        slots, new = ties.add(u, v, MUTUAL_AID, p.new_tie_strength, m.week, origin=o)
+        old = slots[(slots >= 0) & ~new]
+        ties.contact(old, p.co_attendance_gain, m.week)
+        m.events["activity_ties"] += int(new.sum())

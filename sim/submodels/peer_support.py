@@ -1,0 +1,170 @@
+"""Peer support (MODEL.md §3.4): patient partners meet the patients they accompany.
+
+A partner with free capacity takes patients from the waiting list (a partner at full caseload
+takes none). Meetings raise the patient's competency with diminishing returns, lead to a needs
+and life-project assessment and to a connection with a citizen partner or an organization.
+Partner distress rises with hard cases and falls with supervision (budget line), mentoring by
+coach partners (level 3) and access to partnership clinicians. Rare incidents (role confusion,
+confidentiality breach) fall with training and supervision; a disclosure that carries a legal
+duty (e.g. suicidal ideation) is escalated to the patient's clinician.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..network import MUTUAL_AID, PEER_SUPPORT
+from ..params import Section, param, probability
+from ..population import CARER_PARTNER, PATIENT_PARTNER
+from . import Submodel
+
+
+class PeerSupportParams(Section):
+    """Caseloads, meetings, coaching effects and the partners' working conditions."""
+
+    hours_per_week: float = param(6.0, "hours a patient partner gives per week", unit="hours/week", ge=0.0, le=60.0)
+    hours_per_patient: float = param(1.0, "hours of a partner's week one accompanied patient takes",
+                                     unit="hours/patient/week", ge=0.05, le=40.0)
+    meeting_probability: float = probability(0.6, "chance a partner meets a given patient in a week")
+    competency_gain: float = param(0.9, "competency gained at the first meeting by a patient at 0 (scaled by room to 100)",
+                                   unit="PAM points", ge=0.0, le=20.0,
+                                   source="fitted: coaching gain about 0.25 SD (Hibbard et al. 2005; Cuevas et al. 2021)")
+    diminishing_sessions: float = param(6.0, "sessions after which the gain per meeting has halved", unit="sessions",
+                                        ge=0.1, le=200.0)
+    episode_weeks: int = param(26, "length of an accompaniment; the tie then becomes an ordinary mutual-aid tie",
+                               unit="weeks", ge=1, le=520)
+    referral_probability: float = probability(0.08, "chance per meeting that the partner connects the patient to a citizen partner")
+    meeting_tie_gain: float = probability(0.1, "how far a meeting strengthens the partner-patient tie")
+    hard_case_distress: float = probability(0.012, "distress added by a meeting with a hard case (mental health, end of life, crisis)")
+    ordinary_distress: float = probability(0.002, "distress added by an ordinary meeting")
+    supervision_relief: float = probability(0.02, "weekly distress relief at full supervision")
+    mentoring_relief: float = probability(0.01, "weekly distress relief when coach partners are available")
+    clinician_access_relief: float = probability(0.01, "weekly distress relief with a partnership clinician to turn to")
+    natural_relief: float = probability(0.004, "weekly distress relief without any support")
+    incident_rate: float = probability(0.004, "chance of an incident per meeting for an untrained, unsupervised partner")
+    legal_duty_rate: float = probability(0.01, "chance per meeting with a mental-health patient of a disclosure carrying a legal duty")
+
+
+PARTNER_ROLES = (PATIENT_PARTNER, CARER_PARTNER)
+
+
+class PeerSupport(Submodel):
+    """Match waiting patients to partners, hold the week's meetings, update partners' distress."""
+
+    name = "peer_support"
+
+    def capacity_of(self, partners: np.ndarray) -> np.ndarray:
+        """How many patients each partner can accompany (hours given / hours per patient)."""
+        r = self.model.residents
+        return np.floor(r.capacity[partners] / self.p.hours_per_patient).astype(np.int64)
+
+    def match(self) -> int:
+        """Pair waiting patients (longest-waiting first) with partners' free places; same neighbourhood first."""
+        m, r = self.model, self.model.residents
+        partners = np.flatnonzero(np.isin(r.role, PARTNER_ROLES))
+        waiting = np.flatnonzero(r.waiting_since >= 0)
+        if len(partners) == 0 or len(waiting) == 0:
+            return 0
+        free = np.maximum(0, self.capacity_of(partners) - m.caseload[partners])
+        waiting = waiting[np.argsort(r.waiting_since[waiting], kind="stable")]
+        pairs_p, pairs_q = [], []
+        for nb in np.unique(r.neighbourhood[waiting]):
+            slots = np.repeat(partners, free)
+            slots = slots[r.neighbourhood[slots] == nb] if m.n_neighbourhoods > 1 else slots
+            slots = self.rng.permutation(slots)
+            wq = waiting[r.neighbourhood[waiting] == nb]
+            k = min(len(slots), len(wq))
+            pairs_p.append(slots[:k])
+            pairs_q.append(wq[:k])
+            used = np.bincount(slots[:k], minlength=r.n)
+            free -= used[partners]
+        if not pairs_p:
+            return 0
+        p_, q_ = np.concatenate(pairs_p), np.concatenate(pairs_q)
+        if len(p_) == 0:
+            return 0
+        slots, _ = m.ties.add(p_, q_, PEER_SUPPORT, 0.3, m.week)
+        m.ties.helper[slots] = p_
+        r.waiting_since[q_] = -1
+        r.sessions[q_] = 0
+        first = r.first_support_week[q_] < 0
+        r.first_support_week[q_[first]] = m.week
+        m.events["pairings"] += len(p_)
+        return len(p_)
+
+    def accompaniments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The living peer-support ties as (slot, partner, patient); refreshes caseloads."""
+        m, r, ties = self.model, self.model.residents, self.model.ties
+        s = ties.live((PEER_SUPPORT,))
+        # The partner is the end that holds (or held) the partner role: the tie's ``helper``.
+        partner = ties.helper[s].astype(np.int64)
+        patient = np.where(ties.a[s] == partner, ties.b[s], ties.a[s])
+        m.caseload[:] = np.bincount(partner, minlength=r.n)
+        m.in_peer_support[:] = False
+        m.in_peer_support[patient] = True
+        return s, partner, patient
+
+    def step(self) -> None:
+        m, r, p, rng, ties = self.model, self.model.residents, self.p, self.rng, self.model.ties
+        self.accompaniments()
+        self.match()
+        s, partner, patient = self.accompaniments()
+
+        # Episodes that ended (or whose partner left the role) become ordinary mutual-aid ties.
+        ended = ((m.week - ties.formed[s]) >= p.episode_weeks) | ~np.isin(r.role[partner], PARTNER_ROLES)
+        if ended.any():
+            self.end_episodes(s[ended], partner[ended], patient[ended])
+            s, partner, patient = s[~ended], partner[~ended], patient[~ended]
+
+        meet = rng.random(len(s)) < p.meeting_probability
+        s, partner, patient = s[meet], partner[meet], patient[meet]
+        m.events["peer_meetings"] += len(s)
+        ties.contact(s, p.meeting_tie_gain, m.week)
+        # Competency: diminishing returns in the number of sessions and in the room left to 100.
+        gain = p.competency_gain * (1.0 - r.competency[patient] / 100.0) * 100.0 / 100.0
+        gain = gain / (1.0 + r.sessions[patient] / p.diminishing_sessions)
+        np.add.at(r.competency, patient, gain.astype(np.float32))
+        r.sessions[patient] += 1
+        m.support_received_week[patient] += 1.0
+
+        # Referral to a citizen partner (social integration), handled by the activities submodel.
+        refer = rng.random(len(patient)) < p.referral_probability * m.coordination_level
+        m.referrals.extend(patient[refer].tolist())
+
+        # Partners' distress: hard cases push it up; supervision, mentoring and clinicians relieve it.
+        hard = r.mental_health[patient] | r.end_of_life[patient] | m.in_crisis[patient]
+        load = np.where(hard, p.hard_case_distress, p.ordinary_distress)
+        np.add.at(r.distress, partner, load.astype(np.float32))
+        partners = np.flatnonzero(np.isin(r.role, PARTNER_ROLES))
+        if len(partners):
+            wanted = len(partners) * m.funding.p.supervision_cost_per_week
+            supervision = m.budget.level("supervision", wanted)
+            mentoring = 1.0 if (r.engagement[partners] == 3).any() or m.mentors_available() else 0.0
+            buy_in = np.array([c.buy_in for c in m.clinicians]) if m.clinicians else np.zeros(1)
+            relief = (p.natural_relief + p.supervision_relief * supervision + p.mentoring_relief * mentoring
+                      + p.clinician_access_relief * float(buy_in.mean()))
+            r.distress[partners] = np.clip(r.distress[partners] - relief, 0.0, 1.0)
+            m.supervision_level = supervision
+
+        # Incidents and legal-duty escalations.
+        risk = p.incident_rate * (1.0 - 0.7 * r.training[partner]) * (1.0 - 0.7 * m.supervision_level)
+        m.events["incidents"] += int((rng.random(len(s)) < risk).sum())
+        duty = r.mental_health[patient] & (rng.random(len(s)) < p.legal_duty_rate)
+        m.clinical.escalated[patient[duty]] = True
+        np.add.at(r.distress, partner[duty], np.float32(p.hard_case_distress))
+        m.events["escalations"] += int(duty.sum())
+        # Clinicians of patients who gained from peer support have a good experience.
+        improved = patient[r.sessions[patient] == 4]
+        for c in r.clinician[improved]:
+            if c >= 0:
+                m.clinicians[c].good_experiences += 1.0
+
+    def end_episodes(self, slots, partner, patient) -> None:
+        """Close accompaniments: the peer tie becomes a mutual-aid tie of half its strength."""
+        m, ties = self.model, self.model.ties
+        strength = ties.strength[slots] * 0.5
+        ties.remove(slots)
+        ties.add(partner, patient, MUTUAL_AID, strength, m.week)
+        np.subtract.at(m.caseload, partner, 1)
+        m.in_peer_support[patient] = False
+        m.events["episodes_completed"] += len(slots)

@@ -1,0 +1,146 @@
+"""Retention (MODEL.md §3.9): partners and volunteers leave; recruitment and training replace them.
+
+Each week a partner leaves with a hazard set by their compensation mode (volunteers about 35% a
+year), raised by distress (burnout), by pay that the budget no longer covers, and by tokenism in
+governance. Training cohorts, paid from the training budget line, turn level-1 patients into
+patient partners, relatives of patients into carer partners and sociable citizens into citizen
+partners, where demand (the waiting list, referrals) calls for them. A promoted resident keeps
+identity and ties.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..params import Section, param, probability, weekly_from_yearly
+from ..population import ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR
+from . import Submodel
+
+
+class RetentionParams(Section):
+    """Workforce at the start, attrition by compensation mode, and recruitment."""
+
+    initial_patient_partners: int = param(3, "patient partners at the start", unit="persons", ge=0, le=100000,
+                                          source="Centre-Sud deck: three patient partners named in the team")
+    initial_carer_partners: int = param(0, "carer partners at the start", unit="persons", ge=0, le=100000)
+    initial_citizen_partners: int = param(4, "citizen partners at the start", unit="persons", ge=0, le=100000)
+    attrition_per_year: dict[str, float] = param(
+        {"paid": 0.15, "volunteer": 0.35, "timebank": 0.28, "recognition": 0.28},
+        "yearly share of partners who leave, by compensation mode", unit="share/year",
+        source="Volunteering in America 2008: volunteer attrition about 35% a year")
+    burnout_factor: float = param(3.0, "attrition multiplier at full distress (1 + factor x distress)", unit="ratio",
+                                  ge=0.0, le=50.0)
+    unpaid_factor: float = param(2.0, "attrition multiplier for paid partners whose pay the budget does not cover",
+                                 unit="ratio", ge=1.0, le=50.0)
+    tokenism_factor: float = param(1.0, "attrition multiplier at full tokenism (1 + factor x tokenism)", unit="ratio",
+                                   ge=0.0, le=50.0)
+    max_cohort: int = param(6, "most partners trained in one week", unit="persons/week", ge=0, le=10000)
+    target_free_places: int = param(3, "free places kept for new patients before more partners are trained",
+                                    unit="places", ge=0, le=100000)
+    carer_share: float = probability(0.2, "share of new patient-partner trainees who are carers (relatives)")
+    citizen_partners_per_patient_partner: float = param(1.5, "citizen partners sought per patient partner",
+                                                        unit="ratio", ge=0.0, le=100.0)
+    citizen_hours_per_week: float = param(4.0, "hours a citizen partner gives per week", unit="hours/week",
+                                          ge=0.0, le=60.0)
+
+
+class Retention(Submodel):
+    """Partners leave; new ones are trained where there is demand and budget."""
+
+    name = "retention"
+
+    def step(self) -> None:
+        self.pay_partners()
+        self.leave()
+        self.recruit()
+
+    def pay_partners(self) -> None:
+        """Pay or recognise partners from the compensation line; record who went unpaid."""
+        m, r = self.model, self.model.residents
+        f = m.funding.p
+        m.unpaid[:] = False
+        for role in (PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER):
+            who = np.flatnonzero(r.role == role)
+            if len(who) == 0:
+                continue
+            mode = m.funding.compensation_mode(ROLES[role])
+            if mode == "paid":
+                cost = float(r.capacity[who].sum()) * f.partner_hourly_rate
+            elif mode == "recognition":
+                cost = len(who) * f.recognition_cost_per_year / 52.0
+            else:
+                continue
+            level = m.budget.level("partner_compensation", cost)
+            if mode == "paid" and level < 0.999:
+                m.unpaid[who[self.rng.random(len(who)) > level]] = True
+
+    def hazard(self, who: np.ndarray) -> np.ndarray:
+        m, r, p = self.model, self.model.residents, self.p
+        modes = np.array([m.funding.compensation_mode(ROLES[k]) if k else "volunteer" for k in range(len(ROLES))])
+        yearly = np.array([p.attrition_per_year.get(mode, 0.35) for mode in modes])[r.role[who]]
+        h = weekly_from_yearly(np.clip(yearly, 0.0, 0.999))
+        h = h * (1.0 + p.burnout_factor * r.distress[who]) * (1.0 + p.tokenism_factor * m.stewardship.tokenism)
+        h = h * np.where(m.unpaid[who], p.unpaid_factor, 1.0)
+        return np.clip(h, 0.0, 1.0)
+
+    def leave(self) -> None:
+        m, r = self.model, self.model.residents
+        who = np.flatnonzero(r.role != NO_ROLE)
+        gone = who[self.rng.random(len(who)) < self.hazard(who)]
+        if len(gone) == 0:
+            return
+        for role in (PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER):
+            m.events[f"{ROLES[role]}s_left"] += int((r.role[gone] == role).sum())
+        m.remove_role(gone)
+
+    def recruit(self) -> None:
+        """Train new partners where demand exceeds free places, within the training budget."""
+        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+        if not m.partner_programme_exists:
+            return
+        f = m.funding.p
+        partners = np.flatnonzero(np.isin(r.role, (PATIENT_PARTNER, CARER_PARTNER)))
+        free = int(np.maximum(0, m.peer_support.capacity_of(partners) - m.caseload[partners]).sum())
+        waiting = int((r.waiting_since >= 0).sum())
+        per_partner = max(1, int(m.scenario.peer_support.hours_per_week // m.scenario.peer_support.hours_per_patient))
+        want_pp = min(p.max_cohort, int(np.ceil(max(0, waiting + p.target_free_places - free) / per_partner)))
+        n_cp = int((r.role == CITIZEN_PARTNER).sum())
+        want_cp = min(p.max_cohort, max(0, int(np.ceil(p.citizen_partners_per_patient_partner * len(partners))) - n_cp))
+        budget_for = int(m.budget.spend("training", (want_pp + want_cp) * f.training_cost) // max(f.training_cost, 1e-9)) \
+            if f.training_cost > 0 else want_pp + want_cp
+        n_pp = min(want_pp, budget_for)
+        n_cp_new = min(want_cp, budget_for - n_pp)
+        if n_pp:
+            n_carer = rng.binomial(n_pp, p.carer_share)
+            self.train(self.candidates_patient_partner(), n_pp - n_carer, PATIENT_PARTNER)
+            self.train(self.candidates_carer(), n_carer, CARER_PARTNER)
+        if n_cp_new:
+            self.train(self.candidates_citizen_partner(), n_cp_new, CITIZEN_PARTNER)
+
+    # Who can be trained for each role (eligible pools, in the programme's neighbourhoods).
+    def _eligible(self) -> np.ndarray:
+        m, r = self.model, self.model.residents
+        return (r.role == NO_ROLE) & (r.age_group != CHILD) & m.programme_running(np.arange(r.n)) & ~m.in_crisis
+
+    def candidates_patient_partner(self) -> np.ndarray:
+        r = self.model.residents
+        return np.flatnonzero(self._eligible() & r.is_patient & (r.engagement >= 1) & (r.chronic | r.mental_health)
+                              & ~self.model.in_peer_support)
+
+    def candidates_carer(self) -> np.ndarray:
+        r = self.model.residents
+        return np.flatnonzero(self._eligible() & ~r.is_patient & (r.age_group == ADULT))
+
+    def candidates_citizen_partner(self) -> np.ndarray:
+        r = self.model.residents
+        return np.flatnonzero(self._eligible() & (r.sociability > 1.0) & ~r.isolated
+                              & ((r.age_group == ADULT) | (r.age_group == SENIOR)))
+
+    def train(self, pool: np.ndarray, k: int, role: int) -> None:
+        if k <= 0 or len(pool) == 0:
+            return
+        m = self.model
+        group_access = m.group_access[m.residents.equity_group[pool]]
+        chosen = self.rng.choice(pool, size=min(k, len(pool)), replace=False, p=group_access / group_access.sum())
+        m.assign_role(chosen, role)
+        m.events["partners_trained"] += len(chosen)

@@ -1,0 +1,182 @@
+"""Individual states (MODEL.md §3.8): ties, loneliness, isolation, competency, engagement,
+recovery, health crises, and residents moving in and out.
+
+* **Isolation** is objective: fewer than ``isolation_threshold`` active social ties (strength of
+  at least ``active_tie_strength``).
+* **Loneliness** (0-1) is subjective: it moves each week towards a level set by the support a
+  person has (the summed strength of their active ties, with a benefit that plateaus near four
+  close ties) against the support they need, plus a personal propensity.
+* **Competency** (PAM-like) drifts slowly down without support and drops after a crisis.
+* **Engagement level**: 0 → 1 (partner in one's own care) once competency and shared decisions
+  are high enough; 2 = trained partner (:mod:`.retention`); 3 = co-leader, taking a governance
+  seat when one is free.
+* **Recovery / citizenship** follows participation in activities, helping others and roles.
+* **Health crises**: emergency visits, with a hazard raised by chronic and mental-health
+  conditions, age and loneliness and lowered by competency; some lead to an admission.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT
+from ..params import Section, param, probability
+from ..population import CHILD, NO_ROLE, SENIOR
+from . import Submodel
+
+
+class StatesParams(Section):
+    """Thresholds and rates of the individual states."""
+
+    active_tie_strength: float = probability(0.2, "strength from which a tie counts as active")
+    isolation_threshold: int = param(2, "a resident with fewer active social ties than this is isolated", unit="ties",
+                                     ge=1, le=50)
+    support_plateau: float = param(4.0, "number of full-strength ties at which the benefit of support plateaus",
+                                   unit="ties", ge=0.5, le=50.0,
+                                   source="Thompson et al. 2022: benefit plateaus near 4 close friends")
+    peer_tie_weight: float = param(1.0, "weight of a peer-support tie against a friend tie in support", unit="ratio",
+                                   ge=0.0, le=5.0)
+    loneliness_bias: float = param(-1.9, "loneliness level (logit) of a person whose support meets their need",
+                                   unit="logit", ge=-10.0, le=10.0, source="fitted: 19% lonely among 65+ at baseline")
+    loneliness_slope: float = param(3.0, "rise in loneliness (logit) per unit of unmet need (share of need)",
+                                    unit="logit", ge=0.0, le=20.0)
+    loneliness_propensity_sd: float = param(1.0, "spread of personal propensity to loneliness", unit="logit",
+                                            ge=0.0, le=5.0)
+    women_65_offset: float = param(0.45, "extra loneliness propensity of women 65+", unit="logit", ge=-5.0, le=5.0,
+                                   source="fitted: women 23% vs men 15% lonely at 65+ (Islam & Gilmour 2023)")
+    support_relief: float = param(0.6, "loneliness relief (logit) while receiving peer or citizen support",
+                                  unit="logit", ge=0.0, le=10.0,
+                                  source="fitted: SMD about -0.47 (Duffner et al. 2024)")
+    loneliness_adaptation: float = probability(0.08, "weekly share of the gap to the target loneliness closed")
+    lonely_threshold: float = probability(0.5, "loneliness above which a resident counts as lonely")
+    competency_drift_per_year: float = param(1.0, "competency lost per year without support", unit="PAM points/year",
+                                             ge=0.0, le=50.0)
+    crisis_competency_loss: float = param(2.0, "competency lost in a health crisis", unit="PAM points", ge=0.0,
+                                          le=50.0)
+    level1_competency: float = param(62.0, "competency from which a patient can be partner in their own care",
+                                     unit="PAM points", ge=0.0, le=100.0)
+    level1_shared_decisions: float = probability(0.3, "share of shared decisions from which a patient is partner in their care")
+    level3_after_weeks: int = param(104, "weeks as a trained partner before one can become a co-leader", unit="weeks",
+                                    ge=0, le=2080)
+    level3_per_year: float = probability(0.3, "yearly chance that an eligible partner becomes a co-leader")
+    recovery_rate: float = probability(0.02, "weekly share of the gap to the target recovery closed")
+    crisis_per_year: float = param(0.25, "emergency visits per year of a patient without risk factors",
+                                   unit="visits/year", ge=0.0, le=50.0)
+    crisis_chronic_factor: float = param(2.0, "crisis factor for a chronic condition", unit="ratio", ge=0.0, le=50.0)
+    crisis_mental_factor: float = param(1.8, "crisis factor for a mental-health condition", unit="ratio", ge=0.0, le=50.0)
+    crisis_senior_factor: float = param(1.5, "crisis factor for age 65+", unit="ratio", ge=0.0, le=50.0)
+    crisis_lonely_factor: float = param(1.3, "crisis factor for loneliness", unit="ratio", ge=0.0, le=50.0)
+    crisis_competency_effect: float = param(0.02, "relative drop in crisis risk per PAM point of competency above 60",
+                                            unit="1/PAM point", ge=0.0, le=1.0)
+    admission_share: float = probability(0.3, "share of emergency visits that lead to an admission")
+    moves_per_year: float = probability(0.06, "share of residents who move out (and are replaced by newcomers) each year")
+    end_of_life_weeks: float = param(40.0, "mean weeks of life left for a palliative patient", unit="weeks",
+                                     ge=1.0, le=520.0)
+
+
+SOCIAL = (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT)
+
+
+class IndividualStates(Submodel):
+    """Recompute each resident's ties, loneliness, isolation, competency, engagement and recovery."""
+
+    name = "states"
+
+    def update_ties(self) -> None:
+        """Active ties and support of each resident (also done once at the start)."""
+        m, r, p, ties = self.model, self.model.residents, self.p, self.model.ties
+        s = ties.live(SOCIAL)
+        s = s[(ties.b[s] < r.n) & (ties.strength[s] >= p.active_tie_strength)]
+        r.active_ties[:] = ties.per_node(s, n=r.n).astype(np.int16)
+        w = ties.strength[s] * np.where(ties.kind[s] == PEER_SUPPORT, p.peer_tie_weight, 1.0)
+        m.support = ties.per_node(s, w.astype(np.float64), n=r.n)
+        r.isolated[:] = r.active_ties < p.isolation_threshold
+
+    def target_loneliness(self) -> np.ndarray:
+        m, r, p = self.model, self.model.residents, self.p
+        effective = p.support_plateau * (1.0 - np.exp(-m.support / p.support_plateau))
+        unmet = np.clip((r.tie_need - effective) / r.tie_need, -1.0, 1.0)
+        logit = (p.loneliness_bias + p.loneliness_slope * unmet + p.loneliness_propensity_sd * r.lonely_propensity
+                 + p.women_65_offset * (r.woman & (r.age_group == SENIOR))
+                 - p.support_relief * (m.support_received_week > 0))
+        return 1.0 / (1.0 + np.exp(-logit))
+
+    def step(self) -> None:
+        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+        self.update_ties()
+        r.loneliness += (p.loneliness_adaptation * (self.target_loneliness() - r.loneliness)).astype(np.float32)
+
+        # Competency: slow drift down without support this week.
+        unsupported = m.support_received_week == 0
+        r.competency[unsupported] -= p.competency_drift_per_year / 52.0
+        np.clip(r.competency, 0.0, 100.0, out=r.competency)
+
+        self.crises()
+        self.engagement()
+        self.recovery()
+        self.turnover()
+
+    def crises(self) -> None:
+        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+        rate = np.full(r.n, p.crisis_per_year / 52.0)
+        rate *= np.where(r.chronic, p.crisis_chronic_factor, 1.0) * np.where(r.mental_health, p.crisis_mental_factor, 1.0)
+        rate *= np.where(r.age_group == SENIOR, p.crisis_senior_factor, 1.0)
+        rate *= np.where(r.loneliness > p.lonely_threshold, p.crisis_lonely_factor, 1.0)
+        rate *= np.exp(-p.crisis_competency_effect * (r.competency - 60.0))
+        crisis = rng.random(r.n) < np.clip(rate, 0.0, 1.0)
+        m.in_crisis[:] = crisis
+        r.ed_visits[crisis] += 1
+        admitted = crisis & (rng.random(r.n) < p.admission_share)
+        r.admissions[admitted] += 1
+        r.competency[crisis] = np.maximum(0.0, r.competency[crisis] - p.crisis_competency_loss)
+        m.events["ed_visits"] += int((crisis & r.is_patient).sum())
+        m.events["admissions"] += int((admitted & r.is_patient).sum())
+
+    def engagement(self) -> None:
+        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+        lvl = r.engagement
+        up1 = (lvl == 0) & r.is_patient & (r.competency >= p.level1_competency) & (r.shared_decisions >= p.level1_shared_decisions)
+        lvl[up1] = 1
+        down1 = (lvl == 1) & ((r.competency < p.level1_competency - 5) | (r.shared_decisions < p.level1_shared_decisions / 2))
+        lvl[down1] = 0
+        # Level 2 is held by trained partners (retention sets it); level 3: co-leaders take free seats.
+        if m.scenario.governance.stewardship_group:
+            seats = int(m.scenario.governance.seats.get("patients", 0))
+            eligible = np.flatnonzero((lvl == 2) & (r.role != NO_ROLE) & (m.week - r.partner_since >= p.level3_after_weeks)
+                                      & (r.distress < 0.5))
+            free = seats - int(r.governance_seat.sum())
+            weekly = 1.0 - (1.0 - p.level3_per_year) ** (1 / 52)
+            promote = eligible[rng.random(len(eligible)) < weekly * (1.0 - m.stewardship.tokenism)]
+            if len(promote):
+                lvl[promote] = 3
+                take = promote[:max(0, free)]
+                r.governance_seat[take] = True
+                m.events["promotions_level3"] += len(promote)
+
+    def recovery(self) -> None:
+        m, r, p = self.model, self.model.residents, self.p
+        r.participation += 0.1 * (m.attended_week.astype(np.float32) - r.participation)
+        r.helping += 0.1 * (np.minimum(m.help_given_week, 4.0) / 4.0 - r.helping)
+        target = np.clip(0.25 + 0.3 * r.participation + 0.25 * r.helping + 0.2 * (r.role != NO_ROLE)
+                         + 0.1 * (r.engagement >= 1) - 0.3 * r.loneliness, 0.0, 1.0)
+        r.recovery += (p.recovery_rate * (target - r.recovery)).astype(np.float32)
+
+    def turnover(self) -> None:
+        """Residents who move out or die are replaced by newcomers with no ties in the neighbourhood."""
+        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+        leave = rng.random(r.n) < 1.0 - (1.0 - p.moves_per_year) ** (1 / 52)
+        leave |= r.end_of_life & (rng.random(r.n) < 1.0 / p.end_of_life_weeks)
+        leave &= r.role == NO_ROLE          # partners who move out leave through retention
+        idx = np.flatnonzero(leave)
+        if len(idx) == 0:
+            return
+        ties = m.ties
+        gone = ties.ties_of(idx)
+        keep = np.isin(ties.kind[gone], (CARE_TEAM,))
+        ties.remove(gone[~keep])
+        r.reset_person(idx, rng, m.scenario.population)
+        # Newcomers: some are palliative patients (keeps the track's public stable).
+        pop = m.scenario.population
+        r.end_of_life[idx] = r.is_patient[idx] & (r.age_group[idx] != CHILD) & (rng.random(len(idx)) < pop.end_of_life * 8)
+        m.on_residents_replaced(idx)
+        m.events["residents_replaced"] += len(idx)
