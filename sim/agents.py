@@ -109,13 +109,18 @@ class Clinician(mesa.Agent):
         self.profession = profession
         self.capacity = int(capacity)
         self.buy_in = float(buy_in)
+        self.usual_buy_in = float(buy_in)
         self.node = int(node)
         self.good_experiences = 0.0  # introductions that went well, recently
 
     def update_buy_in(self, training: float, barrier: float, growth: float, experience_weight: float) -> None:
-        """Buy-in grows with training and good experiences and is held back by barriers."""
-        push = growth * (training + experience_weight * self.good_experiences)
-        self.buy_in += push * (1.0 - self.buy_in) - growth * barrier * self.buy_in
+        """Buy-in moves towards a level raised by training and good experiences and capped by barriers.
+
+        Without training or good experiences it returns to the clinician's usual level.
+        """
+        push = min(1.0, training + experience_weight * self.good_experiences)
+        target = self.usual_buy_in + (1.0 - self.usual_buy_in) * push * (1.0 - barrier)
+        self.buy_in += growth * (target - self.buy_in)
         self.buy_in = min(1.0, max(0.0, self.buy_in))
         self.good_experiences *= 0.9
 

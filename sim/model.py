@@ -16,7 +16,7 @@ import pandas as pd
 from . import outcomes
 from .agents import Citizen, CitizenPartner, Clinician, CommunityOrganization, Patient, PatientPartner, StewardshipGroup
 from .network import CARE_TEAM, INTER_ORG, MEMBERSHIP, PEER_SUPPORT, generate_network
-from .population import (CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, generate_residents)
+from .population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, coaching_role, generate_residents
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from .submodels.activities import CommunityActivities, targets_mask
 from .submodels.clinical import ClinicalEncounters
@@ -123,6 +123,7 @@ class CaringCommunity(mesa.Model):
         self.states.update_ties()
         self._initial_loneliness()
         self.groups = outcomes.breakdown_groups(self)
+        self.group_weights, self.group_sizes = outcomes.group_weights(self.groups)
 
         first = outcomes.measure(self)
         self._last_row = first
@@ -176,17 +177,29 @@ class CaringCommunity(mesa.Model):
     def community_signals(self) -> dict[str, float]:
         """What co-governance listens to: waiting list, partner distress, organizations in trouble."""
         r = self.residents
-        partners = np.isin(r.role, (PATIENT_PARTNER, CARER_PARTNER))
+        partners = coaching_role(r.role)
         places = max(1, int(self.peer_support.capacity_of(np.flatnonzero(partners)).sum()))
         orgs = self.organizations
         return {"waiting": min(1.0, (r.waiting_since >= 0).sum() / places),
                 "distress": float(r.distress[partners].mean()) if partners.any() else 0.0,
                 "org_deficit": sum((not o.open) or o.weeks_in_deficit > 0 for o in orgs) / max(1, len(orgs))}
 
-    def mentors_available(self) -> bool:
-        """Whether coach partners (experienced or level-3) can mentor newer partners."""
+    def coaches(self) -> np.ndarray:
+        """Per neighbourhood: whether experienced (2+ years) or level-3 partners can mentor newer ones."""
         r = self.residents
-        return bool(((r.role != NO_ROLE) & (self.week - r.partner_since >= 104)).any())
+        coach = (r.role != NO_ROLE) & ((self.week - r.partner_since >= 104) | (r.engagement == 3))
+        return np.bincount(r.neighbourhood[coach], minlength=self.n_neighbourhoods) > 0
+
+    def mentoring(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rhizomes: per neighbourhood, (is mentoring another now, is being mentored now)."""
+        giving = np.zeros(self.n_neighbourhoods, dtype=bool)
+        getting = np.zeros(self.n_neighbourhoods, dtype=bool)
+        weeks = self.scenario.peer_support.rhizome_mentoring_weeks
+        for j, nb in enumerate(self.scenario.population.neighbourhoods):
+            if nb.mentored_by in self.neighbourhood_names and 0 <= self.week - nb.programme_start_week < weeks:
+                giving[self.neighbourhood_names.index(nb.mentored_by)] = True
+                getting[j] = True
+        return giving, getting
 
     def group_code(self, name: str) -> int:
         return self.equity_group_names.index(name) if name in self.equity_group_names else -1
@@ -221,7 +234,7 @@ class CaringCommunity(mesa.Model):
     def remove_role(self, idx: np.ndarray) -> None:
         """Partners leave their role (they stay residents, with their ties)."""
         r = self.residents
-        was_partner = np.isin(r.role[idx], (PATIENT_PARTNER, CARER_PARTNER))
+        was_partner = coaching_role(r.role[idx])
         r.role[idx] = NO_ROLE
         r.capacity[idx] = 0.0
         r.governance_seat[idx] = False

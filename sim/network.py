@@ -40,6 +40,13 @@ class NetworkParams(Section):
     interorg_density: float = probability(0.3, "density of partnership ties among organizations at the start")
 
 
+def kind_mask(kinds: tuple[int, ...]) -> np.ndarray:
+    """A look-up table: ``kind_mask(kinds)[k]`` is True when tie kind ``k`` is in ``kinds``."""
+    table = np.zeros(len(TIE_KINDS), dtype=bool)
+    table[list(kinds)] = True
+    return table
+
+
 class TieTable:
     """All ties of the network as parallel numpy arrays, with a key index for look-ups.
 
@@ -177,7 +184,7 @@ class TieTable:
         """Slots of living ties, optionally of the given kinds only."""
         mask = self.alive[: self.size]
         if kinds is not None:
-            mask = mask & np.isin(self.kind[: self.size], kinds)
+            mask = mask & kind_mask(kinds)[self.kind[: self.size]]
         return np.flatnonzero(mask)
 
     def ties_of(self, nodes: np.ndarray, kinds: tuple[int, ...] | None = None) -> np.ndarray:
@@ -191,15 +198,11 @@ class TieTable:
         return int(self.alive[: self.size].sum())
 
     def per_node(self, slots: np.ndarray, weights: np.ndarray | None = None, n: int | None = None) -> np.ndarray:
-        """Sum over the ties at ``slots`` of ``weights`` (1 by default), for each endpoint node."""
+        """Sum over the ties at ``slots`` of ``weights`` (1 by default), for each endpoint node ``< n``."""
         n = self.n_nodes if n is None else n
-        w = None if weights is None else np.concatenate([weights, weights])
-        ends = np.concatenate([self.a[slots], self.b[slots]])
-        if n < self.n_nodes:
-            keep = ends < n
-            ends = ends[keep]
-            w = None if w is None else w[keep]
-        return np.bincount(ends, weights=w, minlength=n)[:n]
+        a, b = self.a[slots], self.b[slots]
+        total = np.bincount(a, weights=weights, minlength=self.n_nodes)[:n]
+        return total + np.bincount(b, weights=weights, minlength=self.n_nodes)[:n]
 
     def edges(self) -> dict[str, np.ndarray]:
         """The living ties as columns (for the edge-list export)."""
@@ -224,16 +227,6 @@ class TieTable:
     def memory_bytes(self) -> int:
         arrays = sum(getattr(self, n).nbytes for n in self._ARRAYS)
         return arrays + 100 * len(self._index)
-
-
-def _pairs_within(order: np.ndarray, counts: np.ndarray, reach: int, rng: np.random.Generator):
-    """For each resident, ``counts`` partners drawn among those near it in the given spatial order."""
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    src = np.repeat(np.arange(len(order)), counts)
-    offset = rng.integers(1, reach + 1, size=len(src)) * rng.choice((-1, 1), size=len(src))
-    pos = np.clip(rank[src] + offset, 0, len(order) - 1)
-    return src, order[pos]
 
 
 def generate_network(r: Residents, p: NetworkParams, rng: np.random.Generator, n_nodes: int,
@@ -262,59 +255,89 @@ def generate_network(r: Residents, p: NetworkParams, rng: np.random.Generator, n
     cell = (np.floor(r.y * 20) * 1000 + np.floor(r.x * 20)).astype(np.int64)
     spatial = np.lexsort((r.x, cell))
 
-    # Kin outside the household (mostly in the same neighbourhood; adult children of seniors...).
-    adults = r.age_group != CHILD
-    n_kin = np.where(adults, rng.poisson(p.kin_outside_mean, n), 0)
-    src, dst = _pairs_within(spatial, n_kin, max(p.locality * 10, 10), rng)
-    ok = adults[dst] & (r.household[src] != r.household[dst])
-    ties.add(src[ok], dst[ok], KIN, rng.uniform(0.4, 0.9, ok.sum()), 0)
+    rank = np.empty(n, dtype=np.int64)
+    rank[spatial] = np.arange(n)
+    new_kin_ties(ties, r, np.arange(n), p, rng, 0, spatial, rank)
 
     # Neighbour and friend ties, fewer for seniors living alone and for some equity groups.
-    factor = np.where(r.age_group == CHILD, 0.6, 1.0) * np.where(r.lives_alone & (r.age_group == SENIOR),
-                                                                 p.friends_factor_65_alone, 1.0)
+    r.tie_factor = np.where(r.age_group == CHILD, 0.6, 1.0) * np.where(r.lives_alone & (r.age_group == SENIOR),
+                                                                       p.friends_factor_65_alone, 1.0)
     if group_tie_factor is not None:
-        factor = factor * group_tie_factor[r.equity_group]
+        r.tie_factor = r.tie_factor * group_tie_factor[r.equity_group]
     # Each tie has two ends, so half of the mean is drawn from each resident.
-    n_friends = rng.poisson(factor * p.friends_mean / 2.0)
-    src, dst = _pairs_within(spatial, n_friends, p.locality, rng)
-    same = (r.age_group[src] == r.age_group[dst]) & (r.equity_group[src] == r.equity_group[dst])
-    ok = (same | (rng.random(len(src)) > p.homophily)) & (r.household[src] != r.household[dst])
-    ok &= ~((r.age_group[src] == CHILD) ^ (r.age_group[dst] == CHILD))  # children befriend children
-    strength = np.clip(rng.beta(2.0, 2.0 * (1 - p.initial_strength_mean) / p.initial_strength_mean, ok.sum()),
-                       0.05, 1.0)
-    ties.add(src[ok], dst[ok], FRIEND, strength, 0)
+    new_neighbour_ties(ties, r, np.arange(n), p, rng, 0, spatial, rank, mean=p.friends_mean / 2.0,
+                       strength_mean=p.initial_strength_mean)
 
     close_triangles(ties, r, int(p.triadic_closure * n), rng, week=0, strength=p.initial_strength_mean)
     return ties
 
 
+def new_kin_ties(ties: TieTable, r: Residents, who: np.ndarray, p: NetworkParams, rng: np.random.Generator,
+                 week: int, spatial: np.ndarray, rank: np.ndarray) -> int:
+    """Kin ties outside the household (relatives living in the neighbourhood) for adults ``who``."""
+    who = who[r.age_group[who] != CHILD]
+    src = np.repeat(who, rng.poisson(p.kin_outside_mean, len(who)))
+    reach = max(p.locality * 10, 10)
+    offset = rng.integers(1, reach + 1, size=len(src)) * rng.choice((-1, 1), size=len(src))
+    dst = spatial[np.clip(rank[src] + offset, 0, len(spatial) - 1)]
+    ok = (r.age_group[dst] != CHILD) & (r.household[src] != r.household[dst])
+    _, new = ties.add(src[ok], dst[ok], KIN, rng.uniform(0.4, 0.9, ok.sum()), week)
+    return int(new.sum())
+
+
+def new_neighbour_ties(ties: TieTable, r: Residents, who: np.ndarray, p: NetworkParams, rng: np.random.Generator,
+                       week: int, spatial: np.ndarray, rank: np.ndarray, mean: float | None = None,
+                       strength_mean: float = 0.25) -> int:
+    """Neighbour and friend ties for residents ``who``, with people living near them (homophily by age
+    and equity group; children befriend children). Used for the initial network and for newcomers."""
+    mean = p.friends_mean / 2.0 if mean is None else mean
+    counts = rng.poisson(r.tie_factor[who] * mean)
+    src = np.repeat(who, counts)
+    offset = rng.integers(1, p.locality + 1, size=len(src)) * rng.choice((-1, 1), size=len(src))
+    dst = spatial[np.clip(rank[src] + offset, 0, len(spatial) - 1)]
+    same = (r.age_group[src] == r.age_group[dst]) & (r.equity_group[src] == r.equity_group[dst])
+    ok = (same | (rng.random(len(src)) > p.homophily)) & (r.household[src] != r.household[dst])
+    ok &= ~((r.age_group[src] == CHILD) ^ (r.age_group[dst] == CHILD))
+    b = 2.0 * (1 - strength_mean) / strength_mean
+    strength = np.clip(rng.beta(2.0, b, ok.sum()), 0.05, 1.0)
+    _, new = ties.add(src[ok], dst[ok], FRIEND, strength, week)
+    return int(new.sum())
+
+
 def close_triangles(ties: TieTable, r: Residents, k: int, rng: np.random.Generator, week: int,
                     strength: float, kind: int = FRIEND, nodes: np.ndarray | None = None) -> int:
-    """Triadic closure: ``k`` residents each introduce two of their contacts to one another.
+    """Triadic closure: up to ``k`` residents each introduce two of their contacts to one another.
 
-    Returns the number of ties formed. Only resident-resident social ties are used.
+    The residents are drawn from ``nodes`` (default: everyone); those with fewer than two social
+    ties introduce no one. Returns the number of ties formed.
     """
     if k <= 0:
         return 0
-    s = ties.live((KIN, HOUSEHOLD, FRIEND, MUTUAL_AID))
-    s = s[(ties.a[s] < r.n) & (ties.b[s] < r.n)]
-    if len(s) == 0:
-        return 0
-    ends = np.concatenate([ties.a[s], ties.b[s]])
-    others = np.concatenate([ties.b[s], ties.a[s]])
-    order = np.argsort(ends, kind="stable")
-    ends, others = ends[order], others[order]
-    start = np.searchsorted(ends, np.arange(r.n))
-    deg = np.diff(np.r_[start, len(ends)])
-    pool = np.flatnonzero(deg >= 2) if nodes is None else nodes[deg[nodes] >= 2]
+    pool = np.arange(r.n) if nodes is None else np.asarray(nodes)
     if len(pool) == 0:
         return 0
-    hubs = rng.choice(pool, size=min(k, len(pool)), replace=False)
-    i = (rng.random(len(hubs)) * deg[hubs]).astype(np.int64)
-    j = (i + 1 + (rng.random(len(hubs)) * (deg[hubs] - 1)).astype(np.int64)) % deg[hubs]
-    u, v = others[start[hubs] + i], others[start[hubs] + j]
-    ok = (r.age_group[u] == CHILD) == (r.age_group[v] == CHILD)
-    _, new = ties.add(u[ok], v[ok], kind, strength, week)
+    hubs = np.unique(rng.choice(pool, size=min(k, len(pool)), replace=False))
+    s = ties.ties_of(hubs, (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID))
+    s = s[ties.b[s] < r.n]
+    is_hub = np.zeros(r.n, dtype=bool)
+    is_hub[hubs] = True
+    # Each tie seen from its hub end(s): (hub, contact).
+    a_hub, b_hub = is_hub[ties.a[s]], is_hub[ties.b[s]]
+    hub = np.concatenate([ties.a[s][a_hub], ties.b[s][b_hub]])
+    other = np.concatenate([ties.b[s][a_hub], ties.a[s][b_hub]])
+    if len(hub) == 0:
+        return 0
+    order = np.argsort(hub, kind="stable")
+    hub, other = hub[order], other[order]
+    first = np.flatnonzero(np.r_[True, hub[1:] != hub[:-1]])
+    deg = np.diff(np.r_[first, len(hub)])
+    ok = deg >= 2
+    first, deg = first[ok], deg[ok]
+    i = (rng.random(len(first)) * deg).astype(np.int64)
+    j = (i + 1 + (rng.random(len(first)) * (deg - 1)).astype(np.int64)) % deg
+    u, v = other[first + i], other[first + j]
+    same_kind = (r.age_group[u] == CHILD) == (r.age_group[v] == CHILD)
+    _, new = ties.add(u[same_kind], v[same_kind], kind, strength, week)
     return int(new.sum())
 
 

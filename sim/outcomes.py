@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .network import TIE_KINDS
-from .population import AGE_GROUPS, CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR
+from .population import AGE_GROUPS, CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR, coaching_role
 from .submodels.funding import BUDGET_LINES
 
 #: Outcomes that are weekly counts or amounts (summed over a year in the summary); others are levels (averaged).
@@ -40,16 +40,24 @@ def breakdown_groups(model) -> dict[str, np.ndarray]:
     return groups
 
 
+def group_weights(groups: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """A (groups x residents) matrix whose product with a state gives each group's mean, and the sizes."""
+    masks = np.stack(list(groups.values())).astype(np.float32)
+    sizes = masks.sum(axis=1)
+    return masks / np.maximum(sizes, 1)[:, None], sizes
+
+
 def measure(model) -> dict[str, float]:
     """This week's outcome row."""
     r, ev = model.residents, model.events
     row: dict[str, float] = {"week": model.week, "year": model.week / 52.0}
-    lonely = r.loneliness > model.lonely_threshold
-    for name, mask in model.groups.items():
-        k = mask.sum()
-        row[f"isolated_share_{name}"] = float(r.isolated[mask].mean()) if k else np.nan
-        row[f"lonely_share_{name}"] = float(lonely[mask].mean()) if k else np.nan
-        row[f"loneliness_mean_{name}"] = float(r.loneliness[mask].mean()) if k else np.nan
+    states = np.stack([r.isolated, r.loneliness > model.lonely_threshold, r.loneliness]).astype(np.float32)
+    means = model.group_weights @ states.T        # groups x (isolated, lonely, loneliness)
+    for g, name in enumerate(model.groups):
+        iso, lon, lmean = means[g] if model.group_sizes[g] else (np.nan, np.nan, np.nan)
+        row[f"isolated_share_{name}"] = float(iso)
+        row[f"lonely_share_{name}"] = float(lon)
+        row[f"loneliness_mean_{name}"] = float(lmean)
     row["isolated_count"] = int(r.isolated.sum())
     eq = [row[f"isolated_share_group_{g}"] for g in model.equity_group_names]
     row["isolation_gap_groups"] = float(np.nanmax(eq) - np.nanmin(eq)) if eq else 0.0
@@ -68,7 +76,7 @@ def measure(model) -> dict[str, float]:
     row["ties_per_person"] = float(r.active_ties.mean())
     row["ties_total"] = model.ties.count()
 
-    partners = np.isin(r.role, (PATIENT_PARTNER, CARER_PARTNER))
+    partners = coaching_role(r.role)
     row["patient_partners"] = int((r.role == PATIENT_PARTNER).sum())
     row["carer_partners"] = int((r.role == CARER_PARTNER).sum())
     row["citizen_partners"] = int((r.role == CITIZEN_PARTNER).sum())

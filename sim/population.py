@@ -22,6 +22,11 @@ NO_ROLE, PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER = 0, 1, 2, 3
 ROLES = ("none", "patient_partner", "carer_partner", "citizen_partner")
 
 
+def coaching_role(role: np.ndarray) -> np.ndarray:
+    """Whether each role code is a coaching role (patient or carer partner, who accompany patients)."""
+    return (role == PATIENT_PARTNER) | (role == CARER_PARTNER)
+
+
 class EquityGroup(Section):
     """A group whose outcomes are followed for equity (cultural community, LGBTI, language...)."""
 
@@ -130,6 +135,8 @@ class Residents:
     consent: np.ndarray = field(default=None)
     sociability: np.ndarray = field(default=None)
     first_support_week: np.ndarray = field(default=None)
+    tie_factor: np.ndarray = field(default=None)
+    usual_competency: np.ndarray = field(default=None)
 
     @property
     def n(self) -> int:
@@ -140,7 +147,8 @@ class Residents:
         k = len(idx)
         if k == 0:
             return
-        self.competency[idx] = np.clip(rng.normal(p.competency_mean, p.competency_sd, k), 0, 100)
+        self.usual_competency[idx] = np.clip(rng.normal(p.competency_mean, p.competency_sd, k), 0, 100)
+        self.competency[idx] = self.usual_competency[idx]
         self.loneliness[idx] = 0.3
         for name in ("shared_decisions", "recovery", "participation", "helping", "support_received",
                      "timebank", "distress", "training"):
@@ -252,7 +260,8 @@ def generate_residents(p: PopulationParams, rng: np.random.Generator) -> Residen
                   end_of_life=end_of_life, x=x, y=y)
     f32 = lambda v=0.0: np.full(n, v, dtype=np.float32)  # noqa: E731
     r.clinician = np.full(n, -1, dtype=np.int32)
-    r.competency = np.clip(rng.normal(p.competency_mean, p.competency_sd, n), 0, 100).astype(np.float32)
+    r.usual_competency = np.clip(rng.normal(p.competency_mean, p.competency_sd, n), 0, 100).astype(np.float32)
+    r.competency = r.usual_competency.copy()
     r.loneliness = f32(0.3)
     r.isolated = np.zeros(n, dtype=bool)
     r.active_ties = np.zeros(n, dtype=np.int16)

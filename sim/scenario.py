@@ -102,18 +102,30 @@ def list_scenarios() -> list[dict[str, str]]:
 # ----------------------------------------------------------------------------- loading
 def _read_yaml(path: Path) -> dict:
     if not path.exists():
-        raise ScenarioError("no such file", file=str(path))
+        raise ScenarioError("expected an existing scenario file (a preset name or a path to a .yaml file); "
+                            "found no such file", file=str(path))
+    if path.is_dir():
+        raise ScenarioError("expected a scenario file; found a folder", file=str(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"expected a UTF-8 text file; found undecodable bytes at byte {e.start}",
+                            file=str(path)) from None
+    except OSError as e:
+        raise ScenarioError(f"expected a readable file; found {e.strerror or e}", file=str(path)) from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError(f"malformed YAML{where}: {getattr(e, 'problem', None) or e}", file=str(path)) from None
+        problem = getattr(e, "problem", None) or str(e).replace("\n", " ")
+        raise ScenarioError(f"malformed YAML{where}: expected well-formed YAML; found {problem}",
+                            file=str(path)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ScenarioError(f"expected a mapping of sections at the top level, found {type(data).__name__}",
-                            file=str(path))
+        raise ScenarioError(f"expected a mapping of sections (key: value) at the top level; found a "
+                            f"{type(data).__name__}", file=str(path))
     return data
 
 
@@ -137,9 +149,12 @@ def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
         return path
     path = preset_path(ref)
     if not path.exists():
+        if relative_to is None and Path(ref).is_file():  # a file named without a .yaml suffix
+            return Path(ref)
         close = difflib.get_close_matches(ref, preset_names(), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ScenarioError(f"unknown preset '{ref}'{hint}; expected one of: {', '.join(preset_names())}")
+        raise ScenarioError(f"unknown preset '{ref}'{hint}; expected a file path or one of the presets: "
+                            f"{', '.join(preset_names())}")
     return path
 
 
@@ -148,17 +163,21 @@ def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict:
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in chain + (path,))
-        raise ScenarioError(f"'extends' makes a cycle: {cycle}", file=str(chain[0]), key="extends")
+        raise ScenarioError(f"expected a chain of 'extends' that ends at a scenario extending nothing; "
+                            f"found a cycle: {cycle}", file=str(chain[-1]), key="extends")
     data = _read_yaml(path)
     parent = data.get("extends")
     if parent:
         if not isinstance(parent, str):
-            raise ScenarioError(f"expected the name or path of a scenario, found {parent!r}", file=str(path),
+            raise ScenarioError(f"expected the name or path of a scenario; found {parent!r}", file=str(path),
                                 key="extends")
         try:
             parent_path = _resolve_ref(parent, path)
         except ScenarioError as e:
             raise ScenarioError(e.detail, file=str(path), key="extends") from None
+        if not parent_path.is_file():
+            raise ScenarioError(f"expected an existing scenario file or a preset name; found '{parent}' "
+                                f"(no such file: {parent_path})", file=str(path), key="extends")
         base = _load_raw(parent_path, chain + (path,))
         data = _deep_merge(base, {k: v for k, v in data.items()})
     data.setdefault("name", path.stem)
@@ -223,20 +242,38 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
     elif isinstance(ref, dict):
         data = copy.deepcopy(ref)
         if data.get("extends"):
-            base = _load_raw(_resolve_ref(str(data["extends"]), None))
-            data = _deep_merge(base, data)
-    else:
+            parent = data["extends"]
+            if not isinstance(parent, (str, Path)):
+                raise ScenarioError(f"expected the name or path of a scenario; found {parent!r}", key="extends")
+            try:
+                parent_path = _resolve_ref(str(parent), None)
+            except ScenarioError as e:
+                raise ScenarioError(e.detail, key="extends") from None
+            if not parent_path.is_file():
+                raise ScenarioError(f"expected an existing scenario file or a preset name; found '{parent}' "
+                                    f"(no such file)", key="extends")
+            data = _deep_merge(_load_raw(parent_path), data)
+    elif isinstance(ref, (str, Path)):
         path = _resolve_ref(str(ref), None)
         file = str(path)
         data = _load_raw(path)
+    else:
+        raise ScenarioError(f"expected a preset name, a YAML path, a dict or a Scenario; found {type(ref).__name__}")
     if overrides:
-        data = _materialise_lists(data, overrides)
+        for key in overrides:
+            if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
+                raise ScenarioError(f"expected a dotted key path such as 'governance.decision_rule'; found {key!r}",
+                                    file=file, key=str(key))
+        try:
+            data = _materialise_lists(data, overrides)
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+            pass  # reported precisely below
         for key, value in overrides.items():
             try:
                 set_dotted(data, key, value)
-            except (KeyError, IndexError, ValueError, TypeError):
-                raise ScenarioError(f"cannot set this key path (found no such list item or section)", file=file,
-                                    key=key) from None
+            except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+                raise ScenarioError("expected a key path whose list indices and sections exist; found no such "
+                                    "list item or section along it", file=file, key=key) from None
     return validate(data, file=file)
 
 
@@ -252,18 +289,65 @@ def validate(data: dict, file: str | None = None) -> Scenario:
         raise
 
 
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _field_at(loc: list[str]) -> Any:
+    """The pydantic FieldInfo at a key path of the schema, or None."""
+    model: Any = Scenario
+    field = None
+    for part in loc:
+        if isinstance(model, type) and issubclass(model, BaseModel) and part in model.model_fields:
+            field = model.model_fields[part]
+            model = _unwrap(field.annotation)
+        elif part.isdigit() or field is not None and typing.get_origin(field.annotation) in (dict, list):
+            continue  # a list index or a dict key keeps the item model
+        else:
+            return None
+    return field
+
+
+def _range_note(loc: list[str]) -> str:
+    """`` (allowed range [lo, hi] unit)`` for a bounded parameter."""
+    field = _field_at(loc)
+    if field is None:
+        return ""
+    lo = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    hi = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    unit = (field.json_schema_extra or {}).get("unit", "") if isinstance(field.json_schema_extra, dict) else ""
+    parts = []
+    if lo is not None or hi is not None:
+        parts.append(f"allowed range [{'' if lo is None else lo}, {'' if hi is None else hi}]")
+    if unit:
+        parts.append(f"unit: {unit}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _scenario_error(e: ValidationError, file: str | None) -> ScenarioError:
     err = e.errors()[0]
     loc = [str(x) for x in err["loc"]]
     key = ".".join(loc)
     found = err.get("input")
-    if err["type"] == "extra_forbidden":
+    kind = err["type"]
+    if kind == "extra_forbidden":
         allowed = fields_at(loc[:-1])
         close = difflib.get_close_matches(loc[-1], allowed, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        msg = f"unknown key '{loc[-1]}'{hint} Expected one of: {', '.join(allowed)}"
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        msg = f"unknown key '{loc[-1]}'{hint}; expected one of: {', '.join(allowed)}; found: '{loc[-1]}'"
+    elif kind == "literal_error":
+        msg = f"expected one of {err.get('ctx', {}).get('expected', '')}; found: {_short(found)}"
+    elif kind == "missing":
+        msg = "expected a value for this required key; found none"
     else:
-        msg = f"expected: {err['msg'].replace('Input should', 'a value that should')}; found: {found!r}"
+        text = err["msg"]
+        for prefix in ("Input should be ", "Value error, ", "Assertion failed, "):
+            if text.startswith(prefix):
+                text = text[len(prefix):]
+        if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            text = "a number " + text
+        msg = f"expected {text}{_range_note(loc)}; found: {_short(found)}"
     more = len(e.errors()) - 1
     if more:
         msg += f" (and {more} more problem{'s' if more > 1 else ''})"

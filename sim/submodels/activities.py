@@ -45,7 +45,7 @@ class ActivityParams(Section):
     brokering_probability: float = probability(0.25, "chance per week that a citizen partner makes an introduction for an accompanied patient")
     organization_share: float = probability(0.5, "share of introductions that are to an organization (the rest: to a resident)")
     attendance: float = probability(0.4, "chance a member attends an activity in a week")
-    pairs_per_attendee: float = param(0.15, "co-attendance encounters per attendee per week that form or strengthen a tie",
+    pairs_per_attendee: float = param(0.08, "co-attendance encounters per attendee per week that form or strengthen a tie",
                                       unit="encounters", ge=0.0, le=10.0)
     co_attendance_gain: float = probability(0.08, "how far a co-attendance encounter strengthens a tie")
     new_tie_strength: float = probability(0.2, "strength of a tie newly formed by an introduction or an activity")
@@ -161,23 +161,28 @@ class CommunityActivities(Submodel):
     def join(self, who: np.ndarray, via_broker: bool = False) -> int:
         """Residents join an open organization that serves them and has room, in their neighbourhood."""
         m, r = self.model, self.model.residents
-        if len(who) == 0:
-            return 0
         orgs = [o for o in m.organizations if o.open and o.capacity > 0]
-        if not orgs:
+        if len(who) == 0 or not orgs:
             return 0
+        who = self.rng.permutation(who)
         members = m.org_members()
-        joined = 0
-        for i in self.rng.permutation(who):
-            options = [o for o in orgs if m.org_neighbourhood[o.unique_id] == r.neighbourhood[i]
-                       and targets_mask(m, o.target, np.array([i]))[0] and members.get(o.node, 0) < o.capacity]
-            if not options:
-                continue
-            org = options[int(self.rng.integers(len(options)))]
-            _, new = m.ties.add(np.array([i]), np.array([org.node]), MEMBERSHIP, 0.5, m.week)
-            if new[0]:
-                members[org.node] = members.get(org.node, 0) + 1
-                joined += 1
+        room = np.array([o.capacity - members.get(o.node, 0) for o in orgs])
+        org_nb = np.array([m.org_neighbourhood[o.unique_id] for o in orgs])
+        # Which organizations serve each resident (residents x organizations).
+        serves = np.stack([targets_mask(m, o.target, who) for o in orgs], axis=1)
+        serves &= r.neighbourhood[who][:, None] == org_nb[None, :]
+        pick = self.rng.random(serves.shape)
+        chosen_who, chosen_org = [], []
+        for row in range(len(who)):
+            options = serves[row] & (room > 0)
+            if options.any():
+                j = int(np.argmax(np.where(options, pick[row], -1.0)))
+                room[j] -= 1
+                chosen_who.append(who[row])
+                chosen_org.append(orgs[j].node)
+        _, new = m.ties.add(np.array(chosen_who, dtype=np.int64), np.array(chosen_org, dtype=np.int64),
+                            MEMBERSHIP, 0.5, m.week)
+        joined = int(new.sum())
         if via_broker:
             m.events["brokered_memberships"] += joined
         return joined

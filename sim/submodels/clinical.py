@@ -55,7 +55,7 @@ class ClinicalParams(Section):
     buy_in_mean: float = probability(0.25, "mean partnership buy-in of clinicians at the start",
                                      source="Paris deck: motivated partnership professionals 'not yet the norm'")
     buy_in_sd: float = probability(0.12, "spread of buy-in among clinicians")
-    buy_in_growth: float = param(0.02, "weekly rate at which buy-in responds to training, experience and barriers",
+    buy_in_growth: float = param(0.02, "weekly share of the gap to the buy-in that training, experience and barriers allow closed",
                                  unit="1/week", ge=0.0, le=1.0)
     experience_weight: float = param(0.5, "weight of one recent good introduction against full training",
                                      unit="ratio", ge=0.0, le=10.0)
@@ -67,6 +67,9 @@ class ClinicalParams(Section):
     consent: float = probability(0.6, "chance a patient accepts an introduction to a patient partner")
     shared_decision_rate: float = probability(0.3, "how far one partnership encounter moves a patient's share of shared decisions")
     focus: Focus = param("all", "which patients the programme introduces (a track's public)")
+    waiting_list_max: int = param(20, "patients who may wait for a partner beyond the free places; beyond it no introduction is made",
+                                  unit="patients", ge=0, le=1_000_000)
+    waiting_give_up_weeks: int = param(26, "weeks after which a waiting patient gives up", unit="weeks", ge=1, le=520)
 
 
 class ClinicalEncounters(Submodel):
@@ -134,10 +137,19 @@ class ClinicalEncounters(Submodel):
         access = m.group_access[r.equity_group[ps]]
         candidates = (needs & m.programme_running(ps) & (r.waiting_since[ps] < 0) & ~m.in_peer_support[ps]
                       & (r.role[ps] == 0) & self.focus_mask(ps))
-        introduced = candidates & (rng.random(len(ps)) < p.detection) & (rng.random(len(ps)) < p.consent * access)
-        r.waiting_since[ps[introduced]] = m.week
-        r.consent[ps[introduced]] = True
-        m.events["introductions"] += int(introduced.sum())
+        detected = np.flatnonzero(candidates & (rng.random(len(ps)) < p.detection)
+                                  & (rng.random(len(ps)) < p.consent * access))
+        # A clinician introduces only while partners have (or will soon have) room.
+        room = max(0, m.peer_support.free_places() + p.waiting_list_max - int((r.waiting_since >= 0).sum()))
+        introduced = ps[detected[:room]]
+        r.waiting_since[introduced] = m.week
+        r.consent[introduced] = True
+        m.events["introductions"] += len(introduced)
+        m.events["unmet_need"] += len(detected) - len(introduced)
+        gave_up = np.flatnonzero((r.waiting_since >= 0) & (m.week - r.waiting_since >= p.waiting_give_up_weeks))
+        r.waiting_since[gave_up] = -1
+        m.events["gave_up_waiting"] += len(gave_up)
+        self.update_buy_in()
 
     def update_buy_in(self) -> None:
         """Weekly buy-in change for each clinician (per-agent: there are few)."""

@@ -48,8 +48,8 @@ class FundingParams(Section):
     recognition_cost_per_year: float = param(400.0, "cost of recognising one partner (events, gifts, expenses)",
                                              unit="$/partner/year", ge=0.0, le=1e5)
     training_cost: float = param(2000.0, "cost of training one new partner", unit="$/partner", ge=0.0, le=1e6)
-    clinician_training_cost: float = param(800.0, "cost of training one clinician in partnership",
-                                           unit="$/clinician", ge=0.0, le=1e6)
+    clinician_training_cost: float = param(300.0, "yearly cost of partnership training for one clinician",
+                                           unit="$/clinician/year", ge=0.0, le=1e6)
     supervision_cost_per_week: float = param(30.0, "cost of supervising one partner for a week",
                                              unit="$/partner/week", ge=0.0, le=1e5)
     coordination_cost_per_year: float = param(60000.0, "cost of full coordination (liaison, brokering support, timebank)",

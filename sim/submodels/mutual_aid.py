@@ -60,10 +60,12 @@ class MutualAid(Submodel):
 
     def step(self) -> None:
         m, r, p, rng, ties = self.model, self.model.residents, self.p, self.rng, self.model.ties
-        s = ties.live((KIN, FRIEND, MUTUAL_AID))
-        s = s[(ties.a[s] < r.n) & (ties.b[s] < r.n)]
-        a, b = ties.a[s], ties.b[s]
         need, able = self.need(), self.ability()
+        s = ties.live((KIN, FRIEND, MUTUAL_AID))
+        s = s[ties.b[s] < r.n]              # resident-resident ties (residents have the lowest ids)
+        a, b = ties.a[s], ties.b[s]
+        someone_in_need = (need[a] > 0) | (need[b] > 0)
+        s, a, b = s[someone_in_need], a[someone_in_need], b[someone_in_need]
         # Direction: help goes from the abler to the needier end of the tie.
         a_gives = able[a] * need[b] >= able[b] * need[a]
         giver = np.where(a_gives, a, b)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..network import MUTUAL_AID, PEER_SUPPORT
 from ..params import Section, param, probability
-from ..population import CARER_PARTNER, PATIENT_PARTNER
+from ..population import coaching_role
 from . import Submodel
 
 
@@ -42,10 +42,12 @@ class PeerSupportParams(Section):
     clinician_access_relief: float = probability(0.01, "weekly distress relief with a partnership clinician to turn to")
     natural_relief: float = probability(0.004, "weekly distress relief without any support")
     incident_rate: float = probability(0.004, "chance of an incident per meeting for an untrained, unsupervised partner")
+    rhizome_mentoring_hours: float = param(1.0, "hours a week each partner of a mentoring neighbourhood gives to the new one",
+                                           unit="hours/week", ge=0.0, le=40.0)
+    rhizome_mentoring_weeks: int = param(104, "how long a new neighbourhood is mentored after its programme starts",
+                                         unit="weeks", ge=0, le=1040)
     legal_duty_rate: float = probability(0.01, "chance per meeting with a mental-health patient of a disclosure carrying a legal duty")
 
-
-PARTNER_ROLES = (PATIENT_PARTNER, CARER_PARTNER)
 
 
 class PeerSupport(Submodel):
@@ -55,13 +57,23 @@ class PeerSupport(Submodel):
 
     def capacity_of(self, partners: np.ndarray) -> np.ndarray:
         """How many patients each partner can accompany (hours given / hours per patient)."""
-        r = self.model.residents
-        return np.floor(r.capacity[partners] / self.p.hours_per_patient).astype(np.int64)
+        m, r = self.model, self.model.residents
+        hours = r.capacity[partners]
+        if m.n_neighbourhoods > 1:
+            giving, _ = m.mentoring()
+            hours = hours - self.p.rhizome_mentoring_hours * giving[r.neighbourhood[partners]]
+        return np.floor(np.maximum(hours, 0.0) / self.p.hours_per_patient).astype(np.int64)
+
+    def free_places(self) -> int:
+        """Places partners have for new patients right now."""
+        m, r = self.model, self.model.residents
+        partners = np.flatnonzero(coaching_role(r.role))
+        return int(np.maximum(0, self.capacity_of(partners) - m.caseload[partners]).sum())
 
     def match(self) -> int:
         """Pair waiting patients (longest-waiting first) with partners' free places; same neighbourhood first."""
         m, r = self.model, self.model.residents
-        partners = np.flatnonzero(np.isin(r.role, PARTNER_ROLES))
+        partners = np.flatnonzero(coaching_role(r.role))
         waiting = np.flatnonzero(r.waiting_since >= 0)
         if len(partners) == 0 or len(waiting) == 0:
             return 0
@@ -111,7 +123,7 @@ class PeerSupport(Submodel):
         s, partner, patient = self.accompaniments()
 
         # Episodes that ended (or whose partner left the role) become ordinary mutual-aid ties.
-        ended = ((m.week - ties.formed[s]) >= p.episode_weeks) | ~np.isin(r.role[partner], PARTNER_ROLES)
+        ended = ((m.week - ties.formed[s]) >= p.episode_weeks) | ~coaching_role(r.role[partner])
         if ended.any():
             self.end_episodes(s[ended], partner[ended], patient[ended])
             s, partner, patient = s[~ended], partner[~ended], patient[~ended]
@@ -135,14 +147,16 @@ class PeerSupport(Submodel):
         hard = r.mental_health[patient] | r.end_of_life[patient] | m.in_crisis[patient]
         load = np.where(hard, p.hard_case_distress, p.ordinary_distress)
         np.add.at(r.distress, partner, load.astype(np.float32))
-        partners = np.flatnonzero(np.isin(r.role, PARTNER_ROLES))
+        partners = np.flatnonzero(coaching_role(r.role))
         if len(partners):
             wanted = len(partners) * m.funding.p.supervision_cost_per_week
             supervision = m.budget.level("supervision", wanted)
-            mentoring = 1.0 if (r.engagement[partners] == 3).any() or m.mentors_available() else 0.0
+            _, mentored = m.mentoring()
+            nb = r.neighbourhood[partners]
+            mentoring = (m.coaches()[nb] | mentored[nb]).astype(np.float32)
             buy_in = np.array([c.buy_in for c in m.clinicians]) if m.clinicians else np.zeros(1)
             relief = (p.natural_relief + p.supervision_relief * supervision + p.mentoring_relief * mentoring
-                      + p.clinician_access_relief * float(buy_in.mean()))
+                      + p.clinician_access_relief * float(buy_in.mean())).astype(np.float32)
             r.distress[partners] = np.clip(r.distress[partners] - relief, 0.0, 1.0)
             m.supervision_level = supervision
 

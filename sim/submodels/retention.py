@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..params import Section, param, probability, weekly_from_yearly
-from ..population import ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR
+from ..population import ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR, coaching_role
 from . import Submodel
 
 
@@ -48,6 +48,10 @@ class Retention(Submodel):
     """Partners leave; new ones are trained where there is demand and budget."""
 
     name = "retention"
+
+    def __init__(self, model, params, rng):
+        super().__init__(model, params, rng)
+        self.training_fund = 0.0   # money set aside for trainees not yet trained
 
     def step(self) -> None:
         self.pay_partners()
@@ -99,15 +103,19 @@ class Retention(Submodel):
         if not m.partner_programme_exists:
             return
         f = m.funding.p
-        partners = np.flatnonzero(np.isin(r.role, (PATIENT_PARTNER, CARER_PARTNER)))
-        free = int(np.maximum(0, m.peer_support.capacity_of(partners) - m.caseload[partners]).sum())
-        waiting = int((r.waiting_since >= 0).sum())
+        partners = np.flatnonzero(coaching_role(r.role))
+        free = m.peer_support.free_places()
+        demand = int((r.waiting_since >= 0).sum()) + int(m.events.get("unmet_need", 0))
         per_partner = max(1, int(m.scenario.peer_support.hours_per_week // m.scenario.peer_support.hours_per_patient))
-        want_pp = min(p.max_cohort, int(np.ceil(max(0, waiting + p.target_free_places - free) / per_partner)))
+        want_pp = max(0, min(p.max_cohort, int(np.ceil(max(0, demand + p.target_free_places - free) / per_partner)),
+                             self.affordable(PATIENT_PARTNER) - len(partners)))
         n_cp = int((r.role == CITIZEN_PARTNER).sum())
         want_cp = min(p.max_cohort, max(0, int(np.ceil(p.citizen_partners_per_patient_partner * len(partners))) - n_cp))
-        budget_for = int(m.budget.spend("training", (want_pp + want_cp) * f.training_cost) // max(f.training_cost, 1e-9)) \
-            if f.training_cost > 0 else want_pp + want_cp
+        # Training is paid into a fund week by week until a trainee's course is covered.
+        wanted = (want_pp + want_cp) * f.training_cost
+        self.training_fund += m.budget.spend("training", max(0.0, wanted - self.training_fund))
+        budget_for = want_pp + want_cp if f.training_cost == 0 else int(self.training_fund // f.training_cost)
+        self.training_fund -= min(budget_for, want_pp + want_cp) * f.training_cost
         n_pp = min(want_pp, budget_for)
         n_cp_new = min(want_cp, budget_for - n_pp)
         if n_pp:
@@ -116,6 +124,18 @@ class Retention(Submodel):
             self.train(self.candidates_carer(), n_carer, CARER_PARTNER)
         if n_cp_new:
             self.train(self.candidates_citizen_partner(), n_cp_new, CITIZEN_PARTNER)
+
+    def affordable(self, role: int) -> int:
+        """How many partners of this role the compensation budget line can pay (no limit for unpaid modes)."""
+        m, r = self.model, self.model.residents
+        f = m.funding.p
+        mode = m.funding.compensation_mode(ROLES[role])
+        weekly = m.budget.weekly_allocation["partner_compensation"]
+        if mode == "paid":
+            return int(weekly // max(1e-9, m.scenario.peer_support.hours_per_week * f.partner_hourly_rate))
+        if mode == "recognition":
+            return int(weekly // max(1e-9, f.recognition_cost_per_year / 52.0))
+        return 10**9
 
     # Who can be trained for each role (eligible pools, in the programme's neighbourhoods).
     def _eligible(self) -> np.ndarray:

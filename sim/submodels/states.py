@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT
+from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, new_kin_ties, new_neighbour_ties
 from ..params import Section, param, probability
 from ..population import CHILD, NO_ROLE, SENIOR
 from . import Submodel
@@ -36,7 +36,7 @@ class StatesParams(Section):
                                    source="Thompson et al. 2022: benefit plateaus near 4 close friends")
     peer_tie_weight: float = param(1.0, "weight of a peer-support tie against a friend tie in support", unit="ratio",
                                    ge=0.0, le=5.0)
-    loneliness_bias: float = param(-1.9, "loneliness level (logit) of a person whose support meets their need",
+    loneliness_bias: float = param(-2.9, "loneliness level (logit) of a person whose support meets their need",
                                    unit="logit", ge=-10.0, le=10.0, source="fitted: 19% lonely among 65+ at baseline")
     loneliness_slope: float = param(3.0, "rise in loneliness (logit) per unit of unmet need (share of need)",
                                     unit="logit", ge=0.0, le=20.0)
@@ -49,8 +49,7 @@ class StatesParams(Section):
                                   source="fitted: SMD about -0.47 (Duffner et al. 2024)")
     loneliness_adaptation: float = probability(0.08, "weekly share of the gap to the target loneliness closed")
     lonely_threshold: float = probability(0.5, "loneliness above which a resident counts as lonely")
-    competency_drift_per_year: float = param(1.0, "competency lost per year without support", unit="PAM points/year",
-                                             ge=0.0, le=50.0)
+    competency_return_per_year: float = probability(0.4, "share of the gap between a patient's competency and their usual level closed in a year without support")
     crisis_competency_loss: float = param(2.0, "competency lost in a health crisis", unit="PAM points", ge=0.0,
                                           le=50.0)
     level1_competency: float = param(62.0, "competency from which a patient can be partner in their own care",
@@ -106,9 +105,10 @@ class IndividualStates(Submodel):
         self.update_ties()
         r.loneliness += (p.loneliness_adaptation * (self.target_loneliness() - r.loneliness)).astype(np.float32)
 
-        # Competency: slow drift down without support this week.
+        # Competency returns slowly to the person's usual level when they are not being supported.
         unsupported = m.support_received_week == 0
-        r.competency[unsupported] -= p.competency_drift_per_year / 52.0
+        back = 1.0 - (1.0 - p.competency_return_per_year) ** (1 / 52)
+        r.competency[unsupported] += back * (r.usual_competency[unsupported] - r.competency[unsupported])
         np.clip(r.competency, 0.0, 100.0, out=r.competency)
 
         self.crises()
@@ -172,9 +172,12 @@ class IndividualStates(Submodel):
             return
         ties = m.ties
         gone = ties.ties_of(idx)
-        keep = np.isin(ties.kind[gone], (CARE_TEAM,))
+        keep = (ties.kind[gone] == CARE_TEAM) | (ties.kind[gone] == HOUSEHOLD)
         ties.remove(gone[~keep])
         r.reset_person(idx, rng, m.scenario.population)
+        # Newcomers meet a few neighbours (and keep the household they move into).
+        new_kin_ties(ties, r, idx, m.scenario.network, rng, m.week, m.spatial_order, m.spatial_rank)
+        new_neighbour_ties(ties, r, idx, m.scenario.network, rng, m.week, m.spatial_order, m.spatial_rank)
         # Newcomers: some are palliative patients (keeps the track's public stable).
         pop = m.scenario.population
         r.end_of_life[idx] = r.is_patient[idx] & (r.age_group[idx] != CHILD) & (rng.random(len(idx)) < pop.end_of_life * 8)

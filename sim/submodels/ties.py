@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import (CARE_TEAM, FRIEND, HOUSEHOLD, INTER_ORG, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT,
-                       TIE_KINDS, close_triangles)
+                       TIE_KINDS, close_triangles, kind_mask)
 from ..params import Section, param, probability
 from ..population import CHILD, SENIOR
 from . import Submodel
@@ -32,7 +32,7 @@ class TieParams(Section):
     senior_alone_mobility: float = probability(0.6, "mobility of a person 65+ living alone (others: 1)")
     chronic_mobility: float = probability(0.85, "mobility factor for a chronic condition")
     dissolve_below: float = probability(0.05, "strength below which a tie dissolves")
-    new_ties_per_year: float = param(0.35, "new neighbour/friend ties a resident forms per year", unit="ties/year",
+    new_ties_per_year: float = param(0.2, "new neighbour/friend ties a resident forms per year", unit="ties/year",
                                      ge=0.0, le=50.0, source="fitted: Cornwell & Laumann 2015 churn")
     closure_share: float = probability(0.5, "share of new ties formed through a friend (triadic closure); the rest with neighbours")
     new_tie_strength: float = probability(0.3, "strength of a newly formed friend tie")
@@ -87,7 +87,7 @@ class TieDynamics(Submodel):
         live = ties.live()
         idle = live[ties.last_contact[live] < week]
         ties.strength[idle] *= (1.0 - self.weekly_decay[ties.kind[idle]])
-        weak = live[(ties.strength[live] < p.dissolve_below) & ~np.isin(ties.kind[live], (HOUSEHOLD, CARE_TEAM))]
+        weak = live[(ties.strength[live] < p.dissolve_below) & ~kind_mask((HOUSEHOLD, CARE_TEAM))[ties.kind[live]]]
         m.events["ties_dissolved"] += len(weak)
         ties.remove(weak)
 

@@ -1,0 +1,131 @@
+"""Live outcome charts as SVG: the caring community (solid) beside the hospital-centred baseline (dashed).
+
+Each chart reads weekly outcome columns of both runs (``model.outcomes()``) and draws one small
+SVG: large type for a projector, Okabe–Ito colours, the same colour for a series in both runs and
+a dashed line for the baseline. Building all six charts takes a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .i18n import t
+from .network_view import OKABE_ITO
+
+W, H = 600, 330
+LEFT, RIGHT, TOP, BOTTOM = 78, 16, 50, 50
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str                                   # i18n key of the title
+    series: tuple[tuple[str, str, str], ...]   # (outcome column, i18n key of the label, colour)
+    scale: float = 1.0                         # multiply values (100 for percentages)
+    baseline: bool = True                      # draw the baseline run too
+
+
+CHARTS = (
+    Chart("chart.isolation", (("isolated_share_all", "s.all", OKABE_ITO["blue"]),
+                              ("isolated_share_65_alone", "s.65_alone", OKABE_ITO["vermillion"])), 100.0),
+    Chart("chart.loneliness", (("loneliness_mean_all", "s.all", OKABE_ITO["blue"]),
+                               ("loneliness_mean_65_alone", "s.65_alone", OKABE_ITO["vermillion"]))),
+    Chart("chart.engagement", (("engagement_level_0_share", "s.level0", OKABE_ITO["grey"]),
+                               ("engagement_level_1_share", "s.level1", OKABE_ITO["sky_blue"]),
+                               ("engagement_level_2_share", "s.level2", OKABE_ITO["blue"]),
+                               ("engagement_level_3_share", "s.level3", OKABE_ITO["reddish_purple"])), 100.0),
+    Chart("chart.partners", (("patient_partners", "s.patient_partners", OKABE_ITO["blue"]),
+                             ("citizen_partners", "s.citizen_partners", OKABE_ITO["bluish_green"]))),
+    Chart("chart.burnout", (("partner_burnout_share", "s.burnout", OKABE_ITO["vermillion"]),), 100.0),
+    Chart("chart.spending", (("spending_cumulative", "s.spending", OKABE_ITO["orange"]),), 0.001),
+)
+
+
+def _nice_max(v: float) -> float:
+    if v <= 0 or not math.isfinite(v):
+        return 1.0
+    exp = 10 ** math.floor(math.log10(v))
+    for m in (1, 2, 2.5, 5, 10):
+        if v <= m * exp:
+            return m * exp
+    return 10 * exp
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 10 or v == 0 else f"{v:.2g}"
+
+
+def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
+    """One chart; ``community`` and ``baseline`` are dicts of outcome column -> numpy array."""
+    weeks = max(52, len(community[chart.series[0][0]]) - 1)
+    runs = [(community, None)] + ([(baseline, "8 6")] if chart.baseline and baseline is not None else [])
+    top = max(float(np.nanmax(run[col])) if len(run[col]) else 0.0 for run, _ in runs for col, _, _ in chart.series)
+    ymax = _nice_max(top * chart.scale * 1.05)
+    pw, ph = W - LEFT - RIGHT, H - TOP - BOTTOM
+
+    def x(w):
+        return LEFT + pw * np.asarray(w) / weeks
+
+    def y(v):
+        return TOP + ph * (1 - np.asarray(v) * chart.scale / ymax)
+
+    title = html.escape(t(chart.key, lang))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" class="cc-chart" '
+           f'data-chart="{chart.key}" style="width:100%;height:auto;background:#FFFFFF" '
+           f'font-family="sans-serif">',
+           f'<text x="8" y="30" font-size="26" font-weight="bold" fill="#000">{title}</text>']
+    for frac in (0, 0.5, 1):
+        yy = TOP + ph * (1 - frac)
+        out.append(f'<path d="M{LEFT} {yy:.1f}H{W - RIGHT}" stroke="#CCCCCC" stroke-width="1"/>')
+        out.append(f'<text x="{LEFT - 8}" y="{yy + 7:.1f}" font-size="21" text-anchor="end" fill="#000">'
+                   f'{_fmt(ymax * frac)}</text>')
+    out.append(f'<path d="M{LEFT} {TOP}V{TOP + ph}H{W - RIGHT}" stroke="#000" stroke-width="2" fill="none"/>')
+    step = 52 if weeks <= 260 else 104
+    for w in range(0, weeks + 1, step):
+        out.append(f'<text x="{x(w):.1f}" y="{TOP + ph + 26}" font-size="20" text-anchor="middle" fill="#000">{w}</text>')
+    out.append(f'<text x="{W - RIGHT}" y="{H - 4}" font-size="18" text-anchor="end" fill="#333">'
+               f'{html.escape(t("weeks_axis", lang))}</text>')
+    for run, dash in runs:
+        for col, _, colour in chart.series:
+            values = run[col]
+            if len(values) == 0:
+                continue
+            xs, ys = x(np.arange(len(values))), y(values)
+            pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs.tolist(), ys.tolist()))
+            dash_attr = f' stroke-dasharray="{dash}" stroke-opacity="0.85"' if dash else ""
+            out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{3.5 if dash is None else 3}"'
+                       f' stroke-linejoin="round"{dash_attr}/>')
+    # series legend, top right, with the current value
+    lx = LEFT + 12
+    ly = TOP + 22
+    for col, label_key, colour in chart.series:
+        values = community[col]
+        now = values[-1] * chart.scale if len(values) else float("nan")
+        label = html.escape(f"{t(label_key, lang)}: {_fmt(now)}")
+        out.append(f'<path d="M{lx} {ly - 7}h26" stroke="{colour}" stroke-width="5"/>'
+                   f'<text x="{lx + 32}" y="{ly}" font-size="19" fill="#000" stroke="#FFF" stroke-width="4" '
+                   f'paint-order="stroke">{label}</text>')
+        ly += 24
+    out.append("</svg>")
+    return "".join(out)
+
+
+def columns(model, names) -> dict[str, np.ndarray]:
+    """The outcome columns ``names`` of a model, as numpy arrays (week 0 first)."""
+    rows = model.datacollector.model_vars
+    return {name: np.asarray(rows[name], dtype=float) for name in names}
+
+
+def all_columns() -> list[str]:
+    return sorted({col for c in CHARTS for col, _, _ in c.series})
+
+
+def series_legend(lang: str) -> str:
+    """The line-style key shared by all charts (HTML)."""
+    solid = '<svg width="44" height="14"><path d="M0 7H44" stroke="#000" stroke-width="4"/></svg>'
+    dashed = '<svg width="44" height="14"><path d="M0 7H44" stroke="#000" stroke-width="3.5" stroke-dasharray="8 6"/></svg>'
+    return (f'<span class="cc-key">{solid} {html.escape(t("series.community", lang))}</span>'
+            f'<span class="cc-key">{dashed} {html.escape(t("series.baseline", lang))}</span>')

@@ -1,0 +1,168 @@
+"""The workshop's levers: what each slider or selector is, and the scenario overrides it makes.
+
+A lever has a name, a widget kind (Mesa SolaraViz's ``model_params`` kinds: ``SliderInt``,
+``SliderFloat``, ``Select``, ``Checkbox``), a range, and two functions: ``read`` takes its current
+value from a :class:`~sim.scenario.Scenario`, and :func:`to_overrides` turns all lever values into
+the dotted scenario keys that :func:`sim.scenario.load_scenario` applies. Nothing here draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .i18n import t
+
+COMPENSATION = ("paid", "volunteer", "timebank", "recognition")
+DECISION_RULES = ("institution_led", "majority", "consensus")
+SECTORS = ("health_institution", "city", "community", "research", "patients", "citizens")
+HORIZON_WEEKS = 520
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One slider or selector of the page."""
+
+    name: str
+    group: str                      # i18n key of the group it is shown in
+    kind: str                       # SliderInt | SliderFloat | Select | Checkbox
+    read: Callable[[Any], Any]      # its value in a scenario
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    choices: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def help_key(self) -> str:
+        return "lever.seats.help" if self.name.startswith("seats_") else f"lever.{self.name}.help"
+
+
+def _grant_end(sc) -> int:
+    sources = sc.funding.sources
+    if not sources or sources[0].end_week is None:
+        return HORIZON_WEEKS
+    return min(HORIZON_WEEKS, int(sources[0].end_week))
+
+
+LEVERS: tuple[Lever, ...] = (
+    Lever("funding_level", "group_funding", "SliderFloat", lambda sc: 1.0, 0.0, 2.0, 0.1),
+    Lever("grant_end_week", "group_funding", "SliderInt", _grant_end, 0, HORIZON_WEEKS, 13),
+    Lever("comp_patient", "group_funding", "Select", lambda sc: sc.funding.compensation.patient_partner,
+          choices=COMPENSATION),
+    Lever("comp_citizen", "group_funding", "Select", lambda sc: sc.funding.compensation.citizen_partner,
+          choices=COMPENSATION),
+    *(Lever(f"seats_{s}", "group_governance", "SliderInt",
+            (lambda sc, s=s: int(sc.governance.seats.get(s, 0))), 0, 6, 1) for s in SECTORS),
+    Lever("decision_rule", "group_governance", "Select", lambda sc: sc.governance.decision_rule,
+          choices=DECISION_RULES),
+    Lever("official_status", "group_governance", "Checkbox", lambda sc: bool(sc.governance.partner_official_status)),
+    Lever("patient_partners", "group_partners", "SliderInt", lambda sc: int(sc.retention.initial_patient_partners),
+          0, 20, 1),
+    Lever("citizen_partners", "group_partners", "SliderInt", lambda sc: int(sc.retention.initial_citizen_partners),
+          0, 30, 1),
+    Lever("buy_in", "group_clinic", "SliderFloat", lambda sc: round(float(sc.clinical.buy_in_mean), 2), 0.0, 1.0, 0.05),
+    Lever("seed", "group_run", "SliderInt", lambda sc: 0, 0, 99, 1),
+)
+BY_NAME = {lever.name: lever for lever in LEVERS}
+GROUPS = ("group_funding", "group_governance", "group_partners", "group_clinic", "group_run")
+
+
+def defaults(scenario, seed: int = 0) -> dict[str, Any]:
+    """The lever values that reproduce ``scenario`` as it is (and ``seed``)."""
+    values = {lever.name: lever.read(scenario) for lever in LEVERS}
+    values["seed"] = int(seed)
+    return values
+
+
+def to_overrides(values: dict[str, Any], scenario) -> dict[str, Any]:
+    """The dotted scenario keys for lever ``values``, relative to the (scaled) ``scenario``.
+
+    The funding level multiplies every source's yearly amount; the grant-end lever is the
+    ``end_week`` of the first source (the start-up grant), kept open-ended when it is at the
+    horizon and the scenario had no end. The seed is not a scenario key (see :func:`seed_of`).
+    """
+    over: dict[str, Any] = {}
+    sources = [src.model_dump() for src in scenario.funding.sources]
+    level = float(values.get("funding_level", 1.0))
+    for src in sources:
+        src["amount_per_year"] = float(src["amount_per_year"]) * level
+    if sources:
+        end = int(values.get("grant_end_week", _grant_end(scenario)))
+        if not (end >= HORIZON_WEEKS and sources[0]["end_week"] is None):
+            sources[0]["end_week"] = end
+    over["funding.sources"] = sources
+    over["funding.compensation.patient_partner"] = values["comp_patient"]
+    over["funding.compensation.citizen_partner"] = values["comp_citizen"]
+    for s in SECTORS:
+        over[f"governance.seats.{s}"] = int(values[f"seats_{s}"])
+    over["governance.decision_rule"] = values["decision_rule"]
+    over["governance.partner_official_status"] = bool(values["official_status"])
+    over["retention.initial_patient_partners"] = int(values["patient_partners"])
+    over["retention.initial_citizen_partners"] = int(values["citizen_partners"])
+    over["clinical.buy_in_mean"] = float(values["buy_in"])
+    return over
+
+
+def seed_of(values: dict[str, Any]) -> int:
+    return int(values.get("seed", 0))
+
+
+def display_value(lever: Lever, value: Any, lang: str) -> str:
+    """A lever value as the page shows it (choices and yes/no translated)."""
+    if lever.kind == "Select":
+        return t(f"choice.{value}", lang)
+    if lever.kind == "Checkbox":
+        return t("yes" if value else "no", lang)
+    if lever.kind == "SliderFloat":
+        return f"{float(value):.2f}"
+    return str(int(value))
+
+
+def model_params(values: dict[str, Any], lang: str, names: tuple[str, ...] | None = None) -> dict[str, dict]:
+    """The levers as Mesa SolaraViz ``model_params`` (for :func:`mesa.visualization.solara_viz.UserInputs`).
+
+    Selectors list their translated choices; :func:`from_widget` maps a widget value back.
+    """
+    out = {}
+    for lever in LEVERS:
+        if names is not None and lever.name not in names:
+            continue
+        spec: dict[str, Any] = {"type": lever.kind, "label": t(f"lever.{lever.name}", lang)}
+        value = values[lever.name]
+        if lever.kind == "Select":
+            spec["values"] = [t(f"choice.{c}", lang) for c in lever.choices]
+            spec["value"] = t(f"choice.{value}", lang)
+        else:
+            spec["value"] = value
+            if lever.kind != "Checkbox":
+                spec.update(min=lever.min, max=lever.max, step=lever.step)
+        out[lever.name] = spec
+    return out
+
+
+def from_widget(name: str, widget_value: Any, lang: str) -> Any:
+    """The lever value for what a widget reports (a translated choice becomes its code)."""
+    lever = BY_NAME[name]
+    if lever.kind == "Select":
+        for code in lever.choices:
+            if widget_value in (code, t(f"choice.{code}", lang)):
+                return code
+        raise ValueError(f"unknown choice {widget_value!r} for lever {name}")
+    if lever.kind == "SliderInt":
+        return int(widget_value)
+    if lever.kind == "SliderFloat":
+        return round(float(widget_value), 4)
+    return bool(widget_value)
+
+
+def applied_values(model, base) -> dict[str, Any]:
+    """The lever values a running model was built with, read back from its scenario.
+
+    ``base`` is the scenario the levers act on; the funding level is the ratio of the first
+    source's yearly amount to the base's.
+    """
+    values = defaults(model.scenario, seed=model.seed)
+    now, then = model.scenario.funding.sources, base.funding.sources
+    if now and then and then[0].amount_per_year > 0:
+        values["funding_level"] = round(now[0].amount_per_year / then[0].amount_per_year, 2)
+    return values

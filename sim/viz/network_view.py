@@ -1,0 +1,292 @@
+"""The live network picture: a layout that does not jump, and a fast SVG drawing.
+
+:class:`StableLayout` computes positions once per reset (a force-directed layout of the social
+ties, started from where residents live, so it is deterministic), then keeps them: a node only
+moves when it gains its first ties (a newcomer, or someone leaving isolation), and then it glides
+over a few weeks to the middle of its new ties instead of jumping. Clinicians sit in a row at the
+bottom and organizations in a row at the top, so their many ties do not pull the picture apart.
+
+:class:`NetworkView` remembers last week's ties to show new ties (thick) and ties that just
+dissolved (dashed, fading out over three weeks), and draws everything as one SVG string built from
+the model's arrays (no networkx, no matplotlib): about 5 ms for 500 residents, so drawing is not
+what limits Play. Colours are the Okabe–Ito colour-blind-safe palette.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT
+from ..population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER
+from .i18n import t
+
+# Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+             "grey": "#999999"}
+COLOURS = {
+    "patient": OKABE_ITO["sky_blue"],
+    "citizen": "#BBBBBB",
+    "isolated": OKABE_ITO["vermillion"],
+    "patient_partner": OKABE_ITO["blue"],
+    "carer_partner": OKABE_ITO["reddish_purple"],
+    "citizen_partner": OKABE_ITO["bluish_green"],
+    "clinician": OKABE_ITO["black"],
+    "organization": OKABE_ITO["orange"],
+    "tie": "#333333",
+    "peer": OKABE_ITO["blue"],
+    "member": OKABE_ITO["orange"],
+    "new_tie": OKABE_ITO["black"],
+    "fading": "#666666",
+}
+RESIDENT_KINDS = (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT)
+WIDTH, HEIGHT = 1000, 820
+FADE_WEEKS = 3
+NEW_WEEKS = 2
+
+
+def _force_layout(pos: np.ndarray, a: np.ndarray, b: np.ndarray, home: np.ndarray, iterations: int) -> np.ndarray:
+    """Fruchterman–Reingold on the given edges, pulled gently towards ``home`` (where people live)."""
+    n = len(pos)
+    if n == 0:
+        return pos
+    k = 1.0 / np.sqrt(n)
+    temperature = 0.08
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist2 = np.maximum((delta ** 2).sum(-1), 1e-6)
+        disp = (delta * (k * k / dist2)[:, :, None]).sum(1)                    # repulsion
+        if len(a):
+            d = pos[a] - pos[b]
+            dist = np.sqrt(np.maximum((d ** 2).sum(-1), 1e-9))[:, None]
+            pull = d * dist / k                                                # attraction along ties
+            np.add.at(disp, a, -pull)
+            np.add.at(disp, b, pull)
+        disp += (home - pos) * 0.5 / k                                         # stay near home
+        length = np.sqrt(np.maximum((disp ** 2).sum(-1), 1e-12))[:, None]
+        pos = pos + disp / length * np.minimum(length, temperature)
+        temperature *= 0.95
+    return pos
+
+
+class StableLayout:
+    """Node positions in ``[0, 1]²`` that persist across steps.
+
+    Residents are laid out once, from their home coordinates, by a force-directed layout of their
+    social ties; clinicians and organizations get fixed places in rows below and above. Later, a
+    resident who gains ties after having none (a newcomer who replaced someone, or a person
+    leaving isolation) glides towards the centre of their ties, at most ``glide`` of the
+    remaining way per step; every other node stays where it is.
+    """
+
+    def __init__(self, model, iterations: int = 50, glide: float = 0.3):
+        r = model.residents
+        self.n_residents = n = r.n
+        self.n_nodes = model.ties.n_nodes
+        self.glide = glide
+        home = np.column_stack([r.x, r.y]).astype(float)
+        span = np.maximum(home.max(0) - home.min(0), 1e-9) if n else np.ones(2)
+        home = (home - home.min(0)) / span if n else home
+        jitter = np.random.default_rng(model.seed).uniform(-0.01, 0.01, home.shape)
+        a, b = _resident_edges(model)
+        pos = _force_layout(home + jitter, a, b, home, iterations) if n else home
+        lo, hi = pos.min(0) if n else 0, pos.max(0) if n else 1
+        pos = (pos - lo) / np.maximum(hi - lo, 1e-9)
+        self.pos = np.zeros((self.n_nodes, 2))
+        self.pos[:n, 0] = 0.03 + 0.94 * pos[:, 0]
+        self.pos[:n, 1] = 0.11 + 0.78 * pos[:, 1]
+        clinicians = [c.node for c in model.clinicians]
+        orgs = [o.node for o in model.organizations]
+        for row, nodes in ((0.96, clinicians), (0.035, orgs)):
+            for i, node in enumerate(nodes):
+                self.pos[node] = ((i + 0.5) / len(nodes), row)
+        self.target = self.pos.copy()
+        self.moving = np.zeros(self.n_nodes, dtype=bool)
+        self.degree = np.bincount(np.r_[a, b], minlength=n) if n else np.zeros(0, int)
+
+    def update(self, model) -> None:
+        """After a step: residents who went from no ties to some glide towards them."""
+        n = self.n_residents
+        a, b = _resident_edges(model)
+        degree = np.bincount(np.r_[a, b], minlength=n)
+        newly = np.flatnonzero((self.degree == 0) & (degree > 0))
+        if len(newly):
+            ends = np.r_[a, b]
+            other = np.r_[b, a]
+            sums = np.zeros((n, 2))
+            np.add.at(sums, ends, self.pos[other])
+            centre = sums[newly] / degree[newly, None]
+            # Settle beside, not on top of, the centre of one's ties (deterministic offset by id).
+            angle = newly * 2.399963
+            self.target[newly] = np.clip(centre + 0.02 * np.column_stack([np.cos(angle), np.sin(angle)]),
+                                         [0.03, 0.11], [0.97, 0.89])
+            self.moving[newly] = True
+        self.degree = degree
+        if self.moving.any():
+            m = np.flatnonzero(self.moving)
+            self.pos[m] += self.glide * (self.target[m] - self.pos[m])
+            done = np.abs(self.target[m] - self.pos[m]).max(1) < 0.002
+            self.pos[m[done]] = self.target[m[done]]
+            self.moving[m[done]] = False
+
+
+def _resident_edges(model) -> tuple[np.ndarray, np.ndarray]:
+    """Endpoints of living social ties between residents."""
+    ties, n = model.ties, model.residents.n
+    s = ties.live(RESIDENT_KINDS)
+    a, b = ties.a[s].astype(np.int64), ties.b[s].astype(np.int64)
+    keep = (a < n) & (b < n)
+    return a[keep], b[keep]
+
+
+class NetworkView:
+    """What the network picture remembers between steps: the layout and the ties just gone."""
+
+    def __init__(self, model):
+        self.layout = StableLayout(model)
+        self._keys = self._current_keys(model)
+        self.ghost_a = np.zeros(0, dtype=np.int64)
+        self.ghost_b = np.zeros(0, dtype=np.int64)
+        self.ghost_age = np.zeros(0, dtype=np.int64)
+
+    @staticmethod
+    def _current_keys(model) -> np.ndarray:
+        ties = model.ties
+        s = ties.live()
+        return np.unique(ties.a[s].astype(np.int64) * ties.n_nodes + ties.b[s])
+
+    def observe(self, model) -> None:
+        """Call after each step: remember dissolved ties (to fade them out) and move new nodes."""
+        keys = self._current_keys(model)
+        gone = np.setdiff1d(self._keys, keys, assume_unique=True)
+        self._keys = keys
+        n_nodes = model.ties.n_nodes
+        keep = self.ghost_age + 1 < FADE_WEEKS
+        self.ghost_a = np.r_[self.ghost_a[keep], gone // n_nodes]
+        self.ghost_b = np.r_[self.ghost_b[keep], gone % n_nodes]
+        self.ghost_age = np.r_[self.ghost_age[keep] + 1, np.zeros(len(gone), dtype=np.int64)]
+        self.layout.update(model)
+
+    # ------------------------------------------------------------------ drawing
+    def svg(self, model, lang: str) -> str:
+        """The network as an SVG document string."""
+        pos = self.layout.pos * np.array([WIDTH, HEIGHT])
+        ties, r, n = model.ties, model.residents, model.residents.n
+        s = ties.live()
+        a, b, kind = ties.a[s], ties.b[s], ties.kind[s]
+        strength = ties.strength[s]
+        fresh = (model.week - ties.formed[s] < NEW_WEEKS) & (ties.formed[s] > 0)
+        role = r.role
+        partner = np.zeros(ties.n_nodes, dtype=bool)
+        partner[:n] = role != NO_ROLE
+        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+                 f'class="cc-network-svg" role="img" aria-label="{html.escape(t("network", lang))}" '
+                 f'style="width:100%;height:auto;background:#FFFFFF">']
+
+        social = np.isin(kind, (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID)) & (a < n) & (b < n) & ~fresh
+        bins = np.minimum((strength * 4).astype(int), 3)
+        for level in range(4):
+            sel = social & (bins == level)
+            parts.append(_lines(pos, a[sel], b[sel], COLOURS["tie"], 1.3, 0.10 + 0.22 * level))
+        member = (kind == MEMBERSHIP) & ~fresh
+        parts.append(_lines(pos, a[member], b[member], COLOURS["member"], 1.2, 0.45))
+        team = (kind == CARE_TEAM) & (partner[a] | partner[b])   # partners integrated in the care team
+        parts.append(_lines(pos, a[team], b[team], COLOURS["clinician"], 1.2, 0.35))
+        g = self.ghost_age
+        for age in range(FADE_WEEKS):
+            sel = g == age
+            parts.append(_lines(pos, self.ghost_a[sel], self.ghost_b[sel], COLOURS["fading"], 1.6,
+                                0.55 * (1 - age / FADE_WEEKS), dash="6 5"))
+        peer = kind == PEER_SUPPORT
+        parts.append(_lines(pos, a[peer], b[peer], COLOURS["peer"], 3.5, 0.9))
+        new = fresh & (kind != CARE_TEAM) & (kind != PEER_SUPPORT)
+        parts.append(_lines(pos, a[new], b[new], COLOURS["new_tie"], 2.8, 0.95))
+
+        # Residents: fill by role, isolated residents without a role in vermillion; a vermillion
+        # ring marks partners who are isolated.
+        xy = pos[:n]
+        iso = r.isolated
+        base = np.where(r.is_patient, 0, 1)
+        cat = np.where(iso, 2, base)
+        cat = np.where(role == PATIENT_PARTNER, 3, cat)
+        cat = np.where(role == CARER_PARTNER, 4, cat)
+        cat = np.where(role == CITIZEN_PARTNER, 5, cat)
+        names = ("patient", "citizen", "isolated", "patient_partner", "carer_partner", "citizen_partner")
+        radius = (6.5, 6.0, 8.0, 11.0, 11.0, 11.0)
+        for c, name in enumerate(names):
+            idx = np.flatnonzero(cat == c)
+            if len(idx) == 0:
+                continue
+            ring = ' stroke="#000000" stroke-width="1.5"' if c >= 2 else ' stroke="#FFFFFF" stroke-width="0.8"'
+            parts.append(f'<g class="cc-nodes-{name}" fill="{COLOURS[name]}"{ring}>')
+            parts.append("".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius[c]}"/>' for x, y in xy[idx].tolist()))
+            parts.append("</g>")
+        ringed = np.flatnonzero(iso & (role != NO_ROLE))
+        if len(ringed):
+            parts.append(f'<g fill="none" stroke="{COLOURS["isolated"]}" stroke-width="3.5">')
+            parts.append("".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="14"/>' for x, y in xy[ringed].tolist()))
+            parts.append("</g>")
+
+        # Clinicians (black squares) and organizations (orange diamonds, hollow when closed).
+        parts.append(f'<g class="cc-nodes-clinician" fill="{COLOURS["clinician"]}">')
+        for c in model.clinicians:
+            x, y = pos[c.node]
+            parts.append(f'<rect x="{x - 11:.1f}" y="{y - 11:.1f}" width="22" height="22">'
+                         f'<title>{html.escape(c.profession)}</title></rect>')
+        parts.append("</g>")
+        parts.append(f'<g class="cc-nodes-organization" stroke="#000000" stroke-width="2">')
+        for o in model.organizations:
+            x, y = pos[o.node]
+            fill = COLOURS["organization"] if o.open else "#FFFFFF"
+            parts.append(f'<path d="M{x:.1f} {y - 16:.1f}L{x + 16:.1f} {y:.1f}L{x:.1f} {y + 16:.1f}'
+                         f'L{x - 16:.1f} {y:.1f}Z" fill="{fill}"><title>{html.escape(o.name)}</title></path>')
+        parts.append("</g></svg>")
+        return "".join(parts)
+
+
+def _lines(pos: np.ndarray, a: np.ndarray, b: np.ndarray, colour: str, width: float, opacity: float,
+           dash: str | None = None) -> str:
+    """All segments ``a``–``b`` as one SVG path."""
+    if len(a) == 0:
+        return ""
+    seg = np.column_stack([pos[a], pos[b]]).round(1)
+    d = "".join(f"M{x1:g} {y1:g}L{x2:g} {y2:g}" for x1, y1, x2, y2 in seg.tolist())
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" '
+            f'stroke-opacity="{opacity:.2f}" stroke-linecap="round"{dash_attr}/>')
+
+
+def legend_items(lang: str) -> list[tuple[str, str, str]]:
+    """(shape, colour, label) for the legend, in drawing order."""
+    return [
+        ("dot", COLOURS["patient"], t("leg.patient", lang)),
+        ("dot", COLOURS["citizen"], t("leg.citizen", lang)),
+        ("dot", COLOURS["isolated"], t("leg.isolated", lang)),
+        ("bigdot", COLOURS["patient_partner"], t("leg.patient_partner", lang)),
+        ("bigdot", COLOURS["carer_partner"], t("leg.carer_partner", lang)),
+        ("bigdot", COLOURS["citizen_partner"], t("leg.citizen_partner", lang)),
+        ("square", COLOURS["clinician"], t("leg.clinician", lang)),
+        ("diamond", COLOURS["organization"], t("leg.organization", lang)),
+        ("line", COLOURS["tie"], t("leg.tie", lang)),
+        ("thick", COLOURS["peer"], t("leg.peer", lang)),
+        ("line", COLOURS["member"], t("leg.member", lang)),
+        ("new", COLOURS["new_tie"], t("leg.new_tie", lang)),
+        ("dashed", COLOURS["fading"], t("leg.fading", lang)),
+    ]
+
+
+def legend_swatch(shape: str, colour: str) -> str:
+    """A small inline SVG for one legend entry."""
+    body = {
+        "dot": f'<circle cx="14" cy="12" r="7" fill="{colour}" stroke="#000" stroke-width="1"/>',
+        "bigdot": f'<circle cx="14" cy="12" r="10" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
+        "square": f'<rect x="4" y="2" width="20" height="20" fill="{colour}"/>',
+        "diamond": f'<path d="M14 0L26 12L14 24L2 12Z" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
+        "line": f'<path d="M0 12H28" stroke="{colour}" stroke-width="2.5" stroke-opacity="0.8"/>',
+        "thick": f'<path d="M0 12H28" stroke="{colour}" stroke-width="5"/>',
+        "new": f'<path d="M0 12H28" stroke="{colour}" stroke-width="4"/>',
+        "dashed": f'<path d="M0 12H28" stroke="{colour}" stroke-width="2.5" stroke-dasharray="6 4"/>',
+    }[shape]
+    return f'<svg width="28" height="24" viewBox="0 0 28 24" aria-hidden="true">{body}</svg>'

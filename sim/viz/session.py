@@ -1,0 +1,95 @@
+"""One browser's run: the caring community, its hospital-centred baseline, and the network picture.
+
+:class:`WorkshopRun` holds two :class:`~sim.model.CaringCommunity` models built from the same seed:
+the chosen scenario with the room's levers applied, and the baseline (the same population with no
+partners, no brokering, no stewardship group). Each step advances both by one week, so the charts
+can show them side by side. The page makes one run per connected browser.
+
+The workshop settings come from environment variables set by ``caring-community viz``:
+``CC_VIZ_SCENARIO`` (preset or YAML file), ``CC_VIZ_LANG`` (fr or en), ``CC_VIZ_RESIDENTS``
+(workshop size, default 500) and ``CC_VIZ_SEED``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..model import CaringCommunity
+from ..scenario import load_scenario, preset_names, scale_scenario
+from . import levers
+from .i18n import DEFAULT_LANGUAGE, check_language
+from .network_view import NetworkView
+
+DEFAULT_RESIDENTS = 500
+BASELINE_PRESET = "hospital-baseline"
+#: How the hospital-centred baseline differs from a caring-community scenario (MODEL.md §5).
+BASELINE_OVERRIDES = {"governance.stewardship_group": False, "retention.initial_patient_partners": 0,
+                      "retention.initial_carer_partners": 0, "retention.initial_citizen_partners": 0,
+                      "funding.sources": []}
+
+
+@dataclass(frozen=True)
+class Settings:
+    scenario: str
+    lang: str
+    residents: int
+    seed: int
+
+
+def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    return Settings(scenario=env.get("CC_VIZ_SCENARIO", "centre-sud"),
+                    lang=check_language(env.get("CC_VIZ_LANG", DEFAULT_LANGUAGE)),
+                    residents=int(env.get("CC_VIZ_RESIDENTS", DEFAULT_RESIDENTS)),
+                    seed=int(env.get("CC_VIZ_SEED", 0)))
+
+
+def _scaled(scenario, residents: int):
+    total = scenario.population.n_residents if hasattr(scenario.population, "n_residents") else None
+    if total is not None and total == residents:
+        return scenario
+    return scale_scenario(scenario, residents)
+
+
+@lru_cache(maxsize=8)
+def workshop_scenarios(ref: str, residents: int):
+    """``(community, baseline)``: the chosen scenario and its baseline, both scaled to ``residents``.
+
+    The baseline is the ``hospital-baseline`` preset for Centre-Sud when it exists, otherwise the
+    chosen scenario with :data:`BASELINE_OVERRIDES` (same population, no caring-community programme).
+    """
+    community = _scaled(load_scenario(ref), residents)
+    if ref == "centre-sud" and BASELINE_PRESET in preset_names():
+        baseline = load_scenario(BASELINE_PRESET)
+    else:
+        baseline = load_scenario(ref, BASELINE_OVERRIDES)
+    return community, _scaled(baseline, residents)
+
+
+class WorkshopRun:
+    """The community with the room's levers, its baseline with the same seed, and the picture."""
+
+    def __init__(self, community_scenario, baseline_scenario, values: dict[str, Any]):
+        self.base = community_scenario
+        self.values = dict(values)
+        seed = levers.seed_of(values)
+        self.model = CaringCommunity(community_scenario, rng=seed, **levers.to_overrides(values, community_scenario))
+        self.baseline = CaringCommunity(baseline_scenario, rng=seed, agent_views=False)
+        self.view = NetworkView(self.model)
+
+    @property
+    def week(self) -> int:
+        return int(self.model.week)
+
+    def step(self) -> None:
+        """One week of both runs, then the picture takes note of the ties that formed and dissolved."""
+        self.model.step()
+        self.baseline.step()
+        self.view.observe(self.model)
+
+    def applied(self) -> dict[str, Any]:
+        """The lever values the running community was built with (read back from its scenario)."""
+        return levers.applied_values(self.model, self.base)
