@@ -18,20 +18,35 @@ from .errors import UserError
 PLUGINS = ("experiments.cli", "analysis.cli", "sim.viz.cli", "experiments.calibration_cli")
 
 
+def _parse_weeks(text: str) -> list[int]:
+    """``"0,260,520"`` -> ``[0, 260, 520]``; anything else is a user error."""
+    weeks = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            weeks.append(int(part))
+        except ValueError:
+            raise UserError(f"expected comma-separated whole weeks such as 0,260,520; found {part!r}",
+                            key="--snapshot-weeks") from None
+    return weeks
+
+
 def _cmd_run(args) -> int:
     from tqdm import tqdm
 
-    from .runner import run_to_folder
+    from .runner import check_run_arguments, run_to_folder
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     weeks = scenario.weeks if args.years is None else int(round(args.years * 52))
+    snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
+    check_run_arguments(args.seed, args.years, snaps, weeks)  # before the progress bar appears
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-seed{args.seed}"
-    snaps = [int(w) for w in args.snapshot_weeks.split(",")] if args.snapshot_weeks else []
     with tqdm(total=weeks, unit="week", desc=scenario.name, disable=args.quiet) as bar:
         summary = run_to_folder(scenario, args.seed, out, years=args.years, snapshot_weeks=snaps,
                                 edges=args.edges, progress=bar.update)
-    print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png")
+    print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png, scenario.yaml")
     print(f"Final year: isolated {100 * summary['isolated_share_all']:.1f}% of residents "
           f"(65+ living alone {100 * summary['isolated_share_65_alone']:.1f}%), lonely 65+ "
           f"{100 * summary['lonely_share_65plus']:.1f}%, empowerment index {summary['empowerment_index']:.3f}, "
@@ -58,11 +73,33 @@ def _cmd_scenarios(args) -> int:
         print(f"{args.target}: valid ({scenario.population.n_residents} residents, {scenario.years:g} years)")
         return 0
     if args.params:
+        resolved = scenario.model_dump(mode="json")
+        print(f"{'key':<48} {'value':<14} {'default':<14} {'unit':<16} {'range':<16} meaning")
         for row in describe_parameters():
-            print(f"{row['key']:<48} {row['default']!s:<14} {row['unit']:<16} {row['range']:<16} {row['meaning']}")
+            value = _value_at(resolved, row["key"])
+            shown = row["default"] if value is _MISSING else value
+            print(f"{row['key']:<48} {_brief(shown):<14} {_brief(row['default']):<14} {row['unit']:<16} "
+                  f"{row['range']:<16} {row['meaning']}")
         return 0
     print(yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True), end="")
     return 0
+
+
+_MISSING = object()
+
+
+def _value_at(data: dict, dotted: str):
+    node = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
+def _brief(value, limit: int = 14) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,8 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command; returns the exit status (2 for bad input, with one ``error:`` line on stderr)."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse's own usage errors (status 2) and --help (status 0)
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     try:
         return int(args.func(args) or 0)
     except UserError as e:
@@ -108,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ class CaringCommunity(mesa.Model):
         self.states.update_ties()
         self._initial_loneliness()
         self.groups = outcomes.breakdown_groups(self)
-        self.group_weights, self.group_sizes = outcomes.group_weights(self.groups)
+        self.group_masks, self.group_sizes = outcomes.group_masks(self.groups)
 
         first = outcomes.measure(self)
         self._last_row = first

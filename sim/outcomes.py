@@ -40,21 +40,22 @@ def breakdown_groups(model) -> dict[str, np.ndarray]:
     return groups
 
 
-def group_weights(groups: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """A (groups x residents) matrix whose product with a state gives each group's mean, and the sizes."""
-    masks = np.stack(list(groups.values())).astype(np.float32)
-    sizes = masks.sum(axis=1)
-    return masks / np.maximum(sizes, 1)[:, None], sizes
+def group_masks(groups: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The groups as a (groups x residents) boolean matrix, and their sizes."""
+    masks = np.stack(list(groups.values()))
+    return masks, masks.sum(axis=1)
 
 
 def measure(model) -> dict[str, float]:
     """This week's outcome row."""
     r, ev = model.residents, model.events
     row: dict[str, float] = {"week": model.week, "year": model.week / 52.0}
-    states = np.stack([r.isolated, r.loneliness > model.lonely_threshold, r.loneliness]).astype(np.float32)
-    means = model.group_weights @ states.T        # groups x (isolated, lonely, loneliness)
+    G, size = model.group_masks, np.maximum(model.group_sizes, 1)
+    isolated = np.count_nonzero(G & r.isolated, axis=1) / size
+    lonely = np.count_nonzero(G & (r.loneliness > model.lonely_threshold), axis=1) / size
+    loneliness = np.where(G, r.loneliness, 0.0).sum(axis=1) / size
     for g, name in enumerate(model.groups):
-        iso, lon, lmean = means[g] if model.group_sizes[g] else (np.nan, np.nan, np.nan)
+        iso, lon, lmean = (isolated[g], lonely[g], loneliness[g]) if model.group_sizes[g] else (np.nan,) * 3
         row[f"isolated_share_{name}"] = float(iso)
         row[f"lonely_share_{name}"] = float(lon)
         row[f"loneliness_mean_{name}"] = float(lmean)

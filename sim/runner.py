@@ -15,27 +15,45 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from . import outcomes as oc
 from .errors import UserError
 from .model import CaringCommunity
-from .scenario import Scenario
+from .scenario import Scenario, load_scenario
+
+
+def check_run_arguments(seed: Any, years: float | None, snapshot_weeks: list[int], weeks: int) -> None:
+    """Bad seeds, horizons and snapshot weeks are user errors (exit status 2), not tracebacks."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise UserError(f"expected a whole number 0 or more; found {seed!r}", key="--seed")
+    if years is not None and not (0 < years <= 100):
+        raise UserError(f"expected a horizon above 0 and at most 100 years; found {years!r}", key="--years")
+    bad = [w for w in snapshot_weeks if not 0 <= w <= weeks]
+    if bad:
+        raise UserError(f"expected snapshot weeks within the run (0 to {weeks}); found {bad[0]}",
+                        key="--snapshot-weeks")
 
 
 def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path, years: float | None = None,
                   snapshot_weeks: list[int] | None = None, edges: bool = False,
                   progress: Callable[[int], Any] | None = None, overrides: dict | None = None) -> dict:
     """Run one scenario with one seed and write its outputs into ``out``; returns the summary."""
-    model = CaringCommunity(scenario, rng=seed, agent_views=False, **(overrides or {}))
-    weeks = model.scenario.weeks if years is None else int(round(years * 52))
+    resolved_scenario = load_scenario(scenario, overrides or None)
+    weeks = resolved_scenario.weeks if years is None else int(round(years * 52))
     snapshot_weeks = sorted(set(snapshot_weeks or []))
-    bad = [w for w in snapshot_weeks if not 0 <= w <= weeks]
-    if bad:
-        raise UserError(f"snapshot week {bad[0]} is outside the run (expected 0 to {weeks})", key="--snapshot-weeks")
+    check_run_arguments(seed, years, snapshot_weeks, weeks)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"expected a folder that can be created or written to; found {e.strerror or e}",
+                        file=str(out), key="--out") from None
+    if not out.is_dir():
+        raise UserError("expected a folder; found a file", file=str(out), key="--out")
+    model = CaringCommunity(resolved_scenario, rng=int(seed), agent_views=False)
 
     def snapshot():
         if model.week in snapshot_weeks:
@@ -52,14 +70,23 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     df = model.outcomes()
     df.to_parquet(out / "outcomes.parquet", index=False)
     summary = oc.summarise(df)
-    meta = {"scenario": model.scenario.name, "seed": seed, "weeks": weeks, "residents": model.residents.n}
+    meta = {"scenario": model.scenario.name, "seed": int(seed), "weeks": weeks, "residents": model.residents.n}
     (out / "summary.json").write_text(json.dumps({**meta, "final_year": summary}, indent=2))
     pd.DataFrame([{**meta, **summary}]).to_csv(out / "summary.csv", index=False)
-    resolved = model.scenario.model_dump(mode="json")
-    resolved["seed"] = seed
-    (out / "scenario.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True))
+    write_resolved_scenario(model.scenario, out / "scenario.yaml", seed=int(seed), weeks=weeks)
     plot_run(df, out / "chart.png", title=model.scenario.title or model.scenario.name)
     return summary
+
+
+def write_resolved_scenario(scenario: Scenario, path: Path, seed: int, weeks: int) -> None:
+    """The fully resolved parameters, reloadable as a scenario; the seed and lineage in the header comment."""
+    resolved = scenario.model_dump(mode="json")
+    parent = resolved.get("extends")
+    resolved["extends"] = None  # already applied: every parameter is written out
+    header = (f"# Resolved scenario '{scenario.name}'" + (f" (derived from {parent})" if parent else "") + "\n"
+              f"# seed: {seed}\n# weeks: {weeks}\n"
+              f"# reproduce: caring-community run scenario.yaml --seed {seed} --years {weeks / 52:g}\n")
+    path.write_text(header + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def plot_run(df: pd.DataFrame, path: Path, title: str = "") -> None:

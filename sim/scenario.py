@@ -119,7 +119,7 @@ def _read_yaml(path: Path) -> dict:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(e, "problem", None) or str(e).replace("\n", " ")
-        raise ScenarioError(f"malformed YAML{where}: expected well-formed YAML; found {problem}",
+        raise ScenarioError(f"malformed YAML{where}: expected well-formed YAML; found a syntax error ({problem})",
                             file=str(path)) from None
     if data is None:
         return {}
@@ -154,7 +154,7 @@ def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
         close = difflib.get_close_matches(ref, preset_names(), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ScenarioError(f"unknown preset '{ref}'{hint}; expected a file path or one of the presets: "
-                            f"{', '.join(preset_names())}")
+                            f"{', '.join(preset_names())}; found '{ref}', which is neither")
     return path
 
 
@@ -179,7 +179,9 @@ def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict:
             raise ScenarioError(f"expected an existing scenario file or a preset name; found '{parent}' "
                                 f"(no such file: {parent_path})", file=str(path), key="extends")
         base = _load_raw(parent_path, chain + (path,))
-        data = _deep_merge(base, {k: v for k, v in data.items()})
+        own_name = data.get("name")
+        data = _deep_merge(base, data)
+        data["name"] = own_name or path.stem  # a derived scenario is named after its own file, not its parent
     data.setdefault("name", path.stem)
     return data
 

@@ -16,8 +16,8 @@ import numpy as np
 from .i18n import t
 from .network_view import OKABE_ITO
 
-W, H = 600, 330
-LEFT, RIGHT, TOP, BOTTOM = 78, 16, 50, 50
+W, H = 420, 300
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 44, 44
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,9 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
     weeks = max(52, len(community[chart.series[0][0]]) - 1)
     runs = [(community, None)] + ([(baseline, "8 6")] if chart.baseline and baseline is not None else [])
     top = max(float(np.nanmax(run[col])) if len(run[col]) else 0.0 for run, _ in runs for col, _, _ in chart.series)
-    ymax = _nice_max(top * chart.scale * 1.05)
+    ymax = _nice_max(top * chart.scale * 1.02)
+    if chart.scale == 100.0:
+        ymax = min(ymax, 100.0)
     pw, ph = W - LEFT - RIGHT, H - TOP - BOTTOM
 
     def x(w):
@@ -76,16 +78,16 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" class="cc-chart" '
            f'data-chart="{chart.key}" style="width:100%;height:auto;background:#FFFFFF" '
            f'font-family="sans-serif">',
-           f'<text x="8" y="30" font-size="26" font-weight="bold" fill="#000">{title}</text>']
+           f'<text x="4" y="26" font-size="23" font-weight="bold" fill="#000">{title}</text>']
     for frac in (0, 0.5, 1):
         yy = TOP + ph * (1 - frac)
         out.append(f'<path d="M{LEFT} {yy:.1f}H{W - RIGHT}" stroke="#CCCCCC" stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 8}" y="{yy + 7:.1f}" font-size="21" text-anchor="end" fill="#000">'
                    f'{_fmt(ymax * frac)}</text>')
     out.append(f'<path d="M{LEFT} {TOP}V{TOP + ph}H{W - RIGHT}" stroke="#000" stroke-width="2" fill="none"/>')
-    step = 52 if weeks <= 260 else 104
+    step = 52 if weeks <= 156 else (104 if weeks <= 312 else 156)
     for w in range(0, weeks + 1, step):
-        out.append(f'<text x="{x(w):.1f}" y="{TOP + ph + 26}" font-size="20" text-anchor="middle" fill="#000">{w}</text>')
+        out.append(f'<text x="{x(w):.1f}" y="{TOP + ph + 26}" font-size="21" text-anchor="middle" fill="#000">{w}</text>')
     out.append(f'<text x="{W - RIGHT}" y="{H - 4}" font-size="18" text-anchor="end" fill="#333">'
                f'{html.escape(t("weeks_axis", lang))}</text>')
     for run, dash in runs:
@@ -99,14 +101,14 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{3.5 if dash is None else 3}"'
                        f' stroke-linejoin="round"{dash_attr}/>')
     # series legend, top right, with the current value
-    lx = LEFT + 12
-    ly = TOP + 22
+    lx = LEFT + 8
+    ly = TOP + 20
     for col, label_key, colour in chart.series:
         values = community[col]
         now = values[-1] * chart.scale if len(values) else float("nan")
         label = html.escape(f"{t(label_key, lang)}: {_fmt(now)}")
-        out.append(f'<path d="M{lx} {ly - 7}h26" stroke="{colour}" stroke-width="5"/>'
-                   f'<text x="{lx + 32}" y="{ly}" font-size="19" fill="#000" stroke="#FFF" stroke-width="4" '
+        out.append(f'<path d="M{lx} {ly - 7}h22" stroke="{colour}" stroke-width="6"/>'
+                   f'<text x="{lx + 28}" y="{ly}" font-size="20" fill="#000" stroke="#FFF" stroke-width="5" '
                    f'paint-order="stroke">{label}</text>')
         ly += 24
     out.append("</svg>")

@@ -127,8 +127,11 @@ def model_params(values: dict[str, Any], lang: str, names: tuple[str, ...] | Non
     for lever in LEVERS:
         if names is not None and lever.name not in names:
             continue
-        spec: dict[str, Any] = {"type": lever.kind, "label": t(f"lever.{lever.name}", lang)}
         value = values[lever.name]
+        label = t(f"lever.{lever.name}", lang)
+        if lever.kind in ("SliderInt", "SliderFloat"):   # the value stays readable from the back of the room
+            label = f"{label}: {display_value(lever, value, lang)}"
+        spec: dict[str, Any] = {"type": lever.kind, "label": label}
         if lever.kind == "Select":
             spec["values"] = [t(f"choice.{c}", lang) for c in lever.choices]
             spec["value"] = t(f"choice.{value}", lang)

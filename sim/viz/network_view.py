@@ -54,21 +54,25 @@ def _force_layout(pos: np.ndarray, a: np.ndarray, b: np.ndarray, home: np.ndarra
         return pos
     k = 1.0 / np.sqrt(n)
     temperature = 0.08
+    pos = pos.astype(np.float32)
+    home = home.astype(np.float32)
     for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist2 = np.maximum((delta ** 2).sum(-1), 1e-6)
-        disp = (delta * (k * k / dist2)[:, :, None]).sum(1)                    # repulsion
+        dx = pos[:, 0, None] - pos[None, :, 0]
+        dy = pos[:, 1, None] - pos[None, :, 1]
+        force = (k * k) / np.maximum(dx * dx + dy * dy, 1e-6)                  # repulsion
+        disp = np.column_stack([(dx * force).sum(1), (dy * force).sum(1)])
         if len(a):
             d = pos[a] - pos[b]
             dist = np.sqrt(np.maximum((d ** 2).sum(-1), 1e-9))[:, None]
             pull = d * dist / k                                                # attraction along ties
-            np.add.at(disp, a, -pull)
-            np.add.at(disp, b, pull)
+            for axis in (0, 1):
+                disp[:, axis] -= np.bincount(a, pull[:, axis], minlength=n)
+                disp[:, axis] += np.bincount(b, pull[:, axis], minlength=n)
         disp += (home - pos) * 0.5 / k                                         # stay near home
         length = np.sqrt(np.maximum((disp ** 2).sum(-1), 1e-12))[:, None]
         pos = pos + disp / length * np.minimum(length, temperature)
         temperature *= 0.95
-    return pos
+    return pos.astype(float)
 
 
 class StableLayout:

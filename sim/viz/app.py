@@ -1,0 +1,247 @@
+"""The workshop page: a live caring community with levers, in French and English.
+
+Built on Mesa's SolaraViz: the same layout (an app bar, a sidebar with controls, model parameters
+and information cards, the views beside), Mesa's ``UserInputs`` for the levers (given as SolaraViz
+``model_params``) and Mesa's ``update_counter``/``force_update`` to redraw after each step. The
+SolaraViz component itself is not used because its own labels are English only and it shares one
+model instance; here every browser that connects gets its own :class:`~sim.viz.session.WorkshopRun`
+(its own model and baseline), and every word comes from :mod:`sim.viz.i18n`.
+
+Run it with ``caring-community viz`` (or ``solara run sim/viz/app.py``). Nothing of the model lives
+here: the levers are in :mod:`sim.viz.levers`, the picture in :mod:`sim.viz.network_view` and
+:mod:`sim.viz.charts`.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+import traceback
+
+import solara
+import solara.lab
+from mesa.visualization.solara_viz import UserInputs
+from mesa.visualization.utils import force_update, update_counter
+
+from sim.scenario import load_scenario
+from sim.viz import charts, levers
+from sim.viz.i18n import LANGUAGES, t
+from sim.viz.network_view import legend_items, legend_swatch
+from sim.viz.session import WorkshopRun, settings_from_env, workshop_scenarios
+
+SETTINGS = settings_from_env()
+COMMUNITY, BASELINE = workshop_scenarios(SETTINGS.scenario, SETTINGS.residents)
+DEFAULTS = levers.defaults(COMMUNITY, SETTINGS.seed)
+SCALE = COMMUNITY.population.n_residents / load_scenario(SETTINGS.scenario).population.n_residents
+CHART_COLUMNS = charts.all_columns()
+
+# Large type and strong contrast for a projector.
+CSS = """
+html { font-size: 19px !important; }
+.v-application { color: #000 !important; }
+.v-application .v-card__title { font-size: 1.45rem !important; font-weight: 700; color: #000; word-break: normal; }
+.v-application .v-label { font-size: 1.05rem !important; color: #000 !important; opacity: 1 !important; }
+.v-application .v-btn { font-size: 1.05rem !important; font-weight: 700; letter-spacing: 0; text-transform: none; }
+.v-application .v-input--selection-controls { margin-top: 4px; }
+.v-slider__thumb-label, .v-slider .v-label { white-space: normal; }
+.v-application .v-input__control .v-slider + .v-messages, .v-application .v-select__selection { color: #000 !important; }
+.v-navigation-drawer { width: 480px !important; }
+.v-application .v-main { padding-left: 480px !important; }
+.v-toolbar__title { font-size: 1.6rem !important; font-weight: 700; }
+.cc-week { font-size: 2.3rem; font-weight: 800; line-height: 1.2; margin: 6px 0; color: #000; }
+.cc-week .cc-year { font-size: 1.1rem; font-weight: 400; margin-left: 12px; }
+.cc-help { font-size: 0.9rem; color: #222; margin: 0 0 12px 0; line-height: 1.25; }
+.cc-lever .v-input__slot { flex-wrap: wrap; }
+.cc-lever .v-input__slot > .v-label { flex: 0 0 100%; max-width: 100%; height: auto !important; margin-bottom: 2px; }
+.cc-lever .v-input { margin-top: 0; }
+.cc-lever .v-select .v-label { font-size: 1.05rem !important; }
+.cc-lever .v-select__selection { font-size: 1.1rem; font-weight: 700; }
+.cc-group { font-size: 1.2rem; font-weight: 800; margin: 10px 0 6px 0; border-bottom: 2px solid #000; }
+.cc-pending { background: #F0E442; color: #000; padding: 6px 10px; font-weight: 700; margin: 6px 0; }
+.cc-info p { margin: 4px 0; font-size: 1rem; }
+.cc-applied-table td { padding: 1px 8px 1px 0; font-size: 0.95rem; vertical-align: top; }
+.cc-legend { display: flex; flex-wrap: wrap; gap: 6px 22px; font-size: 1.05rem; margin-top: 8px; color: #000; }
+.cc-legend span { display: inline-flex; align-items: center; gap: 6px; }
+.cc-note { font-size: 0.95rem; color: #222; margin-top: 6px; }
+.cc-keys { display: flex; flex-wrap: wrap; gap: 8px 28px; font-size: 1.1rem; margin-bottom: 6px; color: #000; }
+.cc-key { display: inline-flex; align-items: center; gap: 8px; }
+.cc-charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px; }
+@media (max-width: 1500px) { .cc-charts { grid-template-columns: minmax(0, 1fr); } }
+.cc-lang .v-btn { font-size: 1.2rem !important; min-width: 64px !important; }
+"""
+
+
+def _error_text(e: BaseException) -> str:
+    return f"{type(e).__name__}: {e}"
+
+
+@solara.component
+def WeekCounter(run: WorkshopRun, lang: str):
+    """The week counter, large."""
+    update_counter.get()
+    week = run.week
+    solara.HTML(tag="div", classes=["cc-week"], unsafe_innerHTML=(
+        f'<span class="cc-week-text">{html.escape(t("week", lang, week=week))}</span>'
+        f'<span class="cc-year">({html.escape(t("year", lang, year=week / 52))})</span>'),
+        attributes={"data-week": str(week)})
+
+
+@solara.component
+def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
+    """Reset, Play/Pause, Step, the week counter and the speed of Play."""
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(6)
+    error = solara.use_reactive(None)
+
+    def play_loop():
+        try:
+            while playing.value:
+                start = time.perf_counter()
+                run.value.step()
+                force_update()
+                rest = 1.0 / max(1, speed.value) - (time.perf_counter() - start)
+                if rest > 0:
+                    time.sleep(rest)
+        except Exception as e:  # shown on the page, not lost in a thread
+            traceback.print_exc()
+            error.set(_error_text(e))
+            playing.set(False)
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+
+    def do_step():
+        try:
+            run.value.step()
+        except Exception as e:
+            traceback.print_exc()
+            error.set(_error_text(e))
+        force_update()
+
+    def do_reset():
+        playing.set(False)
+        error.set(None)
+        try:
+            run.set(WorkshopRun(COMMUNITY, BASELINE, pending.value))
+        except Exception as e:
+            traceback.print_exc()
+            error.set(_error_text(e))
+        force_update()
+
+    WeekCounter(run.value, lang)
+    with solara.Row(justify="space-between", style={"flex-wrap": "wrap", "gap": "8px"}):
+        solara.Button(t("reset", lang), color="primary", on_click=do_reset, classes=["cc-reset"])
+        solara.Button(t("pause", lang) if playing.value else t("play", lang), color="primary",
+                      on_click=lambda: playing.set(not playing.value), classes=["cc-play"])
+        solara.Button(t("step", lang), color="primary", on_click=do_step, disabled=playing.value,
+                      classes=["cc-step"])
+    solara.SliderInt(f"{t('speed', lang)}: {speed.value}", value=speed, min=1, max=20, step=1)
+    solara.HTML(tag="div", classes=["cc-help"], unsafe_innerHTML=html.escape(t("speed_help", lang)))
+    if error.value:
+        solara.Error(error.value, classes=["cc-error"])
+
+
+@solara.component
+def Levers(pending: solara.Reactive, lang: str):
+    """The levers, grouped, each with its help text (Mesa's UserInputs draws the widgets)."""
+    def on_change(name, value):
+        pending.set({**pending.value, name: levers.from_widget(name, value, lang)})
+
+    solara.HTML(tag="div", classes=["cc-help"], style="margin-top: 0",
+                unsafe_innerHTML=html.escape(t("levers_help", lang)))
+    for group in levers.GROUPS:
+        solara.HTML(tag="div", classes=["cc-group"], unsafe_innerHTML=html.escape(t(group, lang)))
+        for lever in levers.LEVERS:
+            if lever.group != group:
+                continue
+            with solara.Div(classes=["cc-lever", f"cc-lever-{lever.name}"]):
+                UserInputs(levers.model_params(pending.value, lang, (lever.name,)), on_change=on_change)
+                solara.HTML(tag="div", classes=["cc-help"], unsafe_innerHTML=html.escape(t(lever.help_key, lang)))
+
+
+@solara.component
+def Information(run: WorkshopRun, pending: dict, lang: str):
+    """What is running: the scenario, its scaling, and the lever values the model was built with."""
+    update_counter.get()
+    m = run.model
+    applied = run.applied()
+    rows = "".join(
+        f'<tr class="cc-applied" data-lever="{lever.name}" data-value="{html.escape(str(applied[lever.name]))}">'
+        f'<td>{html.escape(t("lever." + lever.name, lang))}</td>'
+        f'<td><b>{html.escape(levers.display_value(lever, applied[lever.name], lang))}</b></td></tr>'
+        for lever in levers.LEVERS)
+    desc = COMMUNITY.description
+    scaled_note = desc[desc.rfind("[scaled"):] if "[scaled" in desc else ""
+    body = (f'<p><b>{html.escape(t("scenario", lang, name=COMMUNITY.name))}</b></p>'
+            f'<p class="cc-scaled">{html.escape(t("scaled", lang, name=COMMUNITY.name, n=m.residents.n, factor=SCALE))}'
+            f' <span style="color:#333">{html.escape(scaled_note)}</span></p>'
+            f'<p>{html.escape(t("population", lang, residents=m.residents.n, clinicians=len(m.clinicians), orgs=len(m.organizations)))}</p>'
+            f'<p><b>{html.escape(t("applied", lang, week=m.week))}</b></p>'
+            f'<table class="cc-applied-table">{rows}</table>')
+    if any(pending[k] != applied[k] for k in pending):
+        solara.HTML(tag="div", classes=["cc-pending"], unsafe_innerHTML=html.escape(t("pending", lang)))
+    solara.HTML(tag="div", classes=["cc-info"], unsafe_innerHTML=body)
+
+
+@solara.component
+def NetworkPanel(run: WorkshopRun, lang: str):
+    update_counter.get()
+    solara.HTML(tag="div", classes=["cc-network"], unsafe_innerHTML=run.view.svg(run.model, lang))
+
+
+@solara.component
+def Legend(lang: str):
+    items = "".join(f'<span>{legend_swatch(shape, colour)}{html.escape(label)}</span>'
+                    for shape, colour, label in legend_items(lang))
+    solara.HTML(tag="div", classes=["cc-legend"], unsafe_innerHTML=items)
+    solara.HTML(tag="div", classes=["cc-note"], unsafe_innerHTML=html.escape(t("leg.not_drawn", lang)))
+
+
+@solara.component
+def Charts(run: WorkshopRun, lang: str):
+    update_counter.get()
+    community = charts.columns(run.model, CHART_COLUMNS)
+    baseline = charts.columns(run.baseline, CHART_COLUMNS)
+    solara.HTML(tag="div", classes=["cc-keys"], unsafe_innerHTML=charts.series_legend(lang))
+    with solara.Div(classes=["cc-charts"]):
+        for chart in charts.CHARTS:
+            solara.HTML(tag="div", classes=["cc-chart-box"],
+                        unsafe_innerHTML=charts.chart_svg(chart, community, baseline, lang))
+
+
+@solara.component
+def LanguageSwitch(lang: solara.Reactive):
+    solara.ToggleButtonsSingle(value=lang.value.upper(), values=[code.upper() for code in LANGUAGES],
+                               on_value=lambda v: lang.set(v.lower()), mandatory=True, classes=["cc-lang"])
+
+
+@solara.component
+def Page():
+    """The page; each browser gets its own language, levers and run."""
+    lang = solara.use_reactive(SETTINGS.lang)
+    pending = solara.use_reactive(dict(DEFAULTS))
+    first = solara.use_memo(lambda: WorkshopRun(COMMUNITY, BASELINE, DEFAULTS), [])
+    run = solara.use_reactive(first)
+    L = lang.value
+
+    solara.Style(CSS)
+    solara.Title(t("title", L))
+    with solara.AppBar():
+        solara.AppBarTitle(t("title", L))
+        solara.Text(t("language", L) + " ", style={"font-size": "1.1rem", "margin-right": "8px"})
+        LanguageSwitch(lang)
+    with solara.Sidebar():
+        with solara.Card(t("controls", L), classes=["cc-controls"]):
+            Controller(run, pending, L)
+        with solara.Card(t("levers", L), classes=["cc-levers"]):
+            Levers(pending, L)
+        with solara.Card(t("information", L), classes=["cc-information"]):
+            Information(run.value, pending.value, L)
+    with solara.Columns([11, 10], gutters_dense=True):
+        with solara.Card(t("network", L), subtitle=t("network_help", L), classes=["cc-network-card"]):
+            NetworkPanel(run.value, L)
+            Legend(L)
+        with solara.Card(t("charts", L), classes=["cc-charts-card"]):
+            Charts(run.value, L)
+
+
+page = Page

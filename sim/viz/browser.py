@@ -1,0 +1,112 @@
+"""Helpers to serve the page and drive a real browser (for the tests and :mod:`sim.viz.measure_speed`).
+
+The browser is Debian's ``chromium`` driven by Playwright's Python API; it is never downloaded
+(``playwright install`` is not used) and runs with the flags that keep it off the network.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"no answer from {url} after {timeout:.0f} s")
+
+
+@contextmanager
+def serve(scenario: str = "centre-sud", lang: str = "en", residents: int = 500, port: int | None = None,
+          log: Path | None = None):
+    """Start ``caring-community viz`` on a free port; yields its URL and stops it afterwards."""
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "sim.cli", "viz", scenario, "--lang", lang, "--port", str(port),
+           "--host", "127.0.0.1", "--residents", str(residents)]
+    root = Path(__file__).resolve().parents[2]
+    out = open(log, "w") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url, proc=proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log:
+            out.close()
+
+
+def launch(playwright):
+    """Headless Debian chromium, kept off the network."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def is_local(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname in ("localhost", "127.0.0.1", "::1")
+
+
+def week_on_page(page) -> int:
+    """The week counter as the page shows it."""
+    return int(page.locator(".cc-week").get_attribute("data-week"))
+
+
+def open_page(browser, url: str, width: int = 1920, height: int = 1080):
+    """A new page on ``url`` that records external requests and console errors.
+
+    Requests to any host other than this machine are aborted and listed in ``page.external``;
+    console errors and page errors are listed in ``page.errors``.
+    """
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.external = []
+    page.errors = []
+
+    def route(r):
+        if is_local(r.request.url):
+            r.continue_()
+        else:
+            page.external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.goto(url)
+    page.wait_for_selector(".cc-week", timeout=60000)
+    page.wait_for_selector(".cc-network svg circle", timeout=60000)
+    return page

@@ -1,0 +1,77 @@
+"""``caring-community viz``: start the workshop page (a Solara server) and print its address."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+
+APP = Path(__file__).resolve().with_name("app.py")
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The command that serves the page: Solara in production mode (no reloader, no browser opened,
+    no version check on PyPI: the room may have no internet)."""
+    return [sys.executable, "-m", "solara", "run", str(APP), "--host", host, "--port", str(port), "--production",
+            "--no-open", "--no-check-version", "--theme-variant", "light", "--log-level", "warning"]
+
+
+def server_env(scenario: str, lang: str, residents: int, seed: int, base: dict | None = None) -> dict[str, str]:
+    """Environment for the server: the workshop settings, and no telemetry (the room may be offline)."""
+    env = dict(os.environ if base is None else base)
+    env.update(CC_VIZ_SCENARIO=scenario, CC_VIZ_LANG=lang, CC_VIZ_RESIDENTS=str(residents), CC_VIZ_SEED=str(seed),
+               SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+    # The app imports ``sim``: make sure the server finds this checkout even when not installed.
+    root = str(APP.parents[2])
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def check_arguments(scenario: str, lang: str, residents: int, port: int) -> str:
+    """Validate the command's input; returns the scenario reference to pass to the server."""
+    from .i18n import check_language
+    from .session import workshop_scenarios
+
+    check_language(lang)
+    if not 50 <= residents <= 5000:
+        raise UserError(f"--residents: expected a workshop size between 50 and 5000; found {residents}")
+    if not 0 <= port <= 65535:
+        raise UserError(f"--port: expected a port number between 0 and 65535; found {port}")
+    ref = scenario
+    if ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref:
+        ref = str(Path(ref).resolve())
+    workshop_scenarios(ref, residents)   # raises ScenarioError (a UserError) for a bad scenario
+    return ref
+
+
+def _cmd_viz(args) -> int:
+    ref = check_arguments(args.scenario, args.lang, args.residents, args.port)
+    try:
+        import solara  # noqa: F401
+        import mesa.visualization  # noqa: F401
+    except ImportError as e:
+        raise UserError(f"the workshop page needs the 'viz' extra: pip install -e '.[viz]' ({e})") from None
+    shown = "localhost" if args.host in ("0.0.0.0", "::", "") else args.host
+    print(f"Workshop page for '{args.scenario}' ({args.residents} residents, language {args.lang}): "
+          f"http://{shown}:{args.port}/", flush=True)
+    if args.host in ("0.0.0.0", "::"):
+        print("Listening on every network interface: other computers in the room can use this machine's address.",
+              flush=True)
+    print("Stop with Ctrl+C.", flush=True)
+    env = server_env(ref, args.lang, args.residents, args.seed)
+    return subprocess.call(server_command(args.host, args.port), env=env)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("viz", help="start the live workshop page in the browser (Solara, works offline)")
+    p.add_argument("scenario", nargs="?", default="centre-sud", help="preset name or YAML file (default: centre-sud)")
+    p.add_argument("--lang", default="fr", help="language of the page: fr or en (default: fr; switchable on the page)")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    p.add_argument("--host", default="localhost", help="address to listen on (default localhost; 0.0.0.0 for the room)")
+    p.add_argument("--residents", type=int, default=500,
+                   help="workshop size: the preset is scaled to this many residents (default 500)")
+    p.add_argument("--seed", type=int, default=0, help="initial random seed (default 0; a slider on the page)")
+    p.set_defaults(func=_cmd_viz)

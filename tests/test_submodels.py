@@ -1,0 +1,375 @@
+"""Each submodel tested on its own: small communities, state set by hand, one process stepped."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import CaringCommunity, load_scenario, scale_scenario
+from sim.network import FRIEND, HOUSEHOLD, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT, TIE_KINDS
+from sim.population import CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR
+from sim.submodels.governance import SECTOR_PREFERENCES, allocate, voice
+from sim.submodels.funding import BUDGET_LINES
+
+
+def small(name: str = "centre-sud", n: int = 600, seed: int = 3, **overrides) -> CaringCommunity:
+    scenario = scale_scenario(load_scenario(name, overrides or None), n)
+    return CaringCommunity(scenario, rng=seed)
+
+
+def social_neighbours(model, i: int) -> set[int]:
+    t = model.ties
+    s = t.ties_of(np.array([i]))
+    return {int(x) for x in np.concatenate([t.a[s], t.b[s]]) if x != i}
+
+
+# ----------------------------------------------------------------------------- peer support
+def test_partner_at_full_caseload_takes_no_new_patient():
+    m = small()
+    r, ps = m.residents, m.peer_support
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    places = int(ps.capacity_of(np.array([partner]))[0])
+    assert places >= 1
+    others = np.flatnonzero((r.role == NO_ROLE) & r.is_patient)
+    # Fill the partner's caseload, then put more patients on the waiting list.
+    r.role[r.role == PATIENT_PARTNER] = NO_ROLE
+    r.role[partner] = PATIENT_PARTNER
+    slots, _ = m.ties.add(np.full(places, partner), others[:places], PEER_SUPPORT, 0.3, 0)
+    m.ties.helper[slots] = partner
+    waiting = others[places:places + 3]
+    r.waiting_since[waiting] = 0
+    ps.accompaniments()
+    assert ps.match() == 0
+    assert m.caseload[partner] == places
+    assert (r.waiting_since[waiting] == 0).all()
+    # Once an accompaniment ends, the longest-waiting patient is taken on.
+    r.waiting_since[waiting] = [5, 2, 9]
+    m.ties.remove(slots[:1])
+    ps.accompaniments()
+    assert ps.match() == 1
+    assert r.waiting_since[waiting[1]] == -1 and (r.waiting_since[waiting[[0, 2]]] >= 0).all()
+
+
+def test_coaching_gains_have_diminishing_returns():
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.referral_probability": 0.0})
+    r = m.residents
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    patient = int(np.flatnonzero((r.role == NO_ROLE) & r.is_patient & ~r.mental_health)[0])
+    r.competency[patient] = r.usual_competency[patient] = 40.0
+    slots, _ = m.ties.add([partner], [patient], PEER_SUPPORT, 0.3, 0)
+    m.ties.helper[slots] = partner
+    gains = []
+    for _ in range(8):
+        before = float(r.competency[patient])
+        m.in_crisis[:] = False
+        m.peer_support.step()
+        gains.append(float(r.competency[patient]) - before)
+    assert gains[0] > 0
+    assert all(later < earlier for earlier, later in zip(gains, gains[1:]))
+
+
+def test_legal_duty_disclosure_is_escalated_to_the_clinician():
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.legal_duty_rate": 1.0})
+    r = m.residents
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    patient = int(np.flatnonzero((r.role == NO_ROLE) & r.is_patient & r.mental_health)[0])
+    slots, _ = m.ties.add([partner], [patient], PEER_SUPPORT, 0.3, 0)
+    m.ties.helper[slots] = partner
+    m.peer_support.step()
+    assert m.clinical.escalated[patient]
+    assert m.events["escalations"] >= 1
+    # The clinician sees escalated patients first, even with a capacity of one encounter a week.
+    for c in m.clinicians:
+        c.capacity = 1
+    m.clinical.visit_p[:] = 0.0
+    m.clinical.step()
+    assert not m.clinical.escalated[patient]
+
+
+# ----------------------------------------------------------------------------- clinical
+def test_clinicians_never_exceed_their_weekly_capacity():
+    m = small(**{"clinical.visits_per_year": 52.0})
+    for c in m.clinicians:
+        c.capacity = 2
+    m.clinical.step()
+    assert 0 < m.events["encounters"] <= 2 * len(m.clinicians)
+
+
+def test_buy_in_rises_with_training_and_returns_without_it():
+    m = small()
+    c = m.clinicians[0]
+    c.buy_in = c.usual_buy_in = 0.2
+    for _ in range(200):
+        c.update_buy_in(training=1.0, barrier=0.0, growth=0.05, experience_weight=0.5)
+    trained = c.buy_in
+    assert trained > 0.9
+    for _ in range(200):
+        c.update_buy_in(training=0.0, barrier=0.5, growth=0.05, experience_weight=0.5)
+    assert abs(c.buy_in - 0.2) < 0.02
+
+
+# ----------------------------------------------------------------------------- funding
+def test_funding_sources_pay_only_between_start_and_end_weeks():
+    m = small(**{"funding.sources": [{"name": "grant", "amount_per_year": 5200.0, "start_week": 2, "end_week": 4}]})
+    incomes = []
+    for week in range(6):
+        m.week = week
+        m.funding.step()
+        incomes.append(m.budget.income)
+    weekly = m.scenario.funding.sources[0].amount_per_year / 52.0   # scaled with the population
+    assert weekly > 0
+    assert incomes == pytest.approx([0, 0, weekly, weekly, 0, 0])
+    assert m.funding.expected_income(0, 13) == pytest.approx(2 * weekly)
+
+
+def test_closed_organization_dissolves_its_membership_and_activity_ties():
+    m = small()
+    org = m.organizations[0]
+    members = np.flatnonzero(m.residents.age_group != 0)[:6]
+    m.ties.add(members, np.full(len(members), org.node), MEMBERSHIP, 0.5, 0)
+    m.ties.add(members[:3], members[3:], MUTUAL_AID, 0.4, 0, origin=org.node)
+    other_org_tie, _ = m.ties.add([members[0]], [members[5]], FRIEND, 0.5, 0)
+    org.own_income_per_year, org.funds = 0.0, -1.0
+    org.weeks_in_deficit = m.funding.p.org_close_after_weeks - 1
+    m.funding.step()
+    assert not org.open and org.capacity == 0
+    s = m.ties.live()
+    assert not ((m.ties.a[s] == org.node) | (m.ties.b[s] == org.node)).any()
+    assert not (m.ties.origin[s] == org.node).any()
+    assert m.ties.alive[other_org_tie[0]]          # ties formed elsewhere stay
+    assert m.events["organization_closures"] == 1
+
+
+def test_organization_short_of_funds_cuts_capacity_before_closing():
+    m = small()
+    org = m.organizations[1]
+    org.own_income_per_year, org.funds, org.partnered = 0.0, 0.0, False
+    cut = m.funding.p.org_cut_after_weeks
+    for _ in range(cut):
+        org.settle_week(0.0, cut, 10 * cut)
+    assert org.open and org.capacity < org.full_capacity
+
+
+# ----------------------------------------------------------------------------- governance
+def test_institution_led_group_follows_the_health_institution():
+    seats = {"health_institution": 2, "city": 1, "community": 2, "patients": 2}
+    shares = allocate(seats, "institution_led", {"waiting": 1.0}, responsiveness=1.0)
+    assert np.allclose(shares, np.asarray(SECTOR_PREFERENCES["health_institution"]))
+
+
+def test_co_governance_moves_spending_towards_community_signals():
+    seats = {"health_institution": 2, "city": 1, "community": 2, "research": 1, "patients": 1}
+    calm = allocate(seats, "consensus", {}, 0.5)
+    waiting = allocate(seats, "consensus", {"waiting": 1.0}, 0.5)
+    distress = allocate(seats, "consensus", {"distress": 1.0}, 0.5)
+    assert np.isclose(calm.sum(), 1.0) and np.isclose(waiting.sum(), 1.0)
+    i = BUDGET_LINES.index
+    assert waiting[i("partner_compensation")] > calm[i("partner_compensation")]
+    assert distress[i("supervision")] > calm[i("supervision")]
+    assert np.allclose(allocate(seats, "majority", {"waiting": 1.0}, 0.5), allocate(seats, "majority", {}, 0.5))
+
+
+def test_token_patient_seats_give_less_voice_than_co_governance():
+    seats = {"health_institution": 3, "patients": 2}
+    assert voice(seats, "institution_led") < voice(seats, "majority") < voice(seats, "consensus")
+    assert voice({"health_institution": 3}, "consensus") == 0.0
+
+
+def test_level3_partner_takes_a_governance_seat():
+    m = small(**{"governance.seats.patients": 1, "states.level3_per_year": 1.0, "states.level3_after_weeks": 10})
+    r = m.residents
+    m.assign_role(np.flatnonzero(r.is_patient & (r.role == NO_ROLE))[:5], PATIENT_PARTNER)
+    partners = np.flatnonzero(r.role == PATIENT_PARTNER)
+    r.distress[partners] = 0.0
+    r.partner_since[partners] = -100
+    for _ in range(30):
+        m.states.engagement()
+        m.week += 1
+    assert r.governance_seat.sum() == 1            # one seat, one co-leader seated
+    assert (r.engagement[r.governance_seat] == 3).all()
+    m.week = 13 * 3
+    m.governance.step()
+    assert m.stewardship.filled_patient_seats == 1
+
+
+# ----------------------------------------------------------------------------- mutual aid
+def test_timebank_hours_given_equal_hours_credited():
+    m = small(**{"mutual_aid.timebank": True, "mutual_aid.timebank_membership": 1.0,
+                 "mutual_aid.help_probability": 1.0, "states.moves_per_year": 0.0, "population.end_of_life": 0.0})
+    r = m.residents
+    for _ in range(8):
+        m.step()
+    assert m.mutual_aid.hours_given_total > 0
+    assert m.mutual_aid.hours_credited_total == pytest.approx(m.mutual_aid.hours_given_total)
+    # Every hour credited to a giver was spent by a receiver: the bank balances.
+    assert r.timebank.sum() == pytest.approx(0.0, abs=1e-3)
+    assert r.timebank[r.timebank > 0].sum() > 0
+
+
+def test_help_strengthens_ties_and_reciprocity_strengthens_more():
+    m = small(**{"mutual_aid.help_probability": 1.0})
+    t = m.ties
+    before = t.strength.copy()
+    m.begin_week()
+    m.mutual_aid.step()
+    helped = t.live()[t.helper[t.live()] >= 0]
+    assert len(helped) > 0
+    assert (t.strength[helped] >= before[helped]).all()
+
+
+# ----------------------------------------------------------------------------- ties
+def test_ties_decay_at_their_kind_rate_without_contact():
+    m = small(**{"ties.contact_probability": 0.0, "ties.new_ties_per_year": 0.0})
+    t = m.ties
+    s = t.live()
+    start = t.strength.copy()
+    for week in range(1, 53):
+        m.week = week
+        m.tie_dynamics.step()
+    friend = s[(t.kind[s] == FRIEND) & t.alive[s] & (start[s] > 0.3)]
+    kin = s[(t.kind[s] == KIN) & t.alive[s]]
+    home = s[(t.kind[s] == HOUSEHOLD) & t.alive[s]]
+    assert np.allclose(t.strength[friend] / start[friend], 0.85, atol=0.01)   # -15% a year
+    assert np.allclose(t.strength[kin] / start[kin], 0.97, atol=0.01)
+    assert np.allclose(t.strength[home], start[home])
+
+
+def test_ties_below_threshold_dissolve():
+    m = small(**{"ties.contact_probability": 0.0, "ties.new_ties_per_year": 0.0})
+    t = m.ties
+    slot, _ = t.add([1], [m.residents.n - 1], FRIEND, 0.0501, 0)
+    m.week = 1
+    m.tie_dynamics.step()
+    assert not t.alive[slot[0]]
+    assert t.find(1, m.residents.n - 1, FRIEND)[0] == -1
+
+
+def test_new_ties_form_by_closure_and_with_neighbours():
+    m = small(**{"ties.new_ties_per_year": 20.0})
+    before = m.ties.count()
+    m.week = 1
+    m.tie_dynamics.step()
+    assert m.events["ties_formed"] > 0
+    assert m.ties.count() > before - m.events["ties_dissolved"]
+
+
+# ----------------------------------------------------------------------------- individual states
+def test_losing_every_tie_makes_people_isolated_and_lonelier():
+    m = small()
+    r = m.residents
+    who = np.flatnonzero(r.active_ties >= 3)[:20]
+    before = r.loneliness[who].copy()
+    m.ties.remove(m.ties.ties_of(who))
+    for _ in range(20):
+        m.begin_week()
+        m.states.update_ties()
+        r.loneliness += (m.states.p.loneliness_adaptation
+                         * (m.states.target_loneliness() - r.loneliness)).astype(np.float32)
+    assert r.isolated[who].all()
+    assert (r.loneliness[who] > before).all()
+
+
+def test_engagement_level_one_follows_competency_and_shared_decisions():
+    m = small()
+    r = m.residents
+    p = np.flatnonzero(r.is_patient & (r.role == NO_ROLE))[:2]
+    r.engagement[p] = 0
+    r.competency[p] = [90, 20]
+    r.shared_decisions[p] = [0.9, 0.9]
+    m.states.engagement()
+    assert list(r.engagement[p]) == [1, 0]
+
+
+def test_crises_are_counted_as_emergency_visits():
+    m = small(**{"states.crisis_per_year": 50.0, "states.admission_share": 1.0})
+    m.begin_week()
+    m.states.crises()
+    assert m.events["ed_visits"] > 0
+    assert m.events["admissions"] == m.events["ed_visits"]
+
+
+# ----------------------------------------------------------------------------- retention and roles
+def test_volunteers_leave_at_about_a_third_a_year_without_burnout_or_tokenism():
+    m = small(n=3000, **{"retention.max_cohort": 0, "retention.burnout_factor": 0.0,
+                         "retention.tokenism_factor": 0.0})
+    r = m.residents
+    volunteers = np.flatnonzero((r.role == NO_ROLE) & (r.age_group != 0))[:600]
+    m.assign_role(volunteers, CITIZEN_PARTNER)
+    for _ in range(52):
+        m.retention.leave()
+    stayed = (r.role[volunteers] == CITIZEN_PARTNER).mean()
+    assert 0.58 < stayed < 0.72          # 35% a year leave (Volunteering in America 2008)
+
+
+def test_promotion_keeps_identity_and_ties():
+    m = small(**{"retention.initial_patient_partners": 0})
+    r = m.residents
+    i = int(np.flatnonzero(r.is_patient & (r.active_ties >= 2) & (r.role == NO_ROLE))[0])
+    agent = m.resident_agents[i]
+    before = social_neighbours(m, i)
+    m.assign_role(np.array([i]), PATIENT_PARTNER)
+    role_agent = m.role_agents[i]
+    assert role_agent.resident is agent and role_agent.index == agent.node == i
+    assert before <= social_neighbours(m, i)          # every tie kept (a care-team tie is added)
+    assert r.engagement[i] == 2 and agent.role == "patient_partner"
+    m.remove_role(np.array([i]))
+    assert i not in m.role_agents and agent.role == "none"
+    assert before <= social_neighbours(m, i)
+
+
+def test_training_needs_demand_and_budget():
+    m = small(**{"funding.training_cost": 1e6})
+    r = m.residents
+    r.waiting_since[np.flatnonzero(r.is_patient)[:50]] = 0
+    m.budget.weekly_allocation["training"] = 1000.0
+    m.budget.pool = 1e9
+    before = (r.role != NO_ROLE).sum()
+    m.retention.recruit()
+    assert (r.role != NO_ROLE).sum() == before        # a fund of 1,000 cannot pay a 1,000,000 course
+
+
+# ----------------------------------------------------------------------------- scenarios as systems
+def test_hospital_baseline_has_no_programme():
+    m = small("hospital-baseline")
+    df = m.run(20)
+    assert (df["patient_partners"] == 0).all() and (df["citizen_partners"] == 0).all()
+    assert (df["spending_total"] == 0).all() and (df["introductions"] == 0).all()
+
+
+def test_rhizome_mentors_give_hours_to_the_new_neighbourhood():
+    m = small("rhizomes", n=1200)
+    r = m.residents
+    partners = np.flatnonzero(r.role == PATIENT_PARTNER)
+    assert len(partners) and (r.neighbourhood[partners] == 0).all()   # only the first neighbourhood at start
+    before = m.peer_support.capacity_of(partners)
+    m.week = 160                                                          # the second started at 156
+    giving, getting = m.mentoring()
+    assert giving.tolist() == [True, False] and getting.tolist() == [False, True]
+    hours = m.scenario.peer_support.rhizome_mentoring_hours / m.scenario.peer_support.hours_per_patient
+    assert (m.peer_support.capacity_of(partners) == before - int(hours)).all()
+    assert "isolated_share_nb_ouest" in m.outcomes().columns
+
+
+def test_network_reflects_households_and_tie_kinds():
+    m = small()
+    r, t = m.residents, m.ties
+    alone = np.flatnonzero(r.lives_alone)
+    s = t.ties_of(alone, (HOUSEHOLD,))
+    assert len(s) == 0
+    g = t.to_networkx()
+    assert g.number_of_edges() == t.count()
+    kinds = {d["kind"] for _, _, d in g.edges(data=True)}
+    assert {"household", "neighbour_friend", "kin", "care_team", "membership"} <= kinds <= set(TIE_KINDS)
+    adults = r.age_group != 0
+    assert 3.0 < r.active_ties[adults].mean() < 9.0     # an inner circle of about five
+
+
+def test_outcomes_break_down_by_group():
+    m = small()
+    row = m.outcomes().iloc[0]
+    for group in ("all", "65_alone", "65_with_others", "single_parents", "group_majority",
+                  "group_cultural_community", "group_lgbti"):
+        for metric in ("isolated_share", "lonely_share", "loneliness_mean"):
+            assert 0.0 <= row[f"{metric}_{group}"] <= 1.0
+    seniors_alone = (m.residents.age_group == SENIOR) & m.residents.lives_alone
+    assert row["isolated_share_65_alone"] == pytest.approx(m.residents.isolated[seniors_alone].mean())
