@@ -45,18 +45,25 @@ class CaringCommunity(mesa.Model):
             the largest populations if only the outcomes matter.
         **overrides: dotted scenario keys, e.g. ``**{"governance.decision_rule": "consensus"}``
             (how ``mesa.batch_run`` passes swept parameters).
+
+    The resolved parameters are ``model.params`` (a :class:`~sim.scenario.Scenario`): Mesa 3.5
+    reserves ``model.scenario`` for its own experimental scenarios.
     """
 
     def __init__(self, scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, rng: int | None = None,
                  agent_views: bool = True, **overrides: Any):
+        if type(scenario).__module__.startswith("mesa."):
+            # Mesa >= 3.5's SolaraViz passes its own Scenario object on reset: keep its seed only.
+            rng = getattr(scenario, "rng", None) if rng is None else rng
+            scenario = DEFAULT_SCENARIO
         if rng is None:
             rng = int(np.random.SeedSequence().entropy % (2**63))
         if isinstance(rng, np.random.Generator):
             rng = int(rng.integers(2**63))
         super().__init__(rng=int(rng))
         self.seed = int(rng)
-        self.scenario = load_scenario(scenario, overrides or None)
-        sc = self.scenario
+        self.params: Scenario = load_scenario(scenario, overrides or None)
+        sc = self.params
         streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(self.seed).spawn(len(STREAMS)))))
         self.week = 0
 
@@ -155,7 +162,7 @@ class CaringCommunity(mesa.Model):
 
     def run(self, weeks: int | None = None, progress=None) -> pd.DataFrame:
         """Run ``weeks`` weeks (default: the scenario's horizon) and return the weekly outcomes."""
-        weeks = self.scenario.weeks if weeks is None else int(weeks)
+        weeks = self.params.weeks if weeks is None else int(weeks)
         for _ in range(weeks):
             self.step()
             if progress is not None:
@@ -171,7 +178,7 @@ class CaringCommunity(mesa.Model):
         """Whether the caring-community programme runs, this week, where each resident ``idx`` lives."""
         if not self.partner_programme_exists:
             return np.zeros(len(idx), dtype=bool)
-        started = np.array([nb.programme_start_week <= self.week for nb in self.scenario.population.neighbourhoods])
+        started = np.array([nb.programme_start_week <= self.week for nb in self.params.population.neighbourhoods])
         return started[self.residents.neighbourhood[idx]]
 
     def community_signals(self) -> dict[str, float]:
@@ -194,8 +201,8 @@ class CaringCommunity(mesa.Model):
         """Rhizomes: per neighbourhood, (is mentoring another now, is being mentored now)."""
         giving = np.zeros(self.n_neighbourhoods, dtype=bool)
         getting = np.zeros(self.n_neighbourhoods, dtype=bool)
-        weeks = self.scenario.peer_support.rhizome_mentoring_weeks
-        for j, nb in enumerate(self.scenario.population.neighbourhoods):
+        weeks = self.params.peer_support.rhizome_mentoring_weeks
+        for j, nb in enumerate(self.params.population.neighbourhoods):
             if nb.mentored_by in self.neighbourhood_names and 0 <= self.week - nb.programme_start_week < weeks:
                 giving[self.neighbourhood_names.index(nb.mentored_by)] = True
                 getting[j] = True
@@ -213,12 +220,12 @@ class CaringCommunity(mesa.Model):
     def assign_role(self, idx: np.ndarray, role: int) -> None:
         """Train residents for a partner role; they keep their identity and ties."""
         r = self.residents
-        ps = self.scenario.peer_support
+        ps = self.params.peer_support
         r.role[idx] = role
         r.partner_since[idx] = self.week
         r.training[idx] = 1.0
         r.distress[idx] = 0.0
-        r.capacity[idx] = ps.hours_per_week if role != CITIZEN_PARTNER else self.scenario.retention.citizen_hours_per_week
+        r.capacity[idx] = ps.hours_per_week if role != CITIZEN_PARTNER else self.params.retention.citizen_hours_per_week
         if role != CITIZEN_PARTNER:
             r.engagement[idx] = np.maximum(r.engagement[idx], 2)
             r.waiting_since[idx] = -1
@@ -253,7 +260,7 @@ class CaringCommunity(mesa.Model):
 
     # ======================================================================= construction
     def _build_clinicians(self, rng: np.random.Generator, first_node: int) -> None:
-        sc, r = self.scenario.clinical, self.residents
+        sc, r = self.params.clinical, self.residents
         self.clinicians: list[Clinician] = []
         weights = []
         for name, prof in sc.professions.items():
@@ -271,7 +278,7 @@ class CaringCommunity(mesa.Model):
         self.ties.add(patients, nodes[r.clinician[patients]], CARE_TEAM, 1.0, 0)
 
     def _build_organizations(self, rng: np.random.Generator, first_node: int) -> None:
-        sc, r = self.scenario, self.residents
+        sc, r = self.params, self.residents
         self.organizations: list[CommunityOrganization] = []
         self.org_neighbourhood: dict[int, int] = {}
         for j, spec in enumerate(sc.organizations):
@@ -298,7 +305,7 @@ class CaringCommunity(mesa.Model):
                 self.ties.add(np.array([organizers[o.node % len(organizers)]]), np.array([o.node]), INTER_ORG, 0.6, 0)
 
     def _initial_partners(self, rng: np.random.Generator) -> None:
-        sc, r = self.scenario.retention, self.residents
+        sc, r = self.params.retention, self.residents
         if not self.partner_programme_exists:
             return
         self.week = 0

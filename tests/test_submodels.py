@@ -116,7 +116,7 @@ def test_funding_sources_pay_only_between_start_and_end_weeks():
         m.week = week
         m.funding.step()
         incomes.append(m.budget.income)
-    weekly = m.scenario.funding.sources[0].amount_per_year / 52.0   # scaled with the population
+    weekly = m.params.funding.sources[0].amount_per_year / 52.0   # scaled with the population
     assert weekly > 0
     assert incomes == pytest.approx([0, 0, weekly, weekly, 0, 0])
     assert m.funding.expected_income(0, 13) == pytest.approx(2 * weekly)
@@ -345,7 +345,7 @@ def test_rhizome_mentors_give_hours_to_the_new_neighbourhood():
     m.week = 160                                                          # the second started at 156
     giving, getting = m.mentoring()
     assert giving.tolist() == [True, False] and getting.tolist() == [False, True]
-    hours = m.scenario.peer_support.rhizome_mentoring_hours / m.scenario.peer_support.hours_per_patient
+    hours = m.params.peer_support.rhizome_mentoring_hours / m.params.peer_support.hours_per_patient
     assert (m.peer_support.capacity_of(partners) == before - int(hours)).all()
     assert "isolated_share_nb_ouest" in m.outcomes().columns
 

@@ -154,7 +154,7 @@ class CommunityActivities(Submodel):
         if len(who) == 0:
             return np.zeros(0, dtype=np.int64)
         rank = m.spatial_rank[who]
-        off = self.rng.integers(1, m.scenario.network.locality + 1, len(who)) * self.rng.choice((-1, 1), len(who))
+        off = self.rng.integers(1, m.params.network.locality + 1, len(who)) * self.rng.choice((-1, 1), len(who))
         return m.spatial_order[np.clip(rank + off, 0, len(m.spatial_order) - 1)]
 
     # -------------------------------------------------------------- activities

@@ -159,7 +159,7 @@ class ClinicalEncounters(Submodel):
             return
         wanted = len(clinicians) * m.funding.p.clinician_training_cost / 52.0
         training = m.budget.level("training", wanted) if m.partner_programme_exists else 0.0
-        relief = p.official_status_barrier_relief if m.scenario.governance.partner_official_status else 0.0
+        relief = p.official_status_barrier_relief if m.params.governance.partner_official_status else 0.0
         barrier = p.barrier * (1.0 - relief)
         for c in clinicians:
             c.update_buy_in(training, barrier, p.buy_in_growth, p.experience_weight)

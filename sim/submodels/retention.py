@@ -106,7 +106,7 @@ class Retention(Submodel):
         partners = np.flatnonzero(coaching_role(r.role))
         free = m.peer_support.free_places()
         demand = int((r.waiting_since >= 0).sum()) + int(m.events.get("unmet_need", 0))
-        per_partner = max(1, int(m.scenario.peer_support.hours_per_week // m.scenario.peer_support.hours_per_patient))
+        per_partner = max(1, int(m.params.peer_support.hours_per_week // m.params.peer_support.hours_per_patient))
         want_pp = max(0, min(p.max_cohort, int(np.ceil(max(0, demand + p.target_free_places - free) / per_partner)),
                              self.affordable(PATIENT_PARTNER) - len(partners)))
         n_cp = int((r.role == CITIZEN_PARTNER).sum())
@@ -132,7 +132,7 @@ class Retention(Submodel):
         mode = m.funding.compensation_mode(ROLES[role])
         weekly = m.budget.weekly_allocation["partner_compensation"]
         if mode == "paid":
-            return int(weekly // max(1e-9, m.scenario.peer_support.hours_per_week * f.partner_hourly_rate))
+            return int(weekly // max(1e-9, m.params.peer_support.hours_per_week * f.partner_hourly_rate))
         if mode == "recognition":
             return int(weekly // max(1e-9, f.recognition_cost_per_year / 52.0))
         return 10**9

@@ -140,8 +140,8 @@ class IndividualStates(Submodel):
         down1 = (lvl == 1) & ((r.competency < p.level1_competency - 5) | (r.shared_decisions < p.level1_shared_decisions / 2))
         lvl[down1] = 0
         # Level 2 is held by trained partners (retention sets it); level 3: co-leaders take free seats.
-        if m.scenario.governance.stewardship_group:
-            seats = int(m.scenario.governance.seats.get("patients", 0))
+        if m.params.governance.stewardship_group:
+            seats = int(m.params.governance.seats.get("patients", 0))
             eligible = np.flatnonzero((lvl == 2) & (r.role != NO_ROLE) & (m.week - r.partner_since >= p.level3_after_weeks)
                                       & (r.distress < 0.5))
             free = seats - int(r.governance_seat.sum())
@@ -174,12 +174,12 @@ class IndividualStates(Submodel):
         gone = ties.ties_of(idx)
         keep = (ties.kind[gone] == CARE_TEAM) | (ties.kind[gone] == HOUSEHOLD)
         ties.remove(gone[~keep])
-        r.reset_person(idx, rng, m.scenario.population)
+        r.reset_person(idx, rng, m.params.population)
         # Newcomers meet a few neighbours (and keep the household they move into).
-        new_kin_ties(ties, r, idx, m.scenario.network, rng, m.week, m.spatial_order, m.spatial_rank)
-        new_neighbour_ties(ties, r, idx, m.scenario.network, rng, m.week, m.spatial_order, m.spatial_rank)
+        new_kin_ties(ties, r, idx, m.params.network, rng, m.week, m.spatial_order, m.spatial_rank)
+        new_neighbour_ties(ties, r, idx, m.params.network, rng, m.week, m.spatial_order, m.spatial_rank)
         # Newcomers: some are palliative patients (keeps the track's public stable).
-        pop = m.scenario.population
+        pop = m.params.population
         r.end_of_life[idx] = r.is_patient[idx] & (r.age_group[idx] != CHILD) & (rng.random(len(idx)) < pop.end_of_life * 8)
         m.on_residents_replaced(idx)
         m.events["residents_replaced"] += len(idx)
