@@ -69,6 +69,7 @@ class TieTable:
         self.size = 0  # slots ever used
         self._free: list[int] = []
         self._index: dict[int, int] = {}
+        self._live_cache: dict = {}     # kinds -> slots of living ties, until the next add or remove
 
     _ARRAYS = ("a", "b", "kind", "strength", "last_contact", "formed", "alive", "origin", "helper")
 
@@ -145,6 +146,7 @@ class TieTable:
             self.last_contact[new_slots] = week
             self.formed[new_slots] = week
             self.alive[new_slots] = True
+            self._live_cache.clear()
             self.origin[new_slots] = origin[plan]
             self.helper[new_slots] = -1
             index.update(zip(keys[plan].tolist(), new_slots.tolist()))
@@ -168,6 +170,7 @@ class TieTable:
         for k in keys.tolist():
             self._index.pop(k, None)
         self.alive[slots] = False
+        self._live_cache.clear()
         self.strength[slots] = 0.0
         self._free.extend(slots.tolist())
 
@@ -182,10 +185,16 @@ class TieTable:
     # ------------------------------------------------------------- reading
     def live(self, kinds: tuple[int, ...] | None = None) -> np.ndarray:
         """Slots of living ties, optionally of the given kinds only."""
-        mask = self.alive[: self.size]
-        if kinds is not None:
-            mask = mask & kind_mask(kinds)[self.kind[: self.size]]
-        return np.flatnonzero(mask)
+        key = None if kinds is None else tuple(kinds)
+        cached = self._live_cache.get(key)
+        if cached is None:
+            mask = self.alive[: self.size]
+            if kinds is not None:
+                mask = mask & kind_mask(kinds)[self.kind[: self.size]]
+            cached = np.flatnonzero(mask)
+            cached.flags.writeable = False
+            self._live_cache[key] = cached
+        return cached
 
     def ties_of(self, nodes: np.ndarray, kinds: tuple[int, ...] | None = None) -> np.ndarray:
         """Slots of living ties that touch any of ``nodes``."""

@@ -70,11 +70,11 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     df = model.outcomes()
     df.to_parquet(out / "outcomes.parquet", index=False)
     summary = oc.summarise(df)
-    meta = {"scenario": model.scenario.name, "seed": int(seed), "weeks": weeks, "residents": model.residents.n}
+    meta = {"scenario": model.params.name, "seed": int(seed), "weeks": weeks, "residents": model.residents.n}
     (out / "summary.json").write_text(json.dumps({**meta, "final_year": summary}, indent=2))
     pd.DataFrame([{**meta, **summary}]).to_csv(out / "summary.csv", index=False)
-    write_resolved_scenario(model.scenario, out / "scenario.yaml", seed=int(seed), weeks=weeks)
-    plot_run(df, out / "chart.png", title=model.scenario.title or model.scenario.name)
+    write_resolved_scenario(model.params, out / "scenario.yaml", seed=int(seed), weeks=weeks)
+    plot_run(df, out / "chart.png", title=model.params.title or model.params.name)
     return summary
 
 

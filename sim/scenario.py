@@ -100,6 +100,25 @@ def list_scenarios() -> list[dict[str, str]]:
 
 
 # ----------------------------------------------------------------------------- loading
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a key given twice in one mapping is an error, not a silent overwrite."""
+
+
+def _construct_mapping_once(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, typing.Hashable) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key '{key}' twice in one mapping (first at line {seen[key] + 1})",
+                key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_once)
+
+
 def _read_yaml(path: Path) -> dict:
     if not path.exists():
         raise ScenarioError("expected an existing scenario file (a preset name or a path to a .yaml file); "
@@ -114,7 +133,7 @@ def _read_yaml(path: Path) -> dict:
     except OSError as e:
         raise ScenarioError(f"expected a readable file; found {e.strerror or e}", file=str(path)) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -14,7 +14,7 @@ import numpy as np
 from ..network import FRIEND, KIN, MUTUAL_AID
 from ..params import Section, param, probability
 from ..population import CHILD, SENIOR
-from . import Submodel
+from . import Submodel, bernoulli_indices
 
 
 class MutualAidParams(Section):
@@ -63,9 +63,11 @@ class MutualAid(Submodel):
         need, able = self.need(), self.ability()
         s = ties.live((KIN, FRIEND, MUTUAL_AID))
         s = s[ties.b[s] < r.n]              # resident-resident ties (residents have the lowest ids)
+        # Only a few ties carry help in a week: draw candidates at the highest possible chance, then thin.
+        boost = p.timebank_boost if self.timebank_on else 1.0
+        bound = min(1.0, p.help_probability * max(1.0, boost))
+        s = s[bernoulli_indices(len(s), bound, rng)]
         a, b = ties.a[s], ties.b[s]
-        someone_in_need = (need[a] > 0) | (need[b] > 0)
-        s, a, b = s[someone_in_need], a[someone_in_need], b[someone_in_need]
         # Direction: help goes from the abler to the needier end of the tie.
         a_gives = able[a] * need[b] >= able[b] * need[a]
         giver = np.where(a_gives, a, b)
@@ -73,7 +75,7 @@ class MutualAid(Submodel):
         chance = p.help_probability * ties.strength[s] * able[giver] * need[taker]
         if self.timebank_on:
             chance = chance * np.where(self.member[giver] & self.member[taker], p.timebank_boost, 1.0)
-        helped = rng.random(len(s)) < np.clip(chance, 0.0, 1.0)
+        helped = rng.random(len(s)) * bound < chance
         s, giver, taker = s[helped], giver[helped], taker[helped]
         hours = np.full(len(s), p.hours_per_help, dtype=np.float32)
 

@@ -16,7 +16,7 @@ from ..network import (CARE_TEAM, FRIEND, HOUSEHOLD, INTER_ORG, KIN, MEMBERSHIP,
                        TIE_KINDS, close_triangles, kind_mask)
 from ..params import Section, param, probability
 from ..population import CHILD, SENIOR
-from . import Submodel
+from . import Submodel, bernoulli_indices
 
 
 class TieParams(Section):
@@ -76,11 +76,12 @@ class TieDynamics(Submodel):
         n = m.residents.n
         week = m.week
         s = ties.live((KIN, FRIEND, MUTUAL_AID))
+        bound = min(1.0, p.contact_probability * 1.3)        # the highest chance of contact on a tie
+        s = s[bernoulli_indices(len(s), bound, rng)]
         mob = self.mobility()
         a, b = ties.a[s], ties.b[s]
-        both_res = b < n
-        pm = np.where(both_res, np.minimum(mob[a], mob[np.minimum(b, n - 1)]), 1.0)
-        meet = rng.random(len(s)) < p.contact_probability * (0.3 + ties.strength[s]) * pm
+        pm = np.where(b < n, np.minimum(mob[a], mob[np.minimum(b, n - 1)]), 1.0)
+        meet = rng.random(len(s)) * bound < p.contact_probability * (0.3 + ties.strength[s]) * pm
         ties.contact(s[meet], p.contact_gain, week)
 
         # Decay of every living tie not in contact this week, then dissolution.

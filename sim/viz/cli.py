@@ -16,7 +16,7 @@ def server_command(host: str, port: int) -> list[str]:
     """The command that serves the page: Solara in production mode (no reloader, no browser opened,
     no version check on PyPI: the room may have no internet)."""
     return [sys.executable, "-m", "solara", "run", str(APP), "--host", host, "--port", str(port), "--production",
-            "--no-open", "--no-check-version", "--theme-variant", "light", "--log-level", "warning"]
+            "--no-open", "--no-check-version", "--theme-variant", "light", "--theme-loader", "plain", "--log-level", "warning"]
 
 
 def server_env(scenario: str, lang: str, residents: int, seed: int, base: dict | None = None) -> dict[str, str]:

@@ -164,8 +164,8 @@ def applied_values(model, base) -> dict[str, Any]:
     ``base`` is the scenario the levers act on; the funding level is the ratio of the first
     source's yearly amount to the base's.
     """
-    values = defaults(model.scenario, seed=model.seed)
-    now, then = model.scenario.funding.sources, base.funding.sources
+    values = defaults(model.params, seed=model.seed)
+    now, then = model.params.funding.sources, base.funding.sources
     if now and then and then[0].amount_per_year > 0:
         values["funding_level"] = round(now[0].amount_per_year / then[0].amount_per_year, 2)
     return values
