@@ -256,7 +256,7 @@ class CaringCommunity(mesa.Model):
         self.activities.accompanied_by[idx] = -1
         self.clinical.escalated[idx] = False
         self.in_peer_support[idx] = False
-        self.mutual_aid.member[idx] = self.mutual_aid.timebank_on and False
+        self.mutual_aid.join_timebank(idx)
 
     # ======================================================================= construction
     def _build_clinicians(self, rng: np.random.Generator, first_node: int) -> None:

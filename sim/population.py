@@ -132,7 +132,6 @@ class Residents:
     governance_seat: np.ndarray = field(default=None)
     waiting_since: np.ndarray = field(default=None)
     sessions: np.ndarray = field(default=None)
-    consent: np.ndarray = field(default=None)
     sociability: np.ndarray = field(default=None)
     first_support_week: np.ndarray = field(default=None)
     tie_factor: np.ndarray = field(default=None)
@@ -284,7 +283,6 @@ def generate_residents(p: PopulationParams, rng: np.random.Generator) -> Residen
     r.governance_seat = np.zeros(n, dtype=bool)
     r.waiting_since = np.full(n, -1, dtype=np.int32)
     r.sessions = np.zeros(n, dtype=np.int16)
-    r.consent = np.zeros(n, dtype=bool)
     r.sociability = np.clip(rng.lognormal(0.0, 0.35, n), 0.2, 3.0).astype(np.float32)
     r.first_support_week = np.full(n, -1, dtype=np.int32)
     return r

@@ -143,7 +143,6 @@ class ClinicalEncounters(Submodel):
         room = max(0, m.peer_support.free_places() + p.waiting_list_max - int((r.waiting_since >= 0).sum()))
         introduced = ps[detected[:room]]
         r.waiting_since[introduced] = m.week
-        r.consent[introduced] = True
         m.events["introductions"] += len(introduced)
         m.events["unmet_need"] += len(detected) - len(introduced)
         gave_up = np.flatnonzero((r.waiting_since >= 0) & (m.week - r.waiting_since >= p.waiting_give_up_weeks))

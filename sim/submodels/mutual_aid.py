@@ -39,10 +39,15 @@ class MutualAid(Submodel):
         super().__init__(model, params, rng)
         n = model.residents.n
         self.timebank_on = params.timebank or model.uses_timebank
-        self.member = (rng.random(n) < params.timebank_membership) if self.timebank_on else np.zeros(n, dtype=bool)
+        self.member = np.zeros(n, dtype=bool)
+        self.join_timebank(np.arange(n))
         self.hours_credited_total = 0.0
         self.hours_given_total = 0.0
         self.last_giver: dict[str, np.ndarray] = {}
+
+    def join_timebank(self, idx: np.ndarray) -> None:
+        """Residents ``idx`` (everyone at the start, newcomers later) join the timebank or not."""
+        self.member[idx] = self.timebank_on & (self.rng.random(len(idx)) < self.p.timebank_membership)
 
     def need(self) -> np.ndarray:
         """How much each resident needs help this week (0-1)."""
