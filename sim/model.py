@@ -126,9 +126,11 @@ class CaringCommunity(mesa.Model):
         self.retention = Retention(self, sc.retention, streams["retention"])
 
         self._initial_partners(streams["organizations"])
-        r.shared_decisions[r.is_patient] = streams["population"].beta(2.0, 6.0, int(r.is_patient.sum()))
+        self._initial_shared_decisions(streams["population"])
         self.states.update_ties()
         self._initial_loneliness()
+        self._burn_in(sc.network.burn_in_weeks)
+        self.states.partner_in_own_care()
         self.groups = outcomes.breakdown_groups(self)
         self.group_masks, self.group_sizes = outcomes.group_masks(self.groups)
 
@@ -321,6 +323,34 @@ class CaringCommunity(mesa.Model):
                     r.competency[chosen] = np.maximum(r.competency[chosen], 70.0)
                 self.assign_role(chosen, role)
                 r.partner_since[chosen] = -52  # already experienced when the run starts
+
+    def _initial_shared_decisions(self, rng: np.random.Generator) -> None:
+        """Each patient's share of shared decisions starts near the level their clinician's buy-in sustains."""
+        r, p = self.residents, self.params.clinical
+        pts = np.flatnonzero(r.is_patient & (r.clinician >= 0))
+        if len(pts) == 0 or not self.clinicians:
+            return
+        b = np.array([c.buy_in for c in self.clinicians])[r.clinician[pts]]
+        up, down = b * p.shared_decision_rate, (1.0 - b) * 0.5 * p.shared_decision_rate
+        level = up / np.maximum(up + down, 1e-9)
+        r.shared_decisions[pts] = np.clip(level + rng.normal(0.0, 0.1, len(pts)), 0.0, 1.0)
+
+    def _burn_in(self, weeks: int) -> None:
+        """Run the network's own dynamics (no programme: weeks before 0) so the run starts in steady state."""
+        self.week = -weeks
+        while self.week < 0:
+            self.begin_week()
+            self.mutual_aid.step()
+            self.tie_dynamics.step()
+            self.states.step()
+            self.week += 1
+        # What happened before week 0 is not part of the run's outcomes.
+        r = self.residents
+        r.ed_visits[:] = 0
+        r.admissions[:] = 0
+        r.support_received[:] = 0
+        r.timebank[:] = 0
+        self.begin_week()
 
     def _initial_loneliness(self) -> None:
         """Start each resident's loneliness at the level their support sets (no burn-in needed)."""

@@ -138,6 +138,9 @@ def _read_yaml(path: Path) -> dict:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(e, "problem", None) or str(e).replace("\n", " ")
+        if isinstance(e, yaml.constructor.ConstructorError) and "twice" in problem:
+            raise ScenarioError(f"malformed YAML{where}: expected each key once in a mapping; found {problem}",
+                                file=str(path)) from None
         raise ScenarioError(f"malformed YAML{where}: expected well-formed YAML; found a syntax error ({problem})",
                             file=str(path)) from None
     if data is None:

@@ -132,13 +132,19 @@ class IndividualStates(Submodel):
         m.events["ed_visits"] += int((crisis & r.is_patient).sum())
         m.events["admissions"] += int((admitted & r.is_patient).sum())
 
-    def engagement(self) -> None:
-        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+    def partner_in_own_care(self) -> None:
+        """Level 0 <-> 1: a patient is partner in their own care with enough competency and shared decisions."""
+        r, p = self.model.residents, self.p
         lvl = r.engagement
         up1 = (lvl == 0) & r.is_patient & (r.competency >= p.level1_competency) & (r.shared_decisions >= p.level1_shared_decisions)
         lvl[up1] = 1
         down1 = (lvl == 1) & ((r.competency < p.level1_competency - 5) | (r.shared_decisions < p.level1_shared_decisions / 2))
         lvl[down1] = 0
+
+    def engagement(self) -> None:
+        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+        lvl = r.engagement
+        self.partner_in_own_care()
         # Level 2 is held by trained partners (retention sets it); level 3: co-leaders take free seats.
         if m.params.governance.stewardship_group:
             seats = int(m.params.governance.seats.get("patients", 0))

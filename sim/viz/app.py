@@ -98,9 +98,12 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
             while playing.value:
                 start = time.perf_counter()
                 run.value.step()
-                t1 = time.perf_counter()
-                force_update()
-                import sys; print(f"PROFILE step {t1-start:.3f} render {time.perf_counter()-t1:.3f}", file=sys.stderr, flush=True)
+                if run.value.week == 8:
+                    import cProfile, pstats
+                    pr = cProfile.Profile(); pr.enable(); force_update(); pr.disable()
+                    pstats.Stats(pr, stream=open("/tmp/pstats.txt", "w")).sort_stats("cumulative").print_stats(400)
+                else:
+                    force_update()
                 rest = 1.0 / max(1, speed.value) - (time.perf_counter() - start)
                 if rest > 0:
                     time.sleep(rest)
