@@ -153,18 +153,24 @@ class CommunityOrganization(mesa.Agent):
         if not self.open:
             return None
         self.grants_received += grant
-        self.funds += grant + self.own_income_per_year / 52.0 - self.weekly_cost * self.capacity / self.full_capacity
+        income = grant + self.own_income_per_year / 52.0
+        cost = self.weekly_cost * self.capacity / self.full_capacity
+        self.funds += income - cost
         if self.funds >= 0:
             self.weeks_in_deficit = 0
-            if self.capacity < self.full_capacity and self.funds > 4 * self.weekly_cost:
-                self.capacity = min(self.full_capacity, self.capacity + max(1, self.full_capacity // 10))
+            step = max(1, self.full_capacity // 10)
+            bigger = min(self.full_capacity, self.capacity + step)
+            # Grow back only when income covers the larger activity and reserves are rebuilt.
+            if bigger > self.capacity and income >= self.weekly_cost * bigger / self.full_capacity \
+                    and self.funds > 4 * self.weekly_cost:
+                self.capacity = bigger
             return None
         self.weeks_in_deficit += 1
         if self.weeks_in_deficit >= close_after_weeks:
             self.open = False
             self.capacity = 0
             return "closed"
-        if self.weeks_in_deficit % cut_after_weeks == 0:
+        if income < cost and self.weeks_in_deficit % cut_after_weeks == 0:
             self.capacity = max(1, int(self.capacity * 0.75))
             return "cut"
         return None

@@ -35,11 +35,11 @@ def _parse_weeks(text: str) -> list[int]:
 def _cmd_run(args) -> int:
     from tqdm import tqdm
 
-    from .runner import check_run_arguments, run_to_folder
+    from .runner import check_run_arguments, horizon_weeks, run_to_folder
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    weeks = scenario.weeks if args.years is None else int(round(args.years * 52))
+    weeks = horizon_weeks(scenario, args.years)
     snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
     check_run_arguments(args.seed, args.years, snaps, weeks)  # before the progress bar appears
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-seed{args.seed}"

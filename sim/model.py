@@ -194,7 +194,7 @@ class CaringCommunity(mesa.Model):
                 "org_deficit": sum((not o.open) or o.weeks_in_deficit > 0 for o in orgs) / max(1, len(orgs))}
 
     def coaches(self) -> np.ndarray:
-        """Per neighbourhood: whether experienced (2+ years) or level-3 partners can mentor newer ones."""
+        """Per neighbourhood: whether partners of any role with 2+ years' standing, or co-leaders (level 3), can mentor."""
         r = self.residents
         coach = (r.role != NO_ROLE) & ((self.week - r.partner_since >= 104) | (r.engagement == 3))
         return np.bincount(r.neighbourhood[coach], minlength=self.n_neighbourhoods) > 0
@@ -353,7 +353,7 @@ class CaringCommunity(mesa.Model):
         self.begin_week()
 
     def _initial_loneliness(self) -> None:
-        """Start each resident's loneliness at the level their support sets (no burn-in needed)."""
+        """Start each resident's loneliness at the level their support sets (the burn-in then settles it)."""
         self.residents.loneliness[:] = self.states.target_loneliness().astype(np.float32)
 
 

@@ -101,7 +101,7 @@ class TieTable:
             setattr(self, name, arr)
 
     def add(self, a, b, kind, strength, week: int, origin=-1) -> tuple[np.ndarray, np.ndarray]:
-        """Form ties; a pair that already has a tie of the same class is strengthened instead.
+        """Form ties; a pair that already has a tie of the same class keeps it, at the larger of the two strengths.
 
         Returns ``(slots, new)``: the slot of each requested tie and whether it was newly formed.
         Self-ties are dropped (their slot is ``-1``).
@@ -159,7 +159,9 @@ class TieTable:
                 slots[dup] = new_slots[-2 - slots[dup]]
         existing = (slots >= 0) & ~new
         if existing.any():
-            self.contact(slots[existing], 0.0, week)
+            old = slots[existing]
+            self.strength[old] = np.maximum(self.strength[old], strength[existing])
+            self.last_contact[old] = week
         return slots, new
 
     def remove(self, slots: np.ndarray) -> None:

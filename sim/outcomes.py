@@ -89,7 +89,10 @@ def measure(model) -> dict[str, float]:
     row["partner_burnout_share"] = float((r.distress[partners] >= BURNOUT_DISTRESS).mean()) if partners.any() else 0.0
     row["governance_seats_filled"] = int(r.governance_seat.sum())
     row["partners_left"] = float(sum(ev.get(f"{ROLES[k]}s_left", 0) for k in (1, 2, 3)))
-    row["volunteers_left"] = float(ev.get("citizen_partners_left", 0))
+    row["volunteers_left"] = float(ev.get("volunteers_left", 0))
+    volunteer_roles = [k for k in (PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER)
+                       if model.funding.compensation_mode(ROLES[k]) == "volunteer"]
+    row["volunteers"] = int(np.isin(r.role, volunteer_roles).sum()) if volunteer_roles else 0
     row["partners_total"] = int(all_partners.sum())
 
     for key in ("ed_visits", "admissions", "incidents", "escalations", "introductions", "pairings",

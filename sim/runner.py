@@ -25,12 +25,25 @@ from .model import CaringCommunity
 from .scenario import Scenario, load_scenario
 
 
+def horizon_weeks(scenario: Scenario, years: float | None) -> int:
+    """Weeks to run: the scenario's horizon, or ``years`` (a bad ``years`` is left to :func:`check_run_arguments`)."""
+    if years is None:
+        return scenario.weeks
+    try:
+        return int(round(float(years) * 52))
+    except (ValueError, OverflowError, TypeError):
+        return 0
+
+
 def check_run_arguments(seed: Any, years: float | None, snapshot_weeks: list[int], weeks: int) -> None:
     """Bad seeds, horizons and snapshot weeks are user errors (exit status 2), not tracebacks."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise UserError(f"expected a whole number 0 or more; found {seed!r}", key="--seed")
-    if years is not None and not (0 < years <= 100):
+    if years is not None and not (isinstance(years, (int, float, np.integer, np.floating)) and 0 < years <= 100):
         raise UserError(f"expected a horizon above 0 and at most 100 years; found {years!r}", key="--years")
+    if weeks < 1:
+        raise UserError(f"expected a horizon of at least one week (0.02 years); found {years!r} years, which is "
+                        f"{weeks} weeks", key="--years")
     bad = [w for w in snapshot_weeks if not 0 <= w <= weeks]
     if bad:
         raise UserError(f"expected snapshot weeks within the run (0 to {weeks}); found {bad[0]}",
@@ -42,7 +55,7 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
                   progress: Callable[[int], Any] | None = None, overrides: dict | None = None) -> dict:
     """Run one scenario with one seed and write its outputs into ``out``; returns the summary."""
     resolved_scenario = load_scenario(scenario, overrides or None)
-    weeks = resolved_scenario.weeks if years is None else int(round(years * 52))
+    weeks = horizon_weeks(resolved_scenario, years)
     snapshot_weeks = sorted(set(snapshot_weeks or []))
     check_run_arguments(seed, years, snapshot_weeks, weeks)
     out = Path(out)

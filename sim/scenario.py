@@ -39,17 +39,17 @@ DEFAULT_SCENARIO = "centre-sud"
 def _default_organizations() -> list[dict]:
     return [
         {"name": "Seniors' centre", "kind": "seniors_centre", "target": "seniors", "capacity": 250,
-         "weekly_cost": 2500, "own_income_per_year": 90000},
+         "weekly_cost": 2500, "own_income_per_year": 117000},
         {"name": "Family organization", "kind": "family_organization", "target": "families", "capacity": 200,
-         "weekly_cost": 2200, "own_income_per_year": 80000},
+         "weekly_cost": 2200, "own_income_per_year": 103000},
         {"name": "Food bank", "kind": "food_bank", "target": "all", "capacity": 300, "weekly_cost": 1800,
-         "own_income_per_year": 70000},
+         "own_income_per_year": 84000},
         {"name": "Community centre", "kind": "community_centre", "target": "adults", "capacity": 300,
-         "weekly_cost": 2000, "own_income_per_year": 85000},
+         "weekly_cost": 2000, "own_income_per_year": 94000},
         {"name": "Mental-health peer group", "kind": "mental_health", "target": "mental_health", "capacity": 80,
-         "weekly_cost": 900, "own_income_per_year": 30000},
+         "weekly_cost": 900, "own_income_per_year": 42000},
         {"name": "Housing committee", "kind": "housing", "target": "adults", "capacity": 120, "weekly_cost": 1000,
-         "own_income_per_year": 40000},
+         "own_income_per_year": 47000},
     ]
 
 
@@ -443,7 +443,7 @@ def scale_scenario(scenario: Scenario, n_residents: int) -> Scenario:
     data["funding"]["coordination_cost_per_year"] *= factor
     ret = data["retention"]
     for key in ("initial_patient_partners", "initial_carer_partners", "initial_citizen_partners"):
-        ret[key] = int(round(ret[key] * factor)) if ret[key] * factor >= 0.5 else (1 if ret[key] else 0)
+        ret[key] = max(1, int(ret[key] * factor + 0.5)) if ret[key] else 0   # a community with partners keeps one
     ret["max_cohort"] = max(1, int(round(ret["max_cohort"] * max(factor, 0.2))))
     data["description"] = (data.get("description") or "") + f" [scaled by {factor:.3g} to {n_residents} residents]"
     return Scenario.model_validate(data)

@@ -12,7 +12,7 @@ import numpy as np
 
 
 class Submodel:
-    """One process of the model. ``name`` is also the scenario section holding its parameters."""
+    """One process of the model. ``name`` is its attribute on the model; ``p`` its scenario section."""
 
     name: str = ""
 

@@ -112,6 +112,7 @@ class CommunityActivities(Submodel):
                    | (r.role[self.accompanied_by[acc]] != CITIZEN_PARTNER)]
         self.accompanied_by[done] = -1
         acc = np.setdiff1d(acc, done, assume_unique=True)
+        m.support_received_week[acc] += 1.0        # accompanied by a citizen partner this week
         if len(acc) == 0:
             return
         act = acc[rng.random(len(acc)) < p.brokering_probability * m.coordination_level]

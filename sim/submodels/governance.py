@@ -6,8 +6,10 @@ token); ``majority`` weighs sectors by their seats; ``consensus`` (co-governance
 seats and also moves spending towards the community's signals: a waiting list for partners
 (compensation and training), partner distress (supervision) and organizations in deficit
 (grants). Patient seats are filled by level-3 partners; with no official status for partners a
-seat counts half. The resulting *tokenism* (0-1: how little voice patients and citizens have)
-drives partner disengagement in :mod:`.retention`.
+seat counts half. *Tokenism* (0-1) is how little of their nominal weight the patients' and
+citizens' seats carry: 0 when there are no such seats or when they have full voice (consensus,
+official status), high for token seats in an institution-led group. It drives partner
+disengagement in :mod:`.retention` and holds back promotion to level 3.
 """
 
 from __future__ import annotations
@@ -49,7 +51,6 @@ class GovernanceParams(Section):
                                           source="Centre-Sud deck: patient partner has an official status (CIUSSS)")
     planning_weeks: int = param(26, "the pool is spent over this many weeks", unit="weeks", ge=1, le=520)
     responsiveness: float = probability(0.5, "how far co-governance moves spending towards community signals")
-    fair_voice: float = probability(0.3, "share of voice for patients and citizens that counts as no tokenism")
     quarter_weeks: int = param(13, "weeks between allocations", unit="weeks", ge=1, le=52)
 
     def model_post_init(self, __context) -> None:
@@ -96,6 +97,14 @@ def voice(seats: dict[str, float], rule: str) -> float:
     return RULE_VOICE[rule] * (seats.get("patients", 0) + seats.get("citizens", 0)) / total
 
 
+def tokenism(seats: dict[str, float], rule: str, official_status: bool) -> float:
+    """How little of their nominal weight the held patient and citizen seats carry (0-1; 0 without such seats)."""
+    held = seats.get("patients", 0) + seats.get("citizens", 0)
+    if held <= 0:
+        return 0.0
+    return float(np.clip(1.0 - RULE_VOICE[rule] * (1.0 if official_status else 0.5), 0.0, 1.0))
+
+
 class Governance(Submodel):
     """Quarterly: fill patient seats with level-3 partners, measure tokenism, allocate the budget."""
 
@@ -112,7 +121,7 @@ class Governance(Submodel):
         seat_holders = np.flatnonzero(r.governance_seat)
         group.filled_patient_seats = min(len(seat_holders), int(self.p.seats.get("patients", 0)))
         seats["patients"] = group.filled_patient_seats * (1.0 if self.p.partner_official_status else 0.5)
-        group.tokenism = float(np.clip(1.0 - voice(seats, self.p.decision_rule) / self.p.fair_voice, 0.0, 1.0))
+        group.tokenism = tokenism(seats, self.p.decision_rule, self.p.partner_official_status)
 
         shares = allocate(seats, self.p.decision_rule, m.community_signals(), self.p.responsiveness)
         quarter_budget = (m.funding.expected_income(m.week, self.p.quarter_weeks)

@@ -42,12 +42,22 @@ class MutualAid(Submodel):
         self.member = np.zeros(n, dtype=bool)
         self.join_timebank(np.arange(n))
         self.hours_credited_total = 0.0
+        self.community_account = 0.0   # hours the timebank owes partners paid in hours
         self.hours_given_total = 0.0
         self.last_giver: dict[str, np.ndarray] = {}
 
     def join_timebank(self, idx: np.ndarray) -> None:
         """Residents ``idx`` (everyone at the start, newcomers later) join the timebank or not."""
         self.member[idx] = self.timebank_on & (self.rng.random(len(idx)) < self.p.timebank_membership)
+
+    def credit_service(self, who: np.ndarray, hours: np.ndarray) -> None:
+        """Credit partners paid in timebank hours; the community's account gives them (the bank balances)."""
+        if not self.timebank_on or len(who) == 0:
+            return
+        r = self.model.residents
+        np.add.at(r.timebank, who, hours.astype(np.float32))
+        self.community_account -= float(hours.sum())
+        self.model.events["timebank_hours"] += float(hours.sum())
 
     def need(self) -> np.ndarray:
         """How much each resident needs help this week (0-1)."""
@@ -92,7 +102,6 @@ class MutualAid(Submodel):
 
         np.add.at(r.support_received, taker, hours)
         np.add.at(m.help_given_week, giver, hours)
-        m.support_received_week[taker] += 1.0
         m.events["help_hours"] += float(hours.sum())
         m.events["reciprocal_help"] += int(reciprocal.sum())
         if self.timebank_on:

@@ -4,7 +4,8 @@ A partner with free capacity takes patients from the waiting list (a partner at 
 takes none). Meetings raise the patient's competency with diminishing returns, lead to a needs
 and life-project assessment and to a connection with a citizen partner or an organization.
 Partner distress rises with hard cases and falls with supervision (budget line), mentoring by
-coach partners (level 3) and access to partnership clinicians. Rare incidents (role confusion,
+coach partners (partners of two years' standing or co-leaders, or the mentoring neighbourhood of
+a rhizome) and access to partnership clinicians. Training fades without supervision. Rare incidents (role confusion,
 confidentiality breach) fall with training and supervision; a disclosure that carries a legal
 duty (e.g. suicidal ideation) is escalated to the patient's clinician.
 """
@@ -41,6 +42,7 @@ class PeerSupportParams(Section):
     mentoring_relief: float = probability(0.01, "weekly distress relief when coach partners are available")
     clinician_access_relief: float = probability(0.01, "weekly distress relief with a partnership clinician to turn to")
     natural_relief: float = probability(0.004, "weekly distress relief without any support")
+    skill_fade_per_year: float = probability(0.15, "share of a partner's training lost in a year without supervision")
     incident_rate: float = probability(0.004, "chance of an incident per meeting for an untrained, unsupervised partner")
     rhizome_mentoring_hours: float = param(1.0, "hours a week each partner of a mentoring neighbourhood gives to the new one",
                                            unit="hours/week", ge=0.0, le=40.0)
@@ -71,7 +73,7 @@ class PeerSupport(Submodel):
         return int(np.maximum(0, self.capacity_of(partners) - m.caseload[partners]).sum())
 
     def match(self) -> int:
-        """Pair waiting patients (longest-waiting first) with partners' free places; same neighbourhood first."""
+        """Pair waiting patients (longest-waiting first) with free places of partners of their own neighbourhood."""
         m, r = self.model, self.model.residents
         partners = np.flatnonzero(coaching_role(r.role))
         waiting = np.flatnonzero(r.waiting_since >= 0)
@@ -128,16 +130,16 @@ class PeerSupport(Submodel):
             self.end_episodes(s[ended], partner[ended], patient[ended])
             s, partner, patient = s[~ended], partner[~ended], patient[~ended]
 
+        m.support_received_week[patient] += 1.0       # accompanied this week, met or not
         meet = rng.random(len(s)) < p.meeting_probability
         s, partner, patient = s[meet], partner[meet], patient[meet]
         m.events["peer_meetings"] += len(s)
         ties.contact(s, p.meeting_tie_gain, m.week)
         # Competency: diminishing returns in the number of sessions and in the room left to 100.
-        gain = p.competency_gain * (1.0 - r.competency[patient] / 100.0) * 100.0 / 100.0
+        gain = p.competency_gain * (1.0 - r.competency[patient] / 100.0)
         gain = gain / (1.0 + r.sessions[patient] / p.diminishing_sessions)
         np.add.at(r.competency, patient, gain.astype(np.float32))
         r.sessions[patient] += 1
-        m.support_received_week[patient] += 1.0
 
         # Referral to a citizen partner (social integration), handled by the activities submodel.
         refer = rng.random(len(patient)) < p.referral_probability * m.coordination_level
@@ -159,6 +161,8 @@ class PeerSupport(Submodel):
                       + p.clinician_access_relief * float(buy_in.mean())).astype(np.float32)
             r.distress[partners] = np.clip(r.distress[partners] - relief, 0.0, 1.0)
             m.supervision_level = supervision
+            fade = 1.0 - (1.0 - p.skill_fade_per_year) ** (1 / 52)
+            r.training[partners] *= np.float32(1.0 - fade * (1.0 - supervision))
 
         # Incidents and legal-duty escalations.
         risk = p.incident_rate * (1.0 - 0.7 * r.training[partner]) * (1.0 - 0.7 * m.supervision_level)
@@ -166,6 +170,7 @@ class PeerSupport(Submodel):
         duty = r.mental_health[patient] & (rng.random(len(s)) < p.legal_duty_rate)
         m.clinical.escalated[patient[duty]] = True
         np.add.at(r.distress, partner[duty], np.float32(p.hard_case_distress))
+        np.clip(r.distress, 0.0, 1.0, out=r.distress)
         m.events["escalations"] += int(duty.sum())
         # Clinicians of patients who gained from peer support have a good experience.
         improved = patient[r.sessions[patient] == 4]

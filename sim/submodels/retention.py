@@ -2,10 +2,13 @@
 
 Each week a partner leaves with a hazard set by their compensation mode (volunteers about 35% a
 year), raised by distress (burnout), by pay that the budget no longer covers, and by tokenism in
-governance. Training cohorts, paid from the training budget line, turn level-1 patients into
-patient partners, relatives of patients into carer partners and sociable citizens into citizen
-partners, where demand (the waiting list, referrals) calls for them. A promoted resident keeps
-identity and ties.
+governance. Training cohorts, paid from the training budget line, turn level-1 patients with a
+chronic or mental-health condition into patient partners and adult citizens (carers with lived
+experience) into carer partners where demand for accompaniment (the waiting list and unmet
+introductions) exceeds free places and the compensation line can pay them; sociable, connected
+adults (patients or not) become citizen partners up to a set ratio to coaching partners. A
+promoted resident keeps identity and ties. Partners compensated in timebank hours are credited
+their hours from the community's account of the timebank.
 """
 
 from __future__ import annotations
@@ -73,6 +76,8 @@ class Retention(Submodel):
             elif mode == "recognition":
                 cost = len(who) * f.recognition_cost_per_year / 52.0
             else:
+                if mode == "timebank":
+                    m.mutual_aid.credit_service(who, r.capacity[who])
                 continue
             level = m.budget.level("partner_compensation", cost)
             if mode == "paid" and level < 0.999:
@@ -94,7 +99,10 @@ class Retention(Submodel):
         if len(gone) == 0:
             return
         for role in (PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER):
-            m.events[f"{ROLES[role]}s_left"] += int((r.role[gone] == role).sum())
+            left = int((r.role[gone] == role).sum())
+            m.events[f"{ROLES[role]}s_left"] += left
+            if m.funding.compensation_mode(ROLES[role]) == "volunteer":
+                m.events["volunteers_left"] += left
         m.remove_role(gone)
 
     def recruit(self) -> None:
@@ -108,7 +116,7 @@ class Retention(Submodel):
         demand = int((r.waiting_since >= 0).sum()) + int(m.events.get("unmet_need", 0))
         per_partner = max(1, int(m.params.peer_support.hours_per_week // m.params.peer_support.hours_per_patient))
         want_pp = max(0, min(p.max_cohort, int(np.ceil(max(0, demand + p.target_free_places - free) / per_partner)),
-                             self.affordable(PATIENT_PARTNER) - len(partners)))
+                             self.affordable(PATIENT_PARTNER) - int((r.role == PATIENT_PARTNER).sum())))
         n_cp = int((r.role == CITIZEN_PARTNER).sum())
         want_cp = min(p.max_cohort, max(0, int(np.ceil(p.citizen_partners_per_patient_partner * len(partners))) - n_cp))
         # Training is paid into a fund week by week until a trainee's course is covered.

@@ -6,7 +6,8 @@ recovery, health crises, and residents moving in and out.
 * **Loneliness** (0-1) is subjective: it moves each week towards a level set by the support a
   person has (the summed strength of their active ties, with a benefit that plateaus near four
   close ties) against the support they need, plus a personal propensity.
-* **Competency** (PAM-like) drifts slowly down without support and drops after a crisis.
+* **Competency** (PAM-like) returns slowly to the person's usual level when they are not
+  accompanied, and drops after a crisis.
 * **Engagement level**: 0 → 1 (partner in one's own care) once competency and shared decisions
   are high enough; 2 = trained partner (:mod:`.retention`); 3 = co-leader, taking a governance
   seat when one is free.

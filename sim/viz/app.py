@@ -17,17 +17,19 @@ from __future__ import annotations
 import html
 import time
 import traceback
+import warnings
 
 import solara
 import solara.lab
-from mesa.visualization.solara_viz import UserInputs
-from mesa.visualization.utils import force_update, update_counter
+warnings.filterwarnings("ignore", message=".*ComponentsView: `use_state` found", category=UserWarning)
+from mesa.visualization.solara_viz import UserInputs  # noqa: E402
+from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
-from sim.scenario import load_scenario
-from sim.viz import charts, levers
-from sim.viz.i18n import LANGUAGES, t
-from sim.viz.network_view import legend_items, legend_swatch
-from sim.viz.session import WorkshopRun, settings_from_env, workshop_scenarios
+from sim.scenario import load_scenario  # noqa: E402
+from sim.viz import charts, levers  # noqa: E402
+from sim.viz.i18n import LANGUAGES, t  # noqa: E402
+from sim.viz.network_view import legend_items, legend_swatch  # noqa: E402
+from sim.viz.session import WorkshopRun, settings_from_env, workshop_scenarios  # noqa: E402
 
 SETTINGS = settings_from_env()
 COMMUNITY, BASELINE = workshop_scenarios(SETTINGS.scenario, SETTINGS.residents)
@@ -45,8 +47,8 @@ html { font-size: 19px !important; }
 .v-application .v-input--selection-controls { margin-top: 4px; }
 .v-slider__thumb-label, .v-slider .v-label { white-space: normal; }
 .v-application .v-input__control .v-slider + .v-messages, .v-application .v-select__selection { color: #000 !important; }
-.v-navigation-drawer { width: 480px !important; }
-.v-application .v-main { padding-left: 480px !important; }
+.cc-sidebar { width: 440px; }
+@media (max-width: 1500px) { .cc-sidebar { width: 370px; } html { font-size: 17px !important; } }
 .v-toolbar__title { font-size: 1.6rem !important; font-weight: 700; }
 .cc-week { font-size: 2.3rem; font-weight: 800; line-height: 1.2; margin: 6px 0; color: #000; }
 .cc-week .cc-year { font-size: 1.1rem; font-weight: 400; margin-left: 12px; }
@@ -98,12 +100,7 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
             while playing.value:
                 start = time.perf_counter()
                 run.value.step()
-                if run.value.week == 8:
-                    import cProfile, pstats
-                    pr = cProfile.Profile(); pr.enable(); force_update(); pr.disable()
-                    pstats.Stats(pr, stream=open("/tmp/pstats.txt", "w")).sort_stats("cumulative").print_stats(400)
-                else:
-                    force_update()
+                force_update()
                 rest = 1.0 / max(1, speed.value) - (time.perf_counter() - start)
                 if rest > 0:
                     time.sleep(rest)
@@ -139,7 +136,8 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
                       on_click=lambda: playing.set(not playing.value), classes=["cc-play"])
         solara.Button(t("step", lang), color="primary", on_click=do_step, disabled=playing.value,
                       classes=["cc-step"])
-    solara.SliderInt(f"{t('speed', lang)}: {speed.value}", value=speed, min=1, max=20, step=1)
+    with solara.Div(classes=["cc-lever", "cc-speed"]):
+        solara.SliderInt(f"{t('speed', lang)}: {speed.value}", value=speed, min=1, max=20, step=1)
     solara.HTML(tag="div", classes=["cc-help"], unsafe_innerHTML=html.escape(t("speed_help", lang)))
     if error.value:
         solara.Error(error.value, classes=["cc-error"])
@@ -202,15 +200,19 @@ def Legend(lang: str):
 
 
 @solara.component
+def ChartKeys(lang: str):
+    solara.HTML(tag="div", classes=["cc-keys"], unsafe_innerHTML=charts.series_legend(lang))
+
+
+@solara.component
 def Charts(run: WorkshopRun, lang: str):
+    """All six charts in one HTML element: one message to the browser per week."""
     update_counter.get()
     community = charts.columns(run.model, CHART_COLUMNS)
     baseline = charts.columns(run.baseline, CHART_COLUMNS)
-    solara.HTML(tag="div", classes=["cc-keys"], unsafe_innerHTML=charts.series_legend(lang))
-    with solara.Div(classes=["cc-charts"]):
-        for chart in charts.CHARTS:
-            solara.HTML(tag="div", classes=["cc-chart-box"],
-                        unsafe_innerHTML=charts.chart_svg(chart, community, baseline, lang))
+    solara.HTML(tag="div", classes=["cc-charts"], unsafe_innerHTML="".join(
+        f'<div class="cc-chart-box">{charts.chart_svg(chart, community, baseline, lang)}</div>'
+        for chart in charts.CHARTS))
 
 
 @solara.component
@@ -234,18 +236,19 @@ def Page():
         solara.AppBarTitle(t("title", L))
         solara.Text(t("language", L) + " ", style={"font-size": "1.1rem", "margin-right": "8px"})
         LanguageSwitch(lang)
-    with solara.Sidebar():
+    with solara.Sidebar(), solara.Column(classes=["cc-sidebar"]):
         with solara.Card(t("controls", L), classes=["cc-controls"]):
             Controller(run, pending, L)
         with solara.Card(t("levers", L), classes=["cc-levers"]):
             Levers(pending, L)
         with solara.Card(t("information", L), classes=["cc-information"]):
             Information(run.value, pending.value, L)
-    with solara.Columns([11, 10], gutters_dense=True):
+    with solara.Columns([1, 1], gutters_dense=True):
         with solara.Card(t("network", L), subtitle=t("network_help", L), classes=["cc-network-card"]):
             NetworkPanel(run.value, L)
             Legend(L)
         with solara.Card(t("charts", L), classes=["cc-charts-card"]):
+            ChartKeys(L)
             Charts(run.value, L)
 
 

@@ -7,6 +7,7 @@ The browser is Debian's ``chromium`` driven by Playwright's Python API; it is ne
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -57,13 +58,27 @@ def serve(scenario: str = "centre-sud", lang: str = "en", residents: int = 500, 
         wait_until_up(url, proc=proc)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop_group(proc)
         if log:
             out.close()
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Stop the command and the server it started (they share a process group of their own)."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            time.sleep(0.2)
+        except subprocess.TimeoutExpired:
+            continue
+        try:
+            os.killpg(proc.pid, 0)          # the server may still be finishing
+        except ProcessLookupError:
+            return
 
 
 def launch(playwright):
@@ -85,13 +100,19 @@ def week_on_page(page) -> int:
     return int(page.locator(".cc-week").get_attribute("data-week"))
 
 
-def open_page(browser, url: str, width: int = 1920, height: int = 1080):
+def new_context(browser, width: int = 1920, height: int = 1080):
+    """A browser context (like a separate browser: its own cookies and cache) at projector size."""
+    return browser.new_context(viewport={"width": width, "height": height})
+
+
+def open_page(target, url: str, width: int = 1920, height: int = 1080):
     """A new page on ``url`` that records external requests and console errors.
 
-    Requests to any host other than this machine are aborted and listed in ``page.external``;
-    console errors and page errors are listed in ``page.errors``.
+    ``target`` is a browser (the page gets a context of its own) or a context (the page shares
+    its cache, like another tab). Requests to any host other than this machine are aborted and
+    listed in ``page.external``; console errors and page errors are listed in ``page.errors``.
     """
-    context = browser.new_context(viewport={"width": width, "height": height})
+    context = new_context(target, width, height) if hasattr(target, "new_context") else target
     page = context.new_page()
     page.external = []
     page.errors = []

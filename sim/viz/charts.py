@@ -16,8 +16,9 @@ import numpy as np
 from .i18n import t
 from .network_view import OKABE_ITO
 
-W, H = 420, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 12, 44, 44
+W, H = 420, 320
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 36, 44
+ROW = 24
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ def _nice_max(v: float) -> float:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 10 or v == 0 else f"{v:.2g}"
+    if abs(v - round(v)) < 1e-9 or abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.1f}" if abs(v) >= 1 else f"{v:.2g}"
 
 
 def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
@@ -66,13 +69,16 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
     ymax = _nice_max(top * chart.scale * 1.02)
     if chart.scale == 100.0:
         ymax = min(ymax, 100.0)
-    pw, ph = W - LEFT - RIGHT, H - TOP - BOTTOM
+    columns = 2 if len(chart.series) > 2 else 1
+    rows = -(-len(chart.series) // columns)
+    top_of_plot = TOP + ROW * rows + 8
+    pw, ph = W - LEFT - RIGHT, H - top_of_plot - BOTTOM
 
     def x(w):
         return LEFT + pw * np.asarray(w) / weeks
 
     def y(v):
-        return TOP + ph * (1 - np.asarray(v) * chart.scale / ymax)
+        return top_of_plot + ph * (1 - np.asarray(v) * chart.scale / ymax)
 
     title = html.escape(t(chart.key, lang))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" class="cc-chart" '
@@ -80,14 +86,14 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
            f'font-family="sans-serif">',
            f'<text x="4" y="26" font-size="23" font-weight="bold" fill="#000">{title}</text>']
     for frac in (0, 0.5, 1):
-        yy = TOP + ph * (1 - frac)
+        yy = top_of_plot + ph * (1 - frac)
         out.append(f'<path d="M{LEFT} {yy:.1f}H{W - RIGHT}" stroke="#CCCCCC" stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 8}" y="{yy + 7:.1f}" font-size="21" text-anchor="end" fill="#000">'
                    f'{_fmt(ymax * frac)}</text>')
-    out.append(f'<path d="M{LEFT} {TOP}V{TOP + ph}H{W - RIGHT}" stroke="#000" stroke-width="2" fill="none"/>')
+    out.append(f'<path d="M{LEFT} {top_of_plot}V{top_of_plot + ph}H{W - RIGHT}" stroke="#000" stroke-width="2" fill="none"/>')
     step = 52 if weeks <= 156 else (104 if weeks <= 312 else 156)
     for w in range(0, weeks + 1, step):
-        out.append(f'<text x="{x(w):.1f}" y="{TOP + ph + 26}" font-size="21" text-anchor="middle" fill="#000">{w}</text>')
+        out.append(f'<text x="{x(w):.1f}" y="{top_of_plot + ph + 26}" font-size="21" text-anchor="middle" fill="#000">{w}</text>')
     out.append(f'<text x="{W - RIGHT}" y="{H - 4}" font-size="18" text-anchor="end" fill="#333">'
                f'{html.escape(t("weeks_axis", lang))}</text>')
     for run, dash in runs:
@@ -100,17 +106,15 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
             dash_attr = f' stroke-dasharray="{dash}" stroke-opacity="0.85"' if dash else ""
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{3.5 if dash is None else 3}"'
                        f' stroke-linejoin="round"{dash_attr}/>')
-    # series legend, top right, with the current value
-    lx = LEFT + 8
-    ly = TOP + 20
-    for col, label_key, colour in chart.series:
+    # series legend in a band above the plot, with the community's current value
+    for i, (col, label_key, colour) in enumerate(chart.series):
         values = community[col]
         now = values[-1] * chart.scale if len(values) else float("nan")
+        lx = 4 + (i % columns) * (W // columns)
+        ly = TOP + ROW * (i // columns) + 20
         label = html.escape(f"{t(label_key, lang)}: {_fmt(now)}")
         out.append(f'<path d="M{lx} {ly - 7}h22" stroke="{colour}" stroke-width="6"/>'
-                   f'<text x="{lx + 28}" y="{ly}" font-size="20" fill="#000" stroke="#FFF" stroke-width="5" '
-                   f'paint-order="stroke">{label}</text>')
-        ly += 24
+                   f'<text x="{lx + 28}" y="{ly}" font-size="20" fill="#000">{label}</text>')
     out.append("</svg>")
     return "".join(out)
 

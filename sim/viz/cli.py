@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -49,11 +51,10 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int) -> str:
 
 def _cmd_viz(args) -> int:
     ref = check_arguments(args.scenario, args.lang, args.residents, args.port)
-    try:
-        import solara  # noqa: F401
-        import mesa.visualization  # noqa: F401
-    except ImportError as e:
-        raise UserError(f"the workshop page needs the 'viz' extra: pip install -e '.[viz]' ({e})") from None
+    missing = [name for name in ("solara", "solara_assets", "ipyvuetify", "altair") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UserError(f"the workshop page needs the 'viz' extra (missing: {', '.join(missing)}): "
+                        "pip install -e '.[viz]'")
     shown = "localhost" if args.host in ("0.0.0.0", "::", "") else args.host
     print(f"Workshop page for '{args.scenario}' ({args.residents} residents, language {args.lang}): "
           f"http://{shown}:{args.port}/", flush=True)
@@ -62,7 +63,28 @@ def _cmd_viz(args) -> int:
               flush=True)
     print("Stop with Ctrl+C.", flush=True)
     env = server_env(ref, args.lang, args.residents, args.seed)
-    return subprocess.call(server_command(args.host, args.port), env=env)
+    return run_server(server_command(args.host, args.port), env)
+
+
+def run_server(cmd: list[str], env: dict[str, str]) -> int:
+    """Run the server until it exits; stopping this command (Ctrl+C, SIGTERM) stops the server too."""
+    proc = subprocess.Popen(cmd, env=env)
+
+    def stop(signum, frame):
+        proc.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def register(subparsers) -> None:

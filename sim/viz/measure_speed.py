@@ -48,7 +48,7 @@ def measure(url: str, seconds: float = 15.0, speed: int = 20, warmup: float = 2.
     with sync_playwright() as p:
         browser = launch(p)
         page = open_page(browser, url)
-        residents = page.locator(".cc-network svg circle").count()
+        residents = page.locator(".cc-network g[class^=cc-nodes-] circle").count()
         set_speed(page, speed)
         page.evaluate(OBSERVER)
         page.click(".cc-play")

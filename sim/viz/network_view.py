@@ -85,7 +85,7 @@ class StableLayout:
     remaining way per step; every other node stays where it is.
     """
 
-    def __init__(self, model, iterations: int = 50, glide: float = 0.3):
+    def __init__(self, model, iterations: int = 40, glide: float = 0.3):
         r = model.residents
         self.n_residents = n = r.n
         self.n_nodes = model.ties.n_nodes
@@ -96,8 +96,9 @@ class StableLayout:
         jitter = np.random.default_rng(model.seed).uniform(-0.01, 0.01, home.shape)
         a, b = _resident_edges(model)
         pos = _force_layout(home + jitter, a, b, home, iterations) if n else home
-        lo, hi = pos.min(0) if n else 0, pos.max(0) if n else 1
-        pos = (pos - lo) / np.maximum(hi - lo, 1e-9)
+        if n:   # fill the frame with the bulk of the community; stragglers sit on its edge
+            lo, hi = np.percentile(pos, 1.5, axis=0), np.percentile(pos, 98.5, axis=0)
+            pos = np.clip((pos - lo) / np.maximum(hi - lo, 1e-9), 0.0, 1.0)
         self.pos = np.zeros((self.n_nodes, 2))
         self.pos[:n, 0] = 0.03 + 0.94 * pos[:, 0]
         self.pos[:n, 1] = 0.11 + 0.78 * pos[:, 1]
