@@ -12,7 +12,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from .errors import UserError
+from .errors import ScenarioError, UserError
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
 PLUGINS = ("experiments.cli", "analysis.cli", "sim.viz.cli", "experiments.calibration_cli")
@@ -43,9 +43,14 @@ def _cmd_run(args) -> int:
     snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
     check_run_arguments(args.seed, args.years, snaps, weeks)  # before the progress bar appears
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-seed{args.seed}"
-    with tqdm(total=weeks, unit="week", desc=scenario.name, disable=args.quiet) as bar:
-        summary = run_to_folder(scenario, args.seed, out, years=args.years, snapshot_weeks=snaps,
-                                edges=args.edges, progress=bar.update)
+    try:
+        with tqdm(total=weeks, unit="week", desc=scenario.name, disable=args.quiet) as bar:
+            summary = run_to_folder(scenario, args.seed, out, years=args.years, snapshot_weeks=snaps,
+                                    edges=args.edges, progress=bar.update)
+    except ScenarioError as e:  # found while building the community: name the scenario it came from
+        if e.file is None:
+            raise ScenarioError(e.detail, file=str(args.scenario), key=e.key) from None
+        raise
     print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png, scenario.yaml")
     print(f"Final year: isolated {100 * summary['isolated_share_all']:.1f}% of residents "
           f"(65+ living alone {100 * summary['isolated_share_65_alone']:.1f}%), lonely 65+ "

@@ -156,6 +156,8 @@ class CaringCommunity(mesa.Model):
         self.week += 1
         self._last_row = outcomes.measure(self)
         self.datacollector.collect(self)
+        # Mesa's run_model() and batch_run stop at the scenario's horizon; run(weeks) may go beyond it.
+        self.running = self.week < self.params.weeks
 
     def begin_week(self) -> None:
         self.events.clear()

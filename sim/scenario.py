@@ -79,6 +79,39 @@ class Scenario(Section):
     def weeks(self) -> int:
         return int(round(self.years * 52))
 
+    def model_post_init(self, __context: Any) -> None:
+        """Checks that span several parameters (each section checks its own)."""
+        pop = self.population
+        total = pop.share_children + pop.share_65plus
+        if total >= 1:
+            raise ScenarioError(f"expected share_children + share_65plus below 1 (some adults); found "
+                                f"{pop.share_children:g} + {pop.share_65plus:g} = {total:g}", key="population.share_65plus")
+        names = [nb.name for nb in pop.neighbourhoods]
+        if not names:
+            raise ScenarioError("expected at least one neighbourhood; found an empty list", key="population.neighbourhoods")
+        for i, nb in enumerate(pop.neighbourhoods):
+            if names.count(nb.name) > 1:
+                raise ScenarioError(f"expected each neighbourhood name once; found '{nb.name}' {names.count(nb.name)} "
+                                    "times", key=f"population.neighbourhoods.{i}.name")
+            if nb.mentored_by is not None and (nb.mentored_by not in names or nb.mentored_by == nb.name):
+                others = [n for n in names if n != nb.name]
+                raise ScenarioError(f"expected the name of another neighbourhood ({', '.join(others) or 'there is none'})"
+                                    f" or null; found '{nb.mentored_by}'{_did_you_mean(nb.mentored_by, others)}",
+                                    key=f"population.neighbourhoods.{i}.mentored_by")
+        if sum(nb.share for nb in pop.neighbourhoods) <= 0:
+            raise ScenarioError("expected neighbourhood shares that sum above 0; found all 0",
+                                key="population.neighbourhoods")
+        for i, org in enumerate(self.organizations):
+            if org.neighbourhood is not None and org.neighbourhood not in names:
+                raise ScenarioError(f"expected one of the neighbourhoods ({', '.join(names)}) or null; found "
+                                    f"'{org.neighbourhood}'{_did_you_mean(org.neighbourhood, names)}",
+                                    key=f"organizations.{i}.neighbourhood")
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
 
 # ----------------------------------------------------------------------------- presets
 def preset_names() -> list[str]:

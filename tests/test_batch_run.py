@@ -1,0 +1,97 @@
+"""Mesa users drive the model as any Mesa model: ``mesa.batch_run`` with swept dotted overrides
+(issue 2, item 10)."""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import pytest
+
+from sim import CaringCommunity, load_scenario, scale_scenario
+
+STEPS = 5
+
+
+class RecordingCommunity(CaringCommunity):
+    """The model, remembering the scenario each instance was built with (to see the sweep applied)."""
+
+    built: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingCommunity.built.append((self.seed, self.params.governance.decision_rule,
+                                         self.params.population.n_patients))
+
+
+@pytest.fixture(scope="module")
+def small_dict():
+    return scale_scenario(load_scenario("centre-sud"), 400).model_dump(mode="json")
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def test_batch_run_sweeps_seeds_and_dotted_overrides(small_dict):
+    RecordingCommunity.built.clear()
+    results = mesa.batch_run(
+        RecordingCommunity,
+        parameters={"scenario": [small_dict], "rng": [1, 2],
+                    "governance.decision_rule": ["majority", "consensus"]},
+        number_processes=1, iterations=1, data_collection_period=1, max_steps=STEPS, display_progress=False)
+
+    # every combination was built with its own seed and rule
+    assert sorted((seed, rule) for seed, rule, _ in RecordingCommunity.built) == [
+        (1, "consensus"), (1, "majority"), (2, "consensus"), (2, "majority")]
+    assert {n for _, _, n in RecordingCommunity.built} == {small_dict["population"]["n_patients"]}
+
+    run_ids = {row["RunId"] for row in results}
+    assert len(run_ids) == 4
+    direct = {}
+    for row in results:
+        assert {"RunId", "iteration", "Step", "rng", "governance.decision_rule", "week",
+                "isolated_share_all", "empowerment_index"} <= set(row)
+        assert row["week"] == row["Step"]
+        key = (row["rng"], row["governance.decision_rule"])
+        if key not in direct:
+            model = CaringCommunity(small_dict, rng=row["rng"],
+                                    **{"governance.decision_rule": row["governance.decision_rule"]})
+            assert model.params.governance.decision_rule == row["governance.decision_rule"]
+            direct[key] = model.run(STEPS)
+        expected = direct[key].iloc[row["Step"]].to_dict()
+        for col, value in expected.items():
+            assert _same(row[col], value), (key, row["Step"], col, row[col], value)
+    steps = sorted({row["Step"] for row in results if row["RunId"] == 0})
+    assert steps == list(range(STEPS + 1))
+
+
+def test_batch_run_end_of_run_rows_and_a_yaml_scenario(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text("extends: centre-sud\npopulation: {n_patients: 200}\n")
+    results = mesa.batch_run(CaringCommunity, parameters={"scenario": str(path), "rng": [3],
+                                                          "population.share_65plus_living_alone": [0.2, 0.9]},
+                             number_processes=1, max_steps=3, display_progress=False)
+    assert len(results) == 2                                        # one end-of-run row per combination
+    by_share = {row["population.share_65plus_living_alone"]: row for row in results}
+    for share, row in by_share.items():
+        model = CaringCommunity(str(path), rng=3, **{"population.share_65plus_living_alone": share})
+        assert model.params.population.share_65plus_living_alone == share
+        expected = model.run(row["Step"]).iloc[-1]
+        assert row["isolated_share_all"] == expected["isolated_share_all"]
+        assert row["week"] == row["Step"]
+
+
+def test_model_stops_running_at_the_scenario_horizon():
+    model = CaringCommunity({"extends": "centre-sud", "population": {"n_patients": 200}, "years": 0.1}, rng=1)
+    assert model.params.weeks == 5 and model.running
+    for _ in range(model.params.weeks - 1):
+        model.step()
+    assert model.running
+    model.step()
+    assert not model.running                                        # run_model() stops here
+    model.run_model()                                               # Mesa's own loop: no further week
+    assert model.week == 5
+    assert len(model.run(2)) == 8                                   # an explicit run(weeks) may go beyond

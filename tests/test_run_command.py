@@ -1,0 +1,128 @@
+"""``caring-community run`` (issue 2, item 9) and reproducibility (item 10), on a tiny community."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from sim import CaringCommunity, run
+from sim.cli import main
+from sim.network import TIE_KINDS
+from sim.scenario import load_scenario
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+WEEKS = 10  # --years 0.2
+
+
+@pytest.fixture
+def tiny_yaml(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text("extends: centre-sud\ntitle: Tiny Centre-Sud\npopulation: {n_patients: 200}\n")
+    return path
+
+
+def _run(tiny_yaml, out, *extra):
+    return main(["run", str(tiny_yaml), "--seed", "1", "--years", "0.2", "--out", str(out), "--quiet", *extra])
+
+
+def test_run_writes_outcomes_summary_chart_and_scenario(tiny_yaml, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _run(tiny_yaml, out) == 0
+    printed = capsys.readouterr().out
+    assert "Final year" in printed and str(out) in printed
+
+    df = pd.read_parquet(out / "outcomes.parquet")
+    assert list(df["week"]) == list(range(WEEKS + 1))          # one row a week, plus week 0
+    for col in ("isolated_share_all", "isolated_share_65_alone", "lonely_share_65plus", "empowerment_index"):
+        assert col in df.columns
+        assert df[col].between(0, 1).all(), col
+
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["seed"] == 1 and summary["weeks"] == WEEKS and summary["scenario"] == "tiny"
+    final = summary["final_year"]
+    # levels are averaged over the run's weeks after week 0 (a run shorter than a year)
+    assert final["isolated_share_all"] == pytest.approx(df["isolated_share_all"].iloc[1:].mean())
+    csv = pd.read_csv(out / "summary.csv")
+    assert len(csv) == 1 and csv.loc[0, "seed"] == 1
+    assert csv.loc[0, "isolated_share_all"] == pytest.approx(final["isolated_share_all"])
+
+    png = (out / "chart.png").read_bytes()
+    assert png[:8] == PNG_SIGNATURE and len(png) > 5000
+    from matplotlib.image import imread
+    image = imread(out / "chart.png")
+    assert image.shape[0] > 200 and image.shape[1] > 400
+
+    header = (out / "scenario.yaml").read_text().splitlines()[:4]
+    assert any(line == "# seed: 1" for line in header)
+    reloaded = load_scenario(out / "scenario.yaml")
+    original = load_scenario(tiny_yaml)
+    assert reloaded.model_dump(exclude={"extends"}) == original.model_dump(exclude={"extends"})
+    # the reloaded scenario with the recorded seed reproduces the run
+    again = CaringCommunity(reloaded, rng=1, agent_views=False).run(WEEKS)
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), df)
+
+
+def test_snapshots_and_edges_at_chosen_weeks(tiny_yaml, tmp_path):
+    out = tmp_path / "snap"
+    assert _run(tiny_yaml, out, "--snapshot-weeks", "0,5", "--edges") == 0
+    for week in (0, 5):
+        residents = pd.read_parquet(out / f"residents_week{week}.parquet")
+        edges = pd.read_parquet(out / f"edges_week{week}.parquet")
+        n = json.loads((out / "summary.json").read_text())["residents"]
+        assert len(residents) == n
+        assert (residents["week"] == week).all()
+        assert list(residents["resident"]) == list(range(n))
+        for col in ("patient", "neighbourhood"):
+            assert col in residents.columns
+        assert any(c.startswith("ties_") for c in residents.columns)
+        assert len(edges) > 0
+        assert {"week", "source", "target", "kind", "strength"} <= set(edges.columns), edges.columns
+        assert (edges["week"] == week).all()
+        assert (edges["source"] != edges["target"]).all()
+        assert edges["strength"].between(0, 1).all() and edges["strength"].gt(0).any()
+        assert set(edges["kind"]) <= set(TIE_KINDS)
+        # the per-resident tie counts agree with the edge list (household ties join two residents)
+        household = edges[edges["kind"] == "household"]
+        assert residents["ties_household"].sum() == 2 * len(household)
+    assert not list(out.glob("residents_week10.parquet"))           # only the weeks asked for
+    # without --edges, only the per-resident table
+    out2 = tmp_path / "snap2"
+    assert _run(tiny_yaml, out2, "--snapshot-weeks", "3") == 0
+    assert (out2 / "residents_week3.parquet").exists() and not list(out2.glob("edges_*"))
+
+
+def test_snapshot_week_outside_the_run_is_a_clear_error(tiny_yaml, tmp_path, capsys):
+    out = tmp_path / "bad"
+    assert _run(tiny_yaml, out, "--snapshot-weeks", "0,11") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert "--snapshot-weeks" in err and "0 to 10" in err and "found 11" in err
+    assert not out.exists()
+
+
+def test_same_scenario_and_seed_give_identical_outcomes(tiny_yaml, tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    assert _run(tiny_yaml, a) == 0 and _run(tiny_yaml, b) == 0
+    assert main(["run", str(tiny_yaml), "--seed", "2", "--years", "0.2", "--out", str(c), "--quiet"]) == 0
+    da, db, dc = (pd.read_parquet(p / "outcomes.parquet") for p in (a, b, c))
+    pd.testing.assert_frame_equal(da, db)
+    assert not da.equals(dc)                                        # the seed matters
+    assert json.loads((a / "summary.json").read_text()) == json.loads((b / "summary.json").read_text())
+
+
+def test_python_api_matches_the_command(tiny_yaml, tmp_path):
+    out = tmp_path / "cli"
+    assert _run(tiny_yaml, out) == 0
+    from_cli = pd.read_parquet(out / "outcomes.parquet")
+    from_api = run(str(tiny_yaml), seed=1, years=0.2)
+    pd.testing.assert_frame_equal(from_api.reset_index(drop=True), from_cli, check_dtype=False)
+    from_dict = CaringCommunity({"extends": "centre-sud", "population": {"n_patients": 200}}, rng=1).run(WEEKS)
+    pd.testing.assert_frame_equal(from_dict.reset_index(drop=True), from_cli, check_dtype=False)
+
+
+def test_default_output_folder_is_named_after_the_scenario_and_seed(tiny_yaml, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(tiny_yaml), "--seed", "4", "--years", "0.1", "--quiet"]) == 0
+    assert (tmp_path / "runs" / "tiny-seed4" / "outcomes.parquet").exists()

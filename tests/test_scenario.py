@@ -1,0 +1,163 @@
+"""Scenario files (issue 2, item 6): presets, the schema's documentation, ``extends``, dotted
+overrides, and the ``scenarios list|show|validate`` commands."""
+
+from __future__ import annotations
+
+import yaml
+import pytest
+
+from sim.cli import main
+from sim.scenario import (Scenario, describe_parameters, fields_at, list_scenarios, load_scenario, preset_names,
+                          preset_path, scale_scenario)
+
+
+def test_every_preset_loads_and_validates():
+    names = preset_names()
+    assert "centre-sud" in names and "hospital-baseline" in names
+    for name in names:
+        scenario = load_scenario(name)
+        assert isinstance(scenario, Scenario)
+        assert scenario.name == name
+        assert scenario.title, f"preset {name} has no title"
+
+
+def test_every_parameter_has_a_meaning_and_bounded_numbers_have_a_range():
+    rows = describe_parameters()
+    keys = [r["key"] for r in rows]
+    assert len(keys) == len(set(keys))
+    assert "population.share_65plus_living_alone" in keys and "governance.decision_rule" in keys
+    for row in rows:
+        assert row["meaning"], f"{row['key']} has no meaning"
+    by_key = {r["key"]: r for r in rows}
+    share = by_key["population.share_65plus_living_alone"]
+    assert share["range"] == "[0.0, 1.0]" and share["unit"]
+    assert by_key["years"]["unit"] == "years"
+
+
+def test_extends_child_overrides_parent_and_keeps_the_rest(tmp_path):
+    (tmp_path / "parent.yaml").write_text(
+        "extends: centre-sud\ntitle: parent\npopulation:\n  n_patients: 500\n  share_65plus_living_alone: 0.4\n"
+        "governance:\n  decision_rule: consensus\n")
+    (tmp_path / "child.yaml").write_text(
+        "extends: parent.yaml\ntitle: child\npopulation:\n  n_patients: 300\n"
+        "governance:\n  seats: {health_institution: 1, city: 1, community: 1, research: 1, patients: 2, citizens: 1}\n")
+    base = load_scenario("centre-sud")
+    child = load_scenario(tmp_path / "child.yaml")
+    assert child.name == "child" and child.title == "child"
+    assert child.population.n_patients == 300                          # child overrides parent
+    assert child.population.share_65plus_living_alone == 0.4           # parent's value kept
+    assert child.governance.decision_rule == "consensus"               # parent's value kept
+    assert child.governance.seats["patients"] == 2                     # child's mapping
+    assert child.funding.sources == base.funding.sources               # grandparent's value kept
+    assert child.retention == base.retention
+    assert child.population.share_single_parent_families == base.population.share_single_parent_families
+
+
+def test_extends_by_preset_name_in_a_file_and_in_a_dict(tmp_path):
+    (tmp_path / "mine.yaml").write_text("extends: hospital-baseline\npopulation: {n_patients: 250}\n")
+    from_file = load_scenario(str(tmp_path / "mine.yaml"))
+    from_dict = load_scenario({"extends": "hospital-baseline", "name": "mine", "population": {"n_patients": 250}})
+    baseline = load_scenario("hospital-baseline")
+    assert from_file.population.n_patients == 250
+    assert from_file.governance == baseline.governance
+    assert from_file.model_dump() == from_dict.model_dump()
+
+
+def test_dotted_overrides_set_sections_and_list_items():
+    base = load_scenario("centre-sud")
+    sc = load_scenario("centre-sud", {"governance.decision_rule": "consensus", "funding.sources.0.end_week": 52})
+    assert base.governance.decision_rule == "majority"
+    assert sc.governance.decision_rule == "consensus"
+    assert sc.funding.sources[0].end_week == 52
+    assert sc.funding.sources[0].name == base.funding.sources[0].name         # the rest of the item is kept
+    assert sc.funding.sources[1] == base.funding.sources[1]
+    assert sc.population == base.population
+    # the override does not leak into the next load
+    assert load_scenario("centre-sud").funding.sources[0].end_week == base.funding.sources[0].end_week
+
+
+def test_dotted_override_into_a_default_list():
+    sc = load_scenario("centre-sud", {"organizations.0.capacity": 7})
+    default = Scenario().organizations
+    assert sc.organizations[0].capacity == 7
+    assert sc.organizations[0].name == default[0].name and len(sc.organizations) == len(default)
+
+
+def test_a_scenario_object_and_its_dump_reload_to_the_same_scenario():
+    sc = load_scenario("centre-sud", {"population.n_patients": 400})
+    assert load_scenario(sc) == sc
+    assert load_scenario(sc.model_dump(mode="json")) == sc
+
+
+def test_scale_scenario_scales_population_and_money():
+    base = load_scenario("centre-sud")
+    small = scale_scenario(base, 1200)
+    factor = 1200 / base.population.n_residents
+    assert abs(small.population.n_residents - 1200) <= 2
+    assert small.funding.sources[0].amount_per_year == pytest.approx(base.funding.sources[0].amount_per_year * factor)
+
+
+def test_fields_at_lists_the_valid_keys_of_a_section():
+    assert "share_65plus_living_alone" in fields_at(["population"])
+    assert "capacity" in fields_at(["organizations", "0"])
+    assert "population" in fields_at([])
+
+
+# ----------------------------------------------------------------------------- the commands
+def test_scenarios_list_shows_every_preset_with_its_title(capsys):
+    assert main(["scenarios", "list"]) == 0
+    out = capsys.readouterr().out
+    lines = out.strip().splitlines()
+    assert len(lines) == len(preset_names())
+    for row in list_scenarios():
+        line = next(l for l in lines if l.split()[0] == row["name"])
+        assert row["title"] in line
+        if row["extends"]:
+            assert f"(extends {row['extends']})" in line
+
+
+def test_scenarios_show_prints_the_fully_resolved_parameters(capsys):
+    assert main(["scenarios", "show", "hospital-baseline"]) == 0
+    shown = yaml.safe_load(capsys.readouterr().out)
+    resolved = load_scenario("hospital-baseline").model_dump(mode="json")
+    assert shown == resolved
+    # fully resolved: includes parameters the preset file does not mention
+    raw = yaml.safe_load(preset_path("hospital-baseline").read_text())
+    assert set(shown) - set(raw)
+    assert "mutual_aid" in shown and shown["population"]["n_patients"] == resolved["population"]["n_patients"]
+    # and it reloads as a scenario
+    assert load_scenario(shown) == load_scenario("hospital-baseline")
+
+
+def test_scenarios_show_a_file(tmp_path, capsys):
+    path = tmp_path / "small.yaml"
+    path.write_text("extends: centre-sud\npopulation: {n_patients: 321}\n")
+    assert main(["scenarios", "show", str(path)]) == 0
+    shown = yaml.safe_load(capsys.readouterr().out)
+    assert shown["population"]["n_patients"] == 321 and shown["name"] == "small"
+
+
+def test_scenarios_show_params_prints_units_ranges_and_meanings(capsys):
+    assert main(["scenarios", "show", "centre-sud", "--params"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = out[0].split()
+    assert header[:5] == ["key", "value", "default", "unit", "range"] and header[-1] == "meaning"
+    rows = {line.split()[0]: line for line in out[1:]}
+    assert len(rows) == len(describe_parameters())
+    share = rows["population.share_65plus_living_alone"]
+    assert "0.57" in share and "[0.0, 1.0]" in share and "share" in share and "live alone" in share
+    years = rows["years"]
+    assert "years" in years and "[0.02, 100.0]" in years
+
+
+def test_scenarios_validate_a_good_file(tmp_path, capsys):
+    path = tmp_path / "good.yaml"
+    path.write_text("extends: centre-sud\ngovernance: {decision_rule: consensus}\n")
+    assert main(["scenarios", "validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out and str(path) in out
+
+
+def test_scenarios_validate_without_a_target_is_a_clear_error(capsys):
+    assert main(["scenarios", "validate"]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
