@@ -1,0 +1,53 @@
+"""``caring-community sweep SPEC ...`` and ``caring-community sweep status DIR``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.errors import UserError
+
+from .backends import BACKENDS
+
+
+def _cmd_sweep(args) -> int:
+    if args.spec == "status" and not Path("status").is_file():
+        if not args.folder:
+            raise UserError("'sweep status' needs the sweep's output folder: caring-community sweep status DIR")
+        from .storage import sweep_status
+        print(sweep_status(args.folder).format())
+        return 0
+    if args.folder:
+        raise UserError(f"unexpected argument '{args.folder}'; expected 'sweep SPEC [--out DIR]' or "
+                        "'sweep status DIR'")
+    from .runner import run_sweep
+    from .spec import read_spec
+
+    spec, _, _ = read_spec(args.spec)
+    out = Path(args.out) if args.out else Path("sweeps") / (spec.name or Path(args.spec).stem)
+    result = run_sweep(args.spec, out, backend=args.backend, workers=args.workers, scheduler=args.scheduler,
+                       retry_failed=args.retry_failed, progress=not args.quiet, batch_size=args.batch_size)
+    print(f"{out}: {result.ran} runs done now, {result.skipped} already finished or skipped, "
+          f"{result.failed} failed, of {result.expected} ({result.backend}, {result.seconds:.1f} s)")
+    if result.failed:
+        print(f"failed runs are recorded in {out}/failed/ (rerun them with --retry-failed)")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "sweep", help="run or resume a parameter sweep; 'sweep status DIR' shows its progress",
+        description="Run a sweep spec (YAML) into a folder of Parquet results, resuming what is already "
+                    "there; or 'sweep status DIR' for done, failed, remaining, rate and ETA.")
+    p.add_argument("spec", help="the sweep spec (YAML), or the word 'status'")
+    p.add_argument("folder", nargs="?", help="with 'status': the sweep's output folder")
+    p.add_argument("--out", default=None, help="output folder (default: sweeps/NAME)")
+    p.add_argument("--backend", choices=BACKENDS, default="processes",
+                   help="where runs execute (default: processes on all cores)")
+    p.add_argument("--workers", type=int, default=None, help="number of worker processes (default: all cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --backend dask: an existing scheduler, e.g. tcp://host:8786")
+    p.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
+    p.add_argument("--batch-size", type=int, default=None, help="runs per task (default: automatic)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_sweep)

@@ -1,0 +1,394 @@
+"""The sweep loop: resolve a spec, skip finished runs, run the rest on a backend, write shards.
+
+One *task* is a small batch of runs sent to a worker; the worker returns the batch's summary rows
+(and weekly rows), which the driver writes at once as one shard and forgets, so nothing
+accumulates in the driver. A run that raises is recorded in ``failed/`` with its parameters and
+traceback and never stops the sweep. Running the same spec on the same folder again resumes.
+"""
+
+from __future__ import annotations
+
+import uuid
+import os
+import platform
+import socket
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import yaml
+
+from sim.errors import UserError
+from sim.scenario import Scenario
+
+from . import storage
+from .backends import Backend, make_backend
+from .design import Design, build_design, design_from_frame, replication_seeds, run_id
+from .spec import SweepSpec, base_scenario, check_spec, check_value, horizon_weeks, read_spec
+
+
+# ----------------------------------------------------------------------------- what a worker gets
+@dataclass(frozen=True)
+class Run:
+    """One run: a design point with one replication's seed."""
+
+    run_id: str
+    point: int
+    replication: int
+    seed: int
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A batch of runs of one sweep, with everything a worker needs to run them."""
+
+    shard: str
+    runs: tuple[Run, ...]
+    base: dict                      # the resolved base scenario (model_dump)
+    base_key: str                   # its fingerprint (workers validate it once)
+    weeks: int
+    param_dtypes: dict[str, str]
+    summary_columns: list[str] | None   # None: all
+    weekly_every: int | None
+    weekly_columns: list[str] | None
+
+
+@dataclass
+class TaskResult:
+    """What a worker sends back: a batch's rows (Arrow tables, cheap to pickle and to write)."""
+
+    summary: pa.Table | None
+    weekly: pa.Table | None
+    failures: list[dict] = field(default_factory=list)
+    seconds: float = 0.0            # wall time spent running models (the runs themselves)
+    cpu_seconds: float = 0.0        # CPU time of the same
+
+
+_SCENARIO_CACHE: dict[str, Scenario] = {}
+
+
+def _base(task: Task) -> Scenario:
+    """The base scenario, validated once per worker process."""
+    from sim.scenario import load_scenario
+    key = task.base_key
+    if key not in _SCENARIO_CACHE:
+        _SCENARIO_CACHE.clear()
+        _SCENARIO_CACHE[key] = load_scenario(task.base)
+    return _SCENARIO_CACHE[key]
+
+
+def simulate(scenario: Scenario, params: dict[str, Any], seed: int, weeks: int) -> pd.DataFrame:
+    """The model wrapper: one run's weekly outcomes for a scenario, overrides and seed."""
+    from sim.model import CaringCommunity
+    model = CaringCommunity(scenario, rng=seed, agent_views=False, **params)
+    return model.run(weeks)
+
+
+def run_task(task: Task) -> TaskResult:
+    """Run a batch of runs (on a worker) and return its rows; a run that raises becomes a failure."""
+    from sim.outcomes import summarise
+
+    summaries, weeklies, failures = [], [], []
+    seconds = cpu = 0.0
+    base = _base(task)
+    for run in task.runs:
+        ids = {"run_id": run.run_id, "point": run.point, "replication": run.replication, "seed": run.seed}
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            df = simulate(base, run.params, run.seed, task.weeks)
+            summary = summarise(df)
+        except Exception as e:  # noqa: BLE001 - recorded, never stops the sweep
+            seconds += time.perf_counter() - t0
+            cpu += time.process_time() - c0
+            failures.append({**ids, "parameters": run.params, "error": f"{type(e).__name__}: {e}",
+                             "traceback": traceback.format_exc(), "host": socket.gethostname(),
+                             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+            continue
+        seconds += time.perf_counter() - t0
+        cpu += time.process_time() - c0
+        if task.summary_columns is not None:
+            summary = {k: summary[k] for k in task.summary_columns if k in summary}
+        summaries.append({**ids, **run.params, **summary})
+        if task.weekly_every:
+            keep = (df["week"] % task.weekly_every == 0) | (df["week"] == df["week"].max())
+            cols = [c for c in df.columns if task.weekly_columns is None or c in task.weekly_columns
+                    or c in ("week", "year")]
+            kept = df.loc[keep, cols]
+            n = len(kept)
+            columns = {"run_id": pa.array([run.run_id] * n, pa.string()),
+                       **{k: pa.array(np.full(n, ids[k], dtype=np.int64)) for k in ("point", "replication", "seed")},
+                       **{c: pa.array(kept[c].to_numpy()) for c in cols}}
+            weeklies.append(pa.table(columns))
+    summary_table = _summary_table(summaries, task.param_dtypes) if summaries else None
+    weekly_table = pa.concat_tables(weeklies) if weeklies else None
+    return TaskResult(summary_table, weekly_table, failures, seconds, cpu)
+
+
+_ARROW_TYPES = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(), "object": pa.string(),
+                "str": pa.string()}
+
+
+def _summary_table(rows: list[dict], param_dtypes: dict[str, str]) -> pa.Table:
+    """Summary rows as an Arrow table, ids as int64 and each swept column with the design's type."""
+    table = pa.Table.from_pylist(rows)
+    for name in ("point", "replication", "seed", *param_dtypes):
+        target = pa.int64() if name in ("point", "replication", "seed") else _ARROW_TYPES.get(param_dtypes[name])
+        if target is not None and table.schema.field(name).type != target:
+            i = table.schema.get_field_index(name)
+            table = table.set_column(i, name, table.column(name).cast(target))
+    return table
+
+
+# ----------------------------------------------------------------------------- preparing a sweep
+@dataclass
+class Plan:
+    """A validated sweep: spec, base scenario, design, seeds and horizon."""
+
+    spec: SweepSpec
+    file: str | None
+    text: str
+    base: Scenario
+    design: Design
+    seeds: list[int]
+    weeks: int
+
+    @property
+    def expected_runs(self) -> int:
+        return self.design.n_points * len(self.seeds)
+
+    def meta(self) -> dict[str, Any]:
+        s = self.spec
+        base_ref = s.base_scenario if isinstance(s.base_scenario, str) else (self.base.name or "dict")
+        return {
+            "name": s.name or (Path(self.file).stem if self.file else self.base.name),
+            "spec_file": self.file,
+            "base_scenario": base_ref,
+            "base_scenario_name": self.base.name,
+            "residents": self.base.population.n_residents,
+            "design": self.design.kind,
+            "parameters": self.design.parameters,
+            "n_points": self.design.n_points,
+            "replications": len(self.seeds),
+            "root_seed": s.root_seed,
+            "weeks": self.weeks,
+            "years": self.weeks / 52.0,
+            "expected_runs": self.expected_runs,
+            "outputs": s.outputs.model_dump(),
+            "fixed": s.fixed,
+            **self.design.extra,
+            "fingerprint": self.fingerprint(),
+        }
+
+    def fingerprint(self) -> str:
+        """What must not change for a folder to be resumed (everything but the replication count)."""
+        if not hasattr(self, "_fingerprint"):
+            import hashlib
+            import json
+            payload = {"base": self.base.model_dump(mode="json"), "design": self.design.points.to_json(),
+                       "weeks": self.weeks, "root_seed": self.spec.root_seed,
+                       "outputs": self.spec.outputs.model_dump()}
+            self._fingerprint = hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+        return self._fingerprint
+
+    def runs(self) -> Iterator[Run]:
+        """Every run, replication by replication, so that a partial sweep covers every point evenly."""
+        params = [self.design.params(p) for p in range(self.design.n_points)]
+        for rep, seed in enumerate(self.seeds):
+            for point in range(self.design.n_points):
+                yield Run(run_id(point, rep, params[point], seed), point, rep, seed, params[point])
+
+
+def plan_sweep(spec: "str | Path | dict | SweepSpec", points: pd.DataFrame | None = None) -> Plan:
+    """Read and check a spec (and optional explicit design points) without running anything."""
+    spec, file, text = read_spec(spec)
+    if points is not None:
+        spec = spec.model_copy(update={"design": "points", "parameters": {}, "subexperiments": [], "ranges": {},
+                                       "points": [{k: v for k, v in r.items() if k != "point"}
+                                                  for r in points.to_dict("records")]})
+    base = base_scenario(spec, file)
+    try:
+        weeks = horizon_weeks(spec, base)
+    except UserError as e:
+        raise UserError(e.detail, file=file, key=e.key) from None
+    if spec.design == "points" and spec.points:
+        frame = pd.DataFrame(spec.points)
+        for key in frame.columns:
+            for value in pd.unique(frame[key]):
+                check_value(base, key, value.item() if hasattr(value, "item") else value, file, f"points.{key}")
+        spec_for_check = spec.model_copy(update={"points": spec.points[:1]})
+        check_spec(spec_for_check, file, base)
+        design = design_from_frame(frame)
+    else:
+        check_spec(spec, file, base)
+        design = build_design(spec, base)
+    _check_outputs(spec, file, base)
+    return Plan(spec, file, text, base, design, replication_seeds(spec.root_seed, spec.replications), weeks)
+
+
+def _check_outputs(spec: SweepSpec, file: str | None, base: Scenario) -> None:
+    """Named outcome columns must exist (checked on the base scenario's initial state)."""
+    oc = spec.outputs
+    wanted = ([("outputs.summary", c) for c in oc.summary] if isinstance(oc.summary, list) else []) + \
+             [("outputs.weekly_columns", c) for c in (oc.weekly_columns or [])]
+    if not wanted:
+        return
+    from sim.model import CaringCommunity
+    from sim.outcomes import summarise
+    small = base
+    if base.population.n_residents > 600:
+        from sim.scenario import scale_scenario
+        small = scale_scenario(base, 600)
+    df = CaringCommunity(small, rng=0, agent_views=False).run(1)
+    known = {"summary": set(summarise(df)), "weekly": set(df.columns)}
+    import difflib
+    for where, col in wanted:
+        pool = known["summary" if where == "outputs.summary" else "weekly"]
+        if col not in pool:
+            close = difflib.get_close_matches(col, sorted(pool), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise UserError(f"unknown outcome '{col}'{hint}; see the columns of a run's outcomes.parquet or "
+                            "summary.csv", file=file, key=where)
+
+
+# ----------------------------------------------------------------------------- running
+def _prepare_folder(store: storage.SweepStore, plan: Plan) -> None:
+    """Write the sweep's description, or check that the folder holds this same sweep."""
+    meta = plan.meta()
+    seeds = pd.DataFrame({"replication": range(len(plan.seeds)), "seed": plan.seeds}).astype("int64")
+    base_yaml = yaml.safe_dump(plan.base.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    if store.exists():
+        old = store.read_meta()
+        if old.get("fingerprint") != meta["fingerprint"]:
+            changed = [k for k in ("base_scenario", "design", "parameters", "n_points", "weeks", "root_seed",
+                                   "outputs", "residents", "fixed") if old.get(k) != meta.get(k)]
+            what = ", ".join(changed) if changed else "the base scenario or the design values"
+            raise UserError(f"this folder holds a different sweep (differs in: {what}); expected the same spec "
+                            f"to resume it; use another --out for a new sweep", file=str(store.root))
+        if old.get("replications") == meta["replications"]:
+            return  # same sweep: keep its description as first written
+        if int(old.get("replications", 0)) > meta["replications"]:
+            raise UserError(f"this folder holds {old['replications']} replications; expected at least as many to "
+                            f"resume it (found {meta['replications']}); more replications extend a sweep, fewer "
+                            "need another --out", file=str(store.root))
+    store.write_description(plan.text, meta, plan.design.points, seeds, base_yaml)
+
+
+def _auto_batch(remaining: int, workers: int) -> int:
+    """Runs per task: enough tasks to keep every worker busy, few enough shards to stay efficient."""
+    return max(1, min(20, remaining // (8 * max(1, workers))))
+
+
+@dataclass
+class SweepResult:
+    """What one call of :func:`run_sweep` did."""
+
+    path: Path
+    expected: int
+    skipped: int
+    ran: int
+    failed: int
+    seconds: float
+    run_seconds: float          # wall time the workers spent in the model
+    run_cpu_seconds: float      # CPU time the workers spent in the model
+    backend: str
+
+    @property
+    def complete(self) -> bool:
+        return storage.sweep_status(self.path).remaining == 0 and not self.failed
+
+
+def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: str | Backend = "processes",
+              workers: int | None = None, scheduler: str | None = None, retry_failed: bool = False,
+              progress: bool = True, batch_size: int | None = None, points: pd.DataFrame | None = None,
+              max_runs: int | None = None) -> SweepResult:
+    """Run (or resume) a sweep into the folder ``out``; returns counts and timings.
+
+    ``backend`` is ``serial``, ``processes`` (default: all cores) or ``dask`` (a LocalCluster, or the
+    cluster at ``scheduler``), or a :class:`Backend` already open. ``points`` replaces the spec's
+    design by explicit design points (a DataFrame whose columns are dotted keys). ``max_runs``
+    stops after that many runs (the rest is done by a later call).
+    """
+    plan = plan_sweep(spec, points)
+    store = storage.SweepStore(out)
+    _prepare_folder(store, plan)
+    store.clean_partial()
+    done = store.done_run_ids()
+    failed_before = store.failed_run_ids() - done
+    skip = done | (set() if retry_failed else failed_before)
+    todo = [r for r in plan.runs() if r.run_id not in skip]
+    if max_runs is not None:
+        todo = todo[:max_runs]
+    expected = plan.expected_runs
+    already = expected - len([r for r in plan.runs() if r.run_id not in skip])
+
+    own = not isinstance(backend, Backend)
+    engine = make_backend(backend, workers, scheduler) if own else backend
+    size = batch_size or plan.spec.batch_size or _auto_batch(len(todo), engine.workers)
+    dtypes = {k: str(plan.design.points[k].dtype) for k in plan.design.parameters}
+    oc = plan.spec.outputs
+    base = plan.base.model_dump(mode="json")
+    base_key = plan.fingerprint()
+
+    def tasks() -> Iterator[Task]:
+        for i in range(0, len(todo), size):
+            chunk = tuple(todo[i:i + size])
+            yield Task(shard=f"part-{chunk[0].run_id}-{uuid.uuid4().hex[:8]}", runs=chunk, base=base,
+                       base_key=base_key, weeks=plan.weeks, param_dtypes=dtypes,
+                       summary_columns=oc.summary if isinstance(oc.summary, list) else None,
+                       weekly_every=oc.weekly_every, weekly_columns=oc.weekly_columns)
+
+    from tqdm import tqdm
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes can then be forked safely
+    started = time.time()
+    state = {"started_at": started, "updated_at": started, "finished": 0, "failed": 0, "state": "running",
+             "backend": engine.describe(), "host": platform.node(), "pid": os.getpid(), "expected": expected,
+             "done_at_start": len(done)}
+    store.write_progress(state)
+    ran = failures = 0
+    run_seconds = run_cpu = 0.0
+    last_write = started
+    bar = tqdm(total=expected, initial=already, unit="run", desc=f"sweep {Path(out).name}", disable=not progress,
+               dynamic_ncols=True, smoothing=0.05)
+    try:
+        try:
+            for task, ok, result in engine.imap_unordered(run_task, tasks()):
+                if not ok:  # lost repeatedly with its worker: record every run of the batch
+                    result = TaskResult(None, None, [
+                        {"run_id": r.run_id, "point": r.point, "replication": r.replication, "seed": r.seed,
+                         "parameters": r.params, "error": str(result), "traceback": str(result)}
+                        for r in task.runs])
+                for record in result.failures:
+                    store.write_failure(record)
+                store.write_batch(task.shard, result.summary, result.weekly)
+                n_ok = 0 if result.summary is None else result.summary.num_rows
+                ran += n_ok
+                failures += len(result.failures)
+                run_seconds += result.seconds
+                run_cpu += result.cpu_seconds
+                bar.update(len(task.runs))
+                if failures:
+                    bar.set_postfix(failed=failures, refresh=False)
+                now = time.time()
+                state.update(updated_at=now, finished=ran + failures, failed=failures)
+                if now - last_write > 2.0:
+                    store.write_progress(state)
+                    last_write = now
+        finally:
+            if own:
+                engine.close()
+    except BaseException:
+        state.update(updated_at=time.time(), state="interrupted")
+        store.write_progress(state)
+        bar.close()
+        raise
+    bar.close()
+    state.update(updated_at=time.time(), state="finished")
+    store.write_progress(state)
+    return SweepResult(Path(out), expected, already, ran, failures, time.time() - started, run_seconds,
+                       run_cpu, engine.describe())

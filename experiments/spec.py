@@ -1,0 +1,298 @@
+"""Sweep specs: the YAML file a researcher writes, its schema and its validation.
+
+A spec names a base scenario, the parameters to vary (explicit lists for a full factorial or
+NetLogo-style sub-experiments, or ranges sampled by Latin hypercube, Sobol or Morris designs), the
+number of replications and their root seed, the horizon and the outcomes to keep::
+
+    name: funding-governance
+    base_scenario: centre-sud        # a preset name or a scenario file (relative to this spec)
+    residents: 2000                  # optional: the same community scaled to this size
+    years: 5                         # or weeks: 260 (default: the scenario's horizon)
+    replications: 20
+    root_seed: 2026
+    design: full_factorial           # subexperiments | lhs | sobol | morris
+    parameters:
+      governance.decision_rule: [majority, consensus]
+      funding.sources.0.amount_per_year: [0, 125000, 250000]
+    outputs: {summary: true, weekly_every: 4}
+
+Every problem is reported as one :class:`sim.errors.UserError` naming the file, the key and what
+was expected (the command line exits with status 2).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sim.errors import ScenarioError, UserError
+from sim.scenario import Scenario, load_scenario, scale_scenario
+
+DESIGNS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
+
+
+class Range(BaseModel):
+    """A continuous (or integer) interval sampled by the LHS, Sobol and Morris designs."""
+
+    model_config = ConfigDict(extra="forbid")
+    low: float
+    high: float
+    integer: bool | None = Field(None, description="round sampled values; default: the parameter's own type")
+
+
+class Outputs(BaseModel):
+    """Which outcomes to keep: the final-year summary and/or the weekly series every k weeks."""
+
+    model_config = ConfigDict(extra="forbid")
+    summary: bool | list[str] = Field(True, description="true (all), or the summary columns to keep")
+    weekly_every: int | None = Field(None, ge=1, description="keep the weekly series every k weeks (none: not kept)")
+    weekly_columns: list[str] | None = Field(None, description="the weekly columns to keep (default: all)")
+
+
+class SweepSpec(BaseModel):
+    """One sweep: base scenario, design, replications, seeds, horizon and outputs."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = ""
+    description: str = ""
+    base_scenario: str | dict = Field(..., description="a preset name, a scenario file, or a scenario dict")
+    residents: int | None = Field(None, ge=10, description="scale the base scenario to this many residents")
+    fixed: dict[str, Any] = Field(default_factory=dict, description="dotted overrides applied to every run")
+    years: float | None = Field(None, gt=0, le=100)
+    weeks: int | None = Field(None, ge=1, le=5200)
+    replications: int = Field(1, ge=1, le=1_000_000)
+    root_seed: int = Field(0, ge=0)
+    design: Literal["full_factorial", "subexperiments", "lhs", "sobol", "morris", "points"] = "full_factorial"
+    parameters: dict[str, list[Any]] = Field(default_factory=dict, description="full factorial: key -> values")
+    subexperiments: list[dict[str, list[Any]]] = Field(default_factory=list,
+                                                       description="each: key -> values, crossed within it only")
+    ranges: dict[str, Range] = Field(default_factory=dict, description="lhs/sobol/morris: key -> [low, high]")
+    samples: int | None = Field(None, ge=1, description="lhs: points; sobol: base sample N (a power of 2); "
+                                                        "morris: trajectories")
+    sample_seed: int | None = Field(None, ge=0, description="seed of the sampler (default: root_seed)")
+    calc_second_order: bool = True
+    num_levels: int = Field(4, ge=2)
+    points: list[dict[str, Any]] = Field(default_factory=list, description="explicit design points")
+    outputs: Outputs = Field(default_factory=Outputs)
+    batch_size: int | None = Field(None, ge=1, le=10_000, description="runs per task (default: automatic)")
+
+    @field_validator("ranges", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        """Accept ``key: [low, high]`` as well as ``key: {low: .., high: ..}``."""
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                if isinstance(v, (list, tuple)):
+                    if len(v) != 2:
+                        raise ValueError(f"range '{k}' must be [low, high]; found {len(v)} values")
+                    v = {"low": v[0], "high": v[1]}
+                out[k] = v
+            return out
+        return value
+
+
+# ----------------------------------------------------------------------------- loading
+def _error(detail: str, file: str | None, key: str | None = None) -> UserError:
+    return UserError(detail, file=file, key=key)
+
+
+def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str | None, str]:
+    """The spec, the file it came from (or None) and its text as given (written as ``spec.yaml``)."""
+    if isinstance(source, SweepSpec):
+        return source, None, yaml.safe_dump(source.model_dump(mode="json", exclude_defaults=True), sort_keys=False)
+    if isinstance(source, dict):
+        data, file, text = copy.deepcopy(source), None, yaml.safe_dump(source, sort_keys=False, allow_unicode=True)
+    else:
+        path = Path(source)
+        file = str(path)
+        if not path.is_file():
+            raise _error("expected an existing sweep spec (a YAML file); found no such file", file)
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = yaml.safe_load(text)
+        except UnicodeDecodeError:
+            raise _error("expected a UTF-8 text file; found undecodable bytes", file) from None
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise _error(f"malformed YAML{where}: {getattr(e, 'problem', None) or e}", file) from None
+        if not isinstance(data, dict):
+            raise _error(f"expected a mapping (key: value) at the top level; found {type(data).__name__}", file)
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as e:
+        raise _spec_error(e, file) from None
+    if file is not None and isinstance(spec.base_scenario, str):
+        ref = spec.base_scenario
+        if ref.endswith((".yaml", ".yml")) or "/" in ref:
+            candidate = Path(file).parent / ref
+            if not Path(ref).is_absolute() and candidate.exists():
+                spec = spec.model_copy(update={"base_scenario": str(candidate)})
+    return spec, file, text
+
+
+def _spec_error(e: ValidationError, file: str | None) -> UserError:
+    err = e.errors()[0]
+    loc = [str(x) for x in err["loc"]]
+    key = ".".join(loc)
+    found = err.get("input")
+    if err["type"] == "extra_forbidden":
+        parent = SweepSpec if len(loc) == 1 else {"outputs": Outputs, "ranges": Range}.get(loc[0], Range)
+        allowed = list(parent.model_fields)
+        close = difflib.get_close_matches(loc[-1], allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return _error(f"unknown key '{loc[-1]}'{hint}; expected one of: {', '.join(allowed)}", file, key)
+    if err["type"] == "missing":
+        return _error("this key is required" + (" (a preset name or a scenario file)" if loc == ["base_scenario"]
+                                                else ""), file, key)
+    if err["type"] == "value_error":
+        return _error(err["msg"].removeprefix("Value error, "), file, key or None)
+    msg = err["msg"].removeprefix("Input should be ")
+    if msg.startswith(("greater", "less")):
+        msg = "a value " + msg
+    return _error(f"expected {msg[0].lower() + msg[1:]}; found {found!r}", file, key or None)
+
+
+# ----------------------------------------------------------------------------- checking
+def base_scenario(spec: SweepSpec, file: str | None) -> Scenario:
+    """The validated base scenario: the named one, scaled and with the fixed overrides applied."""
+    try:
+        scenario = load_scenario(spec.base_scenario)
+    except ScenarioError as e:
+        where = f" ({e.file}" + (f", key '{e.key}'" if e.key else "") + ")" if e.file or e.key else ""
+        raise _error(f"expected a usable base scenario{where}: {e.detail}", file, "base_scenario") from None
+    if spec.residents is not None:
+        scenario = scale_scenario(scenario, spec.residents)
+    if spec.fixed:
+        try:
+            scenario = load_scenario(scenario, spec.fixed)
+        except ScenarioError as e:
+            raise _error(e.detail, file, f"fixed.{e.key}" if e.key else "fixed") from None
+    return scenario
+
+
+def horizon_weeks(spec: SweepSpec, scenario: Scenario) -> int:
+    if spec.weeks is not None and spec.years is not None:
+        raise _error("expected either 'weeks' or 'years', not both", None, "years")
+    if spec.weeks is not None:
+        return spec.weeks
+    if spec.years is not None:
+        return max(1, int(round(spec.years * 52)))
+    return scenario.weeks
+
+
+def value_at(scenario: Scenario, dotted: str) -> Any:
+    """The base scenario's value at a dotted key (None when the path does not exist yet)."""
+    node: Any = scenario.model_dump(mode="json")
+    for part in dotted.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def check_value(scenario: Scenario, dotted: str, value: Any, file: str | None, where: str) -> None:
+    """Raise a UserError naming the spec key unless ``dotted = value`` is a valid scenario override."""
+    try:
+        load_scenario(scenario, {dotted: value})
+    except ScenarioError as e:
+        if e.key and e.key != dotted and not dotted.startswith(e.key + ".") and not e.key.startswith(dotted):
+            detail = e.detail
+        elif e.key and e.key != dotted:  # the path itself is wrong
+            detail = f"'{dotted}' is not a scenario parameter: at '{e.key}', {e.detail}"
+        else:
+            detail = f"{e.detail}"
+        raise _error(detail, file, where) from None
+
+
+def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
+    """Check the design-specific keys and every swept parameter against the base scenario."""
+    kind = spec.design
+    used = {"full_factorial": "parameters", "subexperiments": "subexperiments", "lhs": "ranges",
+            "sobol": "ranges", "morris": "ranges", "points": "points"}[kind]
+    for other in ("parameters", "subexperiments", "ranges", "points"):
+        if other != used and getattr(spec, other):
+            raise _error(f"design '{kind}' takes its parameters from '{used}'; found '{other}' as well", file, other)
+    if not getattr(spec, used) and kind != "full_factorial":
+        raise _error(f"design '{kind}' needs at least one parameter under '{used}'; found none", file, used)
+    if kind == "full_factorial":
+        _check_lists(spec.parameters, scenario, file, "parameters")
+    elif kind == "subexperiments":
+        for i, sub in enumerate(spec.subexperiments):
+            if not sub:
+                raise _error("expected a sub-experiment mapping at least one key to a list of values; found an "
+                             "empty mapping", file, f"subexperiments.{i}")
+            _check_lists(sub, scenario, file, f"subexperiments.{i}")
+    elif kind == "points":
+        keys = list(spec.points[0])
+        for i, point in enumerate(spec.points):
+            if list(point) != keys:
+                raise _error(f"expected every point to set the same keys ({', '.join(keys)}); found "
+                             f"{', '.join(point)}", file, f"points.{i}")
+            for k, v in point.items():
+                check_value(scenario, k, v, file, f"points.{i}.{k}")
+    else:
+        _check_ranges(spec, scenario, file)
+    if kind in ("lhs", "sobol", "morris") and spec.samples is None:
+        what = {"lhs": "the number of points", "sobol": "the base sample size N (a power of 2, e.g. 64)",
+                "morris": "the number of trajectories (e.g. 10)"}[kind]
+        raise _error(f"design '{kind}' needs 'samples': {what}; found none", file, "samples")
+    if kind == "sobol":
+        n = spec.samples
+        if n < 2 or n & (n - 1):
+            lower = 2 ** int(math.floor(math.log2(n))) if n >= 2 else 2
+            raise _error(f"a Sobol design needs a base sample size that is a power of 2 (e.g. {lower} or "
+                         f"{max(2, lower * 2)}); found {n}", file, "samples")
+    if kind == "morris" and len(spec.ranges) < 1:
+        raise _error("a Morris design needs at least one range", file, "ranges")
+    if spec.weeks is not None and spec.years is not None:
+        raise _error("expected either 'weeks' or 'years', not both", file, "years")
+    oc = spec.outputs
+    if oc.summary is False and not oc.weekly_every:
+        raise _error("expected at least one kind of output: the summary or the weekly series (weekly_every)",
+                     file, "outputs")
+
+
+def _check_lists(mapping: dict[str, list], scenario: Scenario, file: str | None, where: str) -> None:
+    for key, values in mapping.items():
+        if not values:
+            raise _error("expected a non-empty list of values; found an empty list", file, f"{where}.{key}")
+        kinds = {"number" if isinstance(v, (int, float)) and not isinstance(v, bool) else type(v).__name__
+                 for v in values}
+        if len(kinds) > 1:
+            raise _error(f"expected values of one type; found a mix ({', '.join(sorted(kinds))})", file,
+                         f"{where}.{key}")
+        if len(set(map(repr, values))) != len(values):
+            raise _error(f"expected distinct values; found a repeated value in {values!r}", file, f"{where}.{key}")
+        for v in values:
+            check_value(scenario, key, v, file, f"{where}.{key}")
+
+
+def _check_ranges(spec: SweepSpec, scenario: Scenario, file: str | None) -> None:
+    for key, r in spec.ranges.items():
+        where = f"ranges.{key}"
+        if not (math.isfinite(r.low) and math.isfinite(r.high)) or not r.low < r.high:
+            raise _error(f"expected a non-empty range with low < high; found [{r.low:g}, {r.high:g}]", file, where)
+        base = value_at(scenario, key)
+        if isinstance(base, bool) or isinstance(base, str) or isinstance(base, (list, dict)):
+            raise _error(f"expected a numeric parameter for a range; '{key}' is {type(base).__name__} "
+                         f"(use design full_factorial or subexperiments for it)", file, where)
+        integer = r.integer if r.integer is not None else isinstance(base, int)
+        for v in (r.low, r.high):
+            check_value(scenario, key, int(round(v)) if integer else float(v), file, where)
+
+
+def is_integer(spec: SweepSpec, scenario: Scenario, key: str) -> bool:
+    r = spec.ranges[key]
+    return r.integer if r.integer is not None else isinstance(value_at(scenario, key), int) and \
+        not isinstance(value_at(scenario, key), bool)

@@ -1,0 +1,394 @@
+"""What a sweep writes, and reading it back: the storage layer of ``experiments/``.
+
+A sweep folder ``DIR`` holds:
+
+* ``spec.yaml`` (the spec as given), ``meta.json`` (base scenario, design kind, swept keys, number
+  of points, replications, root seed, horizon, expected runs, and for Sobol and Morris designs the
+  SALib problem), ``design.parquet`` (``point`` then one column per swept dotted key),
+  ``seeds.parquet`` (``replication``, ``seed``) and ``base_scenario.yaml`` (the resolved base);
+* ``summary/``: a Parquet dataset, one shard per finished batch of runs: ``run_id``, ``point``,
+  ``replication``, ``seed``, the swept parameters, then the final-year summary;
+* ``weekly/`` (only when weekly series are kept): ``run_id, point, replication, seed, week, ...``
+  every k weeks; a weekly shard has the same file name as its summary shard;
+* ``failed/``: one JSON per failed run (run_id, point, replication, seed, parameters, traceback);
+* ``progress.json``: the state of the latest session, for ``caring-community sweep status``.
+
+Every file is written under a temporary name (starting with ``.``) and renamed into place, so a
+reader never sees half a file. A summary shard is renamed last: a run is finished exactly when its
+row is in a summary shard, and a weekly shard without its summary shard (a crash between the two)
+is ignored by readers and removed on resume.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.errors import UserError
+
+SUMMARY = "summary"
+WEEKLY = "weekly"
+FAILED = "failed"
+ID_COLUMNS = ("run_id", "point", "replication", "seed")
+DESIGN_KINDS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
+
+
+# ----------------------------------------------------------------------------- atomic writes
+def _tmp_name(path: Path) -> Path:
+    return path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+
+
+def _commit(tmp: Path, path: Path) -> None:
+    """Flush ``tmp`` to disk and rename it to ``path`` (atomic on POSIX and Windows)."""
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def write_parquet_atomic(data: "pd.DataFrame | pa.Table", path: Path) -> None:
+    """Write a table as one Parquet file that appears complete or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_name(path)
+    try:
+        if isinstance(data, pa.Table):
+            pq.write_table(data, tmp)
+        else:
+            data.to_parquet(tmp, index=False, engine="pyarrow")
+        _commit(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text_atomic(text: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_name(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        _commit(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_json_atomic(obj: Any, path: Path) -> None:
+    write_text_atomic(json.dumps(obj, indent=2, default=_json_default), path)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)
+
+
+def _shards(folder: Path) -> list[Path]:
+    """The committed shard files of a dataset folder (temporary files are skipped)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+
+
+# ----------------------------------------------------------------------------- writing
+class SweepStore:
+    """The sweep folder as the runner writes it (one driver process writes; anyone may read)."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    # -- the description of the sweep
+    @property
+    def meta_path(self) -> Path:
+        return self.root / "meta.json"
+
+    def exists(self) -> bool:
+        return self.meta_path.is_file()
+
+    def read_meta(self) -> dict:
+        return read_meta(self.root)
+
+    def write_description(self, spec_text: str, meta: dict, design: pd.DataFrame, seeds: pd.DataFrame,
+                          base_yaml: str | None = None) -> None:
+        """Write spec, design, seeds and the resolved base scenario, then ``meta.json`` last."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(spec_text, self.root / "spec.yaml")
+        write_parquet_atomic(design, self.root / "design.parquet")
+        write_parquet_atomic(seeds, self.root / "seeds.parquet")
+        if base_yaml is not None:
+            write_text_atomic(base_yaml, self.root / "base_scenario.yaml")
+        write_json_atomic(meta, self.meta_path)
+
+    # -- results
+    def clean_partial(self) -> int:
+        """Remove temporary files left by a killed session and weekly shards without their summary."""
+        removed = 0
+        for folder in (self.root, self.root / SUMMARY, self.root / WEEKLY, self.root / FAILED):
+            if folder.is_dir():
+                for p in folder.glob(".*.tmp"):
+                    p.unlink(missing_ok=True)
+                    removed += 1
+        summary_names = {p.name for p in _shards(self.root / SUMMARY)}
+        for p in _shards(self.root / WEEKLY):
+            if p.name not in summary_names:
+                p.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def done_run_ids(self) -> set[str]:
+        """Run ids that have a row in a committed summary shard."""
+        return done_run_ids(self.root)
+
+    def failed_run_ids(self) -> set[str]:
+        folder = self.root / FAILED
+        return {p.stem for p in folder.glob("*.json") if not p.name.startswith(".")} if folder.is_dir() else set()
+
+    def write_batch(self, shard: str, summary: "pd.DataFrame | pa.Table | None",
+                    weekly: "pd.DataFrame | pa.Table | None") -> None:
+        """Write one batch of finished runs: the weekly shard first, the summary shard (the commit) last."""
+        name = f"{shard}.parquet"
+        if weekly is not None and len(weekly):
+            write_parquet_atomic(weekly, self.root / WEEKLY / name)
+        if summary is not None and len(summary):
+            write_parquet_atomic(summary, self.root / SUMMARY / name)
+            ids = summary.column("run_id").to_pylist() if isinstance(summary, pa.Table) else summary["run_id"]
+            for run_id in ids:
+                (self.root / FAILED / f"{run_id}.json").unlink(missing_ok=True)
+
+    def write_failure(self, record: dict) -> None:
+        write_json_atomic(record, self.root / FAILED / f"{record['run_id']}.json")
+
+    def write_progress(self, progress: dict) -> None:
+        write_json_atomic(progress, self.root / "progress.json")
+
+
+# ----------------------------------------------------------------------------- reading
+def read_meta(path: str | Path) -> dict:
+    path = Path(path)
+    meta_path = path / "meta.json"
+    if not path.is_dir():
+        raise UserError("expected a sweep output folder; found no such folder", file=str(path))
+    if not meta_path.is_file():
+        raise UserError("expected a sweep output folder (with meta.json, written by 'caring-community sweep'); "
+                        "found no meta.json", file=str(path))
+    try:
+        return json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise UserError(f"expected a readable JSON file; found {e}", file=str(meta_path)) from None
+
+
+def done_run_ids(path: str | Path) -> set[str]:
+    """Run ids with a row in a committed summary shard (reads only the ``run_id`` column)."""
+    done: set[str] = set()
+    for shard in _shards(Path(path) / SUMMARY):
+        done.update(pq.read_table(shard, columns=["run_id"]).column("run_id").to_pylist())
+    return done
+
+
+def _read_dataset(files: Iterable[Path], columns: list[str] | None = None) -> pd.DataFrame | None:
+    tables = [pq.read_table(f, columns=columns) for f in files]
+    if not tables:
+        return None
+    table = pa.concat_tables(tables, promote_options="permissive")
+    return table.to_pandas()
+
+
+def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    df = df.drop_duplicates(subset=[k for k in keys if k in df], keep="last")
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def read_failures(path: str | Path) -> pd.DataFrame:
+    """Failed runs, one row each: run_id, point, replication, seed, parameters, error, traceback."""
+    rows = []
+    folder = Path(path) / FAILED
+    for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        if f.name.startswith("."):
+            continue
+        try:
+            record = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = {"error": "unreadable failure record"}
+        record.setdefault("run_id", f.stem)
+        rows.append(record)
+    columns = ["run_id", "point", "replication", "seed", "parameters", "error", "traceback"]
+    df = pd.DataFrame(rows, columns=list(dict.fromkeys(columns + [k for r in rows for k in r])))
+    return df.sort_values(["point", "replication"]).reset_index(drop=True) if len(df) else df
+
+
+@dataclass
+class Sweep:
+    """A sweep's results and description as pandas tables.
+
+    ``summary`` has one row per finished run (ids, swept parameters, final-year outcomes) in design
+    order (point, then replication); ``weekly`` one row per run and kept week, or ``None`` when the
+    sweep keeps no weekly series; ``failed`` one row per run that raised and has not succeeded since.
+    """
+
+    path: Path
+    meta: dict
+    design: pd.DataFrame
+    seeds: pd.DataFrame
+    summary: pd.DataFrame
+    weekly: pd.DataFrame | None
+    failed: pd.DataFrame
+    parameters: list[str] = field(default_factory=list)
+
+    @property
+    def expected_runs(self) -> int:
+        return int(self.meta.get("expected_runs", len(self.design) * len(self.seeds)))
+
+    @property
+    def completed_runs(self) -> int:
+        return len(self.summary)
+
+    @property
+    def failed_runs(self) -> int:
+        return len(self.failed)
+
+    @property
+    def missing_runs(self) -> int:
+        """Runs expected but neither finished nor recorded as failed."""
+        return max(0, self.expected_runs - self.completed_runs - self.failed_runs)
+
+    @property
+    def complete(self) -> bool:
+        return self.completed_runs >= self.expected_runs
+
+
+def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None = None) -> Sweep:
+    """Read a sweep folder (finished, partial or still running) into a :class:`Sweep`.
+
+    ``weekly=False`` skips the weekly series (large sweeps); ``columns`` limits the summary (and
+    weekly) outcome columns read, the id columns are always kept.
+    """
+    path = Path(path)
+    meta = read_meta(path)
+    parameters = list(meta.get("parameters", []))
+    design = pd.read_parquet(path / "design.parquet") if (path / "design.parquet").is_file() else pd.DataFrame(
+        columns=["point", *parameters])
+    seeds = pd.read_parquet(path / "seeds.parquet") if (path / "seeds.parquet").is_file() else pd.DataFrame(
+        columns=["replication", "seed"])
+    summary_files = _shards(path / SUMMARY)
+    cols = None if columns is None else list(dict.fromkeys([*ID_COLUMNS, *parameters, *columns]))
+    summary = _read_dataset(summary_files, cols)
+    if summary is None:
+        summary = pd.DataFrame({"run_id": pd.Series(dtype="str"), "point": pd.Series(dtype="int64"),
+                                "replication": pd.Series(dtype="int64"), "seed": pd.Series(dtype="int64"),
+                                **{p: pd.Series(dtype=design[p].dtype if p in design else "float64")
+                                   for p in parameters}})
+    else:
+        summary = _sorted(summary, ["point", "replication"])
+    weekly_df = None
+    if weekly and meta.get("outputs", {}).get("weekly_every"):
+        names = {p.name for p in summary_files}
+        files = [p for p in _shards(path / WEEKLY) if p.name in names]
+        wcols = None if columns is None else list(dict.fromkeys([*ID_COLUMNS, "week", "year", *columns]))
+        weekly_df = _read_dataset(files, wcols)
+        if weekly_df is None:
+            weekly_df = pd.DataFrame(columns=[*ID_COLUMNS, "week"])
+        else:
+            weekly_df = _sorted(weekly_df, ["point", "replication", "week"])
+    failed = read_failures(path)
+    if len(failed) and len(summary):
+        failed = failed[~failed["run_id"].isin(set(summary["run_id"]))].reset_index(drop=True)
+    return Sweep(path=path, meta=meta, design=design, seeds=seeds, summary=summary, weekly=weekly_df,
+                 failed=failed, parameters=parameters)
+
+
+# ----------------------------------------------------------------------------- status
+@dataclass
+class SweepStatus:
+    """How far a sweep has got: counts, and the rate and ETA of its latest session."""
+
+    path: Path
+    expected: int
+    done: int
+    failed: int
+    remaining: int
+    state: str                      # running | finished | interrupted | not started
+    rate_per_minute: float | None   # runs per minute in the latest session
+    eta_seconds: float | None
+    updated_at: float | None
+
+    def format(self) -> str:
+        pct = 100.0 * self.done / self.expected if self.expected else 100.0
+        lines = [f"sweep {self.path}",
+                 f"  done       {self.done} / {self.expected} ({pct:.1f}%)",
+                 f"  failed     {self.failed}",
+                 f"  remaining  {self.remaining}",
+                 f"  state      {self.state}" + (f" (last update {_ago(self.updated_at)})" if self.updated_at else "")]
+        if self.rate_per_minute is not None:
+            lines.append(f"  rate       {self.rate_per_minute:.1f} runs/minute (latest session)")
+        if self.eta_seconds is not None and self.remaining:
+            lines.append(f"  ETA        {_duration(self.eta_seconds)}" +
+                         ("" if self.state == "running" else " at that rate, once resumed"))
+        return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
+
+
+def _ago(t: float) -> str:
+    return f"{_duration(max(0.0, time.time() - t))} ago"
+
+
+def _driver_gone(progress: dict) -> bool:
+    """Whether the process that wrote ``progress.json`` on this machine no longer exists."""
+    import platform
+    pid = progress.get("pid")
+    if not pid or progress.get("host") != platform.node():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        return False
+    return False
+
+
+def sweep_status(path: str | Path) -> SweepStatus:
+    """Done, failed and remaining runs of a sweep folder, with the latest session's rate and ETA."""
+    path = Path(path)
+    meta = read_meta(path)
+    expected = int(meta.get("expected_runs", 0))
+    done_ids = done_run_ids(path)
+    failed_ids = {p.stem for p in (path / FAILED).glob("*.json") if not p.name.startswith(".")} \
+        if (path / FAILED).is_dir() else set()
+    failed = len(failed_ids - done_ids)
+    done = len(done_ids)
+    remaining = max(0, expected - done - failed)
+    progress: dict = {}
+    if (path / "progress.json").is_file():
+        try:
+            progress = json.loads((path / "progress.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            progress = {}
+    rate = eta = None
+    state = progress.get("state", "not started")
+    if progress:
+        elapsed = float(progress.get("updated_at", 0)) - float(progress.get("started_at", 0))
+        ran = int(progress.get("finished", 0))
+        if elapsed > 0 and ran > 0:
+            rate = 60.0 * ran / elapsed
+            eta = remaining / (rate / 60.0) if remaining else 0.0
+    if state == "running" and _driver_gone(progress):
+        state = "interrupted (its process is gone)"
+    if remaining == 0 and failed == 0 and done >= expected:
+        state = "finished"
+    elif state == "finished":
+        state = "finished with failures" if failed else "incomplete"
+    return SweepStatus(path=path, expected=expected, done=done, failed=failed, remaining=remaining, state=state,
+                       rate_per_minute=rate, eta_seconds=eta, updated_at=progress.get("updated_at"))

@@ -1,0 +1,347 @@
+"""Sweeps: designs, seeds, backends, resume after SIGKILL, a lost dask worker, and spec errors.
+
+Tiny communities (200 to 300 residents) and short horizons keep the file fast. Results are only ever
+compared with other runs, never with hard-coded outcome values (the model is still being tuned).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from experiments import load_sweep, plan_sweep, run_sweep, sweep, sweep_status
+from experiments.design import replication_seeds
+from experiments.storage import SweepStore, done_run_ids
+from sim.errors import UserError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SPEC = {
+    "name": "tiny",
+    "base_scenario": "centre-sud",
+    "residents": 200,
+    "fixed": {"network.burn_in_weeks": 8},  # a short burn-in keeps the tests fast
+    "weeks": 12,
+    "replications": 4,
+    "root_seed": 11,
+    "design": "full_factorial",
+    "parameters": {"governance.decision_rule": ["majority", "consensus"],
+                   "peer_support.competency_gain": [0.5, 4.0]},
+    "outputs": {"weekly_every": 4},
+}
+
+
+def assert_same_results(a, b) -> None:
+    """Two sweep folders hold exactly the same runs with the same outcomes."""
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    if a.weekly is not None or b.weekly is not None:
+        pd.testing.assert_frame_equal(a.weekly, b.weekly)
+    pd.testing.assert_frame_equal(a.design, b.design)
+    pd.testing.assert_frame_equal(a.seeds, b.seeds)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The tiny sweep run serially, uninterrupted: the dataset every other way must reproduce."""
+    out = tmp_path_factory.mktemp("reference") / "sweep"
+    result = run_sweep(SPEC, out, backend="serial", progress=False)
+    assert result.ran == result.expected == 16 and result.failed == 0
+    return load_sweep(out)
+
+
+@pytest.fixture(scope="module")
+def spec_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("spec") / "tiny.yaml"
+    path.write_text(yaml.safe_dump(SPEC, sort_keys=False))
+    return path
+
+
+# ----------------------------------------------------------------------------- storage contract
+def test_folder_contract_and_common_random_numbers(reference):
+    r = reference
+    folder = r.path
+    for name in ("spec.yaml", "meta.json", "design.parquet", "seeds.parquet"):
+        assert (folder / name).is_file(), name
+    assert yaml.safe_load((folder / "spec.yaml").read_text()) == SPEC
+    m = r.meta
+    assert m["design"] == "full_factorial" and m["n_points"] == 4 and m["replications"] == 4
+    assert m["parameters"] == list(SPEC["parameters"]) and m["expected_runs"] == 16 and m["weeks"] == 12
+    assert m["root_seed"] == 11 and m["base_scenario"] == "centre-sud"
+    assert list(r.design.columns) == ["point", *SPEC["parameters"]] and len(r.design) == 4
+    assert r.seeds["seed"].tolist() == replication_seeds(11, 4)
+    assert r.seeds["seed"].nunique() == 4
+    # common random numbers: replication i has the same seed at every design point
+    seeds_by_rep = r.summary.groupby("replication")["seed"].nunique()
+    assert (seeds_by_rep == 1).all()
+    assert dict(zip(r.summary["replication"], r.summary["seed"])) == dict(enumerate(r.seeds["seed"]))
+    # the same seed under the same parameter values gives the same run: paired differences are real
+    s = r.summary
+    assert list(s.columns[:6]) == ["run_id", "point", "replication", "seed", *SPEC["parameters"]]
+    assert s["run_id"].is_unique and len(s) == 16 and r.missing_runs == 0 and r.failed.empty
+    assert {"isolated_share_all", "empowerment_index", "spending_total"} <= set(s.columns)
+    w = r.weekly
+    assert list(w.columns[:5]) == ["run_id", "point", "replication", "seed", "week"]
+    assert sorted(w["week"].unique()) == [0, 4, 8, 12]
+    assert len(w) == 16 * 4
+    # replications differ (independent seeds)
+    first = s[s["point"] == 0]
+    assert first["isolated_share_all"].nunique() > 1 or first["ties_total"].nunique() > 1
+
+
+def test_seeds_are_stable_when_replications_grow():
+    assert replication_seeds(5, 3) == replication_seeds(5, 10)[:3]
+    assert replication_seeds(5, 3) != replication_seeds(6, 3)
+
+
+# ----------------------------------------------------------------------------- backends
+@pytest.fixture(scope="module")
+def dask_local():
+    """The dask backend's own LocalCluster (2 worker processes), shared by the dask tests."""
+    from experiments.backends import DaskBackend
+
+    backend = DaskBackend(workers=2)
+    yield backend
+    backend.close()
+
+
+@pytest.mark.parametrize("backend,workers", [("processes", 1), ("processes", 2)])
+def test_process_backends_give_identical_results(reference, tmp_path, backend, workers):
+    out = tmp_path / backend
+    result = run_sweep(SPEC, out, backend=backend, workers=workers, progress=False)
+    assert result.ran == 16 and result.failed == 0
+    assert_same_results(load_sweep(out), reference)
+
+
+def test_dask_local_cluster_gives_identical_results(reference, tmp_path, dask_local):
+    result = run_sweep(SPEC, tmp_path / "dask", backend=dask_local, progress=False)
+    assert result.ran == 16 and result.failed == 0 and "LocalCluster" in result.backend
+    assert_same_results(load_sweep(tmp_path / "dask"), reference)
+
+
+def test_dask_worker_killed_mid_sweep_loses_no_run(reference, tmp_path, dask_local):
+    out = tmp_path / "dask-killed"
+    pids = dask_local.client.run(os.getpid)
+    errors: list[BaseException] = []
+
+    def go():  # a second client, connected to the running cluster by its address (--scheduler)
+        try:
+            run_sweep(SPEC, out, backend="dask", scheduler=dask_local.scheduler, batch_size=1, progress=False)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    thread = threading.Thread(target=go)
+    thread.start()
+    deadline = time.time() + 60
+    while len(list((out / "summary").glob("*.parquet"))) < 3 and time.time() < deadline:
+        time.sleep(0.01)
+    os.kill(next(iter(pids.values())), signal.SIGKILL)  # a worker process dies mid-sweep
+    killed_at = len(done_run_ids(out))
+    thread.join(180)
+    assert not thread.is_alive() and not errors, errors
+    assert 0 < killed_at < 16, "the worker must be killed while the sweep is running"
+    result = load_sweep(out)
+    assert result.failed.empty and result.missing_runs == 0
+    assert_same_results(result, reference)
+
+
+# ----------------------------------------------------------------------------- resume
+def test_sigkill_then_resume_equals_uninterrupted(reference, spec_file, tmp_path):
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "sim.cli", "sweep", str(spec_file), "--out", str(out), "--backend", "processes",
+           "--workers", "2", "--batch-size", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while len(list((out / "summary").glob("*.parquet"))) < 5 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)  # the driver and its worker processes, mid-sweep
+    proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
+    done = done_run_ids(out)
+    assert 0 < len(done) < 16, f"killed after {len(done)} runs: not half-way"
+    # what a kill during a write leaves behind: a temporary file and a weekly shard without its summary
+    (out / "summary" / ".part-x.parquet.1.dead.tmp").write_bytes(b"PAR1 half a file")
+    orphan = next((out / "weekly").glob("*.parquet"))
+    (out / "weekly" / "part-orphan.parquet").write_bytes(orphan.read_bytes())
+    partial = load_sweep(out)  # readable at any time: only committed shards are read
+    assert set(partial.summary["run_id"]) == done and partial.summary["run_id"].is_unique
+    status = sweep_status(out)
+    assert status.remaining == 16 - len(done) and status.state.startswith("interrupted"), status
+
+    resumed = run_sweep(spec_file, out, backend="processes", workers=2, progress=False)
+    assert resumed.skipped == len(done) and resumed.ran == 16 - len(done)
+    final = load_sweep(out)
+    assert final.summary["run_id"].is_unique and final.missing_runs == 0
+    assert_same_results(final, reference)
+    assert not list(out.rglob(".*.tmp")) and not (out / "weekly" / "part-orphan.parquet").exists()
+    again = run_sweep(spec_file, out, backend="serial", progress=False)  # nothing left to do
+    assert again.ran == 0 and again.skipped == 16
+
+
+def test_partial_runs_then_resume(reference, tmp_path):
+    out = tmp_path / "partial"
+    first = run_sweep(SPEC, out, backend="serial", progress=False, max_runs=5)
+    status = sweep_status(out)
+    assert first.ran == 5 and status.done == 5 and status.remaining == 11 and status.state == "incomplete"
+    assert status.rate_per_minute > 0 and status.eta_seconds > 0 and "ETA" in status.format()
+    second = run_sweep(SPEC, out, backend="serial", progress=False)
+    assert second.skipped == 5 and second.ran == 11
+    assert_same_results(load_sweep(out), reference)
+    changed = {**SPEC, "weeks": 20}
+    with pytest.raises(UserError, match="different sweep.*weeks"):
+        run_sweep(changed, out, backend="serial", progress=False)
+
+
+def test_failed_runs_are_recorded_and_retried(reference, tmp_path, monkeypatch):
+    import experiments.runner as runner
+
+    real = runner.simulate
+
+    def flaky(scenario, params, seed, weeks):
+        if params["peer_support.competency_gain"] == 4.0 and params["governance.decision_rule"] == "consensus":
+            raise RuntimeError("boom")
+        return real(scenario, params, seed, weeks)
+
+    out = tmp_path / "flaky"
+    monkeypatch.setattr(runner, "simulate", flaky)
+    result = run_sweep(SPEC, out, backend="serial", progress=False)
+    assert result.failed == 4 and result.ran == 12  # the sweep went on after the failures
+    loaded = load_sweep(out)
+    assert len(loaded.failed) == 4 and loaded.missing_runs == 0 and len(loaded.summary) == 12
+    rec = loaded.failed.iloc[0]
+    assert rec["parameters"]["governance.decision_rule"] == "consensus" and "boom" in rec["traceback"]
+    assert "RuntimeError" in rec["traceback"] and rec["seed"] in set(loaded.seeds["seed"])
+    assert sweep_status(out).failed == 4
+    # a plain resume skips failures; --retry-failed reruns them
+    assert run_sweep(SPEC, out, backend="serial", progress=False).ran == 0
+    monkeypatch.setattr(runner, "simulate", real)
+    retried = run_sweep(SPEC, out, backend="serial", progress=False, retry_failed=True)
+    assert retried.ran == 4 and retried.failed == 0
+    final = load_sweep(out)
+    assert final.failed.empty and not list((out / "failed").glob("*.json"))
+    assert_same_results(final, reference)
+
+
+# ----------------------------------------------------------------------------- designs
+def test_subexperiments_lhs_sobol_morris(tmp_path):
+    base = {"base_scenario": "centre-sud", "residents": 200, "weeks": 4}
+    sub = plan_sweep({**base, "design": "subexperiments", "subexperiments": [
+        {"governance.decision_rule": ["majority", "consensus"]},
+        {"peer_support.competency_gain": [0.5, 1.0, 2.0], "peer_support.meeting_probability": [0.3, 0.9]}]})
+    d = sub.design.points
+    assert len(d) == 2 + 6 and list(d.columns) == ["point", "governance.decision_rule",
+                                                   "peer_support.competency_gain", "peer_support.meeting_probability"]
+    assert (d["peer_support.competency_gain"][:2] == sub.base.peer_support.competency_gain).all()
+    assert (d["governance.decision_rule"][2:] == sub.base.governance.decision_rule).all()
+
+    lhs = plan_sweep({**base, "design": "lhs", "samples": 20, "ranges": {
+        "peer_support.competency_gain": [0.5, 3.0], "retention.initial_patient_partners": [1, 9]}})
+    d = lhs.design.points
+    assert len(d) == 20 and d["peer_support.competency_gain"].between(0.5, 3.0).all()
+    strata = np.floor((d["peer_support.competency_gain"] - 0.5) / 2.5 * 20).astype(int)
+    assert sorted(strata) == list(range(20))  # one point per stratum: a Latin hypercube
+    assert d["retention.initial_patient_partners"].dtype == "int64"  # integer parameter stays integer
+
+    sob = plan_sweep({**base, "design": "sobol", "samples": 8, "ranges": {
+        "peer_support.competency_gain": [0.5, 3.0], "peer_support.meeting_probability": [0.2, 0.9]}})
+    assert sob.design.n_points == 8 * (2 * 2 + 2)
+    meta = sob.meta()
+    assert meta["salib_problem"] == {"num_vars": 2, "names": ["peer_support.competency_gain",
+                                                              "peer_support.meeting_probability"],
+                                     "bounds": [[0.5, 3.0], [0.2, 0.9]]}
+    assert meta["N"] == 8 and meta["calc_second_order"] is True and meta["design"] == "sobol"
+
+    mor = plan_sweep({**base, "design": "morris", "samples": 5, "num_levels": 4, "ranges": {
+        "peer_support.competency_gain": [0.5, 3.0], "peer_support.meeting_probability": [0.2, 0.9]}})
+    assert mor.design.n_points == 5 * 3 and mor.meta()["num_levels"] == 4
+    # designs are reproducible
+    again = plan_sweep({**base, "design": "sobol", "samples": 8, "ranges": {
+        "peer_support.competency_gain": [0.5, 3.0], "peer_support.meeting_probability": [0.2, 0.9]}})
+    pd.testing.assert_frame_equal(again.design.points, sob.design.points)
+
+
+def test_python_api_with_a_dataframe_of_points(tmp_path):
+    points = pd.DataFrame({"peer_support.competency_gain": [0.5, 2.0, 3.5],
+                           "governance.decision_rule": ["majority", "consensus", "majority"]})
+    spec = {"base_scenario": "centre-sud", "residents": 200, "weeks": 6, "replications": 2, "root_seed": 3,
+            "fixed": {"network.burn_in_weeks": 4}}
+    res = sweep(spec, tmp_path / "pts", points=points, backend="serial", progress=False)
+    assert res.meta["design"] == "points" and len(res.summary) == 6 and res.weekly is None
+    pd.testing.assert_frame_equal(res.design.drop(columns="point"), points)
+    assert res.summary["point"].tolist() == [0, 0, 1, 1, 2, 2]
+
+
+# ----------------------------------------------------------------------------- malformed specs
+@pytest.mark.parametrize("change,key,words", [
+    ({"parameters": {"governance.decisionrule": ["majority"]}}, "parameters.governance.decisionrule",
+     "did you mean 'decision_rule'"),
+    ({"parameters": {"nonsense.knob": [1, 2]}}, "parameters.nonsense.knob", "not a scenario parameter"),
+    ({"parameters": {"governance.decision_rule": []}}, "parameters.governance.decision_rule", "empty list"),
+    ({"parameters": {"peer_support.competency_gain": [1.0, 99.0]}}, "parameters.peer_support.competency_gain",
+     "allowed range"),
+    ({"design": "lhs", "parameters": {}, "samples": 4, "ranges": {"peer_support.competency_gain": [2.0, 2.0]}},
+     "ranges.peer_support.competency_gain", "non-empty range"),
+    ({"design": "sobol", "parameters": {}, "samples": 10, "ranges": {"peer_support.competency_gain": [0.5, 2]}},
+     "samples", "power of 2"),
+    ({"design": "lhs", "parameters": {}, "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "samples",
+     "needs 'samples'"),
+    ({"base_scenario": "centre-sdu"}, "base_scenario", "did you mean 'centre-sud'"),
+    ({"base_scenario": "missing/scenario.yaml"}, "base_scenario", "no such file"),
+    ({"replicatons": 3}, "replicatons", "did you mean 'replications'"),
+    ({"replications": 0}, "replications", "greater than or equal to 1"),
+    ({"outputs": {"summary": ["isolated_share_al"]}}, "outputs.summary", "did you mean 'isolated_share_all'"),
+])
+def test_malformed_specs_get_one_clear_error(tmp_path, change, key, words):
+    spec = {**SPEC, **change}
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    with pytest.raises(UserError) as info:
+        plan_sweep(path)
+    err = info.value
+    assert err.exit_status == 2 and err.file == str(path) and err.key == key, str(err)
+    assert words in str(err) and str(path) in str(err)
+
+
+def test_missing_base_scenario_key_and_cli_exit_status(tmp_path, capsys):
+    from sim.cli import main
+
+    path = tmp_path / "nobase.yaml"
+    path.write_text(yaml.safe_dump({k: v for k, v in SPEC.items() if k != "base_scenario"}))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "base_scenario" in err and "required" in err and str(path) in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+    assert main(["sweep", str(tmp_path / "absent.yaml")]) == 2
+    assert main(["sweep", "status", str(tmp_path / "nowhere")]) == 2
+
+
+def test_cli_sweep_and_status(tmp_path, capsys):
+    from sim.cli import main
+
+    spec = {**SPEC, "replications": 1, "weeks": 4}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    out = tmp_path / "cli"
+    assert main(["sweep", str(path), "--out", str(out), "--backend", "serial", "--quiet"]) == 0
+    assert main(["sweep", "status", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "4 / 4" in text and "remaining" in text and "finished" in text and "runs/minute" in text
+    assert SweepStore(out).done_run_ids() == set(load_sweep(out).summary["run_id"])
+
+
+def test_example_specs_are_valid():
+    specs = sorted((ROOT / "experiments" / "specs").glob("*.yaml"))
+    assert specs
+    for path in specs:
+        plan = plan_sweep(path)
+        assert plan.expected_runs > 0
