@@ -1,0 +1,40 @@
+"""``caring-community report DIR [--baseline DIR] [--lang fr|en] [--out FILE]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _cmd_report(args) -> int:
+    from .i18n import check_lang
+    from .load import load
+    from .report import write_report
+
+    lang = check_lang(args.lang)
+    results = load(args.folder)
+    baseline = load(args.baseline) if args.baseline else None
+    out = write_report(results, args.out, baseline=baseline, lang=lang, outcome=args.outcome)
+    note = results.completeness_note()
+    print(f"Wrote {out}")
+    if not results.complete:
+        print(f"warning: incomplete results: {note['completed']} of {note['expected']} runs completed, "
+              f"{note['missing']} missing, {note['failed']} failed (the report says so)")
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "report", help="write a self-contained HTML report (summary, uncertainty, equity, cost, sensitivity)",
+        description="Write one self-contained HTML file for a run folder, a folder of run folders (replications) "
+                    "or a sweep folder: a plain-language summary, outcomes with 95%% confidence intervals, charts, "
+                    "the equity breakdown, spending and cost per person no longer isolated (with --baseline), and "
+                    "for sweeps the sensitivity ranking.")
+    p.add_argument("folder", type=Path, help="run folder, folder of run folders, or sweep folder")
+    p.add_argument("--baseline", type=Path, default=None,
+                   help="run folder or folder of run folders to compare with, paired by seed "
+                        "(for example the hospital-baseline scenario run with the same seeds)")
+    p.add_argument("--lang", default="en", choices=("fr", "en"), help="language of the report (default en)")
+    p.add_argument("--out", type=Path, default=None, help="HTML file to write (default FOLDER/report-LANG.html)")
+    p.add_argument("--outcome", default="isolated_share_65_alone",
+                   help="outcome for a sweep's sensitivity ranking (default isolated_share_65_alone)")
+    p.set_defaults(func=_cmd_report)

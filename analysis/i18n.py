@@ -1,0 +1,459 @@
+"""French and English text for the report: labels, sentences and number formats.
+
+Numbers are written the way each language writes them (``12.3%`` and ``$12,345`` in English,
+``12,3 %`` and ``12 345 $`` in French) but always from the same value, so a French and an English
+report differ in their words and never in their numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("fr", "en")
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before % and $
+
+OUTCOME_LABELS = {
+    "en": {
+        "isolated_share_65_alone": "Isolated, 65+ living alone",
+        "isolated_share_all": "Isolated, all residents",
+        "isolated_share_65plus": "Isolated, 65+",
+        "isolated_share_65_with_others": "Isolated, 65+ living with others",
+        "isolated_share_single_parents": "Isolated, single parents",
+        "isolated_share_65_women": "Isolated, women 65+",
+        "isolated_share_65_men": "Isolated, men 65+",
+        "lonely_share_65plus": "Lonely, 65+",
+        "lonely_share_all": "Lonely, all residents",
+        "loneliness_mean_all": "Mean loneliness (0-1)",
+        "empowerment_index": "Empowerment index (0-1)",
+        "competency_mean": "Patient competency (0-100)",
+        "engagement_level_0_share": "Patients at engagement level 0 (information)",
+        "engagement_level_1_share": "Patients at engagement level 1 (consultation)",
+        "engagement_level_2_share": "Patients at engagement level 2 (collaboration)",
+        "engagement_level_3_share": "Patients at engagement level 3 (partnership)",
+        "recovery_mean": "Recovery (0-1)",
+        "partner_burnout_share": "Partners in burnout",
+        "partners_left": "Partners who left (a year)",
+        "patient_partners": "Patient partners",
+        "citizen_partners": "Citizen partners",
+        "ed_visits": "Emergency visits (a year)",
+        "admissions": "Hospital admissions (a year)",
+        "spending_total": "Spending (a year)",
+        "isolated_count": "Isolated residents",
+        "isolation_gap_groups": "Isolation gap between equity groups",
+        "loneliness_gap_groups": "Loneliness gap between equity groups",
+        "spending_partner_compensation": "Partner compensation",
+        "spending_organization_grants": "Grants to community organizations",
+        "spending_training": "Training",
+        "spending_coordination": "Coordination",
+        "spending_supervision": "Supervision",
+    },
+    "fr": {
+        "isolated_share_65_alone": "Isolement, 65 ans et plus vivant seuls",
+        "isolated_share_all": "Isolement, ensemble des résidents",
+        "isolated_share_65plus": "Isolement, 65 ans et plus",
+        "isolated_share_65_with_others": "Isolement, 65 ans et plus vivant avec d’autres",
+        "isolated_share_single_parents": "Isolement, parents seuls",
+        "isolated_share_65_women": "Isolement, femmes de 65 ans et plus",
+        "isolated_share_65_men": "Isolement, hommes de 65 ans et plus",
+        "lonely_share_65plus": "Solitude, 65 ans et plus",
+        "lonely_share_all": "Solitude, ensemble des résidents",
+        "loneliness_mean_all": "Solitude moyenne (0-1)",
+        "empowerment_index": "Indice d’autonomisation (0-1)",
+        "competency_mean": "Compétence des patients (0-100)",
+        "engagement_level_0_share": "Patients au niveau d’engagement 0 (information)",
+        "engagement_level_1_share": "Patients au niveau d’engagement 1 (consultation)",
+        "engagement_level_2_share": "Patients au niveau d’engagement 2 (collaboration)",
+        "engagement_level_3_share": "Patients au niveau d’engagement 3 (partenariat)",
+        "recovery_mean": "Rétablissement (0-1)",
+        "partner_burnout_share": "Partenaires en épuisement",
+        "partners_left": "Partenaires ayant quitté (par an)",
+        "patient_partners": "Patients partenaires",
+        "citizen_partners": "Citoyens partenaires",
+        "ed_visits": "Visites aux urgences (par an)",
+        "admissions": "Hospitalisations (par an)",
+        "spending_total": "Dépenses (par an)",
+        "isolated_count": "Résidents isolés",
+        "isolation_gap_groups": "Écart d’isolement entre groupes d’équité",
+        "loneliness_gap_groups": "Écart de solitude entre groupes d’équité",
+        "spending_partner_compensation": "Rémunération des partenaires",
+        "spending_organization_grants": "Subventions aux organismes communautaires",
+        "spending_training": "Formation",
+        "spending_coordination": "Coordination",
+        "spending_supervision": "Supervision",
+    },
+}
+
+GROUP_LABELS = {
+    "en": {"65_alone": "65+ living alone", "65_with_others": "65+ living with others", "single_parents": "single parents",
+           "65_women": "women 65+", "65_men": "men 65+", "all": "all residents", "65plus": "65+",
+           "group_majority": "majority", "group_cultural_community": "cultural communities", "group_lgbti": "LGBTI+",
+           "group_indigenous": "Indigenous", "group_disability": "with a disability", "group_newcomers": "newcomers"},
+    "fr": {"65_alone": "65 ans et plus vivant seuls", "65_with_others": "65 ans et plus vivant avec d’autres",
+           "single_parents": "parents seuls", "65_women": "femmes de 65 ans et plus", "65_men": "hommes de 65 ans et plus",
+           "all": "ensemble des résidents", "65plus": "65 ans et plus", "group_majority": "majorité",
+           "group_cultural_community": "communautés culturelles", "group_lgbti": "LGBTI+",
+           "group_indigenous": "Autochtones", "group_disability": "en situation de handicap",
+           "group_newcomers": "personnes nouvellement arrivées"},
+}
+
+TEXT = {
+    "en": {
+        "title": "Caring community: report on {name}",
+        "lang_other": "Version française",
+        "generated": "Folder {path}. {what}.",
+        "what_run": "One run (seed {seeds})",
+        "what_replications": "{n} replications (seeds {seeds})",
+        "what_sweep": "Sweep of {points} design points × {reps} replications, design “{design}”",
+        "baseline_line": "Compared with “{name}” ({path}), paired by seed over {n} seeds.",
+        "summary_h": "In short",
+        "short_run": "These runs last {weeks} weeks, less than a year: the “final year” values cover those {weeks} weeks "
+                     "only (events and spending “a year” are their totals over that time).",
+        "incomplete_h": "Incomplete results",
+        "incomplete": "{kind} is incomplete: {completed} of {expected} runs completed, {missing} missing and {failed} failed. "
+                      "The averages below use only the completed runs; they are not the averages the design asked for.",
+        "incomplete_kind_sweep": "This sweep",
+        "incomplete_kind_runs": "This set of runs",
+        "unpaired": "Seeds without a partner, left out of the paired comparison: {seeds}.",
+        "residents_warning": "The scenario and the baseline do not have the same number of residents ({a} and {b}); "
+                             "counts and spending are not directly comparable.",
+        "single_run": "This is a single run: there is no confidence interval. Run several seeds (for example seeds 0 to 9) "
+                      "to know how sure the numbers are.",
+        # the summary paragraph
+        "s_iso_base_fell": "Isolation among people 65+ living alone fell from {b} under “{bname}” to {s} with “{sname}” "
+                           "in the final year, a difference of {d} (95% CI {lo} to {hi}, {n} seeds paired).",
+        "s_iso_base_rose": "Isolation among people 65+ living alone rose from {b} under “{bname}” to {s} with “{sname}” "
+                           "in the final year, a difference of {d} (95% CI {lo} to {hi}, {n} seeds paired).",
+        "s_iso_base_unclear": "Isolation among people 65+ living alone was {s} with “{sname}” against {b} under “{bname}” "
+                              "in the final year; the difference of {d} is not clear (95% CI {lo} to {hi} includes zero, "
+                              "{n} seeds paired).",
+        "s_iso_time_fell": "Isolation among people 65+ living alone fell from {a} at the start to {s} in the final year "
+                           "(95% CI {lo} to {hi}, {n} replications).",
+        "s_iso_time_rose": "Isolation among people 65+ living alone rose from {a} at the start to {s} in the final year "
+                           "(95% CI {lo} to {hi}, {n} replications).",
+        "s_iso_time_flat": "Isolation among people 65+ living alone was {a} at the start and {s} in the final year "
+                           "(95% CI {lo} to {hi}, {n} replications).",
+        "s_iso_time_single": "Isolation among people 65+ living alone went from {a} at the start to {s} in the final year.",
+        "s_lonely": "Loneliness among people 65+ is {s}, against {b} under the baseline (difference {d}, 95% CI {lo} to {hi}).",
+        "s_lonely_time": "{s} of people 65+ feel lonely in the final year.",
+        "s_emp": "The patients’ empowerment index is {s} (baseline {b}; difference {d}, 95% CI {lo} to {hi}).",
+        "s_emp_time": "The patients’ empowerment index is {s} in the final year.",
+        "s_gap": "For whom: the isolation gap between the best- and worst-served equity groups is {s} "
+                 "(baseline {b}; difference {d}, 95% CI {lo} to {hi}); the most isolated group is {worst}.",
+        "s_gap_time": "For whom: the isolation gap between the best- and worst-served equity groups is {s} in the final "
+                      "year; the most isolated group is {worst} ({worst_v}).",
+        "s_ed": "Emergency visits: {s} a year, against {b} under the baseline (difference {d}, 95% CI {lo} to {hi}).",
+        "s_cost_ok": "At what cost: spending is {extra} a year more than the baseline, that is {ratio} a year per person no "
+                     "longer isolated (95% CI {lo} to {hi}).",
+        "s_cost_unbounded": "At what cost: spending is {extra} a year more than the baseline for {fewer} fewer isolated "
+                            "residents on average; the reduction is too uncertain to put a bound on the cost per person "
+                            "no longer isolated ({ratio} at the mean).",
+        "s_cost_no_reduction": "At what cost: spending differs by {extra} a year from the baseline, but no one is less "
+                               "isolated on average ({fewer} fewer isolated residents), so there is no cost per person "
+                               "no longer isolated to report.",
+        "s_cost_saves": "At what cost: spending is {saving} a year lower than the baseline and {fewer} fewer residents "
+                        "are isolated: the scenario costs less and isolates fewer people.",
+        "s_spend_time": "At what cost: spending is {s} a year in the final year.",
+        "s_sure": "How sure: intervals are 95% confidence intervals across replications (Student’s t); differences are "
+                  "paired by seed, so both scenarios met the same random events.",
+        "s_sweep": "This sweep varied {k} parameters over {points} design points. Across the points, isolation among people "
+                   "65+ living alone in the final year ranged from {lo} to {hi}.",
+        "s_sweep_other": "This sweep varied {k} parameters over {points} design points. Across the points, “{outcome}” "
+                         "in the final year ranged from {lo} to {hi}.",
+        "s_sweep_lever": "The lever that matters most for it is “{p}” ({measure} {v}), then “{p2}”.",
+        "s_sweep_lever1": "The lever that matters most for it is “{p}” ({measure} {v}).",
+        "s_sweep_flat": "None of the levers changed it: the outcome is the same at every design point (with common random "
+                        "numbers, a horizon this short or levers this weak leave it untouched).",
+        "s_sweep_nosens": "The sensitivity ranking could not be computed: {why}",
+        "s_sweep_best": "Against the baseline, the point that reduces this isolation most is point {point} "
+                        "({d}, 95% CI {lo} to {hi}).",
+        # sections
+        "key_h": "Key outcomes in the final year",
+        "time_h": "Over time",
+        "time_point_h": "Over time: design point {point} (the lowest on this outcome)",
+        "time_note": "Lines are the mean across replications; shaded bands are 95% confidence intervals.",
+        "equity_h": "For whom: isolation by group",
+        "spend_h": "Spending and cost-effectiveness",
+        "sens_h": "Which levers matter most",
+        "points_h": "Design points",
+        "points_note": "The {shown} design points (of {total}) with the lowest “{outcome}” in the final year, with their "
+                       "95% CI across replications; n is the number of completed replications.",
+        "method_h": "How these numbers were computed",
+        "method": "Final-year values average the last 52 weeks of each run (events and spending are summed over them). "
+                  "Each interval is a 95% confidence interval from Student’s t across replications. A scenario and its "
+                  "baseline are compared paired by seed: the difference is taken seed by seed, then averaged. "
+                  "The cost per person no longer isolated is (spending of the scenario − spending of the baseline) / "
+                  "(isolated residents in the baseline − isolated residents in the scenario), with Fieller’s interval "
+                  "for a ratio. Sensitivity indices come from SALib.",
+        "col_outcome": "Outcome",
+        "col_baseline": "Baseline",
+        "col_scenario": "Scenario",
+        "col_difference": "Difference (95% CI)",
+        "col_mean": "Final year (95% CI)",
+        "col_start": "Start",
+        "col_n": "n",
+        "col_group": "Group",
+        "col_parameter": "Parameter",
+        "col_point": "Point",
+        "ci": "{lo} to {hi}",
+        "no_ci": "no CI",
+        "year": "year",
+        "weeks": "week",
+        "share_axis": "% of the group",
+        "fig_iso": "Isolation, 65+ living alone",
+        "fig_lonely": "Loneliness, 65+",
+        "fig_emp": "Empowerment index",
+        "fig_partners": "Partners",
+        "fig_burnout": "Partners in burnout",
+        "fig_ed": "Emergency visits a week",
+        "fig_equity": "Isolated in the final year, by group",
+        "fig_spend": "Spending in the final year, by line",
+        "fig_ce": "Each seed: extra spending against fewer isolated residents",
+        "fig_ce_x": "fewer isolated residents than the baseline",
+        "fig_ce_y": "extra spending a year ($)",
+        "fig_ce_mean": "mean of the seeds",
+        "fig_ce_seeds": "one seed",
+        "fig_ce_ratio": "mean cost per person: {v}",
+        "fig_tornado": "Which levers matter most for: {outcome}",
+        "fig_main": "Main effects on: {outcome}",
+        "sobol_measure": "total Sobol index",
+        "sobol_first": "first-order",
+        "morris_measure": "Morris μ*",
+        "main_measure": "swing of the main effect",
+        "main_low": "lowest level mean",
+        "main_high": "highest level mean",
+        "sens_note_sobol": "Bars: total Sobol index ST (share of the variance a lever explains, interactions included) "
+                           "with its 95% CI; dots: first-order index S1 (the lever alone).",
+        "sens_note_morris": "Bars: Morris μ* (mean absolute effect of moving a lever) with its 95% CI; σ measures how much "
+                            "that effect depends on the other levers.",
+        "sens_note_main": "Each bar spans the mean outcome at the lever’s lowest- and highest-scoring level, other levers "
+                          "averaged over.",
+        "scenario_label": "scenario",
+        "baseline_label": "baseline",
+        "money_unit": "$",
+        "dollars_axis": "$ a year",
+        "per_year": "a year",
+        "not_available": "not available",
+    },
+    "fr": {
+        "title": "Communauté soignante : rapport sur {name}",
+        "lang_other": "English version",
+        "generated": "Dossier {path}. {what}.",
+        "what_run": "Une simulation (graine {seeds})",
+        "what_replications": "{n} réplications (graines {seeds})",
+        "what_sweep": "Balayage de {points} points du plan × {reps} réplications, plan « {design} »",
+        "baseline_line": "Comparé à « {name} » ({path}), apparié par graine sur {n} graines.",
+        "summary_h": "En bref",
+        "short_run": "Ces simulations durent {weeks} semaines, moins d’un an : les valeurs de la « dernière année » ne "
+                     "couvrent que ces {weeks} semaines (les événements et dépenses « par an » en sont les totaux).",
+        "incomplete_h": "Résultats incomplets",
+        "incomplete": "{kind} est incomplet : {completed} simulations terminées sur {expected}, {missing} manquantes et "
+                      "{failed} en échec. Les moyennes ci-dessous n’utilisent que les simulations terminées ; ce ne sont "
+                      "pas les moyennes prévues par le plan.",
+        "incomplete_kind_sweep": "Ce balayage",
+        "incomplete_kind_runs": "Cet ensemble de simulations",
+        "unpaired": "Graines sans partenaire, exclues de la comparaison appariée : {seeds}.",
+        "residents_warning": "Le scénario et le scénario de référence n’ont pas le même nombre de résidents ({a} et {b}) ; "
+                             "les effectifs et les dépenses ne sont pas directement comparables.",
+        "single_run": "Il s’agit d’une seule simulation : aucun intervalle de confiance. Lancez plusieurs graines "
+                      "(par exemple de 0 à 9) pour savoir à quel point les chiffres sont sûrs.",
+        "s_iso_base_fell": "L’isolement des personnes de 65 ans et plus vivant seules a baissé de {b} avec « {bname} » à {s} "
+                           "avec « {sname} » la dernière année, soit une différence de {d} (IC à 95 % : {lo} à {hi}, "
+                           "{n} graines appariées).",
+        "s_iso_base_rose": "L’isolement des personnes de 65 ans et plus vivant seules a augmenté de {b} avec « {bname} » à {s} "
+                           "avec « {sname} » la dernière année, soit une différence de {d} (IC à 95 % : {lo} à {hi}, "
+                           "{n} graines appariées).",
+        "s_iso_base_unclear": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » contre "
+                              "{b} avec « {bname} » la dernière année ; la différence de {d} n’est pas nette (IC à 95 % : "
+                              "{lo} à {hi}, qui contient zéro, {n} graines appariées).",
+        "s_iso_time_fell": "L’isolement des personnes de 65 ans et plus vivant seules a baissé de {a} au départ à {s} la "
+                           "dernière année (IC à 95 % : {lo} à {hi}, {n} réplications).",
+        "s_iso_time_rose": "L’isolement des personnes de 65 ans et plus vivant seules a augmenté de {a} au départ à {s} la "
+                           "dernière année (IC à 95 % : {lo} à {hi}, {n} réplications).",
+        "s_iso_time_flat": "L’isolement des personnes de 65 ans et plus vivant seules était de {a} au départ et de {s} la "
+                           "dernière année (IC à 95 % : {lo} à {hi}, {n} réplications).",
+        "s_iso_time_single": "L’isolement des personnes de 65 ans et plus vivant seules est passé de {a} au départ à {s} la "
+                             "dernière année.",
+        "s_lonely": "La solitude des 65 ans et plus est de {s}, contre {b} dans la référence (différence {d}, IC à 95 % : {lo} à {hi}).",
+        "s_lonely_time": "{s} des personnes de 65 ans et plus se sentent seules la dernière année.",
+        "s_emp": "L’indice d’autonomisation des patients est de {s} (référence {b} ; différence {d}, IC à 95 % : {lo} à {hi}).",
+        "s_emp_time": "L’indice d’autonomisation des patients est de {s} la dernière année.",
+        "s_gap": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis est de {s} "
+                 "(référence {b} ; différence {d}, IC à 95 % : {lo} à {hi}) ; le groupe le plus isolé : {worst}.",
+        "s_gap_time": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis est de "
+                      "{s} la dernière année ; le groupe le plus isolé : {worst} ({worst_v}).",
+        "s_ed": "Visites aux urgences : {s} par an, contre {b} dans la référence (différence {d}, IC à 95 % : {lo} à {hi}).",
+        "s_cost_ok": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence, soit {ratio} par an "
+                     "par personne qui n’est plus isolée (IC à 95 % : {lo} à {hi}).",
+        "s_cost_unbounded": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence pour {fewer} "
+                            "résidents isolés de moins en moyenne ; la baisse est trop incertaine pour borner le coût par "
+                            "personne qui n’est plus isolée ({ratio} à la moyenne).",
+        "s_cost_no_reduction": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais personne "
+                               "n’est moins isolé en moyenne ({fewer} résidents isolés de moins) : il n’y a donc pas de "
+                               "coût par personne qui n’est plus isolée à rapporter.",
+        "s_cost_saves": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence et {fewer} "
+                        "résidents de moins sont isolés : le scénario coûte moins cher et isole moins de personnes.",
+        "s_spend_time": "À quel coût : les dépenses sont de {s} par an la dernière année.",
+        "s_sure": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % entre "
+                  "réplications (loi de Student) ; les différences sont appariées par graine, de sorte que les deux "
+                  "scénarios ont connu les mêmes événements aléatoires.",
+        "s_sweep": "Ce balayage a fait varier {k} paramètres sur {points} points du plan. D’un point à l’autre, l’isolement "
+                   "des personnes de 65 ans et plus vivant seules la dernière année va de {lo} à {hi}.",
+        "s_sweep_other": "Ce balayage a fait varier {k} paramètres sur {points} points du plan. D’un point à l’autre, "
+                         "« {outcome} » la dernière année va de {lo} à {hi}.",
+        "s_sweep_lever": "Le levier qui compte le plus est « {p} » ({measure} {v}), puis « {p2} ».",
+        "s_sweep_lever1": "Le levier qui compte le plus est « {p} » ({measure} {v}).",
+        "s_sweep_flat": "Aucun levier ne l’a modifié : l’indicateur est le même à chaque point du plan (avec des nombres "
+                        "aléatoires communs, un horizon aussi court ou des leviers aussi faibles le laissent inchangé).",
+        "s_sweep_nosens": "Le classement de sensibilité n’a pas pu être calculé : {why}",
+        "s_sweep_best": "Par rapport à la référence, le point qui réduit le plus cet isolement est le point {point} "
+                        "({d}, IC à 95 % : {lo} à {hi}).",
+        "key_h": "Principaux résultats de la dernière année",
+        "time_h": "Au fil du temps",
+        "time_point_h": "Au fil du temps : point {point} du plan (le plus bas pour cet indicateur)",
+        "time_note": "Les lignes sont la moyenne des réplications ; les bandes ombrées, les intervalles de confiance à 95 %.",
+        "equity_h": "Pour qui : l’isolement par groupe",
+        "spend_h": "Dépenses et coût-efficacité",
+        "sens_h": "Les leviers qui comptent le plus",
+        "points_h": "Points du plan",
+        "points_note": "Les {shown} points du plan (sur {total}) où « {outcome} » est le plus bas la dernière année, avec "
+                       "leur IC à 95 % entre réplications ; n est le nombre de réplications terminées.",
+        "method_h": "Comment ces chiffres ont été calculés",
+        "method": "Les valeurs de la dernière année sont la moyenne des 52 dernières semaines de chaque simulation (les "
+                  "événements et les dépenses y sont additionnés). Chaque intervalle est un intervalle de confiance à "
+                  "95 % (loi de Student) entre réplications. Un scénario et sa référence sont comparés appariés par "
+                  "graine : la différence est calculée graine par graine, puis moyennée. Le coût par personne qui n’est "
+                  "plus isolée est (dépenses du scénario − dépenses de la référence) / (résidents isolés dans la "
+                  "référence − résidents isolés dans le scénario), avec l’intervalle de Fieller pour un rapport. Les "
+                  "indices de sensibilité viennent de SALib.",
+        "col_outcome": "Indicateur",
+        "col_baseline": "Référence",
+        "col_scenario": "Scénario",
+        "col_difference": "Différence (IC à 95 %)",
+        "col_mean": "Dernière année (IC à 95 %)",
+        "col_start": "Départ",
+        "col_n": "n",
+        "col_group": "Groupe",
+        "col_parameter": "Paramètre",
+        "col_point": "Point",
+        "ci": "{lo} à {hi}",
+        "no_ci": "sans IC",
+        "year": "année",
+        "weeks": "semaine",
+        "share_axis": "% du groupe",
+        "fig_iso": "Isolement, 65 ans et plus vivant seuls",
+        "fig_lonely": "Solitude, 65 ans et plus",
+        "fig_emp": "Indice d’autonomisation",
+        "fig_partners": "Partenaires",
+        "fig_burnout": "Partenaires en épuisement",
+        "fig_ed": "Visites aux urgences par semaine",
+        "fig_equity": "Isolés la dernière année, par groupe",
+        "fig_spend": "Dépenses de la dernière année, par poste",
+        "fig_ce": "Par graine : dépenses en plus et isolés en moins",
+        "fig_ce_x": "résidents isolés en moins que la référence",
+        "fig_ce_y": "dépenses supplémentaires par an ($)",
+        "fig_ce_mean": "moyenne des graines",
+        "fig_ce_seeds": "une graine",
+        "fig_ce_ratio": "coût moyen par personne : {v}",
+        "fig_tornado": "Les leviers qui comptent le plus pour : {outcome}",
+        "fig_main": "Effets principaux sur : {outcome}",
+        "sobol_measure": "indice de Sobol total",
+        "sobol_first": "premier ordre",
+        "morris_measure": "μ* de Morris",
+        "main_measure": "amplitude de l’effet principal",
+        "main_low": "moyenne du niveau le plus bas",
+        "main_high": "moyenne du niveau le plus haut",
+        "sens_note_sobol": "Barres : indice de Sobol total ST (part de la variance qu’explique un levier, interactions "
+                           "comprises) avec son IC à 95 % ; points : indice de premier ordre S1 (le levier seul).",
+        "sens_note_morris": "Barres : μ* de Morris (effet absolu moyen d’un changement du levier) avec son IC à 95 % ; σ "
+                            "mesure à quel point cet effet dépend des autres leviers.",
+        "sens_note_main": "Chaque barre va de la moyenne au niveau le moins favorable à celle au niveau le plus favorable "
+                          "du levier, les autres leviers étant moyennés.",
+        "scenario_label": "scénario",
+        "baseline_label": "référence",
+        "money_unit": "$",
+        "dollars_axis": "$ par an",
+        "per_year": "par an",
+        "not_available": "non disponible",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    from sim.errors import UserError
+
+    if lang not in LANGS:
+        raise UserError(f"unknown language '{lang}' (expected fr or en)", key="--lang")
+    return lang
+
+
+def t(lang: str, key: str, **kw) -> str:
+    text = TEXT[lang][key]
+    return text.format(**kw) if kw else text
+
+
+def outcome_label(lang: str, outcome: str) -> str:
+    if outcome in OUTCOME_LABELS[lang]:
+        return OUTCOME_LABELS[lang][outcome]
+    for prefix in ("isolated_share_", "lonely_share_", "loneliness_mean_"):
+        if outcome.startswith(prefix):
+            group = group_label(lang, outcome[len(prefix):])
+            head = {"isolated_share_": ("Isolated", "Isolement"), "lonely_share_": ("Lonely", "Solitude"),
+                    "loneliness_mean_": ("Mean loneliness", "Solitude moyenne")}[prefix]
+            return f"{head[0] if lang == 'en' else head[1]}, {group}"
+    return outcome
+
+
+def group_label(lang: str, group: str) -> str:
+    if group in GROUP_LABELS[lang]:
+        return GROUP_LABELS[lang][group]
+    return group.removeprefix("group_").replace("_", " ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+
+
+def number(value: float, lang: str, decimals: int = 1, sign: bool = False) -> str:
+    """``1,234.5`` (en) or ``1 234,5`` (fr); a true minus sign; ``+`` when ``sign``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    text = f"{abs(value):,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    if value < 0 and float(text.replace(NNBSP, "").replace(",", ".")) != 0:
+        text = "−" + text
+    elif sign and value > 0 and float(text.replace(NNBSP, "").replace(",", ".")) != 0:
+        text = "+" + text
+    return text
+
+
+def fmt(value: float, kind: str, lang: str, sign: bool = False) -> str:
+    """A value as shown to a reader: ``share`` in %, ``points`` in percentage points, ``money`` in $."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "share":
+        unit = "%" if lang == "en" else NNBSP + "%"
+        return number(100 * value, lang, 1, sign) + unit
+    if kind == "points":
+        unit = " pts" if lang == "en" else NNBSP + "pts"
+        return number(100 * value, lang, 1, sign) + unit
+    if kind == "money":
+        text = number(value, lang, 0, sign)
+        if lang == "en":
+            return text[0] + "$" + text[1:] if text[:1] in "−+" else "$" + text
+        return text + NNBSP + "$"
+    if kind == "count":
+        return number(value, lang, 1 if abs(value) < 100 else 0, sign)
+    if kind == "raw":  # a parameter value: up to 4 significant digits, no trailing zeros
+        if float(value).is_integer() or abs(value) >= 1000:
+            return number(value, lang, 0, sign)
+        text = f"{abs(value):.4g}"
+        if "e" in text:
+            text = f"{abs(value):.6f}".rstrip("0")
+        text = ("−" if value < 0 else "+" if sign and value > 0 else "") + text
+        return text.replace(".", ",") if lang == "fr" else text
+    if kind == "index":
+        return number(value, lang, 3 if abs(value) < 10 else 1, sign)
+    return number(value, lang, 3, sign)

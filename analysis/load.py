@@ -1,0 +1,308 @@
+"""Reading what storage wrote into pandas: one run, a set of replications, or a sweep.
+
+Three kinds of folder are recognised:
+
+* a **run** folder written by ``caring-community run`` (``outcomes.parquet``, ``summary.json``,
+  ``scenario.yaml``);
+* a **replication set**: a folder whose sub-folders are run folders of the same scenario with
+  different seeds (``runs/centre-sud-seed0``, ``runs/centre-sud-seed1`` ...);
+* a **sweep** folder written by ``caring-community sweep`` (``meta.json``, ``design.parquet``,
+  ``seeds.parquet``, ``summary/``, optionally ``weekly/`` and ``failed/``).
+
+Everything is returned as a :class:`Results`: ``summary`` has one row per completed run (final-year
+outcomes, with ``seed`` and, for sweeps, ``point``, ``replication`` and the swept parameters);
+``weekly`` has one row per run and week. Runs that are missing or failed are counted, never
+silently dropped: see :attr:`Results.missing_runs`, :attr:`Results.failed` and
+:meth:`Results.completeness_note`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import UserError
+
+RUN_FILES = ("outcomes.parquet", "summary.json")
+ID_COLUMNS = ("run_id", "point", "replication", "seed", "week", "year")
+
+
+@dataclass
+class Results:
+    """Results of one or more runs, as pandas tables.
+
+    ``kind`` is ``"run"``, ``"replications"`` or ``"sweep"``. ``summary`` has one row per completed
+    run; ``weekly`` one row per run and week (may be empty for a sweep that did not keep weekly
+    outcomes). ``design`` (sweeps) has one row per design point, ``parameters`` the swept keys.
+    """
+
+    kind: str
+    path: Path
+    name: str
+    summary: pd.DataFrame
+    weekly: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+    design: pd.DataFrame | None = None
+    parameters: list[str] = field(default_factory=list)
+    expected_runs: int = 0
+    failed: list[dict] = field(default_factory=list)
+    residents: int | None = None
+    weeks: int | None = None
+
+    @property
+    def completed_runs(self) -> int:
+        return len(self.summary)
+
+    @property
+    def failed_runs(self) -> int:
+        return len(self.failed)
+
+    @property
+    def missing_runs(self) -> int:
+        """Runs expected but neither completed nor recorded as failed."""
+        return max(0, self.expected_runs - self.completed_runs - self.failed_runs)
+
+    @property
+    def complete(self) -> bool:
+        return self.completed_runs >= self.expected_runs and not self.failed
+
+    @property
+    def design_name(self) -> str | None:
+        return self.meta.get("design") if self.kind == "sweep" else None
+
+    @property
+    def seeds(self) -> list[int]:
+        return sorted(int(s) for s in self.summary["seed"].unique()) if "seed" in self.summary else []
+
+    def outcome_columns(self) -> list[str]:
+        """Numeric outcome columns of the summary (not ids, not swept parameters)."""
+        skip = set(ID_COLUMNS) | set(self.parameters) | {"scenario", "residents", "weeks"}
+        return [c for c in self.summary.columns
+                if c not in skip and pd.api.types.is_numeric_dtype(self.summary[c])]
+
+    def points(self) -> list[int]:
+        if self.kind != "sweep":
+            return []
+        if self.design is not None and "point" in self.design:
+            return [int(p) for p in self.design["point"]]
+        return sorted(int(p) for p in self.summary["point"].unique())
+
+    def select(self, point: int) -> "Results":
+        """The replications of one design point of a sweep, as a replication set."""
+        if self.kind != "sweep":
+            raise UserError("only a sweep has design points", file=str(self.path))
+        summary = self.summary[self.summary["point"] == point].reset_index(drop=True)
+        weekly = self.weekly[self.weekly["point"] == point].reset_index(drop=True) if "point" in self.weekly else self.weekly
+        failed = [f for f in self.failed if f.get("point") == point]
+        reps = int(self.meta.get("replications") or max(1, summary.get("replication", pd.Series([0])).nunique()))
+        return Results(kind="replications", path=self.path, name=f"{self.name} #{point}", summary=summary,
+                       weekly=weekly, meta={**self.meta, "point": point}, expected_runs=reps, failed=failed,
+                       residents=self.residents, weeks=self.weeks)
+
+    def completeness_note(self) -> dict[str, int]:
+        return {"expected": self.expected_runs, "completed": self.completed_runs,
+                "failed": self.failed_runs, "missing": self.missing_runs}
+
+
+# ---------------------------------------------------------------------------------------------
+# Detection
+
+
+def is_run_folder(path: Path) -> bool:
+    return (path / "outcomes.parquet").is_file() and (path / "summary.json").is_file()
+
+
+def _looks_like_run(path: Path) -> bool:
+    """A run folder, complete or not (a crashed run leaves some of its files)."""
+    return any((path / f).exists() for f in ("outcomes.parquet", "summary.json", "scenario.yaml", "summary.csv"))
+
+
+def is_sweep_folder(path: Path) -> bool:
+    return (path / "meta.json").is_file() and ((path / "design.parquet").is_file() or (path / "summary").exists())
+
+
+def load(path: str | Path) -> Results:
+    """Load a run folder, a folder of replications, or a sweep folder."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError("no such folder", file=str(path))
+    if not path.is_dir():
+        raise UserError("expected a folder written by 'caring-community run' or 'caring-community sweep', "
+                        "found a file", file=str(path))
+    if is_sweep_folder(path):
+        return load_sweep(path)
+    if is_run_folder(path):
+        return load_runs([path], path, kind="run")
+    subs = sorted(p for p in path.iterdir() if p.is_dir() and _looks_like_run(p))
+    if subs:
+        return load_runs(subs, path, kind="replications")
+    raise UserError("not a run folder (no outcomes.parquet and summary.json), not a folder of run folders "
+                    "and not a sweep folder (no meta.json)", file=str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs and replication sets
+
+
+def _read_run(folder: Path) -> tuple[dict, pd.DataFrame]:
+    try:
+        info = json.loads((folder / "summary.json").read_text())
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot read summary.json ({e})", file=str(folder / "summary.json")) from None
+    if "final_year" not in info or "seed" not in info:
+        raise UserError("summary.json has no 'final_year' or 'seed'; was it written by 'caring-community run'?",
+                        file=str(folder / "summary.json"))
+    try:
+        weekly = pd.read_parquet(folder / "outcomes.parquet")
+    except Exception as e:  # pyarrow raises several kinds
+        raise UserError(f"cannot read outcomes.parquet ({e})", file=str(folder / "outcomes.parquet")) from None
+    return info, weekly
+
+
+def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Results:
+    """Runs of one scenario (different seeds) as one :class:`Results`."""
+    rows, weeklies, failed = [], [], []
+    scenarios, weeks, residents = set(), set(), set()
+    for folder in folders:
+        if not is_run_folder(folder):
+            failed.append({"run_id": folder.name, "error": "incomplete run folder (no outcomes.parquet or summary.json)"})
+            continue
+        info, weekly = _read_run(folder)
+        seed = int(info["seed"])
+        scenarios.add(info.get("scenario", ""))
+        weeks.add(int(info.get("weeks", weekly["week"].max())))
+        if info.get("residents") is not None:
+            residents.add(int(info["residents"]))
+        rows.append({"run_id": folder.name, "seed": seed, **info["final_year"]})
+        weekly = weekly.copy()
+        weekly.insert(0, "seed", seed)
+        weekly.insert(0, "run_id", folder.name)
+        weeklies.append(weekly)
+    if len(scenarios) > 1:
+        raise UserError(f"the run folders mix scenarios ({', '.join(sorted(scenarios))}); "
+                        "a set of replications must be one scenario with different seeds", file=str(path))
+    if len(weeks) > 1:
+        raise UserError(f"the run folders have different horizons ({', '.join(map(str, sorted(weeks)))} weeks)",
+                        file=str(path))
+    if not rows:
+        raise UserError("no complete run folder (outcomes.parquet and summary.json) found", file=str(path))
+    summary = pd.DataFrame(rows)
+    dup = summary["seed"][summary["seed"].duplicated()]
+    if not dup.empty:
+        raise UserError(f"seed {int(dup.iloc[0])} appears in more than one run folder; replications need "
+                        "different seeds", file=str(path))
+    summary = summary.sort_values("seed").reset_index(drop=True)
+    weekly = pd.concat(weeklies, ignore_index=True).sort_values(["seed", "week"]).reset_index(drop=True)
+    name = next(iter(scenarios)) or path.name
+    return Results(kind=kind, path=path, name=name, summary=summary, weekly=weekly,
+                   meta={"scenario": name}, expected_runs=len(folders), failed=failed,
+                   residents=residents.pop() if len(residents) == 1 else None, weeks=weeks.pop() if weeks else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sweeps
+
+
+def _read_dataset(folder: Path) -> pd.DataFrame:
+    if not folder.exists():
+        return pd.DataFrame()
+    files = [folder] if folder.is_file() else sorted(folder.rglob("*.parquet"))
+    if not files:
+        return pd.DataFrame()
+    try:
+        frames = [pd.read_parquet(f) for f in files]
+    except Exception as e:
+        raise UserError(f"cannot read the Parquet dataset ({e})", file=str(folder)) from None
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _read_failed(folder: Path) -> list[dict]:
+    out = []
+    for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            record = json.loads(f.read_text())
+        except (OSError, ValueError):
+            record = {}
+        if not isinstance(record, dict):
+            record = {"error": str(record)}
+        record.setdefault("run_id", f.stem)
+        out.append(record)
+    return out
+
+
+def _from_storage(path: Path):
+    """The sweep as read by ``experiments.storage.load_sweep`` when that module exists, else ``None``."""
+    try:
+        from experiments import storage  # noqa: PLC0415
+    except ImportError:
+        return None
+    loader = getattr(storage, "load_sweep", None)
+    if loader is None:
+        return None
+    try:
+        return loader(path)
+    except UserError:
+        raise
+    except Exception:  # a reader that disagrees with this folder: fall back to reading the contract ourselves
+        return None
+
+
+def load_sweep(path: str | Path) -> Results:
+    """A sweep folder (``meta.json``, ``design.parquet``, ``seeds.parquet``, ``summary/``...)."""
+    path = Path(path)
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot read meta.json ({e})", file=str(path / "meta.json")) from None
+    stored = _from_storage(path)
+    if stored is not None:
+        summary = _frame(getattr(stored, "summary", None))
+        weekly = _frame(getattr(stored, "weekly", None))
+        design = _frame(getattr(stored, "design", None))
+        failed = getattr(stored, "failed", None)
+        failed = [dict(f) if isinstance(f, dict) else {"error": str(f)} for f in (failed or [])] \
+            if not isinstance(failed, pd.DataFrame) else failed.to_dict("records")
+        meta = {**meta, **(getattr(stored, "meta", None) or {})}
+        expected = getattr(stored, "expected_runs", None)
+    else:
+        summary = _read_dataset(path / "summary")
+        weekly = _read_dataset(path / "weekly")
+        design = pd.read_parquet(path / "design.parquet") if (path / "design.parquet").is_file() else pd.DataFrame()
+        failed = _read_failed(path / "failed")
+        expected = None
+    parameters = list(meta.get("parameters") or [c for c in design.columns if c != "point"])
+    if expected is None or not isinstance(expected, (int, float)):
+        expected = meta.get("expected_runs")
+    if expected is None:
+        expected = int(meta.get("n_points", len(design))) * int(meta.get("replications", 1))
+    for frame in (summary, weekly):
+        for col in ("point", "replication", "seed"):
+            if col in frame and not frame.empty:
+                frame[col] = frame[col].astype(int)
+    if not summary.empty:
+        summary = summary.drop_duplicates(subset=["point", "replication"], keep="last")
+        summary = summary.sort_values(["point", "replication"]).reset_index(drop=True)
+        done = set(zip(summary["point"], summary["replication"]))
+        failed = [f for f in failed if (f.get("point"), f.get("replication")) not in done]
+    else:
+        summary = pd.DataFrame(columns=["run_id", "point", "replication", "seed", *parameters])
+    if not weekly.empty:
+        weekly = weekly.sort_values(["point", "replication", "week"]).reset_index(drop=True)
+    name = str(meta.get("name") or meta.get("base_scenario") or path.name)
+    return Results(kind="sweep", path=path, name=name, summary=summary, weekly=weekly, meta=meta,
+                   design=design if not design.empty else None, parameters=parameters,
+                   expected_runs=int(expected), failed=list(failed), weeks=meta.get("weeks"),
+                   residents=meta.get("residents"))
+
+
+def _frame(value) -> pd.DataFrame:
+    if value is None:
+        return pd.DataFrame()
+    if callable(value):
+        value = value()
+    return value.copy() if isinstance(value, pd.DataFrame) else pd.DataFrame(value)

@@ -1,0 +1,181 @@
+"""Which levers matter most: sensitivity analysis of a sweep.
+
+* a **Sobol** design: first-order and total Sobol indices (SALib), with 95% confidence intervals;
+* a **Morris** design: μ* (mean absolute elementary effect, with its interval) and σ;
+* a **full factorial**, **Latin-hypercube**, sub-experiment or explicit-points design: main effects
+  (the mean outcome at each level of each parameter, other parameters averaged over).
+
+Sobol and Morris work on the outcome averaged over the replications of each design point, in
+SALib's sample order; they need every design point, so an incomplete sweep is an error here, not a
+silently shorter sample. Asking for an analysis the design does not allow is a
+:class:`~sim.errors.UserError` that says which analysis the design does allow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import UserError
+
+from .load import Results
+from .stats import mean_ci
+
+METHODS = ("sobol", "morris", "main_effects")
+#: SALib seeds its bootstrap only for a truthy seed (``if seed:``), so the default is 1, not 0:
+#: the same sweep then always gives the same confidence intervals (and the same report).
+DEFAULT_METHOD = {"sobol": "sobol", "morris": "morris", "full_factorial": "main_effects", "lhs": "main_effects",
+                  "subexperiments": "main_effects", "points": "main_effects"}
+
+
+@dataclass
+class Sensitivity:
+    """The result of one sensitivity analysis.
+
+    ``table`` holds the method's own columns (``S1, S1_conf, ST, ST_conf`` / ``mu, mu_star,
+    mu_star_conf, sigma`` / ``level, mean, low, high, n``); ``ranking`` has one row per parameter,
+    most influential first: ``parameter, value, low, high`` (``value`` is ST, μ* or the swing of the
+    main effect; for main effects ``low``/``high`` are the smallest and largest level means).
+    """
+
+    method: str
+    outcome: str
+    table: pd.DataFrame
+    ranking: pd.DataFrame
+    design: str
+
+
+def analyse(results: Results, outcome: str, method: str | None = None, seed: int = 1) -> Sensitivity:
+    """The sensitivity analysis of ``outcome`` that the sweep's design allows (or the one asked for)."""
+    if results.kind != "sweep":
+        raise UserError("sensitivity analysis needs a sweep folder (written by 'caring-community sweep'), "
+                        "not a run or a set of replications", file=str(results.path))
+    design = results.design_name or "?"
+    method = method or DEFAULT_METHOD.get(design, "main_effects")
+    if method not in METHODS:
+        raise UserError(f"unknown analysis '{method}' (expected one of {', '.join(METHODS)})", key="method")
+    if outcome not in results.summary.columns:
+        raise UserError(f"no outcome '{outcome}' in this sweep's summary", file=str(results.path), key=outcome)
+    if method == "sobol":
+        return sobol(results, outcome, seed=seed)
+    if method == "morris":
+        return morris(results, outcome, seed=seed)
+    return main_effects(results, outcome)
+
+
+def _require(results: Results, design: str, what: str) -> dict:
+    if results.design_name != design:
+        allowed = DEFAULT_METHOD.get(results.design_name or "", "main_effects").replace("_", " ")
+        raise UserError(f"{what} need a '{design}' design; this sweep's design is '{results.design_name}' "
+                        f"(it allows: {allowed})", file=str(results.path), key="design")
+    problem = results.meta.get("salib_problem")
+    if not problem or "names" not in problem or "bounds" not in problem:
+        raise UserError("meta.json has no 'salib_problem' (num_vars, names, bounds)", file=str(results.path / "meta.json"),
+                        key="salib_problem")
+    return {"num_vars": int(problem.get("num_vars", len(problem["names"]))), "names": list(problem["names"]),
+            "bounds": [list(map(float, b)) for b in problem["bounds"]]}
+
+
+def point_means(results: Results, outcome: str, what: str = "this analysis") -> np.ndarray:
+    """The outcome averaged over replications at each design point, in point order; every point needed."""
+    points = results.points()
+    means = results.summary.groupby("point")[outcome].mean()
+    missing = [p for p in points if p not in means.index or not np.isfinite(means.loc[p])]
+    if missing:
+        raise UserError(f"the sweep is incomplete: {len(missing)} of {len(points)} design points have no completed "
+                        f"run (first: point {missing[0]}); {what} need every point. Re-run the missing points "
+                        f"({results.missing_runs} runs missing, {results.failed_runs} failed)", file=str(results.path))
+    return means.loc[points].to_numpy(dtype=float)
+
+
+def sobol(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -> Sensitivity:
+    """First-order (S1) and total (ST) Sobol indices with confidence intervals."""
+    from SALib.analyze import sobol as sobol_analyze
+
+    problem = _require(results, "sobol", "Sobol indices")
+    y = point_means(results, outcome, "Sobol indices")
+    d = problem["num_vars"]
+    second = bool(results.meta.get("calc_second_order", True))
+    per = 2 * d + 2 if second else d + 2
+    if len(y) % per:
+        raise UserError(f"a Sobol design with {d} parameters needs a multiple of {per} points, found {len(y)}",
+                        file=str(results.path), key="n_points")
+    if np.ptp(y) == 0:
+        raise UserError(f"'{outcome}' is the same at every design point: no variance to apportion",
+                        file=str(results.path), key=outcome)
+    si = sobol_analyze.analyze(problem, y, calc_second_order=second, conf_level=level, seed=seed)
+    table = pd.DataFrame({"parameter": problem["names"], "S1": si["S1"], "S1_conf": si["S1_conf"],
+                          "ST": si["ST"], "ST_conf": si["ST_conf"]})
+    table = table.sort_values("ST", ascending=False).reset_index(drop=True)
+    ranking = pd.DataFrame({"parameter": table["parameter"], "value": table["ST"],
+                            "low": table["ST"] - table["ST_conf"], "high": table["ST"] + table["ST_conf"]})
+    return Sensitivity("sobol", outcome, table, ranking, "sobol")
+
+
+def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -> Sensitivity:
+    """Morris elementary effects: μ, μ* (with interval) and σ."""
+    from SALib.analyze import morris as morris_analyze
+
+    problem = _require(results, "morris", "Morris elementary effects")
+    y = point_means(results, outcome, "Morris elementary effects")
+    design = results.design
+    if design is None:
+        raise UserError("the sweep has no design.parquet", file=str(results.path))
+    x = design.set_index("point").loc[results.points(), problem["names"]].to_numpy(dtype=float)
+    if len(y) % (problem["num_vars"] + 1):
+        raise UserError(f"a Morris design with {problem['num_vars']} parameters needs a multiple of "
+                        f"{problem['num_vars'] + 1} points, found {len(y)}", file=str(results.path), key="n_points")
+    si = morris_analyze.analyze(problem, x, y, conf_level=level, num_levels=int(results.meta.get("num_levels", 4)),
+                                seed=seed)
+    table = pd.DataFrame({"parameter": problem["names"], "mu": si["mu"], "mu_star": si["mu_star"],
+                          "mu_star_conf": si["mu_star_conf"], "sigma": si["sigma"]})
+    table = table.sort_values("mu_star", ascending=False).reset_index(drop=True)
+    ranking = pd.DataFrame({"parameter": table["parameter"], "value": table["mu_star"],
+                            "low": table["mu_star"] - table["mu_star_conf"],
+                            "high": table["mu_star"] + table["mu_star_conf"]})
+    return Sensitivity("morris", outcome, table, ranking, "morris")
+
+
+def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0.95) -> Sensitivity:
+    """Mean outcome at each level of each swept parameter (quantile bins for continuous samples).
+
+    Intervals are within-replication (Cousineau–Morey style): with several replications, each one's
+    mean over the design is removed first, since replication *i* uses the same seed at every point.
+    """
+    df = results.summary
+    if df.empty:
+        raise UserError("the sweep has no completed run", file=str(results.path))
+    if "replication" in df and df["replication"].nunique() > 1:
+        # Replications share their seed at every point (common random numbers): remove each replication's
+        # own level so the intervals show how surely a lever moves the outcome, not how much seeds differ.
+        df = df.copy()
+        df[outcome] = df[outcome] - df.groupby("replication")[outcome].transform("mean") + df[outcome].mean()
+    rows = []
+    for param in results.parameters:
+        if param not in df:
+            continue
+        values = df[param]
+        if values.nunique() < 2:
+            continue
+        if pd.api.types.is_numeric_dtype(values) and values.nunique() > 10:
+            codes = pd.qcut(values.rank(method="first"), q=min(bins, values.nunique()), labels=False)
+            groups = df.groupby(codes)
+            level_value = groups[param].mean()
+        else:
+            groups = df.groupby(param, sort=True)
+            level_value = pd.Series(groups.groups.keys(), index=list(groups.groups.keys()))
+        for key, g in groups:
+            ci = mean_ci(g[outcome], level)
+            rows.append({"parameter": param, "level": level_value.loc[key], "mean": ci.mean, "low": ci.low,
+                         "high": ci.high, "n": ci.n})
+    if not rows:
+        raise UserError("main effects need at least one swept parameter that takes two or more values",
+                        file=str(results.path), key="parameters")
+    table = pd.DataFrame(rows)
+    swing = table.groupby("parameter", sort=False)["mean"].agg(["min", "max"])
+    ranking = pd.DataFrame({"parameter": swing.index, "value": (swing["max"] - swing["min"]).values,
+                            "low": swing["min"].values, "high": swing["max"].values})
+    ranking = ranking.sort_values("value", ascending=False).reset_index(drop=True)
+    return Sensitivity("main_effects", outcome, table, ranking, results.design_name or "?")

@@ -1,0 +1,154 @@
+"""Sensitivity analysis on synthetic sweeps with known answers (Ishigami, a linear model, a factorial)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from analysis import analyse, load
+from analysis.report import build_report
+from analysis.synthetic import write_replications, write_run, write_sweep
+from sim.errors import UserError
+
+NAMES = ["funding.a", "retention.b", "governance.c"]
+
+
+def _ishigami(x, a=7.0, b=0.1):
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def _sweep(folder, x, y, design, extra_meta, replications=1, drop=(), failed=None, rep_offset=0.0):
+    pts = pd.DataFrame(x, columns=NAMES)
+    pts.insert(0, "point", range(len(pts)))
+    rows = [{"point": p, "replication": r, "seed": 1000 + r, "y": float(y[p] + rep_offset * r),
+             "isolated_share_65_alone": 0.2}
+            for p in range(len(pts)) for r in range(replications) if (p, r) not in drop]
+    return write_sweep(folder, pts, pd.DataFrame(rows), {"design": design, "replications": replications, **extra_meta},
+                       failed=failed)
+
+
+@pytest.fixture(scope="module")
+def ishigami_sweep(tmp_path_factory):
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[-np.pi, np.pi]] * 3}
+    x = sobol_sample.sample(problem, 1024, calc_second_order=False, seed=1)
+    folder = tmp_path_factory.mktemp("ishigami")
+    return _sweep(folder, x, _ishigami(x), "sobol", {"salib_problem": problem, "N": 1024, "calc_second_order": False})
+
+
+def test_sobol_indices_of_ishigami(ishigami_sweep):
+    res = load(ishigami_sweep)
+    assert res.kind == "sweep" and res.complete
+    sens = analyse(res, "y")
+    assert sens.method == "sobol"
+    t = sens.table.set_index("parameter").loc[NAMES]
+    assert t["S1"].to_numpy() == pytest.approx([0.314, 0.442, 0.0], abs=0.05)
+    assert t["ST"].to_numpy() == pytest.approx([0.558, 0.442, 0.244], abs=0.05)
+    assert (t["ST_conf"] > 0).all() and (t["ST_conf"] < 0.1).all()
+    assert list(sens.ranking["parameter"]) == ["funding.a", "retention.b", "governance.c"]
+    # the bootstrap intervals are seeded: the same sweep gives the same report every time
+    pd.testing.assert_frame_equal(sens.table, analyse(res, "y").table)
+
+
+def test_morris_mu_star_and_sigma(tmp_path):
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[0.0, 1.0]] * 3}
+    x = morris_sample.sample(problem, 20, num_levels=4, seed=2)
+    y = 10 * x[:, 0] + 2 * x[:, 1] + 0 * x[:, 2]
+    res = load(_sweep(tmp_path, x, y, "morris", {"salib_problem": problem, "num_levels": 4}))
+    sens = analyse(res, "y")
+    assert sens.method == "morris"
+    t = sens.table.set_index("parameter").loc[NAMES]
+    assert t["mu_star"].to_numpy() == pytest.approx([10.0, 2.0, 0.0], abs=1e-6)
+    assert t["sigma"].to_numpy() == pytest.approx([0.0, 0.0, 0.0], abs=1e-6)
+    assert list(sens.ranking["parameter"][:2]) == ["funding.a", "retention.b"]
+
+
+def test_main_effects_of_a_factorial_design(tmp_path):
+    levels = list(itertools.product([0.0, 1.0, 2.0], [0.0, 1.0], [5.0]))
+    x = np.array(levels)
+    y = x[:, 0] + 10 * x[:, 1]
+    # replication r adds 3r at every point (its seed's own level, shared by all points)
+    res = load(_sweep(tmp_path, x, y, "full_factorial", {}, replications=2, rep_offset=3.0))
+    sens = analyse(res, "y")
+    assert sens.method == "main_effects"
+    a = sens.table[sens.table["parameter"] == "funding.a"]
+    # each level averages b over {0, 1} (+5) and the replications (+1.5)
+    assert a["mean"].to_numpy() == pytest.approx([6.5, 7.5, 8.5])
+    # intervals are within-replication: the seeds' shared offsets do not widen them
+    plain = analyse(load(_sweep(tmp_path / "plain", x, y, "full_factorial", {}, replications=2)), "y").table
+    plain_a = plain[plain["parameter"] == "funding.a"]
+    assert (a["high"] - a["low"]).to_numpy() == pytest.approx((plain_a["high"] - plain_a["low"]).to_numpy())
+    assert list(sens.ranking["parameter"]) == ["retention.b", "funding.a"]  # governance.c never varies
+    assert sens.ranking.set_index("parameter").loc["retention.b", "value"] == pytest.approx(10.0)
+
+
+def test_main_effects_of_a_latin_hypercube(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 60
+    x = np.column_stack([(rng.permutation(n) + rng.random(n)) / n for _ in NAMES])
+    y = 5 * x[:, 1] + 0.5 * x[:, 0]
+    res = load(_sweep(tmp_path, x, y, "lhs", {}))
+    sens = analyse(res, "y")
+    assert sens.ranking["parameter"].iloc[0] == "retention.b"
+    b = sens.table[sens.table["parameter"] == "retention.b"]
+    assert len(b) == 5 and b["mean"].is_monotonic_increasing
+
+
+def test_analysis_the_design_does_not_allow_is_a_clear_error(tmp_path, ishigami_sweep):
+    x = np.random.default_rng(0).random((20, 3))
+    lhs = load(_sweep(tmp_path / "lhs", x, x[:, 0], "lhs", {}))
+    with pytest.raises(UserError, match="Sobol indices need a 'sobol' design; this sweep's design is 'lhs'"):
+        analyse(lhs, "y", "sobol")
+    with pytest.raises(UserError, match="Morris"):
+        analyse(load(ishigami_sweep), "y", "morris")
+    with pytest.raises(UserError, match="no outcome"):
+        analyse(lhs, "nonexistent")
+    write_replications(tmp_path / "runs", range(2))
+    with pytest.raises(UserError, match="needs a sweep"):
+        analyse(load(tmp_path / "runs"), "isolated_share_65_alone")
+
+
+def test_incomplete_sobol_sweep_is_reported_not_averaged(tmp_path):
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[-np.pi, np.pi]] * 3}
+    x = sobol_sample.sample(problem, 64, calc_second_order=False, seed=1)
+    drop = {(3, 0), (3, 1), (7, 1)}  # point 3 has no run at all, point 7 lost one replication
+    folder = _sweep(tmp_path, x, _ishigami(x), "sobol", {"salib_problem": problem, "N": 64, "calc_second_order": False},
+                    replications=2, drop=drop, failed=[{"point": 3, "replication": 0, "seed": 1000, "error": "boom"}])
+    res = load(folder)
+    assert res.expected_runs == len(x) * 2
+    assert (res.completed_runs, res.failed_runs, res.missing_runs) == (len(x) * 2 - 3, 1, 2)
+    assert not res.complete
+    with pytest.raises(UserError, match="incomplete: 1 of 320 design points"):
+        analyse(res, "y")
+    html = build_report(res, None, "en", outcome="y", figures=False)
+    assert "Incomplete results" in html
+    assert f"{len(x) * 2 - 3} of {len(x) * 2} runs completed, 2 missing and 1 failed" in html
+    assert "could not be computed" in html
+
+
+def test_sweep_against_a_baseline_paired_by_replication_seed(tmp_path):
+    x = np.array(list(itertools.product([0.0, 1.0], [0.0, 1.0], [0.0])))
+    rows = [{"point": p, "replication": r, "seed": 1000 + r, "isolated_share_65_alone": 0.3 - 0.1 * x[p, 0] - 0.01 * r}
+            for p in range(len(x)) for r in range(3)]
+    pts = pd.DataFrame(x, columns=NAMES)
+    pts.insert(0, "point", range(len(pts)))
+    sweep = load(write_sweep(tmp_path / "sweep", pts, pd.DataFrame(rows), {"design": "full_factorial", "replications": 3}))
+    base = tmp_path / "base"
+    for r in range(3):
+        write_run(base / f"b{r}", 1000 + r, {"isolated_share_65_alone": 0.3 - 0.01 * r}, "hospital-baseline")
+    html = build_report(sweep, load(base), "en", figures=False)
+    # points 2 and 3 (funding.a = 1) reduce isolation by exactly 10 points at every seed
+    assert "the point that reduces this isolation most is point 2" in html
+    assert 'data-value="-0.1"' in html
+    other = tmp_path / "other"
+    write_run(other / "b0", 7, {"isolated_share_65_alone": 0.3}, "hospital-baseline")
+    with pytest.raises(UserError, match="no seed in common"):
+        build_report(sweep, load(other), "en", figures=False)
+    empty = write_sweep(tmp_path / "empty", pts, pd.DataFrame(columns=["point", "replication", "seed"]),
+                        {"design": "full_factorial", "replications": 3})
+    with pytest.raises(UserError, match="0 of 12 runs completed"):
+        build_report(load(empty), None, "en", figures=False)

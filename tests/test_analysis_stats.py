@@ -1,0 +1,162 @@
+"""Known-answer statistics on synthetic results: means and intervals, paired differences, cost ratios."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import load
+from analysis.report import build_report
+from analysis.stats import compare, cost_per_person_no_longer_isolated, mean_ci, summarise, weekly_bands
+from analysis.synthetic import plausible_final, write_replications, write_run
+from sim.errors import UserError
+
+T4 = 2.7764451051977987  # Student's t, 97.5% quantile, 4 degrees of freedom
+NOISE = np.array([-0.02, -0.01, 0.0, 0.01, 0.02])  # sd = 0.0158114, mean 0
+
+
+def test_mean_ci_known_answer():
+    ci = mean_ci([1, 2, 3, 4, 5])
+    half = T4 * math.sqrt(2.5) / math.sqrt(5)
+    assert ci.mean == pytest.approx(3.0)
+    assert (ci.low, ci.high) == pytest.approx((3 - half, 3 + half))
+    assert ci.n == 5
+    one = mean_ci([7.0])
+    assert one.mean == 7.0 and math.isnan(one.low) and math.isnan(one.high)
+    assert mean_ci([1.0, np.nan, 3.0]).n == 2
+
+
+def _pair(tmp_path, base_iso, scen_iso, base_extra=None, scen_extra=None, seeds=range(5), scen_seeds=None):
+    rng = np.random.default_rng(0)
+    template = plausible_final(rng, 0.0)
+    for i, seed in enumerate(seeds):
+        write_run(tmp_path / "base" / f"b{seed}", seed, {**template, "isolated_share_65_alone": base_iso[i],
+                                                           **(base_extra[i] if base_extra else {})}, "baseline")
+    for i, seed in enumerate(scen_seeds if scen_seeds is not None else seeds):
+        write_run(tmp_path / "scen" / f"s{seed}", seed, {**template, "isolated_share_65_alone": scen_iso[i],
+                                                           **(scen_extra[i] if scen_extra else {})}, "scenario")
+    return load(tmp_path / "scen"), load(tmp_path / "base")
+
+
+def test_paired_difference_has_known_mean_and_interval(tmp_path):
+    base = 0.30 + np.array([0.10, -0.08, 0.05, -0.12, 0.04])  # large between-seed spread
+    scen = base - 0.05 + NOISE                                 # shifted by exactly -0.05, small noise
+    s, b = _pair(tmp_path, base, scen)
+    row = compare(s, b).row("isolated_share_65_alone")
+    half = T4 * NOISE.std(ddof=1) / math.sqrt(5)
+    assert row["difference"] == pytest.approx(-0.05)
+    assert (row["difference_low"], row["difference_high"]) == pytest.approx((-0.05 - half, -0.05 + half))
+    assert row["n_pairs"] == 5
+    # pairing removes the shared between-seed spread: far narrower than the unpaired intervals
+    assert row["difference_high"] - row["difference_low"] < 0.25 * (row["scenario_high"] - row["scenario_low"])
+    assert row["p_value"] < 0.01
+
+
+def test_only_shared_seeds_are_paired(tmp_path):
+    base = np.full(5, 0.3)
+    scen = np.array([0.2, 0.2, 0.2, 0.2, 0.2, 0.9])
+    s, b = _pair(tmp_path, base, scen, scen_seeds=range(6))
+    cmp = compare(s, b)
+    assert cmp.seeds == [0, 1, 2, 3, 4]
+    assert cmp.unpaired == {"scenario": [5], "baseline": []}
+    assert cmp.row("isolated_share_65_alone")["difference"] == pytest.approx(-0.1)
+
+
+def test_cost_per_person_no_longer_isolated_known_ratio_and_interval(tmp_path):
+    base_count = np.array([120.0, 90.0, 100.0, 130.0, 80.0])
+    extra = 50_000 + 2_000 * np.array([-2, -1, 0, 1, 2])
+    base = [{"isolated_count": c, "spending_total": 10_000.0} for c in base_count]
+    scen = [{"isolated_count": c - 10, "spending_total": 10_000.0 + e} for c, e in zip(base_count, extra)]
+    s, b = _pair(tmp_path, np.full(5, .3), np.full(5, .2), base, scen)
+    cost = compare(s, b).cost
+    assert cost.status == "ok"
+    assert cost.ratio == pytest.approx(5_000.0)
+    half = T4 * extra.std(ddof=1) / math.sqrt(5) / 10  # the denominator has no variance: Fieller = t interval / 10
+    assert (cost.low, cost.high) == pytest.approx((5_000 - half, 5_000 + half))
+    assert cost.fewer_isolated.mean == pytest.approx(10.0)
+
+
+def test_cost_is_not_a_number_when_no_one_is_less_isolated(tmp_path):
+    base = [{"isolated_count": 100.0, "spending_total": 0.0}] * 5
+    scen = [{"isolated_count": 100.0 + d, "spending_total": 60_000.0} for d in (0, 1, 2, 0, 1)]
+    s, b = _pair(tmp_path, np.full(5, .3), np.full(5, .3), base, scen)
+    cost = compare(s, b).cost
+    assert cost.status == "no_reduction" and math.isnan(cost.ratio)
+    html = build_report(s, b, "en", figures=False)
+    assert "no one is less isolated" in html
+    assert "per person no longer isolated (95% CI" not in html
+
+
+def test_cost_interval_is_unbounded_when_the_reduction_is_unclear():
+    scen = pd.DataFrame({"seed": range(4), "spending_total": 1e5, "isolated_count": [99.0, 101.5, 98.0, 101.0]})
+    base = pd.DataFrame({"seed": range(4), "spending_total": 0.0, "isolated_count": 100.0})
+    cost = cost_per_person_no_longer_isolated(scen, base)
+    assert cost.fewer_isolated.mean > 0
+    assert cost.status == "unbounded" and math.isinf(cost.high)
+
+
+def test_summarise_and_weekly_bands(tmp_path):
+    write_replications(tmp_path / "runs", range(4), "demo", effect=0.5, weeks=30)
+    res = load(tmp_path / "runs")
+    assert res.kind == "replications" and res.seeds == [0, 1, 2, 3] and res.complete
+    table = summarise(res).set_index("outcome")
+    values = res.summary["isolated_share_65_alone"]
+    assert table.loc["isolated_share_65_alone", "mean"] == pytest.approx(values.mean())
+    assert table.loc["isolated_share_65_alone", "n"] == 4
+    bands = weekly_bands(res, ["isolated_share_65_alone"])
+    assert len(bands) == 31 and (bands["low"] <= bands["mean"]).all() and (bands["mean"] <= bands["high"]).all()
+
+
+def test_load_errors_are_user_errors(tmp_path):
+    with pytest.raises(UserError, match="no such folder"):
+        load(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UserError, match="not a run folder"):
+        load(tmp_path / "empty")
+    final = plausible_final(np.random.default_rng(1))
+    write_run(tmp_path / "mixed" / "a", 0, final, "one")
+    write_run(tmp_path / "mixed" / "b", 1, final, "two")
+    with pytest.raises(UserError, match="mix scenarios"):
+        load(tmp_path / "mixed")
+    write_run(tmp_path / "dup" / "a", 3, final, "one")
+    write_run(tmp_path / "dup" / "b", 3, final, "one")
+    with pytest.raises(UserError, match="seed 3"):
+        load(tmp_path / "dup")
+
+
+def test_incompatible_baselines_are_refused(tmp_path):
+    write_replications(tmp_path / "a", range(3), "a", weeks=104)
+    write_replications(tmp_path / "b", range(3), "b", weeks=52)
+    write_replications(tmp_path / "c", range(10, 13), "c", weeks=104)
+    with pytest.raises(UserError, match="horizon"):
+        compare(load(tmp_path / "a"), load(tmp_path / "b"))
+    with pytest.raises(UserError, match="no seed in common"):
+        compare(load(tmp_path / "a"), load(tmp_path / "c"))
+
+
+def test_an_incomplete_set_of_runs_is_reported(tmp_path):
+    write_replications(tmp_path / "runs", range(3), "demo")
+    crashed = tmp_path / "runs" / "demo-seed3"
+    crashed.mkdir()
+    (crashed / "scenario.yaml").write_text("seed: 3\n")
+    res = load(tmp_path / "runs")
+    assert res.completeness_note() == {"expected": 4, "completed": 3, "failed": 1, "missing": 0}
+    html = build_report(res, None, "en", figures=False)
+    assert "Incomplete results" in html and "3 of 4 runs completed" in html
+
+
+def test_cli_reports_bad_input_with_exit_status_2(tmp_path, capsys):
+    from sim.cli import main
+
+    assert main(["report", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "no such folder" in err and "Traceback" not in err
+    write_replications(tmp_path / "a", range(2), "a")
+    write_replications(tmp_path / "c", range(5, 7), "c")
+    assert main(["report", str(tmp_path / "a"), "--baseline", str(tmp_path / "c")]) == 2
+    assert "incompatible baseline" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "a"), "--lang", "de"]) == 2
+    assert "invalid choice" in capsys.readouterr().err

@@ -1,0 +1,66 @@
+"""End to end: run a tiny scenario and its hospital-centred baseline with the same seeds, then
+``caring-community report`` on the run folders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import build_report, compare, load
+from sim.cli import main
+from sim.runner import run_to_folder
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SEEDS = (0, 1)
+YEARS = 0.3
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    scen = root / "tiny.yaml"
+    scen.write_text("extends: centre-sud\npopulation: {n_patients: 200}\n")
+    base = root / "tiny-baseline.yaml"
+    if (SCENARIOS / "hospital-baseline.yaml").exists():
+        base.write_text("extends: hospital-baseline\npopulation: {n_patients: 200}\n")
+    else:
+        base.write_text("extends: centre-sud\npopulation: {n_patients: 200}\ngovernance: {stewardship_group: false}\n"
+                        "retention: {initial_patient_partners: 0, initial_citizen_partners: 0}\n")
+    for seed in SEEDS:
+        run_to_folder(scen, seed, root / "runs" / f"tiny-seed{seed}", years=YEARS)
+        run_to_folder(base, seed, root / "baseline" / f"tiny-baseline-seed{seed}", years=YEARS)
+    return root
+
+
+def test_runs_load_as_replications_and_compare_paired_by_seed(runs):
+    scen, base = load(runs / "runs"), load(runs / "baseline")
+    assert scen.kind == "replications" and scen.seeds == list(SEEDS) and scen.complete
+    assert len(scen.weekly) == len(SEEDS) * (round(YEARS * 52) + 1)
+    cmp = compare(scen, base)
+    assert cmp.seeds == list(SEEDS)
+    row = cmp.row("isolated_share_65_alone")
+    assert row["n_pairs"] == len(SEEDS)
+    assert row["difference"] == pytest.approx(row["scenario"] - row["baseline"])
+    assert cmp.row("spending_total")["difference"] > 0  # the programme costs money; the baseline has no budget
+    assert cmp.cost.status in ("ok", "unbounded", "no_reduction", "saves")
+
+
+def test_report_command_on_model_output(runs, capsys):
+    out = runs / "report.html"
+    code = main(["report", str(runs / "runs"), "--baseline", str(runs / "baseline"), "--lang", "fr", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    html = out.read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= 4
+    assert "L’isolement des personnes de 65 ans et plus vivant seules" in html
+    assert re.search(r"IC à 95\s%", html)
+    assert "Incomplete" not in html and "incomplet" not in html
+    assert f"Wrote {out}" in capsys.readouterr().out
+
+
+def test_report_on_a_single_run_folder_says_there_is_no_interval(runs):
+    single = load(runs / "runs" / "tiny-seed0")
+    assert single.kind == "run" and single.seeds == [0]
+    html = build_report(single, None, "en", figures=False)
+    assert "single run" in html and "no confidence interval" in html
