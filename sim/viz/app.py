@@ -15,6 +15,7 @@ here: the levers are in :mod:`sim.viz.levers`, the picture in :mod:`sim.viz.netw
 from __future__ import annotations
 
 import html
+import threading
 import time
 import traceback
 import warnings
@@ -41,6 +42,8 @@ CHART_COLUMNS = charts.all_columns()
 CSS = """
 html { font-size: 19px !important; }
 .v-application { color: #000 !important; }
+.v-application .v-card__text, .v-application .v-card__subtitle, .cc-info { color: #000 !important; }
+.v-application .v-card__subtitle { font-size: 1rem; }
 .v-application .v-card__title { font-size: 1.45rem !important; font-weight: 700; color: #000; word-break: normal; }
 .v-application .v-label { font-size: 1.05rem !important; color: #000 !important; opacity: 1 !important; }
 .v-application .v-btn { font-size: 1.05rem !important; font-weight: 700; letter-spacing: 0; text-transform: none; }
@@ -61,6 +64,7 @@ html { font-size: 19px !important; }
 .cc-group { font-size: 1.2rem; font-weight: 800; margin: 10px 0 6px 0; border-bottom: 2px solid #000; }
 .cc-pending { background: #F0E442; color: #000; padding: 6px 10px; font-weight: 700; margin: 6px 0; }
 .cc-info p { margin: 4px 0; font-size: 1rem; }
+.v-application .cc-scenario-text { color: #000 !important; background: #EEEEEE !important; font-size: 0.9rem; box-shadow: none; }
 .cc-applied-table td { padding: 1px 8px 1px 0; font-size: 0.95rem; vertical-align: top; }
 .cc-legend { display: flex; flex-wrap: wrap; gap: 6px 22px; font-size: 1.05rem; margin-top: 8px; color: #000; }
 .cc-legend span { display: inline-flex; align-items: center; gap: 6px; }
@@ -75,6 +79,23 @@ html { font-size: 19px !important; }
 
 def _error_text(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}"
+
+
+def _page_watcher():
+    """A function telling whether this browser page is still connected (Play stops when it is gone,
+    so a closed laptop does not keep a simulation running on the server)."""
+    try:
+        from solara.server import kernel_context
+
+        context = kernel_context.get_current_context()
+        connected = kernel_context.PageStatus.CONNECTED
+    except Exception:  # not served by solara (e.g. a notebook): assume it stays open
+        return lambda: True
+
+    def page_open() -> bool:
+        return not context.closed_event.is_set() and connected in list(context.page_status.values())
+
+    return page_open
 
 
 @solara.component
@@ -95,11 +116,19 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
     speed = solara.use_reactive(6)
     error = solara.use_reactive(None)
 
+    # One Play loop at a time, and never two steps of the same run at once (Pause then Play
+    # quickly could otherwise leave the old loop running beside the new one).
+    state = solara.use_memo(lambda: {"loop": None, "lock": threading.Lock()}, [])
+
     def play_loop():
+        me = object()
+        state["loop"] = me
+        page_open = _page_watcher()
         try:
-            while playing.value:
+            while playing.value and state["loop"] is me and page_open():
                 start = time.perf_counter()
-                run.value.step()
+                with state["lock"]:
+                    run.value.step()
                 force_update()
                 rest = 1.0 / max(1, speed.value) - (time.perf_counter() - start)
                 if rest > 0:
@@ -113,7 +142,8 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
 
     def do_step():
         try:
-            run.value.step()
+            with state["lock"]:
+                run.value.step()
         except Exception as e:
             traceback.print_exc()
             error.set(_error_text(e))
@@ -172,12 +202,14 @@ def Information(run: WorkshopRun, pending: dict, lang: str):
         f'<td>{html.escape(t("lever." + lever.name, lang))}</td>'
         f'<td><b>{html.escape(levers.display_value(lever, applied[lever.name], lang))}</b></td></tr>'
         for lever in levers.LEVERS)
+    population = t("population", lang, residents=m.residents.n, clinicians=len(m.clinicians),
+                   orgs=len(m.organizations))
     desc = COMMUNITY.description
     scaled_note = desc[desc.rfind("[scaled"):] if "[scaled" in desc else ""
     body = (f'<p><b>{html.escape(t("scenario", lang, name=COMMUNITY.name))}</b></p>'
             f'<p class="cc-scaled">{html.escape(t("scaled", lang, name=COMMUNITY.name, n=m.residents.n, factor=SCALE))}'
-            f' <span style="color:#333">{html.escape(scaled_note)}</span></p>'
-            f'<p>{html.escape(t("population", lang, residents=m.residents.n, clinicians=len(m.clinicians), orgs=len(m.organizations)))}</p>'
+            f' <code class="cc-scenario-text">{html.escape(scaled_note)}</code></p>'
+            f'<p>{html.escape(population)}</p>'
             f'<p><b>{html.escape(t("applied", lang, week=m.week))}</b></p>'
             f'<table class="cc-applied-table">{rows}</table>')
     if any(pending[k] != applied[k] for k in pending):

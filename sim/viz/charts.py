@@ -90,10 +90,12 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
         out.append(f'<path d="M{LEFT} {yy:.1f}H{W - RIGHT}" stroke="#CCCCCC" stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 8}" y="{yy + 7:.1f}" font-size="21" text-anchor="end" fill="#000">'
                    f'{_fmt(ymax * frac)}</text>')
-    out.append(f'<path d="M{LEFT} {top_of_plot}V{top_of_plot + ph}H{W - RIGHT}" stroke="#000" stroke-width="2" fill="none"/>')
+    out.append(f'<path d="M{LEFT} {top_of_plot}V{top_of_plot + ph}H{W - RIGHT}" stroke="#000" stroke-width="2" '
+               f'fill="none"/>')
     step = 52 if weeks <= 156 else (104 if weeks <= 312 else 156)
     for w in range(0, weeks + 1, step):
-        out.append(f'<text x="{x(w):.1f}" y="{top_of_plot + ph + 26}" font-size="21" text-anchor="middle" fill="#000">{w}</text>')
+        out.append(f'<text x="{x(w):.1f}" y="{top_of_plot + ph + 26}" font-size="21" text-anchor="middle" '
+                   f'fill="#000">{w}</text>')
     out.append(f'<text x="{W - RIGHT}" y="{H - 4}" font-size="18" text-anchor="end" fill="#333">'
                f'{html.escape(t("weeks_axis", lang))}</text>')
     for run, dash in runs:
@@ -104,7 +106,8 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
             xs, ys = x(np.arange(len(values))), y(values)
             pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs.tolist(), ys.tolist()))
             dash_attr = f' stroke-dasharray="{dash}" stroke-opacity="0.85"' if dash else ""
-            out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{3.5 if dash is None else 3}"'
+            width = 3.5 if dash is None else 3
+            out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{width}"'
                        f' stroke-linejoin="round"{dash_attr}/>')
     # series legend in a band above the plot, with the community's current value
     for i, (col, label_key, colour) in enumerate(chart.series):
@@ -132,6 +135,7 @@ def all_columns() -> list[str]:
 def series_legend(lang: str) -> str:
     """The line-style key shared by all charts (HTML)."""
     solid = '<svg width="44" height="14"><path d="M0 7H44" stroke="#000" stroke-width="4"/></svg>'
-    dashed = '<svg width="44" height="14"><path d="M0 7H44" stroke="#000" stroke-width="3.5" stroke-dasharray="8 6"/></svg>'
+    dashed = ('<svg width="44" height="14"><path d="M0 7H44" stroke="#000" stroke-width="3.5" '
+              'stroke-dasharray="8 6"/></svg>')
     return (f'<span class="cc-key">{solid} {html.escape(t("series.community", lang))}</span>'
             f'<span class="cc-key">{dashed} {html.escape(t("series.baseline", lang))}</span>')

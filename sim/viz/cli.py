@@ -18,7 +18,8 @@ def server_command(host: str, port: int) -> list[str]:
     """The command that serves the page: Solara in production mode (no reloader, no browser opened,
     no version check on PyPI: the room may have no internet)."""
     return [sys.executable, "-m", "solara", "run", str(APP), "--host", host, "--port", str(port), "--production",
-            "--no-open", "--no-check-version", "--theme-variant", "light", "--theme-loader", "plain", "--log-level", "warning"]
+            "--no-open", "--no-check-version", "--theme-variant", "light", "--theme-loader", "plain",
+            "--log-level", "warning"]
 
 
 def server_env(scenario: str, lang: str, residents: int, seed: int, base: dict | None = None) -> dict[str, str]:
@@ -51,7 +52,8 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int) -> str:
 
 def _cmd_viz(args) -> int:
     ref = check_arguments(args.scenario, args.lang, args.residents, args.port)
-    missing = [name for name in ("solara", "solara_assets", "ipyvuetify", "altair") if importlib.util.find_spec(name) is None]
+    needed = ("solara", "solara_assets", "ipyvuetify", "altair")
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
     if missing:
         raise UserError(f"the workshop page needs the 'viz' extra (missing: {', '.join(missing)}): "
                         "pip install -e '.[viz]'")

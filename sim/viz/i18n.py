@@ -115,6 +115,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "s.burnout": "épuisés",
         "s.spending": "dépenses",
         "weeks_axis": "semaines",
+        "prof.physician": "médecin",
+        "prof.nurse": "infirmière ou infirmier",
+        "prof.nurse_practitioner": "infirmière praticienne spécialisée",
+        "prof.social_worker": "travailleuse ou travailleur social",
+        "prof.psychologist": "psychologue",
+        "prof.pharmacist": "pharmacien ou pharmacienne",
+        "prof.community_organizer": "organisatrice ou organisateur communautaire",
     },
     "en": {
         "title": "Caring community — live simulation",
@@ -216,6 +223,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "s.burnout": "burnt out",
         "s.spending": "spending",
         "weeks_axis": "weeks",
+        "prof.physician": "physician",
+        "prof.nurse": "nurse",
+        "prof.nurse_practitioner": "nurse practitioner",
+        "prof.social_worker": "social worker",
+        "prof.psychologist": "psychologist",
+        "prof.pharmacist": "pharmacist",
+        "prof.community_organizer": "community organizer",
     },
 }
 
@@ -227,6 +241,11 @@ def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
         raise UserError(f"unknown language '{lang}'; expected one of: {', '.join(LANGUAGES)}")
     return lang
+
+
+def t_or(key: str, lang: str, default: str) -> str:
+    """The text for ``key`` in ``lang``, or ``default`` for names the page does not know (scenario data)."""
+    return STRINGS[lang].get(key, default)
 
 
 def t(key: str, lang: str, **values) -> str:

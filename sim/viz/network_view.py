@@ -20,7 +20,7 @@ import numpy as np
 
 from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT
 from ..population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER
-from .i18n import t
+from .i18n import t, t_or
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
@@ -239,7 +239,7 @@ class NetworkView:
         for c in model.clinicians:
             x, y = pos[c.node]
             parts.append(f'<rect x="{x - 11:.1f}" y="{y - 11:.1f}" width="22" height="22">'
-                         f'<title>{html.escape(c.profession)}</title></rect>')
+                         f'<title>{html.escape(t_or("prof." + c.profession, lang, c.profession))}</title></rect>')
         parts.append("</g>")
         parts.append(f'<g class="cc-nodes-organization" stroke="#000000" stroke-width="2">')
         for o in model.organizations:

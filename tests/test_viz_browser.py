@@ -1,0 +1,174 @@
+"""The workshop page in a real browser: Debian's chromium, headless, driven by Playwright.
+
+One server (``caring-community viz`` on a free port) and one browser serve the whole module. Every
+page aborts and records any request to a host other than this machine, so a page that needs the
+internet fails here; every test also checks that the browser console shows no error.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+pytest.importorskip("solara")   # the viz extra; with it installed, Mesa's visualization must import
+
+from sim.viz.browser import CHROMIUM, launch, new_context, open_page, serve, week_on_page  # noqa: E402
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("viz") / "server.log"
+    with serve(lang="en", residents=500, log=log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """One browser context for the module (its cache makes each new page quick to load)."""
+    context = new_context(browser)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, server):
+    """A fresh page (a new tab: the server gives it its own model)."""
+    page = open_page(context, server)
+    yield page
+    assert page.external == [], f"requests left this machine: {page.external}"
+    assert page.errors == [], f"errors in the browser console: {page.errors}"
+    page.close()
+
+
+def wait_for(predicate, timeout=20.0, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def applied(page, lever: str) -> str:
+    return page.locator(f'.cc-applied[data-lever="{lever}"]').get_attribute("data-value")
+
+
+def test_page_loads_offline_then_step_advances_the_week_and_the_charts(page):
+    assert week_on_page(page) == 0
+    assert page.locator(".cc-network svg circle").count() >= 500          # every resident is drawn
+    assert page.locator(".cc-nodes-clinician rect").count() >= 1
+    assert page.locator(".cc-nodes-organization path").count() >= 1
+    assert page.locator(".cc-legend").inner_text().count("Patient partner") == 1
+    assert page.locator("svg.cc-chart").count() == 6
+    assert "scaled to 500 residents" in page.locator(".cc-information").inner_text()
+    assert page.locator(".cc-reset").inner_text().strip() == "Reset"
+    step_advances_the_week_counter_and_the_charts(page)
+
+
+def step_advances_the_week_counter_and_the_charts(page):
+    def points():
+        return len(page.locator('svg.cc-chart[data-chart="chart.isolation"] polyline').first
+                   .get_attribute("points").split())
+
+    before = points()
+    for expected in (1, 2, 3):
+        page.click(".cc-step")
+        assert wait_for(lambda: week_on_page(page) == expected), f"week counter stuck at {week_on_page(page)}"
+    assert wait_for(lambda: points() == before + 3), "the charts did not take the new weeks"
+    assert "Week 3" in page.locator(".cc-week").inner_text()
+
+
+def test_levers_and_reset_change_the_models_parameters(page):
+    assert applied(page, "grant_end_week") == "156"
+    lever = page.locator(".cc-lever-grant_end_week")
+    lever.locator('[role="slider"]').focus()
+    page.keyboard.press("ArrowRight")                                      # one step of 13 weeks
+    assert wait_for(lambda: "169" in lever.locator(".v-label").inner_text())
+    assert applied(page, "grant_end_week") == "156"                        # not applied before Reset
+    assert wait_for(lambda: page.locator(".cc-pending").count() == 1)
+    page.click(".cc-step")
+    assert wait_for(lambda: week_on_page(page) == 1)
+    page.click(".cc-reset")
+    assert wait_for(lambda: applied(page, "grant_end_week") == "169")
+    assert week_on_page(page) == 0
+    assert wait_for(lambda: page.locator(".cc-pending").count() == 0)
+    # a selector and a checkbox
+    page.locator(".cc-lever-decision_rule .v-select__slot").click()
+    page.locator(".v-menu__content .v-list-item", has_text="consensus").click()
+    page.locator(".cc-lever-official_status .v-input--selection-controls__ripple").click()
+    page.click(".cc-reset")
+    assert wait_for(lambda: applied(page, "decision_rule") == "consensus")
+    assert applied(page, "official_status") == "False"
+    assert applied(page, "grant_end_week") == "169"                        # earlier levers still apply
+
+
+def test_play_advances_and_pause_stops(page):
+    page.click(".cc-play")
+    assert wait_for(lambda: week_on_page(page) >= 3, timeout=20), "Play did not advance the weeks"
+    assert page.locator(".cc-step").is_disabled()
+    page.locator(".cc-lang .v-btn", has_text="FR").click()                 # while playing
+    assert wait_for(lambda: page.locator(".cc-play").inner_text().strip() == "Pause")
+    moving = week_on_page(page)
+    assert wait_for(lambda: week_on_page(page) > moving + 2), "Play stopped after switching language"
+    page.click(".cc-play")                                                 # Pause
+    assert wait_for(lambda: not page.locator(".cc-step").is_disabled())
+    assert page.locator(".cc-error").count() == 0
+    time.sleep(0.5)
+    stopped = week_on_page(page)
+    time.sleep(1.0)
+    assert week_on_page(page) == stopped
+
+
+def test_switching_language_changes_the_labels(page):
+    assert page.locator(".cc-controls .v-card__title").inner_text().strip() == "Controls"
+    page.locator(".cc-lang .v-btn", has_text="FR").click()
+    assert wait_for(lambda: page.locator(".cc-controls .v-card__title").inner_text().strip() == "Commandes")
+    checks = {
+        ".cc-reset": "Réinitialiser",
+        ".cc-week": "Semaine 0",
+        ".cc-legend": "Patient partenaire",
+        ".cc-lever-grant_end_week": "Fin de la subvention de démarrage",
+        ".cc-charts-card": "Isolement (% des résidents)",
+        ".cc-information": "ramené à 500 résidents",
+    }
+    for selector, text in checks.items():
+        assert wait_for(lambda: text in page.locator(selector).inner_text()), \
+            f"{selector} shows {page.locator(selector).inner_text()!r}"
+    page.locator(".cc-lang .v-btn", has_text="EN").click()
+    assert wait_for(lambda: page.locator(".cc-reset").inner_text().strip() == "Reset")
+
+
+def test_two_pages_keep_separate_models(browser, server, page):
+    other = open_page(browser, server)                                     # another browser (own context)
+    try:
+        for expected in (1, 2):
+            page.click(".cc-step")
+            assert wait_for(lambda: week_on_page(page) == expected)
+        lever = other.locator(".cc-lever-patient_partners")
+        lever.locator('[role="slider"]').focus()
+        other.keyboard.press("ArrowRight")
+        other.click(".cc-reset")
+        assert wait_for(lambda: applied(other, "patient_partners") == "2")
+        time.sleep(0.5)
+        assert week_on_page(other) == 0                                    # the first page's steps stayed there
+        assert week_on_page(page) == 2
+        assert applied(page, "patient_partners") == "1"                    # the second page's lever stayed there
+        assert other.external == [] and other.errors == []
+    finally:
+        other.context.close()

@@ -1,0 +1,248 @@
+"""The workshop visualization without a browser: strings, levers, the stable layout, drawing, the command."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import numpy as np
+import pytest
+
+from sim.cli import main
+from sim.scenario import load_scenario
+from sim.viz import charts, levers
+from sim.viz.i18n import LANGUAGES, STRINGS, t
+from sim.viz.network_view import OKABE_ITO, NetworkView, StableLayout
+from sim.viz.session import WorkshopRun, workshop_scenarios
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return workshop_scenarios("centre-sud", 300)
+
+
+@pytest.fixture(scope="module")
+def run(scenarios):
+    community, baseline = scenarios
+    run = WorkshopRun(community, baseline, levers.defaults(community))
+    for _ in range(10):
+        run.step()
+    return run
+
+
+# ----------------------------------------------------------------------------- strings
+def test_both_languages_have_the_same_keys_and_placeholders():
+    fr, en = STRINGS["fr"], STRINGS["en"]
+    assert set(fr) == set(en)
+    fields = lambda s: {f[1] for f in string.Formatter().parse(s) if f[1]}  # noqa: E731
+    for key in fr:
+        assert fields(fr[key]) == fields(en[key]), key
+        assert fr[key].strip() and en[key].strip(), key
+
+
+def test_every_lever_and_choice_is_translated():
+    for lang in LANGUAGES:
+        for lever in levers.LEVERS:
+            assert t(f"lever.{lever.name}", lang)
+            assert t(lever.help_key, lang)
+            for choice in lever.choices:
+                assert t(f"choice.{choice}", lang)
+        for chart in charts.CHARTS:
+            assert t(chart.key, lang)
+            for _, label, _ in chart.series:
+                assert t(label, lang)
+
+
+# ----------------------------------------------------------------------------- levers
+def test_default_levers_reproduce_the_scenario(scenarios):
+    community, _ = scenarios
+    values = levers.defaults(community)
+    rebuilt = load_scenario(community, levers.to_overrides(values, community))
+    assert rebuilt.model_dump() == community.model_dump()
+
+
+def test_levers_map_to_scenario_keys(scenarios):
+    community, _ = scenarios
+    values = {**levers.defaults(community), "funding_level": 0.5, "grant_end_week": 52, "comp_patient": "timebank",
+              "seats_patients": 3, "decision_rule": "consensus", "official_status": False, "patient_partners": 7,
+              "citizen_partners": 9, "buy_in": 0.8}
+    sc = load_scenario(community, levers.to_overrides(values, community))
+    assert sc.funding.sources[0].end_week == 52
+    assert sc.funding.sources[0].amount_per_year == pytest.approx(0.5 * community.funding.sources[0].amount_per_year)
+    assert sc.funding.sources[1].amount_per_year == pytest.approx(0.5 * community.funding.sources[1].amount_per_year)
+    assert sc.funding.compensation.patient_partner == "timebank"
+    assert sc.governance.seats["patients"] == 3 and sc.governance.decision_rule == "consensus"
+    assert sc.governance.partner_official_status is False
+    assert sc.retention.initial_patient_partners == 7 and sc.retention.initial_citizen_partners == 9
+    assert sc.clinical.buy_in_mean == pytest.approx(0.8)
+
+
+def test_widget_values_map_back_to_codes():
+    assert levers.from_widget("comp_patient", "banque de temps", "fr") == "timebank"
+    assert levers.from_widget("decision_rule", "institution-led", "en") == "institution_led"
+    assert levers.from_widget("grant_end_week", 169.0, "en") == 169
+    params = levers.model_params(levers.defaults(load_scenario("centre-sud")), "fr")
+    assert params["comp_patient"]["value"] == "rémunérés"
+    assert params["grant_end_week"]["type"] == "SliderInt" and params["grant_end_week"]["max"] == 520
+    with pytest.raises(ValueError):
+        levers.from_widget("decision_rule", "anarchy", "en")
+
+
+def test_applied_values_read_back_the_running_model(scenarios):
+    community, baseline = scenarios
+    values = {**levers.defaults(community), "grant_end_week": 208, "funding_level": 1.5, "seed": 4}
+    r = WorkshopRun(community, baseline, values)
+    applied = r.applied()
+    assert applied["grant_end_week"] == 208 and applied["funding_level"] == 1.5 and applied["seed"] == 4
+    assert r.model.seed == r.baseline.seed == 4
+
+
+def test_baseline_is_hospital_centred_and_same_size(run):
+    assert run.baseline.residents.n == run.model.residents.n
+    assert not run.baseline.params.governance.stewardship_group
+    assert run.baseline.week == run.model.week == 10
+
+
+# ----------------------------------------------------------------------------- layout
+def test_layout_is_deterministic_and_inside_the_frame(scenarios):
+    from sim.model import CaringCommunity
+
+    community, _ = scenarios
+    a = StableLayout(CaringCommunity(community, rng=3))
+    b = StableLayout(CaringCommunity(community, rng=3))
+    assert np.array_equal(a.pos, b.pos)
+    assert (a.pos >= 0).all() and (a.pos <= 1).all()
+
+
+def test_positions_persist_and_new_ties_pull_gently(scenarios):
+    from sim.model import CaringCommunity
+
+    community, _ = scenarios
+    model = CaringCommunity(community, rng=1)
+    view = NetworkView(model)
+    lay = view.layout
+    for _ in range(30):
+        before = lay.pos.copy()
+        moving_before = lay.moving.copy()
+        model.step()
+        view.observe(model)
+        moved = np.abs(lay.pos - before).max(1) > 1e-12
+        # Only residents who gained ties after having none move, and never by a jump.
+        assert not moved[model.residents.n:].any()
+        assert (moved <= (lay.moving | moving_before)).all()
+        assert np.abs(lay.pos - before).max() <= lay.glide * 1.5
+
+
+def test_a_resident_who_gains_a_first_tie_glides_to_it(scenarios):
+    from sim.model import CaringCommunity
+    from sim.network import FRIEND
+
+    community, _ = scenarios
+    model = CaringCommunity(community, rng=2)
+    view = NetworkView(model)
+    lay = view.layout
+    lonely = int(np.flatnonzero(lay.degree == 0)[0]) if (lay.degree == 0).any() else None
+    if lonely is None:
+        pytest.skip("no resident without ties in this draw")
+    friend = int(np.argmax(lay.degree))
+    model.ties.add([lonely], [friend], FRIEND, 0.8, model.week)
+    start = lay.pos[lonely].copy()
+    distances = []
+    for _ in range(8):
+        view.observe(model)
+        distances.append(np.linalg.norm(lay.pos[lonely] - lay.pos[friend]))
+    assert np.linalg.norm(lay.pos[lonely] - start) > 0
+    assert distances[-1] < np.linalg.norm(start - lay.pos[friend])
+    assert all(b <= a + 1e-9 for a, b in zip(distances, distances[1:]))
+
+
+def test_dissolved_ties_fade_out(scenarios):
+    from sim.model import CaringCommunity
+
+    community, _ = scenarios
+    model = CaringCommunity(community, rng=5)
+    view = NetworkView(model)
+    slots = model.ties.live()[:5]
+    model.ties.remove(slots)
+    view.observe(model)
+    assert len(view.ghost_a) >= 5
+    for _ in range(3):
+        view.observe(model)
+    assert len(view.ghost_a) == 0 or view.ghost_age.max() < 3
+
+
+# ----------------------------------------------------------------------------- drawing
+def test_network_svg_draws_every_node_with_the_palette(run):
+    svg = run.view.svg(run.model, "en")
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    n_circles = len(re.findall(r"<circle ", svg))
+    assert n_circles >= run.model.residents.n
+    assert svg.count("<rect ") == len(run.model.clinicians)
+    for colour in ("#56B4E9", "#E69F00", "#000000"):
+        assert colour in svg
+    assert OKABE_ITO["vermillion"] in svg or not run.model.residents.isolated.any()
+
+
+def test_charts_show_community_and_baseline(run):
+    cols = charts.all_columns()
+    community, baseline = charts.columns(run.model, cols), charts.columns(run.baseline, cols)
+    for chart in charts.CHARTS:
+        svg = chart_svg = charts.chart_svg(chart, community, baseline, "fr")
+        assert t(chart.key, "fr").split(" (")[0].replace("'", "&#x27;") in chart_svg
+        solid = len(re.findall(r'<polyline(?![^>]*dasharray)', svg))
+        dashed = len(re.findall(r'<polyline[^>]*dasharray', svg))
+        assert solid == len(chart.series) and dashed == len(chart.series)
+        points = re.search(r'points="([^"]+)"', svg).group(1).split()
+        assert len(points) == run.model.week + 1
+
+
+# ----------------------------------------------------------------------------- command line
+def test_viz_rejects_a_bad_language(capsys):
+    assert main(["viz", "--lang", "de"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown language 'de'" in err and "fr, en" in err
+
+
+def test_viz_rejects_an_unknown_scenario(capsys):
+    assert main(["viz", "centre-sudd"]) == 2
+    assert "unknown preset 'centre-sudd'" in capsys.readouterr().err
+
+
+def test_viz_rejects_a_bad_size(capsys):
+    assert main(["viz", "--residents", "5"]) == 2
+    assert "--residents" in capsys.readouterr().err
+
+
+def test_viz_command_starts_solara_with_the_settings(monkeypatch, capsys):
+    calls = {}
+
+    def fake_run(cmd, env):
+        calls["cmd"], calls["env"] = cmd, env
+        return 0
+
+    monkeypatch.setattr("sim.viz.cli.run_server", fake_run)
+    assert main(["viz", "centre-sud", "--lang", "en", "--port", "9123", "--host", "0.0.0.0"]) == 0
+    out = capsys.readouterr().out
+    assert "http://localhost:9123/" in out
+    cmd, env = calls["cmd"], calls["env"]
+    assert cmd[1:4] == ["-m", "solara", "run"] and cmd[4].endswith("sim/viz/app.py")
+    assert cmd[cmd.index("--port") + 1] == "9123" and cmd[cmd.index("--host") + 1] == "0.0.0.0"
+    assert "--production" in cmd and "--no-check-version" in cmd
+    assert env["CC_VIZ_LANG"] == "en" and env["CC_VIZ_SCENARIO"] == "centre-sud"
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def test_the_page_module_loads_and_scales_the_preset(monkeypatch):
+    import importlib
+
+    pytest.importorskip("solara")
+
+    monkeypatch.setenv("CC_VIZ_RESIDENTS", "300")
+    monkeypatch.setenv("CC_VIZ_LANG", "fr")
+    import sim.viz.app as app
+
+    app = importlib.reload(app)
+    assert callable(app.Page)
+    assert app.COMMUNITY.population.n_residents == 300 and app.BASELINE.population.n_residents == 300
+    assert "[scaled by" in app.COMMUNITY.description and 0 < app.SCALE < 1
+    assert app.SETTINGS.lang == "fr"
