@@ -1,0 +1,62 @@
+"""``caring-community calibrate``: fit the free parameters to the literature targets (MODEL.md §6)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.errors import UserError
+
+from .backends import BACKENDS
+
+
+def _cmd_calibrate(args) -> int:
+    from .calibration import calibrate, markdown_tables
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"expected a folder for --out; {out} is a file", key="--out")
+    summary = calibrate(out, budget=args.budget, replications=args.replications, residents=args.residents,
+                        years=args.years, waves=args.waves, verify=args.verify, accept=args.accept,
+                        backend=args.backend, workers=args.workers, scheduler=args.scheduler, seed=args.seed,
+                        progress=None if args.quiet else print)
+    print(markdown_tables(out))
+    print(f"\nWrote {out}/: parameters.csv, fit.csv, validation.csv, calibrated_overrides.yaml, fit.png, "
+          f"design_runs.parquet ({summary['runs']} runs, {summary['seconds']:.0f} s); "
+          f"{summary['targets_within_tolerance']}/{summary['targets']} targets within tolerance")
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number; found {text!r}") from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "calibrate", help="fit the free parameters to the literature targets (docs/CALIBRATION.md)",
+        description="Emulator-assisted approximate Bayesian computation in waves: Latin-hypercube points over "
+                    "the priors, each run through three measurement experiments (hospital baseline, programme, "
+                    "staff-like workload) on the sweep backends; an emulator per target; ABC on the emulator; "
+                    "the posterior median verified with fresh seeds. See docs/CALIBRATION.md.")
+    p.add_argument("--budget", type=_positive_int, default=48,
+                   help="number of parameter points over all waves (default 48: about 15 minutes on 2 busy cores)")
+    p.add_argument("--replications", type=_positive_int, default=1, help="seeds per parameter point (default 1)")
+    p.add_argument("--verify", type=_positive_int, default=6,
+                   help="fresh seeds for the verification of the posterior median (default 6)")
+    p.add_argument("--residents", type=_positive_int, default=2000, help="population of each run (default 2000)")
+    p.add_argument("--years", type=float, default=None,
+                   help="horizon of the baseline experiment (default 6: a burn-in year, then the turnover target's five years)")
+    p.add_argument("--waves", type=_positive_int, default=3, help="design waves (default 3)")
+    p.add_argument("--accept", type=float, default=0.01,
+                   help="fraction of emulated prior draws accepted (default 0.01 of 100,000)")
+    p.add_argument("--seed", type=int, default=20240601, help="root seed of the design and the replications")
+    p.add_argument("--backend", choices=BACKENDS, default="processes",
+                   help="where runs execute (default: processes on all cores)")
+    p.add_argument("--workers", type=int, default=None, help="number of workers (default: all cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="with --backend dask: an existing scheduler")
+    p.add_argument("--out", default="calibration", help="output folder (default: calibration/)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=_cmd_calibrate)
