@@ -1,0 +1,223 @@
+"""Speed and memory of the model against Mesa's own ``virus_on_network`` example (issue 2, item 11).
+
+    python benchmarks/model_speed.py [--sizes 1000,10000,100000] [--weeks 52] [--repeats 2]
+                                     [--virus-sizes 1000,10000] [--full-weeks 520] [--json FILE] [--pin]
+
+Every measurement runs in its own fresh child process with one BLAS/OpenMP thread (so one core;
+``--pin`` also pins it to one CPU), so that sizes do not contaminate each other's memory. With
+``--repeats R`` each measurement is taken R times and the fastest kept (on a shared machine the
+others are slowed by other work); peak memory is the largest of the R.
+
+* **caring-community at N residents**: ``scale_scenario(load_scenario("centre-sud"), N)`` built
+  with ``agent_views=False``; construction time, then ``--weeks`` weekly steps; resident-steps
+  per second = residents x weeks / stepping time.
+* **the full Centre-Sud preset**: ``CaringCommunity("centre-sud", agent_views=False)`` (what
+  ``caring-community run centre-sud`` builds) for ``--full-weeks`` weeks (520 = 10 years).
+* **virus_on_network at N nodes**: ``mesa.examples.basic.virus_on_network.model.VirusOnNetwork``
+  with its default parameters except ``num_nodes`` (its constructor's Erdős–Rényi generator is
+  quadratic, so it is compared at 1,000 and 10,000 nodes only); agent-steps per second =
+  nodes x steps / stepping time. Mesa's example also collects its data every step.
+
+Peak memory is the child's peak resident set size (``ru_maxrss``), whole process, with the
+interpreter and imports; "model" memory is that peak minus the RSS just before construction.
+Nothing here is asserted: this is a report, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_FULL_SECONDS = 10.0
+TARGET_RATE_100K = 1_000_000
+TARGET_RATIO = 10.0
+TARGET_MEMORY_GIB = 2.0
+
+
+# ----------------------------------------------------------------------------- child side
+def _pin_to_one_core() -> None:
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[0]})
+    except (AttributeError, OSError):
+        pass
+
+
+def _rss_mib() -> float:
+    try:
+        import psutil
+        return psutil.Process().memory_info().rss / 2**20
+    except ImportError:  # pragma: no cover
+        return float("nan")
+
+
+def _peak_rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 2**20
+
+
+def child(kind: str, size: int, steps: int, seed: int, pin: bool = False) -> dict:
+    """One measurement, in this (child) process; returns its figures."""
+    if pin:
+        _pin_to_one_core()
+    sys.path.insert(0, str(ROOT))
+    if kind == "virus":
+        from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
+        before = _rss_mib()
+        t0 = time.perf_counter()
+        model = VirusOnNetwork(num_nodes=size, seed=seed)
+        built = time.perf_counter() - t0
+        agents = size
+    else:
+        from sim import CaringCommunity, load_scenario, scale_scenario
+        scenario = load_scenario("centre-sud")
+        if kind == "community":
+            scenario = scale_scenario(scenario, size)
+        before = _rss_mib()
+        t0 = time.perf_counter()
+        model = CaringCommunity(scenario, rng=seed, agent_views=False)
+        built = time.perf_counter() - t0
+        agents = int(model.residents.n)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    stepping = time.perf_counter() - t0
+    peak = _peak_rss_mib()
+    return {"kind": kind, "size": size, "agents": agents, "steps": steps, "construct_s": built,
+            "step_s": stepping, "total_s": built + stepping, "agent_steps_per_s": agents * steps / stepping,
+            "peak_rss_mib": peak, "model_mib": peak - before}
+
+
+# ----------------------------------------------------------------------------- parent side
+def measure(kind: str, size: int, steps: int, seed: int, timeout: float, repeats: int = 1,
+            pin: bool = False) -> dict:
+    """The fastest of ``repeats`` fresh child processes (with the largest peak memory among them)."""
+    runs = [_measure_once(kind, size, steps, seed, timeout, pin) for _ in range(max(1, repeats))]
+    good = [r for r in runs if "error" not in r]
+    if not good:
+        return runs[0]
+    best = dict(max(good, key=lambda r: r["agent_steps_per_s"]))
+    best["peak_rss_mib"] = max(r["peak_rss_mib"] for r in good)
+    best["model_mib"] = max(r["model_mib"] for r in good)
+    best["construct_s"] = min(r["construct_s"] for r in good)
+    best["total_s"] = best["construct_s"] + best["step_s"]
+    best["repeats"] = len(good)
+    best["step_s_all"] = [round(r["step_s"], 3) for r in good]
+    return best
+
+
+def _measure_once(kind: str, size: int, steps: int, seed: int, timeout: float, pin: bool) -> dict:
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONHASHSEED": "0"}
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(size), str(steps), str(seed),
+           str(int(pin))]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"kind": kind, "size": size, "error": f"timed out after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return {"kind": kind, "size": size, "error": f"exit {proc.returncode}: {last}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _fmt_rate(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        kind, size, steps, seed, pin = argv[1], int(argv[2]), int(argv[3]), int(argv[4]), argv[5] == "1"
+        print(json.dumps(child(kind, size, steps, seed, pin)))
+        return 0
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000", help="resident counts (comma-separated)")
+    ap.add_argument("--weeks", type=int, default=52, help="weeks stepped at each size (default 52)")
+    ap.add_argument("--virus-sizes", default="1000,10000", help="virus_on_network node counts ('' for none)")
+    ap.add_argument("--virus-steps", type=int, default=None, help="virus_on_network steps (default: --weeks)")
+    ap.add_argument("--full-weeks", type=int, default=520, help="weeks of the full Centre-Sud run (0: skip)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed to each measurement")
+    ap.add_argument("--repeats", type=int, default=2, help="fresh processes per measurement; the fastest is kept")
+    ap.add_argument("--pin", action="store_true", help="pin each measurement to one CPU")
+    ap.add_argument("--json", default=None, help="also write every figure to this JSON file")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    virus_sizes = [int(s) for s in args.virus_sizes.split(",") if s.strip()]
+    virus_steps = args.virus_steps or args.weeks
+
+    import mesa
+    print(f"caring-community benchmark — {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; one thread per measurement, best of {args.repeats}; Python {platform.python_version()}, Mesa {mesa.__version__}", flush=True)
+    rows: list[dict] = []
+    if args.full_weeks:
+        r = measure("full", 0, args.full_weeks, args.seed, args.timeout, args.repeats, args.pin)
+        rows.append(r)
+        if "error" in r:
+            print(f"full Centre-Sud preset: {r['error']}", flush=True)
+        else:
+            ok = "meets" if r["total_s"] < TARGET_FULL_SECONDS else "MISSES"
+            print(f"Full Centre-Sud preset ({r['agents']:,} residents), {r['steps']} weeks: "
+                  f"{r['step_s']:.2f} s stepping + {r['construct_s']:.2f} s construction = {r['total_s']:.2f} s "
+                  f"({ok} the {TARGET_FULL_SECONDS:g} s target); {_fmt_rate(r['agent_steps_per_s'])} "
+                  f"resident-steps/s; peak RSS {r['peak_rss_mib']:,.0f} MiB", flush=True)
+    virus = {}
+    for n in sizes:
+        r = measure("community", n, args.weeks, args.seed, args.timeout, args.repeats, args.pin)
+        rows.append(r)
+        print(f"  caring-community {n:>7,}: " + (r.get("error") or
+              f"{_fmt_rate(r['agent_steps_per_s'])} resident-steps/s, construct {r['construct_s']:.2f} s, "
+              f"peak {r['peak_rss_mib']:,.0f} MiB"), flush=True)
+        if n in virus_sizes:
+            v = measure("virus", n, virus_steps, args.seed, args.timeout, args.repeats, args.pin)
+            rows.append(v)
+            virus[n] = v
+            print(f"  virus_on_network {n:>7,}: " + (v.get("error") or
+                  f"{_fmt_rate(v['agent_steps_per_s'])} agent-steps/s, construct {v['construct_s']:.2f} s, "
+                  f"peak {v['peak_rss_mib']:,.0f} MiB"), flush=True)
+    for n in virus_sizes:
+        if n not in sizes:
+            virus[n] = measure("virus", n, virus_steps, args.seed, args.timeout, args.repeats, args.pin)
+            rows.append(virus[n])
+
+    print()
+    head = (f"| {'size':>7} | {'model':<16} | {'construct s':>11} | {'steps':>5} | {'step s':>8} | "
+            f"{'agent-steps/s':>13} | {'peak RSS MiB':>12} | {'model MiB':>9} | {'ratio':>6} |")
+    print(head)
+    print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
+    for r in rows:
+        if r["kind"] == "full":
+            label, size = "Centre-Sud full", r.get("agents", 0)
+        else:
+            label, size = ("caring-community" if r["kind"] == "community" else "virus_on_network"), r["size"]
+        if "error" in r:
+            print(f"| {size:>7,} | {label:<16} | {r['error']}")
+            continue
+        ratio = ""
+        if r["kind"] == "community" and r["size"] in virus and "error" not in virus[r["size"]]:
+            ratio = f"{r['agent_steps_per_s'] / virus[r['size']]['agent_steps_per_s']:.1f}x"
+        print(f"| {size:>7,} | {label:<16} | {r['construct_s']:>11.2f} | {r['steps']:>5} | {r['step_s']:>8.2f} | "
+              f"{r['agent_steps_per_s']:>13,.0f} | {r['peak_rss_mib']:>12,.0f} | {r['model_mib']:>9,.0f} | "
+              f"{ratio:>6} |")
+    print("\nratio = caring-community resident-steps/s ÷ virus_on_network agent-steps/s at the same size. "
+          f"Targets: full preset < {TARGET_FULL_SECONDS:g} s; at 100,000 residents ≥ {TARGET_RATE_100K:,} "
+          f"resident-steps/s and < {TARGET_MEMORY_GIB:g} GiB; ratio ≥ {TARGET_RATIO:g}.")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
