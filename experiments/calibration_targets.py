@@ -65,13 +65,15 @@ TARGETS: tuple[Target, ...] = (
            "as above, men 65+", ("states.women_65_offset", "states.loneliness_bias")),
     Target("inner_circle", 5.0, 1.0, "baseline", "Dunbar's layers (support clique about 5); Thompson et al. 2022",
            "mean active social ties (strength >= 0.2) per resident 18+, baseline, years 1-6",
-           ("network.friends_mean", "ties.new_ties_per_year", "ties.contact_probability")),
+           ("network.friends_mean", "ties.friend_replacement_per_year", "ties.contact_probability")),
     Target("added_confidant_5y", 0.80, 0.08, "baseline", "Cornwell & Laumann 2015 (NSHAP waves 1-2)",
-           "share of residents 65+ present throughout the five years after the burn-in year (years 1 to 6) "
-           "whose active ties at the end include one not active at the start (roster comparison)", ("ties.new_ties_per_year", "ties.contact_probability")),
+           "share of residents 65+ settled for 3+ years at the start and present throughout the five years after "
+           "(years 1 to 6) whose active ties at the end include one not active at the start (roster comparison)",
+           ("ties.friend_replacement_per_year", "ties.contact_probability")),
     Target("network_size_ratio_5y", 1.0, 0.1, "baseline", "Cornwell & Laumann 2015: stable network size",
            "mean active ties at year 6 / at year 1, same residents 65+",
-           ("ties.new_ties_per_year", "ties.contact_probability", "network.friends_mean")),
+           ("ties.friend_replacement_per_year", "ties.contact_probability", "network.friends_mean",
+            "activities.pairs_per_attendee")),
     Target("support_smd", -0.47, 0.10, "programme", "Duffner et al. 2024; Lasgaard et al. 2022 (95% CI -0.62 to -0.32)",
            "loneliness 13 weeks after a patient is paired with a partner vs unsupported patients matched on "
            "age group, living alone and loneliness in the week of pairing; (mean_T - mean_C) / pooled SD",
@@ -88,14 +90,15 @@ TARGETS: tuple[Target, ...] = (
            "mean over year 2 (population x3)", ("peer_support.hard_case_distress", "peer_support.ordinary_distress",
                                          "peer_support.supervision_relief")),
     Target("volunteer_attrition", 0.35, 0.07, "programme", "Volunteering in America 2008",
-           "citizen partners leaving per year / mean number of citizen partners, years 1-3",
+           "share of citizen partners who stop within a year, 1 - exp(-leavers per person-year), years 1-3",
            ("retention.attrition_per_year.volunteer",)),
 )
 TARGETS_BY_NAME = {t.name: t for t in TARGETS}
 FITTED = tuple(t.name for t in TARGETS if t.fitted)
 
 #: Rates spanning an order of magnitude have log-uniform priors.
-LOG_PRIORS = frozenset({"ties.new_ties_per_year", "peer_support.hard_case_distress", "peer_support.ordinary_distress",
+LOG_PRIORS = frozenset({"ties.friend_replacement_per_year", "activities.pairs_per_attendee",
+                        "peer_support.hard_case_distress", "peer_support.ordinary_distress",
                         "peer_support.supervision_relief"})
 #: Targets that are shares: their emulators work on the logit scale.
 SHARE_TARGETS = frozenset({"lonely_65plus", "lonely_65_women", "lonely_65_men", "added_confidant_5y",
@@ -109,7 +112,8 @@ PRIORS: dict[str, tuple[float, float]] = {
     "states.women_65_offset": (0.0, 1.0),
     "states.support_relief": (0.0, 2.5),
     "network.friends_mean": (3.0, 7.0),
-    "ties.new_ties_per_year": (0.05, 1.0),
+    "ties.friend_replacement_per_year": (0.1, 5.0),
+    "activities.pairs_per_attendee": (0.01, 0.3),
     "ties.contact_probability": (0.08, 0.4),
     "peer_support.competency_gain": (0.2, 3.0),
     "peer_support.hard_case_distress": (0.003, 0.04),
@@ -123,10 +127,10 @@ PRIORS: dict[str, tuple[float, float]] = {
 _TRIAL = {"funding.compensation.patient_partner": "volunteer", "funding.training_cost": 0.0,
           "retention.initial_patient_partners": 6, "retention.initial_citizen_partners": 9}
 
+_NETWORK_INPUTS = ("network.friends_mean", "ties.friend_replacement_per_year", "ties.contact_probability",
+                   "activities.pairs_per_attendee")
 _LONELINESS_INPUTS = ("states.loneliness_bias", "states.loneliness_slope", "states.women_65_offset",
-                      "states.support_relief", "network.friends_mean", "ties.new_ties_per_year",
-                      "ties.contact_probability")
-_NETWORK_INPUTS = ("network.friends_mean", "ties.new_ties_per_year", "ties.contact_probability")
+                      "states.support_relief", *_NETWORK_INPUTS)
 #: Which free parameters each target's emulator uses: the parameters the measure can depend on,
 #: read from the model's code (e.g. citizen partners carry no distress, so their attrition depends
 #: only on the attrition rate and on governance, which is not calibrated).
@@ -157,6 +161,8 @@ SUPPORT_FOLLOW_UP_WEEKS = 13
 #: tie dynamics' own balance, while the surveys sampled people whose networks were.
 BURN_IN_WEEKS = 52
 TURNOVER_WEEKS = 260
+#: The turnover panel: residents who had lived in the neighbourhood this long when it starts.
+PANEL_SETTLED_WEEKS = 156
 
 
 # ----------------------------------------------------------------------------- pure statistics
@@ -256,23 +262,6 @@ def active_pairs(model) -> set[tuple[int, int]]:
     return set(zip(a, b)) | set(zip(b, a))
 
 
-class _ReplacementLog:
-    """Records which resident slots were handed to newcomers (moves, deaths) and when."""
-
-    def __init__(self, model):
-        self.replaced = np.zeros(model.residents.n, dtype=bool)
-        self.last_replaced = np.full(model.residents.n, -1, dtype=np.int32)
-        self._model = model
-        original = model.on_residents_replaced
-
-        def hook(idx, _original=original):
-            self.replaced[idx] = True
-            self.last_replaced[idx] = model.week
-            _original(idx)
-
-        model.on_residents_replaced = hook
-
-
 def build_model(experiment: str, overrides: dict[str, Any], seed: int, residents: int):
     """The model of one measurement experiment: its scenario scaled to ``residents``, then the
     experiment's size-dependent settings, then the calibrated parameters ``overrides``."""
@@ -296,7 +285,6 @@ def measure_baseline(overrides: dict[str, Any], seed: int, residents: int, years
     from sim.population import CHILD, SENIOR
     weeks = int(round((years or EXPERIMENTS["baseline"]["years"]) * 52))
     m = build_model("baseline", overrides, seed, residents)
-    log = _ReplacementLog(m)
     r = m.residents
     start_pairs = active_pairs(m) if BURN_IN_WEEKS == 0 else set()
     acc = {k: [] for k in ("lonely_65plus", "lonely_65_women", "lonely_65_men", "inner_circle", "pam_baseline_65")}
@@ -314,8 +302,9 @@ def measure_baseline(overrides: dict[str, Any], seed: int, residents: int, years
                 acc["inner_circle"].append(float(r.active_ties[adults].mean()))
                 acc["pam_baseline_65"].append(float(r.competency[r.is_patient & (r.age_group == SENIOR)].mean()))
     out = {k: float(np.mean(v)) if v else float("nan") for k, v in acc.items()}
-    # Residents 65+ present from the end of the burn-in year to the end (newcomers before it count).
-    stayers = np.flatnonzero((r.age_group == SENIOR) & (log.last_replaced < BURN_IN_WEEKS))
+    # The survey's panel: residents 65+ settled for years at the start (a newcomer still making a first
+    # circle of friends is not in a stable state) and present to the end.
+    stayers = np.flatnonzero((r.age_group == SENIOR) & (r.arrived_week <= BURN_IN_WEEKS - PANEL_SETTLED_WEEKS))
     added, ratio = roster_turnover(start_pairs, active_pairs(m), stayers)
     enough = weeks >= BURN_IN_WEEKS + TURNOVER_WEEKS
     out["added_confidant_5y"] = added if enough else float("nan")
@@ -352,7 +341,6 @@ def measure_programme(overrides: dict[str, Any], seed: int, residents: int, year
     from sim.population import SENIOR
     weeks = int(round((years or EXPERIMENTS["programme"]["years"]) * 52))
     m = build_model("programme", overrides, seed, residents)
-    log = _ReplacementLog(m)
     r = m.residents
     n = r.n
     lon = np.zeros((weeks + 1, n), dtype=np.float32)
@@ -364,12 +352,12 @@ def measure_programme(overrides: dict[str, Any], seed: int, residents: int, year
         m.step()
         lon[m.week], comp[m.week] = r.loneliness, r.competency
         if m.week > 52:
-            left += m._last_row["volunteers_left"]
+            left += m.events.get("citizen_partners_left", 0)   # the week's events, before the next week clears them
             cps.append(m._last_row["citizen_partners"])
     fsw = r.first_support_week.copy()
     follow = SUPPORT_FOLLOW_UP_WEEKS
     ep = params_of(m).peer_support.episode_weeks
-    stayed = log.last_replaced < 0
+    stayed = r.arrived_week < 0          # not replaced by a newcomer since week 0
     # Treated: paired at w0 (after a half-year of programme), still here 13 weeks later.
     t = np.flatnonzero(r.is_patient & stayed & (fsw >= 26) & (fsw + follow <= weeks) & (r.role == 0))
     pre_t = lon[fsw[t], t]
@@ -400,7 +388,9 @@ def measure_programme(overrides: dict[str, Any], seed: int, residents: int, year
     gain = pre_post_gain_sd(comp[fsw[e], e], comp[fsw[e] + ep, e])
     mean_cp = float(np.mean(cps)) if cps else 0.0
     years_obs = len(cps) / 52.0
-    attrition = left / years_obs / mean_cp if mean_cp > 0 and years_obs > 0 else float("nan")
+    # Leavers per person-year is a hazard rate; the survey's figure is the share of a year's volunteers who
+    # no longer volunteer a year later, 1 - exp(-rate) under a constant hazard.
+    attrition = 1.0 - np.exp(-left / years_obs / mean_cp) if mean_cp > 0 and years_obs > 0 else float("nan")
     return {"support_smd": smd, "support_n_matched": float(n_matched), "support_pre_mean": float(np.mean(pre_t))
             if len(pre_t) else float("nan"), "support_post_mean": float(np.mean(post_t)) if len(post_t) else float("nan"),
             "pam_gain_sd": gain, "pam_n_coached": float(len(e)),

@@ -257,6 +257,7 @@ class CaringCommunity(mesa.Model):
 
     def on_residents_replaced(self, idx: np.ndarray) -> None:
         """Newcomers replaced residents ``idx``: clear the per-person working state."""
+        self.residents.arrived_week[idx] = self.week
         self.activities.accompanied_by[idx] = -1
         self.clinical.escalated[idx] = False
         self.in_peer_support[idx] = False
@@ -342,6 +343,7 @@ class CaringCommunity(mesa.Model):
         self.week = -weeks
         while self.week < 0:
             self.begin_week()
+            self.activities.step()
             self.mutual_aid.step()
             self.tie_dynamics.step()
             self.states.step()

@@ -29,7 +29,7 @@ class NetworkParams(Section):
                                 ge=0.0, le=50.0, source="Dunbar's layers: about 5 in the inner circle")
     friends_factor_65_alone: float = param(0.6, "relative number of friend ties of people 65+ living alone",
                                            unit="ratio", ge=0.0, le=2.0)
-    kin_outside_mean: float = param(1.2, "mean number of kin ties outside the household per adult or senior",
+    kin_outside_mean: float = param(2.4, "mean number of kin ties outside the household per adult or senior",
                                     unit="ties", ge=0.0, le=20.0)
     locality: int = param(60, "how far (in residents, ordered by place) a neighbour tie reaches", unit="residents",
                           ge=2, le=100000)
@@ -38,7 +38,7 @@ class NetworkParams(Section):
     initial_strength_mean: float = probability(0.45, "mean strength of a friend tie at the start", unit="strength 0-1")
     membership_share: float = probability(0.08, "share of an organization's target residents who are members at the start")
     interorg_density: float = probability(0.3, "density of partnership ties among organizations at the start")
-    burn_in_weeks: int = param(104, "weeks of tie dynamics, mutual aid and individual states run before week 0 (no programme), so that the network starts in its steady state",
+    burn_in_weeks: int = param(208, "weeks of community activities, mutual aid, tie dynamics and individual states run before week 0 (no programme), so that the network starts in its steady state",
                                unit="weeks", ge=0, le=1040)
 
 
@@ -270,7 +270,8 @@ def generate_network(r: Residents, p: NetworkParams, rng: np.random.Generator, n
 
     rank = np.empty(n, dtype=np.int64)
     rank[spatial] = np.arange(n)
-    new_kin_ties(ties, r, np.arange(n), p, rng, 0, spatial, rank)
+    # Each kin tie has two ends, so half of the mean is drawn from each resident.
+    new_kin_ties(ties, r, np.arange(n), p, rng, 0, spatial, rank, mean=p.kin_outside_mean / 2.0)
 
     # Neighbour and friend ties, fewer for seniors living alone and for some equity groups.
     r.tie_factor = np.where(r.age_group == CHILD, 0.6, 1.0) * np.where(r.lives_alone & (r.age_group == SENIOR),
@@ -282,14 +283,21 @@ def generate_network(r: Residents, p: NetworkParams, rng: np.random.Generator, n
                        strength_mean=p.initial_strength_mean)
 
     close_triangles(ties, r, int(p.triadic_closure * n), rng, week=0, strength=p.initial_strength_mean)
+    # Each resident's usual circle of friends, which they keep up as friends come and go (a newcomer
+    # taking a resident's place takes the same usual size).
+    r.usual_friends = ties.per_node(ties.live((FRIEND,)), n=n).astype(np.int16)
     return ties
 
 
 def new_kin_ties(ties: TieTable, r: Residents, who: np.ndarray, p: NetworkParams, rng: np.random.Generator,
-                 week: int, spatial: np.ndarray, rank: np.ndarray) -> int:
-    """Kin ties outside the household (relatives living in the neighbourhood) for adults ``who``."""
+                 week: int, spatial: np.ndarray, rank: np.ndarray, mean: float | None = None) -> int:
+    """Kin ties outside the household (relatives living in the neighbourhood) for adults ``who``.
+
+    ``mean`` ties are drawn from each of ``who`` (default: ``kin_outside_mean``, what a newcomer
+    has; the initial network draws half from each end of a tie)."""
     who = who[r.age_group[who] != CHILD]
-    src = np.repeat(who, rng.poisson(p.kin_outside_mean, len(who)))
+    mean = p.kin_outside_mean if mean is None else mean
+    src = np.repeat(who, rng.poisson(mean, len(who)))
     reach = max(p.locality * 10, 10)
     offset = rng.integers(1, reach + 1, size=len(src)) * rng.choice((-1, 1), size=len(src))
     dst = spatial[np.clip(rank[src] + offset, 0, len(spatial) - 1)]

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .network import TIE_KINDS
-from .population import AGE_GROUPS, CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR, coaching_role
+from .population import (AGE_GROUPS, CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, ORIGINAL_RESIDENT, PATIENT_PARTNER, ROLES,
+                         SENIOR, coaching_role)
 from .submodels.funding import BUDGET_LINES
 
 #: Outcomes that are weekly counts or amounts (summed over a year in the summary); others are levels (averaged).
@@ -158,7 +159,15 @@ def resident_snapshot(model) -> pd.DataFrame:
         "recovery": r.recovery, "support_received_hours": r.support_received, "timebank_hours": r.timebank,
         "ed_visits": r.ed_visits, "admissions": r.admissions, "partner_distress": r.distress,
         "caseload": model.caseload, "first_support_week": r.first_support_week,
+        "arrived_week": _arrival_weeks(r.arrived_week),
     })
+
+
+def _arrival_weeks(arrived: np.ndarray) -> pd.arrays.IntegerArray:
+    """The week each resident moved in; missing (NA) for those who lived here before the simulation."""
+    weeks = pd.array(arrived, dtype="Int32")
+    weeks[arrived == ORIGINAL_RESIDENT] = pd.NA
+    return weeks
 
 
 def edge_list(model) -> pd.DataFrame:

@@ -18,6 +18,9 @@ from .params import Section, param, probability
 CHILD, ADULT, SENIOR = 0, 1, 2
 AGE_GROUPS = ("child", "adult", "65+")
 
+#: ``arrived_week`` of the residents who lived in the neighbourhood before the simulation began.
+ORIGINAL_RESIDENT = int(np.iinfo(np.int32).min)
+
 NO_ROLE, PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER = 0, 1, 2, 3
 ROLES = ("none", "patient_partner", "carer_partner", "citizen_partner")
 
@@ -135,6 +138,8 @@ class Residents:
     sociability: np.ndarray = field(default=None)
     first_support_week: np.ndarray = field(default=None)
     tie_factor: np.ndarray = field(default=None)
+    usual_friends: np.ndarray = field(default=None)
+    arrived_week: np.ndarray = field(default=None)
     usual_competency: np.ndarray = field(default=None)
 
     @property
@@ -285,4 +290,5 @@ def generate_residents(p: PopulationParams, rng: np.random.Generator) -> Residen
     r.sessions = np.zeros(n, dtype=np.int16)
     r.sociability = np.clip(rng.lognormal(0.0, 0.35, n), 0.2, 3.0).astype(np.float32)
     r.first_support_week = np.full(n, -1, dtype=np.int32)
+    r.arrived_week = np.full(n, ORIGINAL_RESIDENT, dtype=np.int32)
     return r

@@ -219,7 +219,7 @@ def test_help_strengthens_ties_and_reciprocity_strengthens_more():
 
 # ----------------------------------------------------------------------------- ties
 def test_ties_decay_at_their_kind_rate_without_contact():
-    m = small(**{"ties.contact_probability": 0.0, "ties.new_ties_per_year": 0.0})
+    m = small(**{"ties.contact_probability": 0.0, "ties.friend_replacement_per_year": 0.0})
     t = m.ties
     s = t.live()
     start = t.strength.copy()
@@ -235,7 +235,7 @@ def test_ties_decay_at_their_kind_rate_without_contact():
 
 
 def test_ties_below_threshold_dissolve():
-    m = small(**{"ties.contact_probability": 0.0, "ties.new_ties_per_year": 0.0})
+    m = small(**{"ties.contact_probability": 0.0, "ties.friend_replacement_per_year": 0.0})
     t = m.ties
     slot, _ = t.add([1], [m.residents.n - 1], FRIEND, 0.0501, 0)
     m.week = 1
@@ -244,13 +244,29 @@ def test_ties_below_threshold_dissolve():
     assert t.find(1, m.residents.n - 1, FRIEND)[0] == -1
 
 
-def test_new_ties_form_by_closure_and_with_neighbours():
-    m = small(**{"ties.new_ties_per_year": 20.0})
-    before = m.ties.count()
+def test_lost_friends_are_replaced_and_full_circles_take_no_one():
+    m = small(**{"ties.friend_replacement_per_year": 52.0, "ties.contact_probability": 0.0})
+    r, t = m.residents, m.ties
+
+    def friends():
+        return t.per_node(t.live((FRIEND,)), n=r.n)
+
+    # Circles are full at the start: every resident has exactly their usual number of friends.
+    r.usual_friends[:] = friends().astype(np.int16)
     m.week = 1
-    m.tie_dynamics.step()
-    assert m.events["ties_formed"] > 0
-    assert m.ties.count() > before - m.events["ties_dissolved"]
+    assert m.tie_dynamics.replace_friends(np.ones(r.n, dtype=np.float32)) == 0
+    # Residents who lose their friends make new ones, but only with people who have room in their circle.
+    lost = np.flatnonzero(r.usual_friends >= 3)[:30]
+    t.remove(t.ties_of(lost, (FRIEND,)))
+    room = friends() < r.usual_friends
+    before = friends()
+    formed = sum(m.tie_dynamics.replace_friends(np.ones(r.n, dtype=np.float32)) for _ in range(10))
+    after = friends()
+    assert formed > 0
+    assert after[lost].sum() > before[lost].sum()
+    assert (after <= np.maximum(r.usual_friends, before)).all()       # nobody's circle overflows
+    gained = after > before
+    assert room[gained].all()                                           # only people with room gain friends
 
 
 # ----------------------------------------------------------------------------- individual states

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, new_kin_ties, new_neighbour_ties
+from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, new_kin_ties
 from ..params import Section, param, probability
 from ..population import CHILD, NO_ROLE, SENIOR
 from . import Submodel
@@ -182,9 +182,9 @@ class IndividualStates(Submodel):
         keep = (ties.kind[gone] == CARE_TEAM) | (ties.kind[gone] == HOUSEHOLD)
         ties.remove(gone[~keep])
         r.reset_person(idx, rng, m.params.population)
-        # Newcomers meet a few neighbours (and keep the household they move into).
+        # Newcomers keep the household they move into and may have relatives nearby; they make
+        # friends over the following months (tie dynamics: the usual circle of the place they take).
         new_kin_ties(ties, r, idx, m.params.network, rng, m.week, m.spatial_order, m.spatial_rank)
-        new_neighbour_ties(ties, r, idx, m.params.network, rng, m.week, m.spatial_order, m.spatial_rank)
         # Newcomers: some are palliative patients (keeps the track's public stable).
         pop = m.params.population
         r.end_of_life[idx] = r.is_patient[idx] & (r.age_group[idx] != CHILD) & (rng.random(len(idx)) < pop.end_of_life * 8)

@@ -4,8 +4,11 @@ Each week a tie is maintained by contact with a chance that grows with its stren
 mobility of both people (seniors living alone and people in crisis go out less). A tie without
 contact this week decays at its kind's yearly rate (emotional closeness about -15% a year without
 contact; kin ties barely decay, Roberts & Dunbar 2015). A tie below the dissolution threshold
-dissolves. New neighbour and friend ties form at a steady rate (churn: older adults often add a
-confidant over five years while network size stays stable, Cornwell & Laumann 2015).
+dissolves. People keep up their usual circle of friends: a friend lost (who moved away, or a tie
+that faded) is replaced, after a while, by a new friend met through another friend (triadic
+closure) or among the neighbours; people who go out less replace friends more slowly. This is
+how older adults often add a confidant over five years while the size of their network stays
+stable (Cornwell & Laumann 2015), and it keeps the network's size stationary in the baseline.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import (CARE_TEAM, FRIEND, HOUSEHOLD, INTER_ORG, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT,
-                       TIE_KINDS, close_triangles, kind_mask)
+                       TIE_KINDS, kind_mask)
 from ..params import Section, param, probability
 from ..population import CHILD, SENIOR
 from . import Submodel, bernoulli_indices
@@ -32,9 +35,11 @@ class TieParams(Section):
     senior_alone_mobility: float = probability(0.6, "mobility of a person 65+ living alone (others: 1)")
     chronic_mobility: float = probability(0.85, "mobility factor for a chronic condition")
     dissolve_below: float = probability(0.05, "strength below which a tie dissolves")
-    new_ties_per_year: float = param(0.2, "new neighbour/friend ties a resident forms per year", unit="ties/year",
-                                     ge=0.0, le=50.0, source="fitted: Cornwell & Laumann 2015 churn")
-    closure_share: float = probability(0.5, "share of new ties formed through a friend (triadic closure); the rest with neighbours")
+    friend_replacement_per_year: float = param(
+        1.0, "yearly rate at which a fully mobile resident replaces each friend missing from their usual circle",
+        unit="1/year", ge=0.0, le=52.0,
+        source="fitted: Cornwell & Laumann 2015 (confidants added over 5 years, stable network size)")
+    closure_share: float = probability(0.5, "share of new friends met through a friend (triadic closure); the rest among neighbours")
     new_tie_strength: float = probability(0.3, "strength of a newly formed friend tie")
 
     def model_post_init(self, __context) -> None:
@@ -92,16 +97,43 @@ class TieDynamics(Submodel):
         m.events["ties_dissolved"] += len(weak)
         ties.remove(weak)
 
-        # Churn: new ties, through friends (triadic closure) or with neighbours.
-        k = rng.binomial(n, min(1.0, p.new_ties_per_year / 52.0))
-        k_closure = rng.binomial(k, p.closure_share)
-        formed = close_triangles(ties, m.residents, k_closure, rng, week, p.new_tie_strength)
-        who = rng.choice(n, size=k - k_closure, replace=False) if k - k_closure > 0 else np.zeros(0, np.int64)
-        who = who[m.residents.age_group[who] != CHILD]
-        other = m.activities.random_neighbour(who)
-        ok = (other != who) & (m.residents.age_group[other] != CHILD)
-        _, new = ties.add(who[ok], other[ok], FRIEND, p.new_tie_strength, week)
-        m.events["ties_formed"] += formed + int(new.sum())
+        # Churn: friends who are lost are replaced.
+        m.events["ties_formed"] += self.replace_friends(mob)
+
+    def replace_friends(self, mobility: np.ndarray) -> int:
+        """Residents with fewer friends than their usual circle make a new friend, each missing friend
+        at ``friend_replacement_per_year`` scaled by mobility; returns the number of ties formed."""
+        m, p, rng, ties, r = self.model, self.p, self.rng, self.model.ties, self.model.residents
+        friends = ties.per_node(ties.live((FRIEND,)), n=r.n)
+        missing = np.flatnonzero(friends < r.usual_friends)
+        rate = (r.usual_friends[missing] - friends[missing]) * mobility[missing] * (p.friend_replacement_per_year / 52.0)
+        who = missing[rng.random(len(missing)) < -np.expm1(-rate)]
+        if len(who) == 0:
+            return 0
+        # Through a friend (a contact of one of one's contacts), or else among the neighbours.
+        via_friend = rng.random(len(who)) < p.closure_share
+        other = np.full(len(who), -1, dtype=np.int64)
+        contact = m.activities.random_contact(who[via_friend])
+        known = contact >= 0
+        fof = np.full(len(contact), -1, dtype=np.int64)
+        fof[known] = m.activities.random_contact(contact[known])
+        other[via_friend] = fof
+        rest = other < 0
+        other[rest] = m.activities.random_neighbour(who[rest])
+        child = r.age_group == CHILD
+        ok = (other >= 0) & (other != who)
+        # A friendship takes two: the other person has room in their own circle; children befriend children.
+        ok[ok] &= (friends[other[ok]] < r.usual_friends[other[ok]]) & (child[who[ok]] == child[other[ok]])
+        who, other = who[ok], other[ok]
+        # At most one new friend a person a week: a pair sharing someone with an earlier pair waits.
+        ends = np.column_stack([who, other]).ravel()
+        people, first_seen = np.unique(ends, return_index=True)
+        first = np.full(r.n, -1, dtype=np.int64)
+        first[people] = first_seen
+        pair = 2 * np.arange(len(who))
+        once = (first[who] == pair) & (first[other] == pair + 1)
+        _, new = ties.add(who[once], other[once], FRIEND, p.new_tie_strength, m.week)
+        return int(new.sum())
 
 
 __all__ = ["TieDynamics", "TieParams", "PEER_SUPPORT", "MEMBERSHIP", "INTER_ORG"]
