@@ -58,7 +58,7 @@ def _bounds(names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     log = np.array([k in LOG_PRIORS for k in names])
     lo = np.array([PRIORS[k][0] for k in names], dtype=float)
     hi = np.array([PRIORS[k][1] for k in names], dtype=float)
-    return np.where(log, np.log(lo), lo), np.where(log, np.log(hi), hi), log
+    return np.where(log, np.log(np.where(log, lo, 1.0)), lo), np.where(log, np.log(np.where(log, hi, 1.0)), hi), log
 
 
 def scale(values: np.ndarray, names: list[str]) -> np.ndarray:
@@ -228,8 +228,8 @@ def check_options(budget: int, replications: int, residents: int, years: float |
         raise UserError(f"expected an acceptance fraction in (0, 0.5]; found {accept}", key="--accept")
 
 
-def calibrate(out: str | Path, budget: int = 48, replications: int = 1, residents: int = 2000,
-              years: float | None = None, waves: int = 3, verify: int = 6, accept: float = 0.01,
+def calibrate(out: str | Path, budget: int = 240, replications: int = 2, residents: int = 2000,
+              years: float | None = None, waves: int = 4, verify: int = 10, accept: float = 0.01,
               n_prior: int = 100_000, backend: str = "processes", workers: int | None = None,
               scheduler: str | None = None, seed: int = ROOT_SEED,
               progress: Callable[[str], None] | None = print) -> dict[str, Any]:
@@ -386,12 +386,11 @@ def figure(fit: pd.DataFrame, post: pd.DataFrame, path: Path) -> None:
     zh = (fit["model_high_95"] - fit["value"]) / (tol / 2)
     a1.axvspan(-2, 2, color="0.9", label="tolerance (±2σ)")
     a1.hlines(y, zl, zh, color="C0")
-    a1.plot(z, y, "o", color=np.where(fit["fitted"], "C0", "C1").tolist()[0])
     for yi, fitted, zi in zip(y, fit["fitted"], z):
         a1.plot(zi, yi, "o", color="C0" if fitted else "C1")
     a1.axvline(0, color="k", lw=0.8)
     a1.set_yticks(y, [f"{t} ({v:g})" for t, v in zip(fit["target"], fit["value"])])
-    a1.set_xlabel("(model − target) / σ   (dot: mean, bar: 95% across replications; orange: not fitted)")
+    a1.set_xlabel("(model − target) / σ\ndot: mean, bar: 95% across replications; orange: a check, not fitted")
     a1.set_title("Fit at the posterior median")
     y2 = np.arange(len(post))[::-1]
     names = list(post["parameter"])
@@ -402,7 +401,7 @@ def figure(fit: pd.DataFrame, post: pd.DataFrame, path: Path) -> None:
     a2.plot(med, y2, "k|", ms=14)
     a2.set_xlim(0, 1)
     a2.set_yticks(y2, post["parameter"])
-    a2.set_xlabel("position in the prior range, log scale for rates (bar: posterior 95% interval)")
+    a2.set_xlabel("position in the prior range (log scale for rates)\nbar: posterior 95% interval, tick: median")
     a2.set_title("Posterior of the free parameters")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

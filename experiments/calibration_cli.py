@@ -41,15 +41,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "the priors, each run through three measurement experiments (hospital baseline, programme, "
                     "staff-like workload) on the sweep backends; an emulator per target; ABC on the emulator; "
                     "the posterior median verified with fresh seeds. See docs/CALIBRATION.md.")
-    p.add_argument("--budget", type=_positive_int, default=48,
-                   help="number of parameter points over all waves (default 48: about 15 minutes on 2 busy cores)")
-    p.add_argument("--replications", type=_positive_int, default=1, help="seeds per parameter point (default 1)")
-    p.add_argument("--verify", type=_positive_int, default=6,
-                   help="fresh seeds for the verification of the posterior median (default 6)")
+    p.add_argument("--budget", type=_positive_int, default=240,
+                   help="number of parameter points over all waves (default 240: with the other defaults, the "
+                        "calibration of docs/CALIBRATION.md, about 15 minutes on 2 cores)")
+    p.add_argument("--replications", type=_positive_int, default=2, help="seeds per parameter point (default 2)")
+    p.add_argument("--verify", type=_positive_int, default=10,
+                   help="fresh seeds for the verification of the posterior median (default 10)")
     p.add_argument("--residents", type=_positive_int, default=2000, help="population of each run (default 2000)")
     p.add_argument("--years", type=float, default=None,
                    help="horizon of the baseline experiment (default 6: a burn-in year, then the turnover target's five years)")
-    p.add_argument("--waves", type=_positive_int, default=3, help="design waves (default 3)")
+    p.add_argument("--waves", type=_positive_int, default=4, help="design waves (default 4)")
     p.add_argument("--accept", type=float, default=0.01,
                    help="fraction of emulated prior draws accepted (default 0.01 of 100,000)")
     p.add_argument("--seed", type=int, default=20240601, help="root seed of the design and the replications")

@@ -25,8 +25,8 @@ SOCIAL_KINDS = (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT)
 class NetworkParams(Section):
     """How the initial network is generated from the demography."""
 
-    friends_mean: float = param(5.0, "mean number of neighbour/friend ties per adult at the start", unit="ties",
-                                ge=0.0, le=50.0, source="Dunbar's layers: about 5 in the inner circle")
+    friends_mean: float = param(5.5849, "mean number of neighbour/friend ties per adult at the start", unit="ties",
+                                ge=0.0, le=50.0, source="fitted (docs/CALIBRATION.md): about 5 in the inner circle (Dunbar's layers)")
     friends_factor_65_alone: float = param(0.6, "relative number of friend ties of people 65+ living alone",
                                            unit="ratio", ge=0.0, le=2.0)
     kin_outside_mean: float = param(2.4, "mean number of kin ties outside the household per adult or senior",

@@ -45,8 +45,9 @@ class ActivityParams(Section):
     brokering_probability: float = probability(0.25, "chance per week that a citizen partner makes an introduction for an accompanied patient")
     organization_share: float = probability(0.5, "share of introductions that are to an organization (the rest: to a resident)")
     attendance: float = probability(0.4, "chance a member attends an activity in a week")
-    pairs_per_attendee: float = param(0.08, "co-attendance encounters per attendee per week that form or strengthen a tie",
-                                      unit="encounters", ge=0.0, le=10.0)
+    pairs_per_attendee: float = param(0.0496, "co-attendance encounters per attendee per week that form or strengthen a tie",
+                                      unit="encounters", ge=0.0, le=10.0,
+                                      source="fitted (docs/CALIBRATION.md): stable network size over 5 years (Cornwell & Laumann 2015)")
     co_attendance_gain: float = probability(0.08, "how far a co-attendance encounter strengthens a tie")
     new_tie_strength: float = probability(0.2, "strength of a tie newly formed by an introduction or an activity")
     homophily: float = probability(0.6, "chance an encounter across age groups is not followed up")

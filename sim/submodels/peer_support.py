@@ -27,18 +27,21 @@ class PeerSupportParams(Section):
     hours_per_patient: float = param(1.0, "hours of a partner's week one accompanied patient takes",
                                      unit="hours/patient/week", ge=0.05, le=40.0)
     meeting_probability: float = probability(0.6, "chance a partner meets a given patient in a week")
-    competency_gain: float = param(0.9, "competency gained at the first meeting by a patient at 0 (scaled by room to 100)",
+    competency_gain: float = param(1.0024, "competency gained at the first meeting by a patient at 0 (scaled by room to 100)",
                                    unit="PAM points", ge=0.0, le=20.0,
-                                   source="fitted: coaching gain about 0.25 SD (Hibbard et al. 2005; Cuevas et al. 2021)")
+                                   source="fitted (docs/CALIBRATION.md): coaching gain about 0.25 SD (Hibbard et al. 2005; Cuevas et al. 2021)")
     diminishing_sessions: float = param(6.0, "sessions after which the gain per meeting has halved", unit="sessions",
                                         ge=0.1, le=200.0)
     episode_weeks: int = param(26, "length of an accompaniment; the tie then becomes an ordinary mutual-aid tie",
                                unit="weeks", ge=1, le=520)
     referral_probability: float = probability(0.08, "chance per meeting that the partner connects the patient to a citizen partner")
     meeting_tie_gain: float = probability(0.1, "how far a meeting strengthens the partner-patient tie")
-    hard_case_distress: float = probability(0.012, "distress added by a meeting with a hard case (mental health, end of life, crisis)")
-    ordinary_distress: float = probability(0.002, "distress added by an ordinary meeting")
-    supervision_relief: float = probability(0.02, "weekly distress relief at full supervision")
+    hard_case_distress: float = probability(0.0084, "distress added by a meeting with a hard case (mental health, end of life, crisis)",
+                                              source="fitted (docs/CALIBRATION.md): about 40% highly exhausted at staff-like workloads")
+    ordinary_distress: float = probability(0.0012, "distress added by an ordinary meeting",
+                                             source="fitted (docs/CALIBRATION.md): about 40% highly exhausted at staff-like workloads")
+    supervision_relief: float = probability(0.0177, "weekly distress relief at full supervision",
+                                              source="fitted (docs/CALIBRATION.md): about 40% highly exhausted at staff-like workloads")
     mentoring_relief: float = probability(0.01, "weekly distress relief when coach partners are available")
     clinician_access_relief: float = probability(0.01, "weekly distress relief with a partnership clinician to turn to")
     natural_relief: float = probability(0.004, "weekly distress relief without any support")

@@ -28,9 +28,9 @@ class RetentionParams(Section):
     initial_carer_partners: int = param(0, "carer partners at the start", unit="persons", ge=0, le=100000)
     initial_citizen_partners: int = param(4, "citizen partners at the start", unit="persons", ge=0, le=100000)
     attrition_per_year: dict[str, float] = param(
-        {"paid": 0.15, "volunteer": 0.35, "timebank": 0.28, "recognition": 0.28},
+        {"paid": 0.15, "volunteer": 0.3437, "timebank": 0.28, "recognition": 0.28},
         "yearly share of partners who leave, by compensation mode", unit="share/year",
-        source="Volunteering in America 2008: volunteer attrition about 35% a year")
+        source="volunteer: fitted (docs/CALIBRATION.md): Volunteering in America 2008, about 35% a year; other modes: assumptions")
     burnout_factor: float = param(3.0, "attrition multiplier at full distress (1 + factor x distress)", unit="ratio",
                                   ge=0.0, le=50.0)
     unpaid_factor: float = param(2.0, "attrition multiplier for paid partners whose pay the budget does not cover",

@@ -37,17 +37,18 @@ class StatesParams(Section):
                                    source="Thompson et al. 2022: benefit plateaus near 4 close friends")
     peer_tie_weight: float = param(1.0, "weight of a peer-support tie against a friend tie in support", unit="ratio",
                                    ge=0.0, le=5.0)
-    loneliness_bias: float = param(-2.9, "loneliness level (logit) of a person whose support meets their need",
-                                   unit="logit", ge=-10.0, le=10.0, source="fitted: 19% lonely among 65+ at baseline")
-    loneliness_slope: float = param(3.0, "rise in loneliness (logit) per unit of unmet need (share of need)",
-                                    unit="logit", ge=0.0, le=20.0)
+    loneliness_bias: float = param(-3.1042, "loneliness level (logit) of a person whose support meets their need",
+                                   unit="logit", ge=-10.0, le=10.0, source="fitted (docs/CALIBRATION.md): 19% lonely among 65+ at baseline")
+    loneliness_slope: float = param(3.4414, "rise in loneliness (logit) per unit of unmet need (share of need)",
+                                    unit="logit", ge=0.0, le=20.0,
+                                    source="fitted (docs/CALIBRATION.md): 19% lonely among 65+ at baseline")
     loneliness_propensity_sd: float = param(1.0, "spread of personal propensity to loneliness", unit="logit",
                                             ge=0.0, le=5.0)
-    women_65_offset: float = param(0.45, "extra loneliness propensity of women 65+", unit="logit", ge=-5.0, le=5.0,
-                                   source="fitted: women 23% vs men 15% lonely at 65+ (Islam & Gilmour 2023)")
-    support_relief: float = param(0.6, "loneliness relief (logit) while receiving peer or citizen support",
+    women_65_offset: float = param(0.4379, "extra loneliness propensity of women 65+", unit="logit", ge=-5.0, le=5.0,
+                                   source="fitted (docs/CALIBRATION.md): women 23% vs men 15% lonely at 65+ (Islam & Gilmour 2023)")
+    support_relief: float = param(0.8862, "loneliness relief (logit) while receiving peer or citizen support",
                                   unit="logit", ge=0.0, le=10.0,
-                                  source="fitted: SMD about -0.47 (Duffner et al. 2024)")
+                                  source="fitted (docs/CALIBRATION.md): SMD about -0.47 (Duffner et al. 2024)")
     loneliness_adaptation: float = probability(0.08, "weekly share of the gap to the target loneliness closed")
     lonely_threshold: float = probability(0.5, "loneliness above which a resident counts as lonely")
     competency_return_per_year: float = probability(0.4, "share of the gap between a patient's competency and their usual level closed in a year without support")

@@ -30,15 +30,16 @@ class TieParams(Section):
          "care_team": 0.0, "membership": 0.3, "inter_organization": 0.05},
         "share of strength lost in a year without contact, by tie kind", unit="share/year",
         source="Roberts & Dunbar 2015: about -15% a year without contact; kin barely decay")
-    contact_probability: float = probability(0.2, "weekly chance of contact on a full-strength tie between two fully mobile people")
+    contact_probability: float = probability(0.2429, "weekly chance of contact on a full-strength tie between two fully mobile people",
+                                               source="fitted (docs/CALIBRATION.md): inner circle and 5-year turnover")
     contact_gain: float = probability(0.03, "how far one contact strengthens a tie")
     senior_alone_mobility: float = probability(0.6, "mobility of a person 65+ living alone (others: 1)")
     chronic_mobility: float = probability(0.85, "mobility factor for a chronic condition")
     dissolve_below: float = probability(0.05, "strength below which a tie dissolves")
     friend_replacement_per_year: float = param(
-        1.0, "yearly rate at which a fully mobile resident replaces each friend missing from their usual circle",
+        0.9029, "yearly rate at which a fully mobile resident replaces each friend missing from their usual circle",
         unit="1/year", ge=0.0, le=52.0,
-        source="fitted: Cornwell & Laumann 2015 (confidants added over 5 years, stable network size)")
+        source="fitted (docs/CALIBRATION.md): Cornwell & Laumann 2015 (confidants added over 5 years, stable network size)")
     closure_share: float = probability(0.5, "share of new friends met through a friend (triadic closure); the rest among neighbours")
     new_tie_strength: float = probability(0.3, "strength of a newly formed friend tie")
 
