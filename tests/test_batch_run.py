@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import mesa
@@ -24,6 +25,14 @@ class RecordingCommunity(CaringCommunity):
                                          self.params.population.n_patients))
 
 
+def seeded_batch_run(model_cls, parameters: dict, seeds: list[int], **kwargs) -> list[dict]:
+    """``mesa.batch_run`` with one run per seed: Mesa >= 3.5 takes the seeds as its ``rng`` argument
+    (and overrides any ``rng`` in ``parameters``); Mesa 3.3 takes them as a swept ``rng`` parameter."""
+    if "rng" in inspect.signature(mesa.batch_run).parameters:
+        return mesa.batch_run(model_cls, parameters=parameters, rng=seeds, **kwargs)
+    return mesa.batch_run(model_cls, parameters={**parameters, "rng": seeds}, iterations=1, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def small_dict():
     return scale_scenario(load_scenario("centre-sud"), 400).model_dump(mode="json")
@@ -37,11 +46,9 @@ def _same(a, b) -> bool:
 
 def test_batch_run_sweeps_seeds_and_dotted_overrides(small_dict):
     RecordingCommunity.built.clear()
-    results = mesa.batch_run(
-        RecordingCommunity,
-        parameters={"scenario": [small_dict], "rng": [1, 2],
-                    "governance.decision_rule": ["majority", "consensus"]},
-        number_processes=1, iterations=1, data_collection_period=1, max_steps=STEPS, display_progress=False)
+    results = seeded_batch_run(
+        RecordingCommunity, {"scenario": [small_dict], "governance.decision_rule": ["majority", "consensus"]},
+        seeds=[1, 2], number_processes=1, data_collection_period=1, max_steps=STEPS, display_progress=False)
 
     # every combination was built with its own seed and rule
     assert sorted((seed, rule) for seed, rule, _ in RecordingCommunity.built) == [
@@ -61,7 +68,7 @@ def test_batch_run_sweeps_seeds_and_dotted_overrides(small_dict):
                                     **{"governance.decision_rule": row["governance.decision_rule"]})
             assert model.params.governance.decision_rule == row["governance.decision_rule"]
             direct[key] = model.run(STEPS)
-        expected = direct[key].iloc[row["Step"]].to_dict()
+        expected = direct[key].iloc[int(row["Step"])].to_dict()   # Mesa 3.5 reports Step as a float time
         for col, value in expected.items():
             assert _same(row[col], value), (key, row["Step"], col, row[col], value)
     steps = sorted({row["Step"] for row in results if row["RunId"] == 0})
@@ -71,9 +78,9 @@ def test_batch_run_sweeps_seeds_and_dotted_overrides(small_dict):
 def test_batch_run_end_of_run_rows_and_a_yaml_scenario(tmp_path):
     path = tmp_path / "tiny.yaml"
     path.write_text("extends: centre-sud\npopulation: {n_patients: 200}\n")
-    results = mesa.batch_run(CaringCommunity, parameters={"scenario": str(path), "rng": [3],
-                                                          "population.share_65plus_living_alone": [0.2, 0.9]},
-                             number_processes=1, max_steps=3, display_progress=False)
+    results = seeded_batch_run(CaringCommunity, {"scenario": str(path),
+                                                 "population.share_65plus_living_alone": [0.2, 0.9]},
+                               seeds=[3], number_processes=1, max_steps=3, display_progress=False)
     assert len(results) == 2                                        # one end-of-run row per combination
     by_share = {row["population.share_65plus_living_alone"]: row for row in results}
     for share, row in by_share.items():
