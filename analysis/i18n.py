@@ -2,7 +2,9 @@
 
 Numbers are written the way each language writes them (``12.3%`` and ``$12,345`` in English,
 ``12,3 %`` and ``12 345 $`` in French) but always from the same value, so a French and an English
-report differ in their words and never in their numbers.
+report differ in their words and never in their numbers. French text follows French typography:
+a narrow no-break space (U+202F) before ``:`` ``;`` ``!`` ``?`` ``%`` and inside ``« »``
+(:func:`french_spacing`, applied to every French sentence when this module is imported).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ OUTCOME_LABELS = {
         "recovery_mean": "Recovery (0-1)",
         "partner_burnout_share": "Partners in burnout",
         "partners_left": "Partners who left (a year)",
+        "partner_turnover_share": "Partners who left over the year (% of partners)",
+        "volunteer_turnover_share": "Volunteers who left over the year (% of volunteers)",
         "patient_partners": "Patient partners",
         "citizen_partners": "Citizen partners",
         "ed_visits": "Emergency visits (a year)",
@@ -67,6 +71,8 @@ OUTCOME_LABELS = {
         "recovery_mean": "Rétablissement (0-1)",
         "partner_burnout_share": "Partenaires en épuisement",
         "partners_left": "Partenaires ayant quitté (par an)",
+        "partner_turnover_share": "Partenaires ayant quitté en cours d’année (% des partenaires)",
+        "volunteer_turnover_share": "Bénévoles ayant quitté en cours d’année (% des bénévoles)",
         "patient_partners": "Patients partenaires",
         "citizen_partners": "Citoyens partenaires",
         "ed_visits": "Visites aux urgences (par an)",
@@ -102,9 +108,9 @@ TEXT = {
         "lang_other": "Version française",
         "generated": "Folder {path}. {what}.",
         "what_run": "One run (seed {seeds})",
-        "what_replications": "{n} replications (seeds {seeds})",
-        "what_sweep": "Sweep of {points} design points × {reps} replications, design “{design}”",
-        "baseline_line": "Compared with “{name}” ({path}), paired by seed over {n} seeds.",
+        "what_replications": "{reps} (seeds {seeds})",
+        "what_sweep": "Sweep of {points} × {reps}, design “{design}”",
+        "baseline_line": "Compared with “{name}” ({path}), paired by seed over {seeds_n}.",
         "summary_h": "In short",
         "short_run": "These runs last {weeks} weeks, less than a year: the “final year” values cover those {weeks} weeks "
                      "only (events and spending “a year” are their totals over that time).",
@@ -120,27 +126,30 @@ TEXT = {
                       "to know how sure the numbers are.",
         # the summary paragraph
         "s_iso_base_fell": "Isolation among people 65+ living alone fell from {b} under “{bname}” to {s} with “{sname}” "
-                           "in the final year, a difference of {d} (95% CI {lo} to {hi}, {n} seeds paired).",
+                           "in the final year, a difference of {d} (95% CI {lo} to {hi}, {pairs}).",
         "s_iso_base_rose": "Isolation among people 65+ living alone rose from {b} under “{bname}” to {s} with “{sname}” "
-                           "in the final year, a difference of {d} (95% CI {lo} to {hi}, {n} seeds paired).",
+                           "in the final year, a difference of {d} (95% CI {lo} to {hi}, {pairs}).",
         "s_iso_base_unclear": "Isolation among people 65+ living alone was {s} with “{sname}” against {b} under “{bname}” "
                               "in the final year; the difference of {d} is not clear (95% CI {lo} to {hi} includes zero, "
-                              "{n} seeds paired).",
+                              "{pairs}).",
         "s_iso_time_fell": "Isolation among people 65+ living alone fell from {a} at the start to {s} in the final year "
-                           "(95% CI {lo} to {hi}, {n} replications).",
+                           "(95% CI {lo} to {hi}, {reps}).",
         "s_iso_time_rose": "Isolation among people 65+ living alone rose from {a} at the start to {s} in the final year "
-                           "(95% CI {lo} to {hi}, {n} replications).",
+                           "(95% CI {lo} to {hi}, {reps}).",
         "s_iso_time_flat": "Isolation among people 65+ living alone was {a} at the start and {s} in the final year "
-                           "(95% CI {lo} to {hi}, {n} replications).",
+                           "(95% CI {lo} to {hi}, {reps}).",
         "s_iso_time_single": "Isolation among people 65+ living alone went from {a} at the start to {s} in the final year.",
         "s_lonely": "Loneliness among people 65+ is {s}, against {b} under the baseline (difference {d}, 95% CI {lo} to {hi}).",
         "s_lonely_time": "{s} of people 65+ feel lonely in the final year.",
         "s_emp": "The patients’ empowerment index is {s} (baseline {b}; difference {d}, 95% CI {lo} to {hi}).",
         "s_emp_time": "The patients’ empowerment index is {s} in the final year.",
-        "s_gap": "For whom: the isolation gap between the best- and worst-served equity groups is {s} "
-                 "(baseline {b}; difference {d}, 95% CI {lo} to {hi}); the most isolated group is {worst}.",
-        "s_gap_time": "For whom: the isolation gap between the best- and worst-served equity groups is {s} in the final "
-                      "year; the most isolated group is {worst} ({worst_v}).",
+        "s_gap": "For whom: the isolation gap between the best- and worst-served equity groups (computed within each "
+                 "run, then averaged) is {s} (baseline {b}; difference {d}, 95% CI {lo} to {hi}); the most isolated "
+                 "group is {worst}.",
+        "s_gap_time": "For whom: the isolation gap between the best- and worst-served equity groups (computed within "
+                      "each run, then averaged) is {s} in the final year; the most isolated group is {worst} ({worst_v}).",
+        "s_turnover": "Retention: {s} of partners left over the final year (95% CI {lo} to {hi}).",
+        "s_turnover_no_ci": "Retention: {s} of partners left over the final year.",
         "s_ed": "Emergency visits: {s} a year, against {b} under the baseline (difference {d}, 95% CI {lo} to {hi}).",
         "s_cost_ok": "At what cost: spending is {extra} a year more than the baseline, that is {ratio} a year per person no "
                      "longer isolated (95% CI {lo} to {hi}).",
@@ -155,35 +164,52 @@ TEXT = {
         "s_spend_time": "At what cost: spending is {s} a year in the final year.",
         "s_sure": "How sure: intervals are 95% confidence intervals across replications (Student’s t); differences are "
                   "paired by seed, so both scenarios met the same random events.",
-        "s_sweep": "This sweep varied {k} parameters over {points} design points. Across the points, isolation among people "
+        "s_sure_unpaired": "How sure: intervals are 95% confidence intervals across replications (Student’s t).",
+        "s_sweep": "This sweep varied {params} over {points}. Across the points, isolation among people "
                    "65+ living alone in the final year ranged from {lo} to {hi}.",
-        "s_sweep_other": "This sweep varied {k} parameters over {points} design points. Across the points, “{outcome}” "
+        "s_sweep_other": "This sweep varied {params} over {points}. Across the points, “{outcome}” "
                          "in the final year ranged from {lo} to {hi}.",
         "s_sweep_lever": "The lever that matters most for it is “{p}” ({measure} {v}), then “{p2}”.",
         "s_sweep_lever1": "The lever that matters most for it is “{p}” ({measure} {v}).",
         "s_sweep_flat": "None of the levers changed it: the outcome is the same at every design point (with common random "
                         "numbers, a horizon this short or levers this weak leave it untouched).",
         "s_sweep_nosens": "The sensitivity ranking could not be computed: {why}",
-        "s_sweep_best": "Against the baseline, the point that reduces this isolation most is point {point} "
-                        "({d}, 95% CI {lo} to {hi}).",
+        "s_sweep_best_clear": "Against the baseline, the design point that {verb} {what} most is point {point} "
+                              "({d}, 95% CI {lo} to {hi}).",
+        "s_sweep_best_unclear": "Against the baseline, point {point} {verb} {what} most ({d}), but not clearly: its "
+                                "95% CI ({lo} to {hi}) includes zero.",
+        "s_sweep_best_none": "Against the baseline, no design point {verb} {what}: even the best, point {point}, "
+                             "differs by {d} (95% CI {lo} to {hi}).",
+        "verb_lower": "lowers",
+        "verb_raise": "raises",
+        "what_headline": "isolation among people 65+ living alone",
+        "what_outcome": "“{outcome}”",
         # sections
         "key_h": "Key outcomes in the final year",
         "time_h": "Over time",
-        "time_point_h": "Over time: design point {point} (the lowest on this outcome)",
+        "at_point": " — design point {point} (the best on this outcome)",
         "time_note": "Lines are the mean across replications; shaded bands are 95% confidence intervals.",
         "equity_h": "For whom: isolation by group",
         "spend_h": "Spending and cost-effectiveness",
         "sens_h": "Which levers matter most",
         "points_h": "Design points",
-        "points_note": "The {shown} design points (of {total}) with the lowest “{outcome}” in the final year, with their "
-                       "95% CI across replications; n is the number of completed replications.",
+        "points_note": "Design points with the lowest “{outcome}” in the final year ({shown} of {total} shown), with "
+                       "their 95% CI across replications; n is the number of completed replications.",
+        "equity_note": "The gap in the summary is computed within each run (most minus least isolated equity group), "
+                       "then averaged over runs; it can be larger than the spread of the group means above, because "
+                       "which group is best or worst served changes from run to run.",
+        "incomplete_sens": "These main effects come from an incomplete sweep ({short} of {total} design points lack "
+                           "some of their replications): their level means average fewer runs than the design asked "
+                           "for. Re-run the missing runs before relying on this ranking.",
         "method_h": "How these numbers were computed",
         "method": "Final-year values average the last 52 weeks of each run (events and spending are summed over them). "
                   "Each interval is a 95% confidence interval from Student’s t across replications. A scenario and its "
                   "baseline are compared paired by seed: the difference is taken seed by seed, then averaged. "
                   "The cost per person no longer isolated is (spending of the scenario − spending of the baseline) / "
                   "(isolated residents in the baseline − isolated residents in the scenario), with Fieller’s interval "
-                  "for a ratio. Sensitivity indices come from SALib.",
+                  "for a ratio. Partners who left over the year are the partners who left during the final year "
+                  "divided by the mean number of partners over that year. Differences of percentages are in "
+                  "percentage points (pts). Sensitivity indices come from SALib.",
         "col_outcome": "Outcome",
         "col_baseline": "Baseline",
         "col_scenario": "Scenario",
@@ -196,6 +222,8 @@ TEXT = {
         "col_point": "Point",
         "ci": "{lo} to {hi}",
         "no_ci": "no CI",
+        "n_small": "n too small for a CI",
+        "colon": ": ",
         "year": "year",
         "weeks": "week",
         "share_axis": "% of the group",
@@ -219,14 +247,14 @@ TEXT = {
         "sobol_first": "first-order",
         "morris_measure": "Morris μ*",
         "main_measure": "swing of the main effect",
-        "main_low": "lowest level mean",
-        "main_high": "highest level mean",
+        "main_low": "level with the lowest mean",
+        "main_high": "level with the highest mean",
         "sens_note_sobol": "Bars: total Sobol index ST (share of the variance a lever explains, interactions included) "
                            "with its 95% CI; dots: first-order index S1 (the lever alone).",
         "sens_note_morris": "Bars: Morris μ* (mean absolute effect of moving a lever) with its 95% CI; σ measures how much "
                             "that effect depends on the other levers.",
-        "sens_note_main": "Each bar spans the mean outcome at the lever’s lowest- and highest-scoring level, other levers "
-                          "averaged over.",
+        "sens_note_main": "Each bar spans the mean outcome from the lever’s level with the lowest mean to its level "
+                          "with the highest mean, other levers averaged over.",
         "scenario_label": "scenario",
         "baseline_label": "baseline",
         "money_unit": "$",
@@ -239,15 +267,15 @@ TEXT = {
         "lang_other": "English version",
         "generated": "Dossier {path}. {what}.",
         "what_run": "Une simulation (graine {seeds})",
-        "what_replications": "{n} réplications (graines {seeds})",
-        "what_sweep": "Balayage de {points} points du plan × {reps} réplications, plan « {design} »",
-        "baseline_line": "Comparé à « {name} » ({path}), apparié par graine sur {n} graines.",
+        "what_replications": "{reps} (graines {seeds})",
+        "what_sweep": "Balayage de {points} × {reps}, plan « {design} »",
+        "baseline_line": "Comparé à « {name} » ({path}), apparié par graine sur {seeds_n}.",
         "summary_h": "En bref",
         "short_run": "Ces simulations durent {weeks} semaines, moins d’un an : les valeurs de la « dernière année » ne "
                      "couvrent que ces {weeks} semaines (les événements et dépenses « par an » en sont les totaux).",
         "incomplete_h": "Résultats incomplets",
-        "incomplete": "{kind} est incomplet : {completed} simulations terminées sur {expected}, {missing} manquantes et "
-                      "{failed} en échec. Les moyennes ci-dessous n’utilisent que les simulations terminées ; ce ne sont "
+        "incomplete": "{kind} est incomplet (simulations terminées : {completed} sur {expected} ; manquantes : "
+                      "{missing} ; en échec : {failed}). Les moyennes ci-dessous n’utilisent que les simulations terminées ; ce ne sont "
                       "pas les moyennes prévues par le plan.",
         "incomplete_kind_sweep": "Ce balayage",
         "incomplete_kind_runs": "Cet ensemble de simulations",
@@ -256,31 +284,35 @@ TEXT = {
                              "les effectifs et les dépenses ne sont pas directement comparables.",
         "single_run": "Il s’agit d’une seule simulation : aucun intervalle de confiance. Lancez plusieurs graines "
                       "(par exemple de 0 à 9) pour savoir à quel point les chiffres sont sûrs.",
-        "s_iso_base_fell": "L’isolement des personnes de 65 ans et plus vivant seules a baissé de {b} avec « {bname} » à {s} "
-                           "avec « {sname} » la dernière année, soit une différence de {d} (IC à 95 % : {lo} à {hi}, "
-                           "{n} graines appariées).",
-        "s_iso_base_rose": "L’isolement des personnes de 65 ans et plus vivant seules a augmenté de {b} avec « {bname} » à {s} "
-                           "avec « {sname} » la dernière année, soit une différence de {d} (IC à 95 % : {lo} à {hi}, "
-                           "{n} graines appariées).",
+        "s_iso_base_fell": "L’isolement des personnes de 65 ans et plus vivant seules a baissé : il est passé de {b} "
+                           "(« {bname} ») à {s} (« {sname} ») la dernière année, soit une différence de {d} (IC à 95 % : "
+                           "{lo} à {hi} ; {pairs}).",
+        "s_iso_base_rose": "L’isolement des personnes de 65 ans et plus vivant seules a augmenté : il est passé de {b} "
+                           "(« {bname} ») à {s} (« {sname} ») la dernière année, soit une différence de {d} (IC à 95 % : "
+                           "{lo} à {hi} ; {pairs}).",
         "s_iso_base_unclear": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » contre "
-                              "{b} avec « {bname} » la dernière année ; la différence de {d} n’est pas nette (IC à 95 % : "
-                              "{lo} à {hi}, qui contient zéro, {n} graines appariées).",
-        "s_iso_time_fell": "L’isolement des personnes de 65 ans et plus vivant seules a baissé de {a} au départ à {s} la "
-                           "dernière année (IC à 95 % : {lo} à {hi}, {n} réplications).",
-        "s_iso_time_rose": "L’isolement des personnes de 65 ans et plus vivant seules a augmenté de {a} au départ à {s} la "
-                           "dernière année (IC à 95 % : {lo} à {hi}, {n} réplications).",
+                              "{b} avec « {bname} » la dernière année ; la différence de {d} n’est pas nette (l’IC à 95 %, "
+                              "de {lo} à {hi}, contient zéro ; {pairs}).",
+        "s_iso_time_fell": "L’isolement des personnes de 65 ans et plus vivant seules a baissé, passant de {a} au départ à "
+                           "{s} la dernière année (IC à 95 % : {lo} à {hi} ; {reps}).",
+        "s_iso_time_rose": "L’isolement des personnes de 65 ans et plus vivant seules a augmenté, passant de {a} au départ à "
+                           "{s} la dernière année (IC à 95 % : {lo} à {hi} ; {reps}).",
         "s_iso_time_flat": "L’isolement des personnes de 65 ans et plus vivant seules était de {a} au départ et de {s} la "
-                           "dernière année (IC à 95 % : {lo} à {hi}, {n} réplications).",
+                           "dernière année (IC à 95 % : {lo} à {hi} ; {reps}).",
         "s_iso_time_single": "L’isolement des personnes de 65 ans et plus vivant seules est passé de {a} au départ à {s} la "
                              "dernière année.",
         "s_lonely": "La solitude des 65 ans et plus est de {s}, contre {b} dans la référence (différence {d}, IC à 95 % : {lo} à {hi}).",
         "s_lonely_time": "{s} des personnes de 65 ans et plus se sentent seules la dernière année.",
         "s_emp": "L’indice d’autonomisation des patients est de {s} (référence {b} ; différence {d}, IC à 95 % : {lo} à {hi}).",
         "s_emp_time": "L’indice d’autonomisation des patients est de {s} la dernière année.",
-        "s_gap": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis est de {s} "
-                 "(référence {b} ; différence {d}, IC à 95 % : {lo} à {hi}) ; le groupe le plus isolé : {worst}.",
-        "s_gap_time": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis est de "
-                      "{s} la dernière année ; le groupe le plus isolé : {worst} ({worst_v}).",
+        "s_gap": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis (calculé "
+                 "dans chaque simulation, puis moyenné) est de {s} (référence {b} ; différence {d}, IC à 95 % : {lo} à "
+                 "{hi}) ; le groupe le plus isolé : {worst}.",
+        "s_gap_time": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis (calculé "
+                      "dans chaque simulation, puis moyenné) est de {s} la dernière année ; le groupe le plus isolé : "
+                      "{worst} ({worst_v}).",
+        "s_turnover": "Rétention : {s} des partenaires sont partis au cours de la dernière année (IC à 95 % : {lo} à {hi}).",
+        "s_turnover_no_ci": "Rétention : {s} des partenaires sont partis au cours de la dernière année.",
         "s_ed": "Visites aux urgences : {s} par an, contre {b} dans la référence (différence {d}, IC à 95 % : {lo} à {hi}).",
         "s_cost_ok": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence, soit {ratio} par an "
                      "par personne qui n’est plus isolée (IC à 95 % : {lo} à {hi}).",
@@ -296,35 +328,53 @@ TEXT = {
         "s_sure": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % entre "
                   "réplications (loi de Student) ; les différences sont appariées par graine, de sorte que les deux "
                   "scénarios ont connu les mêmes événements aléatoires.",
-        "s_sweep": "Ce balayage a fait varier {k} paramètres sur {points} points du plan. D’un point à l’autre, l’isolement "
+        "s_sure_unpaired": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % "
+                           "entre réplications (loi de Student).",
+        "s_sweep": "Ce balayage a fait varier {params} sur {points}. D’un point à l’autre, l’isolement "
                    "des personnes de 65 ans et plus vivant seules la dernière année va de {lo} à {hi}.",
-        "s_sweep_other": "Ce balayage a fait varier {k} paramètres sur {points} points du plan. D’un point à l’autre, "
+        "s_sweep_other": "Ce balayage a fait varier {params} sur {points}. D’un point à l’autre, "
                          "« {outcome} » la dernière année va de {lo} à {hi}.",
         "s_sweep_lever": "Le levier qui compte le plus est « {p} » ({measure} {v}), puis « {p2} ».",
         "s_sweep_lever1": "Le levier qui compte le plus est « {p} » ({measure} {v}).",
         "s_sweep_flat": "Aucun levier ne l’a modifié : l’indicateur est le même à chaque point du plan (avec des nombres "
                         "aléatoires communs, un horizon aussi court ou des leviers aussi faibles le laissent inchangé).",
         "s_sweep_nosens": "Le classement de sensibilité n’a pas pu être calculé : {why}",
-        "s_sweep_best": "Par rapport à la référence, le point qui réduit le plus cet isolement est le point {point} "
-                        "({d}, IC à 95 % : {lo} à {hi}).",
+        "s_sweep_best_clear": "Par rapport à la référence, le point du plan qui {verb} le plus {what} est le point "
+                              "{point} ({d}, IC à 95 % : {lo} à {hi}).",
+        "s_sweep_best_unclear": "Par rapport à la référence, c’est le point {point} qui {verb} le plus {what} ({d}), "
+                                "mais sans certitude : son IC à 95 % (de {lo} à {hi}) contient zéro.",
+        "s_sweep_best_none": "Par rapport à la référence, aucun point du plan ne {verb} {what} : même le meilleur, le "
+                             "point {point}, donne une différence de {d} (IC à 95 % : {lo} à {hi}).",
+        "verb_lower": "réduit",
+        "verb_raise": "augmente",
+        "what_headline": "l’isolement des personnes de 65 ans et plus vivant seules",
+        "what_outcome": "« {outcome} »",
         "key_h": "Principaux résultats de la dernière année",
         "time_h": "Au fil du temps",
-        "time_point_h": "Au fil du temps : point {point} du plan (le plus bas pour cet indicateur)",
+        "at_point": " — point {point} du plan (le meilleur pour cet indicateur)",
         "time_note": "Les lignes sont la moyenne des réplications ; les bandes ombrées, les intervalles de confiance à 95 %.",
         "equity_h": "Pour qui : l’isolement par groupe",
         "spend_h": "Dépenses et coût-efficacité",
         "sens_h": "Les leviers qui comptent le plus",
         "points_h": "Points du plan",
-        "points_note": "Les {shown} points du plan (sur {total}) où « {outcome} » est le plus bas la dernière année, avec "
+        "points_note": "Points du plan où « {outcome} » est le plus bas la dernière année ({shown} sur {total}), avec "
                        "leur IC à 95 % entre réplications ; n est le nombre de réplications terminées.",
+        "equity_note": "L’écart donné en résumé est calculé dans chaque simulation (groupe d’équité le plus isolé moins le "
+                       "moins isolé), puis moyenné entre simulations ; il peut dépasser l’écart entre les moyennes des "
+                       "groupes ci-dessus, car le groupe le mieux ou le moins bien servi change d’une simulation à l’autre.",
+        "incomplete_sens": "Ces effets principaux viennent d’un balayage incomplet (points du plan auxquels il manque des "
+                           "réplications : {short} sur {total}) ; les moyennes par niveau reposent donc sur moins de "
+                           "simulations que prévu. Relancez les simulations manquantes avant de vous fier à ce classement.",
         "method_h": "Comment ces chiffres ont été calculés",
         "method": "Les valeurs de la dernière année sont la moyenne des 52 dernières semaines de chaque simulation (les "
                   "événements et les dépenses y sont additionnés). Chaque intervalle est un intervalle de confiance à "
                   "95 % (loi de Student) entre réplications. Un scénario et sa référence sont comparés appariés par "
                   "graine : la différence est calculée graine par graine, puis moyennée. Le coût par personne qui n’est "
                   "plus isolée est (dépenses du scénario − dépenses de la référence) / (résidents isolés dans la "
-                  "référence − résidents isolés dans le scénario), avec l’intervalle de Fieller pour un rapport. Les "
-                  "indices de sensibilité viennent de SALib.",
+                  "référence − résidents isolés dans le scénario), avec l’intervalle de Fieller pour un rapport. La part "
+                  "des partenaires ayant quitté en cours d’année est le nombre de partenaires partis pendant la dernière "
+                  "année divisé par le nombre moyen de partenaires sur cette année. Les différences de pourcentages sont "
+                  "en points de pourcentage (p.p.). Les indices de sensibilité viennent de SALib.",
         "col_outcome": "Indicateur",
         "col_baseline": "Référence",
         "col_scenario": "Scénario",
@@ -337,6 +387,8 @@ TEXT = {
         "col_point": "Point",
         "ci": "{lo} à {hi}",
         "no_ci": "sans IC",
+        "n_small": "n trop petit pour un IC",
+        "colon": " : ",
         "year": "année",
         "weeks": "semaine",
         "share_axis": "% du groupe",
@@ -360,14 +412,14 @@ TEXT = {
         "sobol_first": "premier ordre",
         "morris_measure": "μ* de Morris",
         "main_measure": "amplitude de l’effet principal",
-        "main_low": "moyenne du niveau le plus bas",
-        "main_high": "moyenne du niveau le plus haut",
+        "main_low": "niveau à la moyenne la plus basse",
+        "main_high": "niveau à la moyenne la plus haute",
         "sens_note_sobol": "Barres : indice de Sobol total ST (part de la variance qu’explique un levier, interactions "
                            "comprises) avec son IC à 95 % ; points : indice de premier ordre S1 (le levier seul).",
         "sens_note_morris": "Barres : μ* de Morris (effet absolu moyen d’un changement du levier) avec son IC à 95 % ; σ "
                             "mesure à quel point cet effet dépend des autres leviers.",
-        "sens_note_main": "Chaque barre va de la moyenne au niveau le moins favorable à celle au niveau le plus favorable "
-                          "du levier, les autres leviers étant moyennés.",
+        "sens_note_main": "Chaque barre va de la moyenne de l’indicateur au niveau du levier où elle est la plus basse à "
+                          "celle au niveau où elle est la plus haute, les autres leviers étant moyennés.",
         "scenario_label": "scénario",
         "baseline_label": "référence",
         "money_unit": "$",
@@ -376,6 +428,38 @@ TEXT = {
         "not_available": "non disponible",
     },
 }
+
+
+#: Nouns counted in the text: ``{lang: {noun: (singular, plural)}}`` (see :func:`count`).
+NOUNS = {
+    "en": {"replication": ("replication", "replications"), "seed": ("seed", "seeds"),
+           "seed_paired": ("seed paired", "seeds paired"), "parameter": ("parameter", "parameters"),
+           "design_point": ("design point", "design points")},
+    "fr": {"replication": ("réplication", "réplications"), "seed": ("graine", "graines"),
+           "seed_paired": ("graine appariée", "graines appariées"), "parameter": ("paramètre", "paramètres"),
+           "design_point": ("point du plan", "points du plan")},
+}
+
+
+def french_spacing(text: str) -> str:
+    """French typography: the space before ``: ; ! ? %`` and inside ``« »`` becomes a narrow no-break space."""
+    for mark in (":", ";", "!", "?", "%", "»"):
+        text = text.replace(" " + mark, NNBSP + mark)
+    return text.replace("« ", "«" + NNBSP)
+
+
+TEXT["fr"] = {key: french_spacing(value) for key, value in TEXT["fr"].items()}
+
+
+def singular(lang: str, value: float) -> bool:
+    """Whether ``value`` takes the singular: exactly one in English, under two in French (« 1,5 point »)."""
+    return abs(value) < 2 if lang == "fr" else abs(value) == 1
+
+
+def count(lang: str, n: int, noun: str) -> str:
+    """``n`` and the noun, singular or plural: ``1 replication``, ``3 graines appariées``."""
+    one, many = NOUNS[lang][noun]
+    return f"{n} {one if singular(lang, n) else many}"
 
 
 def check_lang(lang: str) -> str:
@@ -429,16 +513,27 @@ def number(value: float, lang: str, decimals: int = 1, sign: bool = False) -> st
     return text
 
 
+#: How a difference of two shares is written: ``points`` in tables (the abbreviation the report's
+#: method section defines), ``points_long`` in sentences, ``points_bare`` (no unit) for the bounds
+#: of an interval whose unit the sentence has just given.
+POINTS_UNITS = {"en": {"points": ("pts", "pts"), "points_long": ("percentage point", "percentage points")},
+                "fr": {"points": ("p.p.", "p.p."), "points_long": ("point de pourcentage", "points de pourcentage")}}
+
+
 def fmt(value: float, kind: str, lang: str, sign: bool = False) -> str:
-    """A value as shown to a reader: ``share`` in %, ``points`` in percentage points, ``money`` in $."""
+    """A value as shown to a reader: ``share`` in %, ``points*`` in percentage points, ``money`` in $."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if kind == "share":
         unit = "%" if lang == "en" else NNBSP + "%"
         return number(100 * value, lang, 1, sign) + unit
-    if kind == "points":
-        unit = " pts" if lang == "en" else NNBSP + "pts"
-        return number(100 * value, lang, 1, sign) + unit
+    if kind in ("points", "points_long", "points_bare"):
+        text = number(100 * value, lang, 1, sign)
+        if kind == "points_bare":
+            return text
+        one, many = POINTS_UNITS[lang][kind]
+        rounded = round(100 * abs(value), 1)
+        return text + (NNBSP if lang == "fr" else " ") + (one if singular(lang, rounded) else many)
     if kind == "money":
         text = number(value, lang, 0, sign)
         if lang == "en":

@@ -30,6 +30,12 @@ from sim.errors import UserError
 RUN_FILES = ("outcomes.parquet", "summary.json")
 ID_COLUMNS = ("run_id", "point", "replication", "seed", "week", "year")
 
+#: Outcomes computed here from the final-year summary: ``name: (numerator, denominator)``.
+#: ``partner_turnover_share`` is the share of partners who left over the final year: partners who
+#: left (summed over the year) / partners on the roster (averaged over the year); NaN with no partners.
+DERIVED_OUTCOMES = {"partner_turnover_share": ("partners_left", "partners_total"),
+                    "volunteer_turnover_share": ("volunteers_left", "volunteers")}
+
 
 @dataclass
 class Results:
@@ -84,6 +90,13 @@ class Results:
         return [c for c in self.summary.columns
                 if c not in skip and pd.api.types.is_numeric_dtype(self.summary[c])]
 
+    @property
+    def replications(self) -> int:
+        """Replications per design point of a sweep: as its design asked (``meta.replications``), else as found."""
+        if self.meta.get("replications"):
+            return int(self.meta["replications"])
+        return max(1, int(self.summary["replication"].nunique())) if "replication" in self.summary else 1
+
     def points(self) -> list[int]:
         if self.kind != "sweep":
             return []
@@ -98,14 +111,23 @@ class Results:
         summary = self.summary[self.summary["point"] == point].reset_index(drop=True)
         weekly = self.weekly[self.weekly["point"] == point].reset_index(drop=True) if "point" in self.weekly else self.weekly
         failed = [f for f in self.failed if f.get("point") == point]
-        reps = int(self.meta.get("replications") or max(1, summary.get("replication", pd.Series([0])).nunique()))
         return Results(kind="replications", path=self.path, name=f"{self.name} #{point}", summary=summary,
-                       weekly=weekly, meta={**self.meta, "point": point}, expected_runs=reps, failed=failed,
+                       weekly=weekly, meta={**self.meta, "point": point}, expected_runs=self.replications, failed=failed,
                        residents=self.residents, weeks=self.weeks)
 
     def completeness_note(self) -> dict[str, int]:
         return {"expected": self.expected_runs, "completed": self.completed_runs,
                 "failed": self.failed_runs, "missing": self.missing_runs}
+
+
+def add_derived_outcomes(summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with the :data:`DERIVED_OUTCOMES` its columns allow (a ratio is NaN where the denominator is 0)."""
+    for name, (num, den) in DERIVED_OUTCOMES.items():
+        if name in summary or num not in summary or den not in summary or summary.empty:
+            continue
+        denominator = pd.to_numeric(summary[den], errors="coerce").astype(float)
+        summary[name] = pd.to_numeric(summary[num], errors="coerce").astype(float) / denominator.where(denominator > 0)
+    return summary
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,7 +212,7 @@ def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Re
                         file=str(path))
     if not rows:
         raise UserError("no complete run folder (outcomes.parquet and summary.json) found", file=str(path))
-    summary = pd.DataFrame(rows)
+    summary = add_derived_outcomes(pd.DataFrame(rows))
     dup = summary["seed"][summary["seed"].duplicated()]
     if not dup.empty:
         raise UserError(f"seed {int(dup.iloc[0])} appears in more than one run folder; replications need "
@@ -285,7 +307,7 @@ def load_sweep(path: str | Path) -> Results:
             if col in frame and not frame.empty:
                 frame[col] = frame[col].astype(int)
     if not summary.empty:
-        summary = summary.drop_duplicates(subset=["point", "replication"], keep="last")
+        summary = add_derived_outcomes(summary.drop_duplicates(subset=["point", "replication"], keep="last"))
         summary = summary.sort_values(["point", "replication"]).reset_index(drop=True)
         done = set(zip(summary["point"], summary["replication"]))
         failed = [f for f in failed if (f.get("point"), f.get("replication")) not in done]

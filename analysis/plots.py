@@ -202,8 +202,13 @@ def tornado(ranking: pd.DataFrame, method: str, labels: dict, lang: str, first_o
         return fig
 
 
-def main_effect_grid(table: pd.DataFrame, parameters: list[str], labels: dict, lang: str, scale: float = 1.0):
-    """One small panel per lever: the mean outcome at each level with 95% CI."""
+def main_effect_grid(table: pd.DataFrame, parameters: list[str], labels: dict, lang: str, scale: float = 1.0,
+                     level_text=str):
+    """One small panel per lever: the mean outcome at each level with 95% CI.
+
+    Levels the design set (``binned`` false) are drawn as categories, one tick per level written by
+    ``level_text``; quantile bins of a continuous sample on a numeric axis.
+    """
     with plt.rc_context(STYLE):
         params = parameters[:6]
         cols = min(3, len(params))
@@ -213,16 +218,14 @@ def main_effect_grid(table: pd.DataFrame, parameters: list[str], labels: dict, l
         for ax, p in zip(axes.flat, params):
             t = table[table["parameter"] == p]
             yerr = np.nan_to_num(scale * (t["high"] - t["mean"]).to_numpy(float))
-            levels = pd.to_numeric(t["level"], errors="coerce") if not t["level"].map(type).eq(bool).any() \
-                else pd.Series(np.nan, index=t.index)
-            numeric = bool(levels.notna().all())
-            x = levels.to_numpy(float) if numeric else np.arange(len(t))
+            continuous = bool(t["binned"].all()) if "binned" in t else False
+            x = t["level"].to_numpy(float) if continuous else np.arange(len(t))
             ax.errorbar(x, scale * t["mean"], yerr=yerr, color=SCENARIO, marker="o", lw=2, capsize=3)
-            if not numeric:
-                ax.set_xticks(x, [str(v) for v in t["level"]])
+            if not continuous:  # the levels the design set are categories: one tick each, evenly spaced
+                ax.set_xticks(x, [level_text(v) for v in t["level"]])
                 ax.set_xlim(-0.4, len(t) - 0.6)
             ax.set_title(_wrap(p, 30), loc="left", fontsize=12)
-            _decimal_comma(ax, lang, "xy" if numeric else "y")
+            _decimal_comma(ax, lang, "xy" if continuous else "y")
         for ax in list(axes.flat)[len(params):]:
             ax.set_visible(False)
         fig.suptitle(labels["title"], x=0.01, ha="left", fontweight="bold")

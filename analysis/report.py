@@ -2,9 +2,10 @@
 
 It opens with a plain-language paragraph built from the numbers (did isolation fall, for whom, at
 what cost, how sure are we), then the key outcomes with 95% confidence intervals, charts over time
-with uncertainty bands, the equity breakdown, spending and cost-effectiveness, and for sweeps the
-sensitivity ranking. Every number is written inside ``<span class="num" data-value="...">`` so the
-French and English reports can be checked to show the same numbers.
+with uncertainty bands, the equity breakdown, spending and cost-effectiveness. For a sweep: the
+sensitivity ranking, the design points, and the same breakdowns for the best design point. Every
+number is written inside ``<span class="num" data-value="...">`` so the French and English reports
+can be checked to show the same numbers.
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ import pandas as pd
 from sim.errors import UserError
 
 from . import plots
-from .i18n import check_lang, fmt, group_label, outcome_label, t
+from .i18n import check_lang, count, fmt, group_label, outcome_label, t
 from .load import Results, load
-from .sensitivity import analyse
-from .stats import (KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference, spending_lines,
-                    summarise, weekly_bands)
+from .sensitivity import Sensitivity, analyse
+from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference,
+                    spending_lines, summarise, weekly_bands)
 
 HEADLINE = "isolated_share_65_alone"
+TURNOVER = "partner_turnover_share"
+#: Fewest replications for which a share's interval is shown (with two, a t interval spans most of 0-100%).
+MIN_N_SHARE_CI = 3
 TIME_PANELS = (("isolated_share_65_alone", "fig_iso", "share"), ("lonely_share_65plus", "fig_lonely", "share"),
                ("empowerment_index", "fig_emp", "index"), ("patient_partners", "fig_partners", "count"),
                ("partner_burnout_share", "fig_burnout", "share"), ("ed_visits", "fig_ed", "count"))
@@ -73,26 +77,52 @@ class _Writer:
         return (f'<span class="num" data-value="{float(value):.6g}">'
                 f'{html.escape(fmt(float(value), kind, self.lang, sign))}</span>')
 
-    def ci(self, low, high, kind: str, sign: bool = False) -> str:
+    def ci(self, low, high, kind: str, sign: bool = False, n: int | None = None, floor: bool = False) -> str:
+        """An interval ``low`` to ``high``; a share's within 0-100% (t intervals of few replications overshoot).
+
+        ``floor``: the interval of a level that cannot be negative (see :func:`_nonnegative`): its
+        lower bound is shown as 0 at least. ``n``: the number of values behind it; a share's
+        interval from fewer than :data:`MIN_N_SHARE_CI` values is not shown ("n too small").
+        """
+        if kind == "share" and n is not None and 0 < n < MIN_N_SHARE_CI:
+            return self.t("n_small")
         if low is None or not np.isfinite(low):
             return self.t("no_ci")
-        if kind == "share":  # a share's interval is shown within 0-100% (t intervals of few replications overshoot)
+        if kind == "share":
             low, high = max(0.0, float(low)), min(1.0, float(high))
+        elif floor:
+            low = max(0.0, float(low))
         return self.t("ci", lo=self.num(low, kind, sign), hi=self.num(high, kind, sign))
+
+    def prose_diff(self, mean, low, high, kind: str) -> dict[str, str]:
+        """A difference and its interval for a sentence: ``d``, ``lo``, ``hi`` (signed).
+
+        A difference of shares reads "−5.3 percentage points (95% CI −8.1 to −2.5)": the unit is
+        written in full once, the bounds without it.
+        """
+        if kind in ("share", "points"):
+            return {"d": self.num(mean, "points_long", True), "lo": self.num(low, "points_bare", True),
+                    "hi": self.num(high, "points_bare", True)}
+        return {"d": self.num(mean, kind, True), "lo": self.num(low, kind, True), "hi": self.num(high, kind, True)}
+
+    def count(self, n: int, noun: str) -> str:
+        return count(self.lang, int(n), noun)
 
     def label(self, outcome: str) -> str:
         return html.escape(outcome_label(self.lang, outcome))
 
 
 def _role(w: "_Writer", role: str, res: Results | None) -> str:
-    sep = "\u202f: " if w.lang == "fr" else ": "
-    return f"{w.t(role + '_label')}{sep}{res.name}" if res is not None else ""
+    return f"{w.t(role + '_label')}{w.t('colon')}{res.name}" if res is not None else ""
 
 
 def _diff_kind(kind: str) -> str:
     return "points" if kind == "share" else kind
 
 
+def _nonnegative(outcome: str) -> bool:
+    """Whether ``outcome``'s level cannot be negative: every key outcome (shares, counts, indices, gaps, dollars)."""
+    return outcome in KEY_OUTCOMES
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,19 +194,20 @@ def _seeds_text(seeds: list[int]) -> str:
 
 def _header(w: _Writer, results: Results, baseline: Results | None) -> str:
     if results.kind == "sweep":
-        what = w.t("what_sweep", points=len(results.points()), reps=results.meta.get("replications", "?"),
-                   design=results.design_name)
+        what = w.t("what_sweep", points=w.count(len(results.points()), "design_point"),
+                   reps=w.count(results.replications, "replication"), design=results.design_name)
     elif results.kind == "run":
         what = w.t("what_run", seeds=_seeds_text(results.seeds))
     else:
-        what = w.t("what_replications", n=results.completed_runs, seeds=_seeds_text(results.seeds))
+        what = w.t("what_replications", reps=w.count(results.completed_runs, "replication"),
+                   seeds=_seeds_text(results.seeds))
     out = [f"<h1>{html.escape(w.t('title', name=results.name))}</h1>",
            f"<p class='meta'>{html.escape(w.t('generated', path=str(results.path), what=what))} "
            f"{dt.date.today().isoformat()}</p>"]
     if baseline is not None:
-        n = len(set(results.seeds) & set(baseline.seeds)) if results.kind != "sweep" else len(
-            set(results.seeds) & set(baseline.seeds))
-        out.append(f"<p class='meta'>{html.escape(w.t('baseline_line', name=baseline.name, path=str(baseline.path), n=n))}</p>")
+        n = len(set(results.seeds) & set(baseline.seeds))
+        line = w.t("baseline_line", name=baseline.name, path=str(baseline.path), seeds_n=w.count(n, "seed"))
+        out.append(f"<p class='meta'>{html.escape(line)}</p>")
     if results.weeks and int(results.weeks) < 52:
         out.append(f"<p class='warning'>{w.t('short_run', weeks=int(results.weeks))}</p>")
     for res in (results, baseline):
@@ -184,7 +215,7 @@ def _header(w: _Writer, results: Results, baseline: Results | None) -> str:
             kind = w.t("incomplete_kind_sweep") if res.kind == "sweep" else w.t("incomplete_kind_runs")
             note = res.completeness_note()
             out.append(f"<div class='warning' role='alert'><strong>{w.t('incomplete_h')}</strong> "
-                       f"({html.escape(str(res.path))}): "
+                       f"({html.escape(str(res.path))}){w.t('colon')}"
                        + w.t("incomplete", kind=kind, completed=note["completed"], expected=note["expected"],
                              missing=note["missing"], failed=note["failed"]) + "</div>")
     return "\n".join(out)
@@ -205,64 +236,90 @@ def _direction(diff_low, diff_high, diff_mean) -> str:
 
 
 def _summary_paragraph(w: _Writer, results: Results, cmp: Comparison | None) -> str:
-    s = results.summary
-    ps = []
-    if cmp is not None:
-        row = cmp.row(HEADLINE)
-        d = _direction(row["difference_low"], row["difference_high"], row["difference"])
-        ps.append(w.t(f"s_iso_base_{d}", b=w.num(row["baseline"], "share"), s=w.num(row["scenario"], "share"),
-                      bname=html.escape(cmp.baseline.name), sname=html.escape(results.name),
-                      d=w.num(row["difference"], "points", True), lo=w.num(row["difference_low"], "points", True),
-                      hi=w.num(row["difference_high"], "points", True), n=len(cmp.seeds)))
-        parts = []
-        for key, tkey, kind in (("lonely_share_65plus", "s_lonely", "share"), ("empowerment_index", "s_emp", "index")):
-            if key in cmp.table["outcome"].values:
-                r = cmp.row(key)
-                dk = _diff_kind(kind)
-                parts.append(w.t(tkey, b=w.num(r["baseline"], kind), s=w.num(r["scenario"], kind),
-                                 d=w.num(r["difference"], dk, True), lo=w.num(r["difference_low"], dk, True),
-                                 hi=w.num(r["difference_high"], dk, True)))
-        ps.append(" ".join(parts))
-        if "isolation_gap_groups" in cmp.table["outcome"].values:
-            r = cmp.row("isolation_gap_groups")
-            worst = _worst_group(w, results)
-            ps.append(w.t("s_gap", s=w.num(r["scenario"], "points"), b=w.num(r["baseline"], "points"),
-                          d=w.num(r["difference"], "points", True), lo=w.num(r["difference_low"], "points", True),
-                          hi=w.num(r["difference_high"], "points", True), worst=worst[0]))
-        ps.append(_cost_sentence(w, cmp))
-        if "ed_visits" in cmp.table["outcome"].values:
-            r = cmp.row("ed_visits")
-            ps.append(w.t("s_ed", s=w.num(r["scenario"], "count"), b=w.num(r["baseline"], "count"),
-                          d=w.num(r["difference"], "count", True), lo=w.num(r["difference_low"], "count", True),
-                          hi=w.num(r["difference_high"], "count", True)))
-    else:
-        final = mean_ci(s[HEADLINE])
-        start_col = f"{HEADLINE}_start"
-        start = float(s[start_col].mean()) if start_col in s else float("nan")
-        if final.n < 2 or start_col not in s:
-            ps.append(w.t("s_iso_time_single", a=w.num(start, "share"), s=w.num(final.mean, "share")))
-        else:
-            diff = mean_ci(s[HEADLINE] - s[start_col])
-            d = {"fell": "fell", "rose": "rose"}.get(_direction(diff.low, diff.high, diff.mean), "flat")
-            ps.append(w.t(f"s_iso_time_{d}", a=w.num(start, "share"), s=w.num(final.mean, "share"),
-                          lo=w.num(final.low, "share"), hi=w.num(final.high, "share"), n=final.n))
-        parts = []
-        if "lonely_share_65plus" in s:
-            parts.append(w.t("s_lonely_time", s=w.num(s["lonely_share_65plus"].mean(), "share")))
-        if "empowerment_index" in s:
-            parts.append(w.t("s_emp_time", s=w.num(s["empowerment_index"].mean(), "index")))
-        ps.append(" ".join(parts))
-        if "isolation_gap_groups" in s:
-            worst, worst_v = _worst_group(w, results)
-            ps.append(w.t("s_gap_time", s=w.num(s["isolation_gap_groups"].mean(), "points"), worst=worst,
-                          worst_v=w.num(worst_v, "share")))
-        if "spending_total" in s:
-            ps.append(w.t("s_spend_time", s=w.num(s["spending_total"].mean(), "money")))
-    if results.completed_runs < 2:
-        ps.append(w.t("single_run"))
-    else:
-        ps.append(w.t("s_sure"))
+    """In short: did isolation fall, for whom, at what cost, how sure are we."""
+    ps = _comparison_sentences(w, results, cmp) if cmp is not None else _over_time_sentences(w, results)
+    ps.append(_sure_sentence(w, results.completed_runs, paired=cmp is not None))
     return "<div class='summary'>" + "".join(f"<p>{p}</p>" for p in ps if p) + "</div>"
+
+
+def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list[str]:
+    """The summary against a baseline: each outcome's paired difference with its 95% CI."""
+    row = cmp.row(HEADLINE)
+    d = _direction(row["difference_low"], row["difference_high"], row["difference"])
+    ps = [w.t(f"s_iso_base_{d}", b=w.num(row["baseline"], "share"), s=w.num(row["scenario"], "share"),
+              bname=html.escape(cmp.baseline.name), sname=html.escape(results.name),
+              pairs=w.count(len(cmp.seeds), "seed_paired"),
+              **w.prose_diff(row["difference"], row["difference_low"], row["difference_high"], "share"))]
+    outcomes = set(cmp.table["outcome"])
+    parts = []
+    for key, tkey, kind in (("lonely_share_65plus", "s_lonely", "share"), ("empowerment_index", "s_emp", "index")):
+        if key in outcomes:
+            r = cmp.row(key)
+            parts.append(w.t(tkey, b=w.num(r["baseline"], kind), s=w.num(r["scenario"], kind),
+                             **w.prose_diff(r["difference"], r["difference_low"], r["difference_high"], kind)))
+    ps.append(" ".join(parts))
+    if "isolation_gap_groups" in outcomes:
+        r = cmp.row("isolation_gap_groups")
+        ps.append(w.t("s_gap", s=w.num(r["scenario"], "points_long"), b=w.num(r["baseline"], "points_long"),
+                      worst=_worst_group(w, results)[0],
+                      **w.prose_diff(r["difference"], r["difference_low"], r["difference_high"], "points")))
+    ps.append(_turnover_sentence(w, results))
+    ps.append(_cost_sentence(w, cmp))
+    if "ed_visits" in outcomes:
+        r = cmp.row("ed_visits")
+        ps.append(w.t("s_ed", s=w.num(r["scenario"], "count"), b=w.num(r["baseline"], "count"),
+                      **w.prose_diff(r["difference"], r["difference_low"], r["difference_high"], "count")))
+    return ps
+
+
+def _over_time_sentences(w: _Writer, results: Results) -> list[str]:
+    """The summary without a baseline: the start of the runs against their final year."""
+    s = results.summary
+    final = mean_ci(s[HEADLINE])
+    start_col = f"{HEADLINE}_start"
+    start = float(s[start_col].mean()) if start_col in s else float("nan")
+    if final.n < 2 or start_col not in s:
+        ps = [w.t("s_iso_time_single", a=w.num(start, "share"), s=w.num(final.mean, "share"))]
+    else:
+        diff = mean_ci(s[HEADLINE] - s[start_col])
+        d = {"fell": "fell", "rose": "rose"}.get(_direction(diff.low, diff.high, diff.mean), "flat")
+        ps = [w.t(f"s_iso_time_{d}", a=w.num(start, "share"), s=w.num(final.mean, "share"),
+                  lo=w.num(max(0.0, final.low), "share"), hi=w.num(min(1.0, final.high), "share"),
+                  reps=w.count(final.n, "replication"))]
+    parts = []
+    if "lonely_share_65plus" in s:
+        parts.append(w.t("s_lonely_time", s=w.num(s["lonely_share_65plus"].mean(), "share")))
+    if "empowerment_index" in s:
+        parts.append(w.t("s_emp_time", s=w.num(s["empowerment_index"].mean(), "index")))
+    ps.append(" ".join(parts))
+    if "isolation_gap_groups" in s:
+        worst, worst_v = _worst_group(w, results)
+        ps.append(w.t("s_gap_time", s=w.num(s["isolation_gap_groups"].mean(), "points_long"), worst=worst,
+                      worst_v=w.num(worst_v, "share")))
+    ps.append(_turnover_sentence(w, results))
+    if "spending_total" in s:
+        ps.append(w.t("s_spend_time", s=w.num(s["spending_total"].mean(), "money")))
+    return ps
+
+
+def _sure_sentence(w: _Writer, runs: int, paired: bool) -> str:
+    """How sure: no interval for a single run; "paired by seed" only where a paired comparison was made."""
+    if runs < 2:
+        return w.t("single_run")
+    return w.t("s_sure" if paired else "s_sure_unpaired")
+
+
+def _turnover_sentence(w: _Writer, results: Results) -> str:
+    """Retention: the share of partners who left over the final year, with its 95% CI (nothing without partners)."""
+    if TURNOVER not in results.summary:
+        return ""
+    ci = mean_ci(results.summary[TURNOVER])
+    if ci.n == 0:
+        return ""
+    if ci.n < MIN_N_SHARE_CI:
+        return w.t("s_turnover_no_ci", s=w.num(ci.mean, "share"))
+    return w.t("s_turnover", s=w.num(ci.mean, "share"), lo=w.num(max(0.0, ci.low), "share"),
+               hi=w.num(min(1.0, ci.high), "share"))
 
 
 def _worst_group(w: _Writer, results: Results) -> tuple[str, float]:
@@ -298,10 +355,13 @@ def _key_table(w: _Writer, results: Results, cmp: Comparison | None) -> str:
         for _, r in cmp.table.iterrows():
             kind = KEY_OUTCOMES.get(r["outcome"], "index")
             dk = _diff_kind(kind)
+            floor = _nonnegative(r["outcome"])
             rows.append(
                 f"<tr><td>{w.label(r['outcome'])}</td>"
-                f"<td>{w.num(r['baseline'], kind)}<span class='ci'>{w.ci(r['baseline_low'], r['baseline_high'], kind)}</span></td>"
-                f"<td>{w.num(r['scenario'], kind)}<span class='ci'>{w.ci(r['scenario_low'], r['scenario_high'], kind)}</span></td>"
+                f"<td>{w.num(r['baseline'], kind)}<span class='ci'>"
+                f"{w.ci(r['baseline_low'], r['baseline_high'], kind, n=int(r['baseline_n']), floor=floor)}</span></td>"
+                f"<td>{w.num(r['scenario'], kind)}<span class='ci'>"
+                f"{w.ci(r['scenario_low'], r['scenario_high'], kind, n=int(r['scenario_n']), floor=floor)}</span></td>"
                 f"<td>{w.num(r['difference'], dk, True)}<span class='ci'>"
                 f"{w.ci(r['difference_low'], r['difference_high'], dk, True)}</span></td>"
                 f"<td>{int(r['n_pairs'])}</td></tr>")
@@ -311,7 +371,8 @@ def _key_table(w: _Writer, results: Results, cmp: Comparison | None) -> str:
         for _, r in summarise(results).iterrows():
             kind = KEY_OUTCOMES.get(r["outcome"], "index")
             rows.append(f"<tr><td>{w.label(r['outcome'])}</td><td>{w.num(r['mean'], kind)}<span class='ci'>"
-                        f"{w.ci(r['low'], r['high'], kind)}</span></td><td>{int(r['n'])}</td></tr>")
+                        f"{w.ci(r['low'], r['high'], kind, n=int(r['n']), floor=_nonnegative(r['outcome']))}</span></td>"
+                        f"<td>{int(r['n'])}</td></tr>")
     return f"<h2>{w.t('key_h')}</h2><table>{head}{''.join(rows)}</table>"
 
 
@@ -328,7 +389,8 @@ def _time_section(w: _Writer, results: Results, baseline: Results | None, headin
     return f"<h2>{heading}</h2>{w.img(fig, heading)}<p class='note'>{w.t('time_note')}</p>"
 
 
-def _equity_section(w: _Writer, results: Results, cmp: Comparison | None) -> str:
+def _equity_section(w: _Writer, results: Results, cmp: Comparison | None, heading: str | None = None) -> str:
+    """For whom: the isolated share by population and equity group (against the baseline, paired, with ``cmp``)."""
     cols = group_columns(results)
     if not cols:
         return ""
@@ -356,11 +418,14 @@ def _equity_section(w: _Writer, results: Results, cmp: Comparison | None) -> str
         head = f"<tr><th>{w.t('col_group')}</th><th>{w.t('col_mean')}</th></tr>"
         for (_, r), name in zip(st.iterrows(), names):
             rows.append(f"<tr><td>{html.escape(name)}</td><td>{w.num(r['mean'], 'share')}"
-                        f"<span class='ci'>{w.ci(r['low'], r['high'], 'share')}</span></td></tr>")
-    return f"<h2>{w.t('equity_h')}</h2>{w.img(fig, w.t('fig_equity'))}<table>{head}{''.join(rows)}</table>"
+                        f"<span class='ci'>{w.ci(r['low'], r['high'], 'share', n=int(r['n']))}</span></td></tr>")
+    note = f"<p class='note'>{w.t('equity_note')}</p>" if "isolation_gap_groups" in results.summary else ""
+    return (f"<h2>{heading or w.t('equity_h')}</h2>{w.img(fig, w.t('fig_equity'))}<table>{head}{''.join(rows)}</table>"
+            f"{note}")
 
 
-def _spending_section(w: _Writer, results: Results, cmp: Comparison | None) -> str:
+def _spending_section(w: _Writer, results: Results, cmp: Comparison | None, heading: str | None = None) -> str:
+    """Spending by budget line, and with ``cmp`` the cost per person no longer isolated, seed by seed."""
     lines = spending_lines(results)
     if not lines:
         return ""
@@ -368,7 +433,7 @@ def _spending_section(w: _Writer, results: Results, cmp: Comparison | None) -> s
               "lines": [outcome_label(w.lang, l) for l in lines], "dollars": w.t("dollars_axis")}
     base = cmp.baseline.summary[[l for l in lines if l in cmp.baseline.summary]].mean() if cmp else None
     fig = plots.spending_bars(lines, results.summary[lines].mean(), base, labels, w.t("fig_spend"), w.lang)
-    out = [f"<h2>{w.t('spend_h')}</h2>", w.img(fig, w.t("fig_spend"))]
+    out = [f"<h2>{heading or w.t('spend_h')}</h2>", w.img(fig, w.t("fig_spend"))]
     if cmp is not None and cmp.cost is not None:
         out.append(f"<p>{_cost_sentence(w, cmp)}</p>")
         s = results.summary.set_index("seed").loc[cmp.seeds]
@@ -404,6 +469,7 @@ def _runs_body(w: _Writer, results: Results, cmp: Comparison | None) -> list[str
 
 
 def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome: str) -> list[str]:
+    """A sweep: what ranged how far, which lever matters most, the best design point and its breakdowns."""
     kind = KEY_OUTCOMES.get(outcome, "index")
     scale = 100.0 if kind in ("share", "points") else 1.0
     sens, why = None, ""
@@ -412,42 +478,88 @@ def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome:
     except UserError as e:
         why = e.detail
     per_point = summarise(results, [outcome]) if not results.summary.empty else pd.DataFrame()
+    comparisons = _point_comparisons(results, baseline, outcome) if baseline is not None else []
+    best = _best_point(per_point, comparisons, outcome)
     ps = []
     if not per_point.empty:
-        ps.append(w.t("s_sweep" if outcome == HEADLINE else "s_sweep_other", k=len(results.parameters),
-                      points=len(results.points()), outcome=w.label(outcome),
+        ps.append(w.t("s_sweep" if outcome == HEADLINE else "s_sweep_other",
+                      params=w.count(len(results.parameters), "parameter"),
+                      points=w.count(len(results.points()), "design_point"), outcome=w.label(outcome),
                       lo=w.num(per_point["mean"].min(), kind), hi=w.num(per_point["mean"].max(), kind)))
-    measure = {"sobol": w.t("sobol_measure"), "morris": w.t("morris_measure"), "main_effects": w.t("main_measure")}
     flat = not per_point.empty and float(np.ptp(per_point["mean"].to_numpy(float))) == 0.0
     if flat:
         ps.append(w.t("s_sweep_flat"))
         sens = None
     elif sens is not None and not sens.ranking.empty:
-        r = sens.ranking
-        vkind = "index" if sens.method == "sobol" else ("points" if kind == "share" else kind)
-        if sens.method != "sobol" and kind == "share":
-            vkind = "points"
-        key = "s_sweep_lever" if len(r) > 1 else "s_sweep_lever1"
-        ps.append(w.t(key, p=html.escape(r["parameter"].iloc[0]), measure=measure[sens.method],
-                      v=w.num(r["value"].iloc[0], vkind), p2=html.escape(r["parameter"].iloc[1]) if len(r) > 1 else ""))
+        ps.append(_lever_sentence(w, sens, kind))
     else:
         ps.append(w.t("s_sweep_nosens", why=html.escape(why)))
-    comparisons = _point_comparisons(results, baseline, outcome) if baseline is not None else []
     if comparisons:
-        best = min(comparisons, key=lambda c: c[1].row(outcome)["difference"])
-        r = best[1].row(outcome)
-        dk = _diff_kind(kind)
-        ps.append(w.t("s_sweep_best", point=best[0], d=w.num(r["difference"], dk, True),
-                      lo=w.num(r["difference_low"], dk, True), hi=w.num(r["difference_high"], dk, True)))
-    ps.append(w.t("s_sure"))
+        ps.append(_best_point_sentence(w, dict(comparisons)[best], best, outcome, kind))
+    if results.replications >= 2:
+        ps.append(_sure_sentence(w, results.replications, paired=bool(comparisons)))
     out = [f"<h2>{w.t('summary_h')}</h2>",
            "<div class='summary'>" + "".join(f"<p>{p}</p>" for p in ps) + "</div>"]
     if sens is not None:
         out.append(_sensitivity_section(w, results, sens, outcome, kind, scale))
     out.append(_points_table(w, results, per_point, comparisons, outcome, kind))
-    if not results.weekly.empty and "point" in results.weekly and not per_point.empty:
-        best = int(per_point.sort_values("mean")["point"].iloc[0])
-        out.append(_time_section(w, results.select(best), baseline, heading=w.t("time_point_h", point=best)))
+    if best is not None:
+        out += _best_point_sections(w, results, baseline, best)
+    return out
+
+
+def _best_point(per_point: pd.DataFrame, comparisons, outcome: str) -> int | None:
+    """The design point best on ``outcome``: the largest paired improvement on the baseline, else the best mean.
+
+    Lower is better unless the outcome is in :data:`~analysis.stats.HIGHER_IS_BETTER`.
+    """
+    sign = -1.0 if HIGHER_IS_BETTER.get(outcome) else 1.0
+    if comparisons:
+        return min(comparisons, key=lambda c: sign * c[1].row(outcome)["difference"])[0]
+    if per_point.empty:
+        return None
+    return int(per_point.loc[(sign * per_point["mean"]).idxmin(), "point"])
+
+
+def _lever_sentence(w: _Writer, sens: Sensitivity, kind: str) -> str:
+    """The most influential lever (and the next) with its measure."""
+    r = sens.ranking
+    vkind = "index" if sens.method == "sobol" else ("points_long" if kind in ("share", "points") else kind)
+    key = "s_sweep_lever" if len(r) > 1 else "s_sweep_lever1"
+    return w.t(key, p=html.escape(r["parameter"].iloc[0]), measure=_measure(w, sens.method),
+               v=w.num(r["value"].iloc[0], vkind), p2=html.escape(r["parameter"].iloc[1]) if len(r) > 1 else "")
+
+
+def _best_point_sentence(w: _Writer, cmp: Comparison, point: int, outcome: str, kind: str) -> str:
+    """Which design point improves ``outcome`` most against the baseline, and whether it clearly does.
+
+    ``clear``: the whole 95% CI of the difference is on the better side of 0; ``unclear``: the mean
+    difference is better but the CI contains 0; ``none``: even the best point does not improve it.
+    """
+    r = cmp.row(outcome)
+    higher = bool(HIGHER_IS_BETTER.get(outcome))
+    gain, worst_bound = (r["difference"], r["difference_low"]) if higher else (-r["difference"], -r["difference_high"])
+    if not gain > 0:
+        status = "none"
+    elif np.isfinite(worst_bound) and worst_bound <= 0:
+        status = "unclear"
+    else:
+        status = "clear"
+    what = w.t("what_headline") if outcome == HEADLINE else w.t("what_outcome", outcome=w.label(outcome))
+    return w.t(f"s_sweep_best_{status}", point=point, verb=w.t("verb_raise" if higher else "verb_lower"), what=what,
+               **w.prose_diff(r["difference"], r["difference_low"], r["difference_high"], kind))
+
+
+def _best_point_sections(w: _Writer, results: Results, baseline: Results | None, point: int) -> list[str]:
+    """Over time, for whom and at what cost, for the best design point (against the baseline when there is one)."""
+    sub = results.select(point)
+    cmp = compare(sub, baseline) if baseline is not None and set(sub.seeds) & set(baseline.seeds) else None
+    suffix = w.t("at_point", point=point)
+    out = []
+    if not sub.weekly.empty:
+        out.append(_time_section(w, sub, baseline, heading=w.t("time_h") + suffix))
+    out.append(_equity_section(w, sub, cmp, heading=w.t("equity_h") + suffix))
+    out.append(_spending_section(w, sub, cmp, heading=w.t("spend_h") + suffix))
     return out
 
 
@@ -466,9 +578,14 @@ def _point_comparisons(results: Results, baseline: Results, outcome: str) -> lis
     return out
 
 
-def _sensitivity_section(w: _Writer, results: Results, sens, outcome: str, kind: str, scale: float) -> str:
-    measure = {"sobol": w.t("sobol_measure"), "morris": w.t("morris_measure"), "main_effects": w.t("main_measure")}
-    axis = measure[sens.method] if sens.method != "main_effects" else \
+def _measure(w: _Writer, method: str) -> str:
+    """What the ranking of a sensitivity ``method`` measures, in words."""
+    return w.t({"sobol": "sobol_measure", "morris": "morris_measure", "main_effects": "main_measure"}[method])
+
+
+def _sensitivity_section(w: _Writer, results: Results, sens: Sensitivity, outcome: str, kind: str, scale: float) -> str:
+    """Which levers matter most: the tornado chart, main-effect panels and the table of the method's indices."""
+    axis = _measure(w, sens.method) if sens.method != "main_effects" else \
         outcome_label(w.lang, outcome) + (" (%)" if kind in ("share", "points") else "")
     labels = {"title": w.t("fig_tornado", outcome=outcome_label(w.lang, outcome)), "measure": axis,
               "first": w.t("sobol_first"), "low": w.t("main_low"), "high": w.t("main_high")}
@@ -478,7 +595,11 @@ def _sensitivity_section(w: _Writer, results: Results, sens, outcome: str, kind:
     centre = float(results.summary[outcome].mean()) if sens.method == "main_effects" else None
     fig = plots.tornado(sens.ranking, sens.method, labels, w.lang, first_order=first, centre=centre,
                         scale=scale if sens.method == "main_effects" else 1.0)
-    out = [f"<h2>{w.t('sens_h')}</h2>", w.img(fig, labels["title"]),
+    out = [f"<h2>{w.t('sens_h')}</h2>"]
+    if sens.incomplete:
+        out.append(f"<p class='warning' role='alert'>"
+                   f"{w.t('incomplete_sens', short=sens.incomplete_points, total=sens.n_points)}</p>")
+    out += [w.img(fig, labels["title"]),
            f"<p class='note'>{w.t('sens_note_' + ('main' if sens.method == 'main_effects' else sens.method))}</p>"]
     vkind = "index" if sens.method == "sobol" else _diff_kind(kind)
     if sens.method == "sobol":
@@ -500,7 +621,7 @@ def _sensitivity_section(w: _Writer, results: Results, sens, outcome: str, kind:
                 f"<td>{w.num(r.low, kind)}</td><td>{w.num(r.high, kind)}</td></tr>" for r in sens.ranking.itertuples()]
         params = list(sens.ranking["parameter"])
         grid = plots.main_effect_grid(sens.table, params, {"title": w.t("fig_main", outcome=outcome_label(w.lang, outcome))},
-                                      w.lang, scale=scale)
+                                      w.lang, scale=scale, level_text=lambda v: _value_text(w.lang, v))
         out.append(w.img(grid, w.t("fig_main", outcome=outcome_label(w.lang, outcome))))
     out.append(f"<table>{head}{''.join(rows)}</table>")
     return "\n".join(out)
@@ -534,12 +655,21 @@ def _points_table(w: _Writer, results: Results, per_point: pd.DataFrame, compari
             else:
                 diff = "<td>–</td>"
         rows.append(f"<tr><td>{p}</td>{cells}<td>{w.num(r['mean'], kind)}<span class='ci'>"
-                    f"{w.ci(r['low'], r['high'], kind)}</span></td>{diff}<td>{int(r['n'])}</td></tr>")
+                    f"{w.ci(r['low'], r['high'], kind, n=int(r['n']), floor=_nonnegative(outcome))}</span></td>{diff}"
+                    f"<td>{int(r['n'])}</td></tr>")
     note = w.t("points_note", shown=len(rows), total=len(results.points()), outcome=w.label(outcome))
     return f"<h2>{w.t('points_h')}</h2><p class='note'>{note}</p><table>{head}{''.join(rows)}</table>"
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
 def _param_cell(w: _Writer, value) -> str:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        return html.escape(str(value))
-    return w.num(float(value), "raw")
+    """A swept parameter's value in a table cell (numbers in a ``num`` span)."""
+    return w.num(float(value), "raw") if _is_number(value) else html.escape(str(value))
+
+
+def _value_text(lang: str, value) -> str:
+    """A swept parameter's value as plain text (a chart's tick label)."""
+    return fmt(float(value), "raw", lang) if _is_number(value) else str(value)

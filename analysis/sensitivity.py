@@ -6,8 +6,10 @@
   (the mean outcome at each level of each parameter, other parameters averaged over).
 
 Sobol and Morris work on the outcome averaged over the replications of each design point, in
-SALib's sample order; they need every design point, so an incomplete sweep is an error here, not a
-silently shorter sample. Asking for an analysis the design does not allow is a
+SALib's sample order; they need every replication of every design point, so an incomplete sweep is
+an error here, not a silently shorter sample (a point averaged over fewer seeds than the others
+would carry less of the shared random noise). Main effects are still computed on an incomplete
+sweep, but the result says so (:attr:`Sensitivity.incomplete`) and the report shows it. Asking for an analysis the design does not allow is a
 :class:`~sim.errors.UserError` that says which analysis the design does allow.
 """
 
@@ -35,9 +37,13 @@ class Sensitivity:
     """The result of one sensitivity analysis.
 
     ``table`` holds the method's own columns (``S1, S1_conf, ST, ST_conf`` / ``mu, mu_star,
-    mu_star_conf, sigma`` / ``level, mean, low, high, n``); ``ranking`` has one row per parameter,
+    mu_star_conf, sigma`` / ``level, mean, low, high, n, binned``; ``binned`` is true where a
+    continuous parameter's values were grouped into quantile bins, ``level`` then being the bin's
+    mean value, and false where each level is a value the design set); ``ranking`` has one row per parameter,
     most influential first: ``parameter, value, low, high`` (``value`` is ST, μ* or the swing of the
     main effect; for main effects ``low``/``high`` are the smallest and largest level means).
+    ``incomplete_points`` counts the design points with fewer finished runs than the design's
+    replications (only main effects are ever computed on such a sweep), out of ``n_points``.
     """
 
     method: str
@@ -45,6 +51,13 @@ class Sensitivity:
     table: pd.DataFrame
     ranking: pd.DataFrame
     design: str
+    incomplete_points: int = 0
+    n_points: int = 0
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether the analysis used a sweep in which some design point lacks some of its replications."""
+        return self.incomplete_points > 0
 
 
 def analyse(results: Results, outcome: str, method: str | None = None, seed: int = 1) -> Sensitivity:
@@ -78,16 +91,30 @@ def _require(results: Results, design: str, what: str) -> dict:
             "bounds": [list(map(float, b)) for b in problem["bounds"]]}
 
 
+def incomplete_points(results: Results) -> dict[int, int]:
+    """Design points with fewer finished runs than the design's replications: ``{point: finished runs}``."""
+    done = results.summary.groupby("point").size() if not results.summary.empty else pd.Series(dtype=int)
+    reps = results.replications
+    runs = {p: int(done.get(p, 0)) for p in results.points()}
+    return {p: n for p, n in runs.items() if n < reps}
+
+
 def point_means(results: Results, outcome: str, what: str = "this analysis") -> np.ndarray:
-    """The outcome averaged over replications at each design point, in point order; every point needed."""
+    """The outcome averaged over replications at each design point, in point order; every run of every point needed."""
     points = results.points()
-    means = results.summary.groupby("point")[outcome].mean()
-    missing = [p for p in points if p not in means.index or not np.isfinite(means.loc[p])]
-    if missing:
-        raise UserError(f"the sweep is incomplete: {len(missing)} of {len(points)} design points have no completed "
-                        f"run (first: point {missing[0]}); {what} need every point. Re-run the missing points "
-                        f"({results.missing_runs} runs missing, {results.failed_runs} failed)", file=str(results.path))
-    return means.loc[points].to_numpy(dtype=float)
+    short = incomplete_points(results)
+    if short:
+        first = next(iter(short))
+        raise UserError(f"the sweep is incomplete: {len(short)} of {len(points)} design points lack some of their "
+                        f"{results.replications} replications (first: point {first}, {short[first]} finished); "
+                        f"{what} need every replication of every point. Re-run the missing runs "
+                        f"({results.missing_runs} missing, {results.failed_runs} failed)", file=str(results.path))
+    means = results.summary.groupby("point")[outcome].mean().reindex(points)
+    undefined = [p for p in points if not np.isfinite(means.loc[p])]
+    if undefined:
+        raise UserError(f"'{outcome}' is not defined at {len(undefined)} of {len(points)} design points (first: point "
+                        f"{undefined[0]}); {what} need a value at every point", file=str(results.path), key=outcome)
+    return means.to_numpy(dtype=float)
 
 
 def sobol(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -> Sensitivity:
@@ -111,7 +138,7 @@ def sobol(results: Results, outcome: str, seed: int = 1, level: float = 0.95) ->
     table = table.sort_values("ST", ascending=False).reset_index(drop=True)
     ranking = pd.DataFrame({"parameter": table["parameter"], "value": table["ST"],
                             "low": table["ST"] - table["ST_conf"], "high": table["ST"] + table["ST_conf"]})
-    return Sensitivity("sobol", outcome, table, ranking, "sobol")
+    return Sensitivity("sobol", outcome, table, ranking, "sobol", n_points=len(y))
 
 
 def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -> Sensitivity:
@@ -135,7 +162,7 @@ def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -
     ranking = pd.DataFrame({"parameter": table["parameter"], "value": table["mu_star"],
                             "low": table["mu_star"] - table["mu_star_conf"],
                             "high": table["mu_star"] + table["mu_star_conf"]})
-    return Sensitivity("morris", outcome, table, ranking, "morris")
+    return Sensitivity("morris", outcome, table, ranking, "morris", n_points=len(y))
 
 
 def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0.95) -> Sensitivity:
@@ -159,7 +186,8 @@ def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0
         values = df[param]
         if values.nunique() < 2:
             continue
-        if pd.api.types.is_numeric_dtype(values) and values.nunique() > 10:
+        binned = bool(pd.api.types.is_numeric_dtype(values) and values.nunique() > 10)
+        if binned:
             codes = pd.qcut(values.rank(method="first"), q=min(bins, values.nunique()), labels=False)
             groups = df.groupby(codes)
             level_value = groups[param].mean()
@@ -169,7 +197,7 @@ def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0
         for key, g in groups:
             ci = mean_ci(g[outcome], level)
             rows.append({"parameter": param, "level": level_value.loc[key], "mean": ci.mean, "low": ci.low,
-                         "high": ci.high, "n": ci.n})
+                         "high": ci.high, "n": ci.n, "binned": binned})
     if not rows:
         raise UserError("main effects need at least one swept parameter that takes two or more values",
                         file=str(results.path), key="parameters")
@@ -178,4 +206,5 @@ def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0
     ranking = pd.DataFrame({"parameter": swing.index, "value": (swing["max"] - swing["min"]).values,
                             "low": swing["min"].values, "high": swing["max"].values})
     ranking = ranking.sort_values("value", ascending=False).reset_index(drop=True)
-    return Sensitivity("main_effects", outcome, table, ranking, results.design_name or "?")
+    return Sensitivity("main_effects", outcome, table, ranking, results.design_name or "?",
+                       incomplete_points=len(incomplete_points(results)), n_points=len(results.points()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,8 @@ from .load import Results
 
 #: The outcomes a planner asks about, in the order a report shows them, with how each is read:
 #: ``share`` (0-1, shown in %), ``points`` (a difference of shares), ``index`` (0-1 or 0-100 scale),
-#: ``count`` (people or events a year), ``money`` (dollars a year).
+#: ``count`` (people or events a year), ``money`` (dollars a year). None of them can be negative (a
+#: report shows their intervals from 0 up); ``points`` here is a gap between groups, never below 0.
 KEY_OUTCOMES: dict[str, str] = {
     "isolated_share_65_alone": "share",
     "isolated_share_all": "share",
@@ -37,6 +39,7 @@ KEY_OUTCOMES: dict[str, str] = {
     "recovery_mean": "index",
     "partner_burnout_share": "share",
     "partners_left": "count",
+    "partner_turnover_share": "share",
     "patient_partners": "count",
     "citizen_partners": "count",
     "ed_visits": "count",
@@ -147,7 +150,8 @@ def weekly_bands(results: Results, outcomes, level: float = 0.95, point: int | N
 
 @dataclass(frozen=True)
 class PairedDifference:
-    """``scenario − baseline`` paired by seed."""
+    """``scenario − baseline`` paired by seed (``n_pairs``: seeds where both are defined; ``baseline_n`` and
+    ``scenario_n``: seeds where each is, as for a share of partners where the baseline has none)."""
 
     outcome: str
     baseline: Interval
@@ -160,7 +164,8 @@ class PairedDifference:
                 "baseline_high": self.baseline.high, "scenario": self.scenario.mean,
                 "scenario_low": self.scenario.low, "scenario_high": self.scenario.high,
                 "difference": self.difference.mean, "difference_low": self.difference.low,
-                "difference_high": self.difference.high, "n_pairs": self.difference.n, "p_value": self.p_value}
+                "difference_high": self.difference.high, "n_pairs": self.difference.n,
+                "baseline_n": self.baseline.n, "scenario_n": self.scenario.n, "p_value": self.p_value}
 
 
 def paired_difference(scenario: pd.Series, baseline: pd.Series, outcome: str = "", level: float = 0.95) -> PairedDifference:
@@ -248,6 +253,10 @@ class Comparison:
 
 def check_compatible(scenario: Results, baseline: Results) -> tuple[list[int], list[str]]:
     """Common seeds of two result sets, or a :class:`UserError` saying why they cannot be compared."""
+    if Path(scenario.path).resolve() == Path(baseline.path).resolve():
+        raise UserError("the baseline is the same folder as the scenario: a comparison with itself shows no "
+                        "difference. Give the baseline's own runs (for example the hospital-baseline scenario run "
+                        "with the same seeds)", file=str(baseline.path), key="--baseline")
     if scenario.weeks and baseline.weeks and int(scenario.weeks) != int(baseline.weeks):
         raise UserError(f"incompatible baseline: it ran {baseline.weeks} weeks, the scenario {scenario.weeks}; "
                         "compare runs with the same horizon", file=str(baseline.path))
@@ -271,7 +280,8 @@ def compare(scenario: Results, baseline: Results, outcomes=None, level: float = 
     """Compare final-year outcomes of ``scenario`` with ``baseline`` paired by seed.
 
     ``table`` has one row per outcome: baseline and scenario means with intervals, the mean
-    difference (scenario − baseline) with its interval, the number of pairs and a paired t-test p.
+    difference (scenario − baseline) with its interval, the number of pairs (and of seeds where each
+    side is defined) and a paired t-test p.
     """
     if scenario.kind == "sweep" or baseline.kind == "sweep":
         raise UserError("compare one scenario's replications at a time; for a sweep use Results.select(point)",

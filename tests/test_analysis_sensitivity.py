@@ -122,7 +122,7 @@ def test_incomplete_sobol_sweep_is_reported_not_averaged(tmp_path):
     assert res.expected_runs == len(x) * 2
     assert (res.completed_runs, res.failed_runs, res.missing_runs) == (len(x) * 2 - 3, 1, 2)
     assert not res.complete
-    with pytest.raises(UserError, match="incomplete: 1 of 320 design points"):
+    with pytest.raises(UserError, match="incomplete: 2 of 320 design points lack some of their 2 replications"):
         analyse(res, "y")
     html = build_report(res, None, "en", outcome="y", figures=False)
     assert "Incomplete results" in html
@@ -142,7 +142,7 @@ def test_sweep_against_a_baseline_paired_by_replication_seed(tmp_path):
         write_run(base / f"b{r}", 1000 + r, {"isolated_share_65_alone": 0.3 - 0.01 * r}, "hospital-baseline")
     html = build_report(sweep, load(base), "en", figures=False)
     # points 2 and 3 (funding.a = 1) reduce isolation by exactly 10 points at every seed
-    assert "the point that reduces this isolation most is point 2" in html
+    assert "the design point that lowers isolation among people 65+ living alone most is point 2" in html
     assert 'data-value="-0.1"' in html
     other = tmp_path / "other"
     write_run(other / "b0", 7, {"isolated_share_65_alone": 0.3}, "hospital-baseline")
@@ -152,3 +152,32 @@ def test_sweep_against_a_baseline_paired_by_replication_seed(tmp_path):
                         {"design": "full_factorial", "replications": 3})
     with pytest.raises(UserError, match="0 of 12 runs completed"):
         build_report(load(empty), None, "en", figures=False)
+
+
+def test_sobol_and_morris_refuse_a_point_missing_one_replication(tmp_path):
+    """Every point has a run, but one lost a replication: its mean would carry other seeds' noise."""
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[0.0, 1.0]] * 3}
+    x = sobol_sample.sample(problem, 16, calc_second_order=False, seed=1)
+    sobol = load(_sweep(tmp_path / "sobol", x, x[:, 0], "sobol", {"salib_problem": problem, "calc_second_order": False},
+                        replications=2, drop={(5, 1)}))
+    with pytest.raises(UserError, match="1 of 80 design points lack some of their 2 replications .first: point 5, 1 "):
+        analyse(sobol, "y")
+    xm = morris_sample.sample(problem, 4, num_levels=4, seed=2)
+    morris = load(_sweep(tmp_path / "morris", xm, xm[:, 0], "morris", {"salib_problem": problem, "num_levels": 4},
+                         replications=3, drop={(0, 2)}))
+    with pytest.raises(UserError, match="1 of 16 design points lack some of their 3 replications"):
+        analyse(morris, "y")
+
+
+def test_main_effects_of_an_incomplete_sweep_are_flagged_and_the_report_says_so(tmp_path):
+    x = np.array(list(itertools.product([0.0, 1.0, 2.0], [0.0, 1.0], [5.0])))
+    full = analyse(load(_sweep(tmp_path / "full", x, x[:, 0], "full_factorial", {}, replications=2)), "y")
+    assert not full.incomplete and full.n_points == 6
+    res = load(_sweep(tmp_path / "part", x, x[:, 0], "full_factorial", {}, replications=2, drop={(1, 1), (4, 0)}))
+    sens = analyse(res, "y")
+    assert sens.incomplete and (sens.incomplete_points, sens.n_points) == (2, 6)
+    assert sens.ranking["parameter"].iloc[0] == "funding.a"  # still computed
+    html = build_report(res, None, "en", outcome="y", figures=False)
+    assert "These main effects come from an incomplete sweep (2 of 6 design points" in html
+    assert "come from an incomplete sweep" not in build_report(load(tmp_path / "full"), None, "en", outcome="y",
+                                                               figures=False)

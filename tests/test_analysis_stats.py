@@ -160,3 +160,19 @@ def test_cli_reports_bad_input_with_exit_status_2(tmp_path, capsys):
     assert "incompatible baseline" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "a"), "--lang", "de"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_partner_turnover_is_the_share_of_partners_who_left_over_the_year(tmp_path):
+    left, roster = (2.0, 3.0, 4.0, 5.0), (10.0, 10.0, 16.0, 20.0)  # shares 0.2, 0.3, 0.25, 0.25
+    base = [{"partners_left": 0.0, "partners_total": 0.0}] * 4  # no partners: turnover is undefined, not 0%
+    scen = [{"partners_left": a, "partners_total": b} for a, b in zip(left, roster)]
+    s, b = _pair(tmp_path, np.full(4, .3), np.full(4, .2), base, scen, seeds=range(4))
+    table = summarise(s).set_index("outcome")
+    shares = np.array(left) / np.array(roster)
+    ci = mean_ci(shares)
+    assert table.loc["partner_turnover_share", "mean"] == pytest.approx(0.25)
+    assert table.loc["partner_turnover_share", ["low", "high"]].tolist() == pytest.approx([ci.low, ci.high])
+    assert b.summary["partner_turnover_share"].isna().all()
+    assert compare(s, b).row("partner_turnover_share")["scenario"] == pytest.approx(0.25)
+    html = build_report(s, b, "en", figures=False)
+    assert "Retention: <span" in html and 'data-value="0.25">25.0%</span> of partners left over the final year' in html

@@ -93,10 +93,13 @@ def test_report_is_self_contained(reports):
 
 
 def _plain(number_text: str, lang: str) -> str:
-    """A shown number in one notation: French ``1 234,5 %`` and English ``1,234.5%`` both give ``1234.5%``."""
+    """A shown number in one notation: French ``1 234,5 %`` and English ``1,234.5%`` both give ``1234.5%``;
+    percentage points (``pts``, ``p.p.``, written in full or not) lose their unit."""
+    for unit in ("percentage points", "percentage point", "points de pourcentage", "point de pourcentage", "pts", "p.p."):
+        number_text = number_text.replace(unit, "")
     t = number_text.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
     t = t.replace(",", ".") if lang == "fr" else t.replace(",", "")
-    return t.replace("$", "").replace("pts", "")
+    return t.replace("$", "")
 
 
 @pytest.mark.parametrize("pair", [("en", "fr"), ("sweep-en", "sweep-fr")])

@@ -1,0 +1,146 @@
+"""What the report says, on synthetic results with known answers: the best design point's wording,
+the sections of a sweep report, when "paired by seed" is said, retention, the equity gap, plurals,
+refusals, and French wording and typography."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import analyse, compare, load
+from analysis import plots
+from analysis.i18n import TEXT
+from analysis.report import build_report
+from analysis.synthetic import plausible_final, write_replications, write_run, write_sweep
+from sim.errors import UserError
+
+HEADLINE = "isolated_share_65_alone"
+SEEDS = (1000, 1001, 1002)  # the seeds write_sweep gives replications 0, 1, 2
+PAIRED = "so both scenarios met the same random events"
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    return load(write_replications(tmp_path_factory.mktemp("base"), SEEDS, "hospital-baseline", effect=0.0))
+
+
+def _sweep_against(folder, baseline, shift, replications=3):
+    """A two-point factorial sweep (``funding.a`` = 1, 2) whose isolation is the baseline's, seed by seed,
+    plus ``shift(point, replication)``; every other outcome is plausible and the same at both points."""
+    base = baseline.summary.set_index("seed")
+    design = pd.DataFrame({"point": [0, 1], "funding.a": [1, 2]})
+    rows = []
+    for p in range(2):
+        for r in range(replications):
+            final = plausible_final(np.random.default_rng([0, SEEDS[r]]), 0.5)
+            final[HEADLINE] = float(base.loc[SEEDS[r], HEADLINE] + shift(p, r))
+            rows.append({"point": p, "replication": r, "seed": SEEDS[r], **final})
+    return load(write_sweep(folder, design, pd.DataFrame(rows), {"design": "full_factorial", "replications": replications}))
+
+
+def _text(page: str) -> str:
+    """The report's visible text (tags removed, entities decoded)."""
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_best_point_sentence_says_whether_any_point_reduces_isolation(tmp_path, baseline):
+    worse = _sweep_against(tmp_path / "worse", baseline, lambda p, r: 0.05 + 0.01 * p + 0.002 * r)
+    text = _text(build_report(worse, baseline, "en", figures=False))
+    assert "no design point lowers isolation among people 65+ living alone: even the best, point 0, differs by " \
+           "+5.2 percentage points" in text
+    assert "lowers isolation among people 65+ living alone most" not in text
+    assert "aucun point du plan ne réduit l’isolement" in _text(build_report(worse, baseline, "fr", figures=False))
+
+    unclear = _sweep_against(tmp_path / "unclear", baseline, lambda p, r: [-0.05, 0.04, -0.02][r] if p == 0 else 0.03)
+    text = _text(build_report(unclear, baseline, "en", figures=False))
+    assert "point 0 lowers isolation among people 65+ living alone most (−1.0 percentage point), but not clearly" in text
+
+    clear = _sweep_against(tmp_path / "clear", baseline, lambda p, r: -0.02 - 0.03 * p + 0.001 * r)
+    text = _text(build_report(clear, baseline, "en", figures=False))
+    assert "the design point that lowers isolation among people 65+ living alone most is point 1 " \
+           "(−4.9 percentage points, 95% CI" in text
+
+
+def test_sweep_report_breaks_the_best_point_down_by_group_and_spending(tmp_path, baseline):
+    sweep = _sweep_against(tmp_path / "sweep", baseline, lambda p, r: -0.02 - 0.03 * p + 0.001 * r)
+    page = build_report(sweep, baseline, "en", figures=False)
+    text = _text(page)
+    assert "For whom: isolation by group — design point 1 (the best on this outcome)" in text
+    assert "Spending and cost-effectiveness — design point 1 (the best on this outcome)" in text
+    assert "cultural communities" in text and "At what cost: spending is" in text
+    assert "computed within each run (most minus least isolated equity group)" in text
+    assert PAIRED in text  # the sweep was compared with the baseline, paired by seed
+    alone = _text(build_report(sweep, None, "en", figures=False))
+    assert "For whom: isolation by group — design point" in alone and PAIRED not in alone
+    assert "How sure: intervals are 95% confidence intervals" in alone
+
+
+def test_paired_by_seed_is_said_only_for_a_paired_comparison(tmp_path, baseline):
+    scen = load(write_replications(tmp_path / "scen", SEEDS, "centre-sud", effect=0.8))
+    alone = _text(build_report(scen, None, "en", figures=False))
+    assert PAIRED not in alone and "How sure: intervals are 95% confidence intervals" in alone
+    assert PAIRED in _text(build_report(scen, baseline, "en", figures=False))
+
+
+def test_a_baseline_that_is_the_scenario_folder_is_refused(tmp_path, capsys):
+    from sim.cli import main
+
+    folder = write_replications(tmp_path / "same", range(3), "centre-sud")
+    with pytest.raises(UserError, match="the baseline is the same folder as the scenario"):
+        compare(load(folder), load(tmp_path / "same" / ".." / "same"))
+    assert main(["report", str(folder), "--baseline", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "same folder" in err and "Traceback" not in err
+
+
+def test_equity_gap_is_explained_and_its_interval_stops_at_zero(tmp_path):
+    for seed, gap in zip(range(3), (0.0, 0.0, 0.03)):  # mean 1 point, a t interval reaching −3.3 points
+        write_run(tmp_path / "runs" / f"s{seed}", seed, {**plausible_final(np.random.default_rng(seed), 0.5),
+                                                       "isolation_gap_groups": gap}, "centre-sud")
+    page = build_report(load(tmp_path / "runs"), None, "en", figures=False)
+    row = re.search(r"<tr><td>Isolation gap between equity groups</td>(.*?)</tr>", page).group(1)
+    values = [float(v) for v in re.findall(r'data-value="([^"]+)"', row)]
+    assert values[0] == pytest.approx(0.01) and values[1] == 0.0 and values[2] > 0.03
+    assert "(computed within each run, then averaged) is 1.0 percentage point" in _text(page)
+
+
+def test_plurals_and_small_samples(tmp_path, baseline):
+    one = _sweep_against(tmp_path / "one", baseline, lambda p, r: -0.01 * p, replications=1)
+    text = _text(build_report(one, None, "en", figures=False))
+    assert "Sweep of 2 design points × 1 replication, design" in text
+    assert "This sweep varied 1 parameter over 2 design points" in text
+    assert not re.search(r"\b1 (replications|parameters|seeds)\b", text)
+    two = _sweep_against(tmp_path / "two", baseline, lambda p, r: -0.01 * p, replications=2)
+    points = _text(re.search(r"<h2>Design points</h2>(.*?)</table>", build_report(two, None, "en", figures=False)).group(1))
+    assert points.count("n too small for a CI") == 2 and "0.0% to 100.0%" not in points
+
+
+def test_main_effect_panels_show_design_levels_as_categories(tmp_path, baseline):
+    sweep = _sweep_against(tmp_path / "sweep", baseline, lambda p, r: -0.01 * p)
+    table = analyse(sweep, HEADLINE).table
+    assert not table["binned"].any()
+    fig = plots.main_effect_grid(table, ["funding.a"], {"title": "t"}, "en")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2"]
+    assert list(ax.get_xticks()) == [0, 1]
+    plots.plt.close(fig)
+
+
+def test_french_wording_and_typography(tmp_path, baseline):
+    scen = load(write_replications(tmp_path / "scen", SEEDS, "centre-sud", effect=0.8))
+    fr = _text(build_report(scen, baseline, "fr", figures=False))
+    assert "vivant seules a baissé\u202f: il est passé de " in fr and "a baissé de" not in fr
+    assert "points de pourcentage" in fr and "pts" not in fr
+    alone = _text(build_report(scen, None, "fr", figures=False))
+    assert "a baissé, passant de " in alone
+    bad = re.compile(r" [:;!?%»]|« ")  # an ordinary space where French wants a no-break one
+    assert not bad.search(fr) and not bad.search(alone)
+    assert [k for k, v in TEXT["fr"].items() if bad.search(v)] == []
+    # the tornado's legend and its note use the same words
+    assert "la plus basse" in TEXT["fr"]["main_low"] and "la plus basse" in TEXT["fr"]["sens_note_main"]
+    en = _text(build_report(scen, baseline, "en", figures=False))
+    assert "percentage points (95% CI" in en
