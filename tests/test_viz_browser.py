@@ -3,22 +3,53 @@
 One server (``caring-community viz`` on a free port) and one browser serve the whole module. Every
 page aborts and records any request to a host other than this machine, so a page that needs the
 internet fails here; every test also checks that the browser console shows no error.
+
+A missing browser, Playwright or the viz extra is a failure, not a skip (CI installs them all):
+set ``CC_SKIP_BROWSER_TESTS=1`` to skip these tests on a machine that cannot run them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import time
 
 import pytest
 
-pytest.importorskip("playwright.sync_api")
-pytest.importorskip("solara")   # the viz extra; with it installed, Mesa's visualization must import
+from sim.viz.browser import CHROMIUM
 
-from sim.viz.browser import CHROMIUM, launch, new_context, open_page, serve, week_on_page  # noqa: E402
+SKIP_VARIABLE = "CC_SKIP_BROWSER_TESTS"
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+def missing_requirements() -> list[str]:
+    """What this machine lacks to run the browser tests, each with how to install it."""
+    missing = []
+    if not os.path.exists(CHROMIUM):
+        missing.append(f"no chromium at {CHROMIUM} (install Debian's: apt-get install chromium; "
+                       "never `playwright install`)")
+    for module, extra in (("playwright", "test"), ("solara", "viz")):
+        if importlib.util.find_spec(module) is None:
+            missing.append(f"no Python package '{module}' (pip install -e '.[{extra}]')")
+    return missing
+
+
+MISSING = "; ".join(missing_requirements())
+if MISSING and os.environ.get(SKIP_VARIABLE) == "1":
+    pytest.skip(f"{SKIP_VARIABLE}=1: {MISSING}", allow_module_level=True)
+
+from sim.viz.browser import launch, new_context, open_page, serve, week_on_page  # noqa: E402
+
+#: Words of the English page that must not show on the French page.
+ENGLISH_WORDS = ("scaled", "residents", "Week", "Reset", "Speed", "Levers", "baseline", "weeks")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def requirements():
+    """Every test fails, saying what to install, on a machine that cannot run the browser (the rest
+    of the suite still runs)."""
+    if MISSING:
+        pytest.fail(f"the browser tests cannot run: {MISSING}. Set {SKIP_VARIABLE}=1 to skip them.", pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +100,14 @@ def applied(page, lever: str) -> str:
     return page.locator(f'.cc-applied[data-lever="{lever}"]').get_attribute("data-value")
 
 
+def in_viewport(page, selector: str) -> bool:
+    """Whether the element is entirely on screen without scrolling."""
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= size["width"]
+            and box["y"] + box["height"] <= size["height"])
+
+
 def test_page_loads_offline_then_step_advances_the_week_and_the_charts(page):
     assert week_on_page(page) == 0
     assert page.locator(".cc-network svg circle").count() >= 500          # every resident is drawn
@@ -77,6 +116,7 @@ def test_page_loads_offline_then_step_advances_the_week_and_the_charts(page):
     assert page.locator(".cc-legend").inner_text().count("Patient partner") == 1
     assert page.locator("svg.cc-chart").count() == 6
     assert "scaled to 500 residents" in page.locator(".cc-information").inner_text()
+    assert "[scaled by" not in page.locator(".cc-information").inner_text()     # the description's own note
     assert page.locator(".cc-reset").inner_text().strip() == "Reset"
     step_advances_the_week_counter_and_the_charts(page)
 
@@ -146,12 +186,24 @@ def test_switching_language_changes_the_labels(page):
         ".cc-lever-grant_end_week": "Fin de la subvention de démarrage",
         ".cc-charts-card": "Isolement (% des résidents)",
         ".cc-information": "ramené à 500 résidents",
+        ".cc-network-card": "ramené à 500 résidents",
+        ".cc-year": "(année 0,0)",                                         # French decimals
+        ".cc-speed": "Vitesse (semaines par seconde)\u00a0: 6",            # no-break space before the colon
     }
     for selector, text in checks.items():
         assert wait_for(lambda: text in page.locator(selector).inner_text()), \
             f"{selector} shows {page.locator(selector).inner_text()!r}"
+    french = page.locator("body").inner_text()
+    english = [w for w in ENGLISH_WORDS if re.search(rf"\b{w}\b", french)]
+    assert english == [], f"English words on the French page: {english}"
+    decimals = re.findall(r"\d\.\d", french)
+    assert decimals == [], f"numbers with a decimal point on the French page: {decimals}"
     page.locator(".cc-lang .v-btn", has_text="EN").click()
     assert wait_for(lambda: page.locator(".cc-reset").inner_text().strip() == "Reset")
+
+
+def pending_shown(page) -> bool:
+    return page.locator(".cc-pending").count() == 1
 
 
 def test_two_pages_keep_separate_models(browser, server, page):
@@ -160,15 +212,41 @@ def test_two_pages_keep_separate_models(browser, server, page):
         for expected in (1, 2):
             page.click(".cc-step")
             assert wait_for(lambda: week_on_page(page) == expected)
+        time.sleep(0.5)
+        assert week_on_page(other) == 0                                    # the first page's steps stayed there
         lever = other.locator(".cc-lever-patient_partners")
         lever.locator('[role="slider"]').focus()
         other.keyboard.press("ArrowRight")
+        assert wait_for(lambda: pending_shown(other))
+        time.sleep(0.5)
+        assert not pending_shown(page)                                     # the second page's change stayed there
         other.click(".cc-reset")
         assert wait_for(lambda: applied(other, "patient_partners") == "2")
+        assert wait_for(lambda: not pending_shown(other))
+        other.click(".cc-step")
+        assert wait_for(lambda: week_on_page(other) == 1)
         time.sleep(0.5)
-        assert week_on_page(other) == 0                                    # the first page's steps stayed there
-        assert week_on_page(page) == 2
-        assert applied(page, "patient_partners") == "1"                    # the second page's lever stayed there
+        assert week_on_page(page) == 2                                     # the second page's reset and step too
+        assert applied(page, "patient_partners") == "1"
+        assert not pending_shown(page)
         assert other.external == [] and other.errors == []
     finally:
         other.context.close()
+
+
+@pytest.mark.parametrize("lang, scaled", [("en", "scaled to 500 residents"), ("fr", "ramené à 500 résidents")],
+                         ids=["en", "fr"])
+def test_a_1280x720_projector_shows_the_scaling_the_network_and_two_charts(browser, server, lang, scaled):
+    small = open_page(browser, server, width=1280, height=720)
+    try:
+        if lang != "en":
+            small.locator(".cc-lang .v-btn", has_text=lang.upper()).click()
+        subtitle = ".cc-network-card .v-card__subtitle"
+        assert wait_for(lambda: scaled in small.locator(subtitle).inner_text()), small.locator(subtitle).inner_text()
+        time.sleep(0.5)                                                    # the new labels' layout
+        for selector in (subtitle, ".cc-week", ".cc-play", ".cc-network svg",
+                         'svg.cc-chart >> nth=0', 'svg.cc-chart >> nth=1'):
+            assert in_viewport(small, selector), f"{selector} is not visible without scrolling at 1280x720"
+        assert small.external == [] and small.errors == []
+    finally:
+        small.context.close()

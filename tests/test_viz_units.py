@@ -11,8 +11,8 @@ import pytest
 from sim.cli import main
 from sim.scenario import load_scenario
 from sim.viz import charts, levers
-from sim.viz.i18n import LANGUAGES, STRINGS, t
-from sim.viz.network_view import OKABE_ITO, NetworkView, StableLayout
+from sim.viz.i18n import LANGUAGES, NBSP, NNBSP, STRINGS, labelled, number, t
+from sim.viz.network_view import COLOURS, OKABE_ITO, TIE_OPACITY, NetworkView, StableLayout, tie_prominence
 from sim.viz.session import WorkshopRun, workshop_scenarios
 
 
@@ -51,6 +51,35 @@ def test_every_lever_and_choice_is_translated():
             assert t(chart.key, lang)
             for _, label, _ in chart.series:
                 assert t(label, lang)
+
+
+def test_numbers_and_labels_follow_the_language():
+    assert number(0.25, "fr") == "0,25" and number(0.25, "en") == "0.25"
+    assert number(12345.678, "fr", ",.1f") == f"12{NNBSP}345,7"
+    assert number(12345.678, "en", ",.1f") == "12,345.7"
+    assert number(0.02777, "fr", ".3g") == "0,0278"
+    assert labelled("Vitesse", "6", "fr") == f"Vitesse{NBSP}: 6"
+    assert labelled("Speed", "6", "en") == "Speed: 6"
+    # numbers given to t() are written as the language writes them, whatever the format spec
+    assert t("year", "fr", year=0.5) == "année 0,5" and t("year", "en", year=0.5) == "year 0.5"
+    assert "facteur 0,0278" in t("scaled", "fr", name="x", n=500, factor=0.02777)
+    assert "500 résidents" in t("scaled", "fr", name="x", n=500, factor=0.02777)
+
+
+def test_french_strings_never_break_before_a_colon():
+    for key, text in STRINGS["fr"].items():
+        assert not re.search(r"\s[:;!?»]", text.replace(NBSP, "")), key
+        assert "« " not in text, key
+
+
+def test_chart_values_and_slider_labels_use_the_languages_numbers():
+    assert charts._fmt(0.25, "fr") == "0,25" and charts._fmt(12.5, "fr") == "12,5"
+    assert charts._fmt(2500, "fr") == f"2{NNBSP}500" and charts._fmt(2500, "en") == "2,500"
+    params = levers.model_params(levers.defaults(load_scenario("centre-sud")), "fr")
+    assert params["funding_level"]["label"].endswith(f"{NBSP}: 1,00")
+    assert params["buy_in"]["label"].endswith(f"{NBSP}: " + number(params["buy_in"]["value"], "fr", ".2f"))
+    assert levers.model_params(levers.defaults(load_scenario("centre-sud")), "en")["funding_level"]["label"] \
+        .endswith(" (× planned amounts): 1.00")
 
 
 # ----------------------------------------------------------------------------- levers
@@ -183,6 +212,49 @@ def test_network_svg_draws_every_node_with_the_palette(run):
     assert OKABE_ITO["vermillion"] in svg or not run.model.residents.isolated.any()
 
 
+def test_weak_ties_are_not_drawn_and_long_ties_are_faint(run):
+    model = run.model
+    tie_paths = re.compile(f'<path d="[^"]+" fill="none" stroke="{COLOURS["tie"]}"')
+    assert tie_paths.search(run.view.svg(model, "en"))
+    saved = model.ties.strength.copy()
+    try:
+        model.ties.strength[:] = model.params.states.active_tie_strength * 0.9    # every tie weak
+        assert not tie_paths.search(run.view.svg(model, "en"))
+    finally:
+        model.ties.strength[:] = saved
+    strong = np.array([0.9, 0.9, 0.9])
+    levels = tie_prominence(strong, np.array([[0.02, 0.0], [0.2, 0.0], [0.6, 0.0]]))
+    assert levels[0] == len(TIE_OPACITY) - 1 and levels[0] > levels[1] > levels[2] == 0
+    assert tie_prominence(np.array([0.25]), np.array([[0.02, 0.0]]))[0] < levels[0]
+
+
+def test_layout_puts_tied_residents_near_each_other(scenarios):
+    from sim.model import CaringCommunity
+
+    from sim.viz.network_view import _resident_edges
+
+    community, _ = scenarios
+    model = CaringCommunity(community, rng=1)
+    pos = StableLayout(model).pos[:model.residents.n]
+    a, b = _resident_edges(model)
+    tie_length = np.linalg.norm(pos[a] - pos[b], axis=1).mean()
+    any_pair = np.linalg.norm(pos[:, None] - pos[None], axis=-1).mean()
+    assert tie_length < 0.45 * any_pair          # 0.51 when the layout pulled residents home more than to their ties
+
+
+def test_chart_legend_sits_clear_of_the_axis_labels(run):
+    cols = charts.all_columns()
+    community, baseline = charts.columns(run.model, cols), charts.columns(run.baseline, cols)
+    for chart in charts.CHARTS:
+        svg = charts.chart_svg(chart, community, baseline, "fr")
+        legend = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)" font-size="20"', svg)]
+        axis = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)" font-size="21" text-anchor="end"', svg)]
+        assert len(legend) == len(chart.series) and len(axis) == 3
+        # legend baseline + descent above the top axis label's cap height (font 21: about 15 units)
+        assert max(legend) + 5 < min(axis) - 15, chart.key
+        assert "." not in "".join(re.findall(r">([^<]*\d[^<]*)</text>", svg)), chart.key   # French decimals
+
+
 def test_charts_show_community_and_baseline(run):
     cols = charts.all_columns()
     community, baseline = charts.columns(run.model, cols), charts.columns(run.baseline, cols)
@@ -246,3 +318,6 @@ def test_the_page_module_loads_and_scales_the_preset(monkeypatch):
     assert app.COMMUNITY.population.n_residents == 300 and app.BASELINE.population.n_residents == 300
     assert "[scaled by" in app.COMMUNITY.description and 0 < app.SCALE < 1
     assert app.SETTINGS.lang == "fr"
+    # the page says so in the page's language only (not the scenario description's English note)
+    assert "ramené à 300 résidents" in app.scaled_sentence("fr") and "scaled" not in app.scaled_sentence("fr")
+    assert "scaled to 300 residents" in app.scaled_sentence("en")

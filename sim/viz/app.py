@@ -28,7 +28,7 @@ from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
 from sim.scenario import load_scenario  # noqa: E402
 from sim.viz import charts, levers  # noqa: E402
-from sim.viz.i18n import LANGUAGES, t  # noqa: E402
+from sim.viz.i18n import LANGUAGES, labelled, t  # noqa: E402
 from sim.viz.network_view import legend_items, legend_swatch  # noqa: E402
 from sim.viz.session import WorkshopRun, settings_from_env, workshop_scenarios  # noqa: E402
 
@@ -46,35 +46,57 @@ html { font-size: 19px !important; }
 .v-application .v-card__subtitle { font-size: 1rem; }
 .v-application .v-card__title { font-size: 1.45rem !important; font-weight: 700; color: #000; word-break: normal; }
 .v-application .v-label { font-size: 1.05rem !important; color: #000 !important; opacity: 1 !important; }
+.cc-network-card .v-card__subtitle { font-weight: 700; padding-bottom: 4px; }   /* "scaled to N residents" */
 .v-application .v-btn { font-size: 1.05rem !important; font-weight: 700; letter-spacing: 0; text-transform: none; }
 .v-application .v-input--selection-controls { margin-top: 4px; }
 .v-slider__thumb-label, .v-slider .v-label { white-space: normal; }
 .v-application .v-input__control .v-slider + .v-messages, .v-application .v-select__selection { color: #000 !important; }
 .cc-sidebar { width: 440px; }
-@media (max-width: 1500px) { .cc-sidebar { width: 370px; } html { font-size: 17px !important; } }
+@media (max-width: 1500px) { .cc-sidebar { width: 340px; } html { font-size: 17px !important; } }
 .v-toolbar__title { font-size: 1.6rem !important; font-weight: 700; }
 .cc-week { font-size: 2.3rem; font-weight: 800; line-height: 1.2; margin: 6px 0; color: #000; }
-.cc-week .cc-year { font-size: 1.1rem; font-weight: 400; margin-left: 12px; }
+.cc-week .cc-year { font-size: 1.1rem; font-weight: 400; margin-left: 12px; display: inline-block; white-space: nowrap; }
 .cc-help { font-size: 0.9rem; color: #222; margin: 0 0 12px 0; line-height: 1.25; }
 .cc-lever .v-input__slot { flex-wrap: wrap; }
 .cc-lever .v-input__slot > .v-label { flex: 0 0 100%; max-width: 100%; height: auto !important; margin-bottom: 2px; }
 .cc-lever .v-input { margin-top: 0; }
-.cc-lever .v-select .v-label { font-size: 1.05rem !important; }
+/* A selector's label the same size as a slider's: above the field, not shrunk as Vuetify floats it. */
+.cc-lever .v-select .v-select__slot { display: grid; grid-template-columns: minmax(0, 1fr) auto; align-items: center; }
+.cc-lever .v-select .v-select__slot > .v-label { position: static !important; transform: none !important;
+  grid-column: 1 / -1; max-width: 100%; height: auto !important; white-space: normal; line-height: 1.3;
+  margin-bottom: 2px; }
+.cc-lever .v-select.v-text-field { padding-top: 0; margin-top: 0; }
 .cc-lever .v-select__selection { font-size: 1.1rem; font-weight: 700; }
 .cc-group { font-size: 1.2rem; font-weight: 800; margin: 10px 0 6px 0; border-bottom: 2px solid #000; }
 .cc-pending { background: #F0E442; color: #000; padding: 6px 10px; font-weight: 700; margin: 6px 0; }
 .cc-info p { margin: 4px 0; font-size: 1rem; }
-.v-application .cc-scenario-text { color: #000 !important; background: #EEEEEE !important; font-size: 0.9rem; box-shadow: none; }
 .cc-applied-table td { padding: 1px 8px 1px 0; font-size: 0.95rem; vertical-align: top; }
 .cc-legend { display: flex; flex-wrap: wrap; gap: 6px 22px; font-size: 1.05rem; margin-top: 8px; color: #000; }
 .cc-legend span { display: inline-flex; align-items: center; gap: 6px; }
 .cc-note { font-size: 0.95rem; color: #222; margin-top: 6px; }
 .cc-keys { display: flex; flex-wrap: wrap; gap: 8px 28px; font-size: 1.1rem; margin-bottom: 6px; color: #000; }
 .cc-key { display: inline-flex; align-items: center; gap: 8px; }
-.cc-charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px; }
-@media (max-width: 1500px) { .cc-charts { grid-template-columns: minmax(0, 1fr); } }
+/* The network beside the charts; below 1500 px wide the charts go one per row, wide and low, so
+   that at 1280×720 the network and two charts show without scrolling. */
+.cc-main { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); gap: 12px; align-items: start; }
+.cc-main > .v-card { margin: 0 !important; }
+.cc-main .v-card__title { padding-bottom: 4px; }
+.cc-main .v-card__title + .v-card__subtitle { margin-top: 0; }
+.cc-charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 10px; }
+@media (max-width: 1500px) {
+  .cc-main { grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr); }
+  .cc-charts { grid-template-columns: minmax(0, 1fr); }
+  .cc-main .v-card__title { font-size: 1.25rem !important; line-height: 1.3; }
+  .cc-main .v-card__text, .cc-main .v-card__subtitle { padding-left: 12px; padding-right: 12px; }
+  .cc-keys { font-size: 1rem; gap: 2px 18px; }
+}
 .cc-lang .v-btn { font-size: 1.2rem !important; min-width: 64px !important; }
 """
+
+
+def scaled_sentence(lang: str) -> str:
+    """The page saying that the preset was scaled down to a workshop-sized community, and by how much."""
+    return t("scaled", lang, name=COMMUNITY.name, n=COMMUNITY.population.n_residents, factor=SCALE)
 
 
 def _error_text(e: BaseException) -> str:
@@ -167,7 +189,7 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
         solara.Button(t("step", lang), color="primary", on_click=do_step, disabled=playing.value,
                       classes=["cc-step"])
     with solara.Div(classes=["cc-lever", "cc-speed"]):
-        solara.SliderInt(f"{t('speed', lang)}: {speed.value}", value=speed, min=1, max=20, step=1)
+        solara.SliderInt(labelled(t("speed", lang), str(speed.value), lang), value=speed, min=1, max=20, step=1)
     solara.HTML(tag="div", classes=["cc-help"], unsafe_innerHTML=html.escape(t("speed_help", lang)))
     if error.value:
         solara.Error(error.value, classes=["cc-error"])
@@ -204,11 +226,8 @@ def Information(run: WorkshopRun, pending: dict, lang: str):
         for lever in levers.LEVERS)
     population = t("population", lang, residents=m.residents.n, clinicians=len(m.clinicians),
                    orgs=len(m.organizations))
-    desc = COMMUNITY.description
-    scaled_note = desc[desc.rfind("[scaled"):] if "[scaled" in desc else ""
     body = (f'<p><b>{html.escape(t("scenario", lang, name=COMMUNITY.name))}</b></p>'
-            f'<p class="cc-scaled">{html.escape(t("scaled", lang, name=COMMUNITY.name, n=m.residents.n, factor=SCALE))}'
-            f' <code class="cc-scenario-text">{html.escape(scaled_note)}</code></p>'
+            f'<p class="cc-scaled">{html.escape(scaled_sentence(lang))}</p>'
             f'<p>{html.escape(population)}</p>'
             f'<p><b>{html.escape(t("applied", lang, week=m.week))}</b></p>'
             f'<table class="cc-applied-table">{rows}</table>')
@@ -228,7 +247,8 @@ def Legend(lang: str):
     items = "".join(f'<span>{legend_swatch(shape, colour)}{html.escape(label)}</span>'
                     for shape, colour, label in legend_items(lang))
     solara.HTML(tag="div", classes=["cc-legend"], unsafe_innerHTML=items)
-    solara.HTML(tag="div", classes=["cc-note"], unsafe_innerHTML=html.escape(t("leg.not_drawn", lang)))
+    notes = " ".join(t(key, lang) for key in ("network_help", "leg.not_drawn"))
+    solara.HTML(tag="div", classes=["cc-note"], unsafe_innerHTML=html.escape(notes))
 
 
 @solara.component
@@ -275,8 +295,8 @@ def Page():
             Levers(pending, L)
         with solara.Card(t("information", L), classes=["cc-information"]):
             Information(run.value, pending.value, L)
-    with solara.Columns([1, 1], gutters_dense=True):
-        with solara.Card(t("network", L), subtitle=t("network_help", L), classes=["cc-network-card"]):
+    with solara.Div(classes=["cc-main"]):
+        with solara.Card(t("network", L), subtitle=scaled_sentence(L), classes=["cc-network-card"]):
             NetworkPanel(run.value, L)
             Legend(L)
         with solara.Card(t("charts", L), classes=["cc-charts-card"]):

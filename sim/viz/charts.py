@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .i18n import t
+from .i18n import labelled, number, t
 from .network_view import OKABE_ITO
 
-W, H = 420, 320
+W, H = 420, 260                            # wide and low: two charts fit beside the network at 1280×720
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 36, 44
-ROW = 24
+ROW = 24                                   # height of a row of the series legend
+LEGEND_GAP = 20                            # between the legend and the plot (the y-axis top label)
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,12 @@ def _nice_max(v: float) -> float:
     return 10 * exp
 
 
-def _fmt(v: float) -> str:
+def _fmt(v: float, lang: str) -> str:
+    """A value on a chart, as ``lang`` writes numbers: whole numbers plain, otherwise one
+    decimal from 1 up and two significant digits below (``0,25`` in French)."""
     if abs(v - round(v)) < 1e-9 or abs(v) >= 100:
-        return f"{v:,.0f}"
-    return f"{v:.1f}" if abs(v) >= 1 else f"{v:.2g}"
+        return number(v, lang, ",.0f")
+    return number(v, lang, ".1f" if abs(v) >= 1 else ".2g")
 
 
 def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
@@ -71,7 +74,7 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
         ymax = min(ymax, 100.0)
     columns = 2 if len(chart.series) > 2 else 1
     rows = -(-len(chart.series) // columns)
-    top_of_plot = TOP + ROW * rows + 8
+    top_of_plot = TOP + ROW * rows + LEGEND_GAP
     pw, ph = W - LEFT - RIGHT, H - top_of_plot - BOTTOM
 
     def x(w):
@@ -89,7 +92,7 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
         yy = top_of_plot + ph * (1 - frac)
         out.append(f'<path d="M{LEFT} {yy:.1f}H{W - RIGHT}" stroke="#CCCCCC" stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 8}" y="{yy + 7:.1f}" font-size="21" text-anchor="end" fill="#000">'
-                   f'{_fmt(ymax * frac)}</text>')
+                   f'{_fmt(ymax * frac, lang)}</text>')
     out.append(f'<path d="M{LEFT} {top_of_plot}V{top_of_plot + ph}H{W - RIGHT}" stroke="#000" stroke-width="2" '
                f'fill="none"/>')
     step = 52 if weeks <= 156 else (104 if weeks <= 312 else 156)
@@ -109,13 +112,13 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
             width = 3.5 if dash is None else 3
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{width}"'
                        f' stroke-linejoin="round"{dash_attr}/>')
-    # series legend in a band above the plot, with the community's current value
+    # series legend in a band above the plot (clear of the y-axis labels), with the community's current value
     for i, (col, label_key, colour) in enumerate(chart.series):
         values = community[col]
         now = values[-1] * chart.scale if len(values) else float("nan")
         lx = 4 + (i % columns) * (W // columns)
         ly = TOP + ROW * (i // columns) + 20
-        label = html.escape(f"{t(label_key, lang)}: {_fmt(now)}")
+        label = html.escape(labelled(t(label_key, lang), _fmt(now, lang), lang))
         out.append(f'<path d="M{lx} {ly - 7}h22" stroke="{colour}" stroke-width="6"/>'
                    f'<text x="{lx + 28}" y="{ly}" font-size="20" fill="#000">{label}</text>')
     out.append("</svg>")

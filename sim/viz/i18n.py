@@ -2,10 +2,18 @@
 
 The page never writes a visible string itself: it asks :func:`t` for one by key, so switching
 language (on the page or with ``--lang``) changes every label, legend, slider name and help text.
+Numbers follow the language too (:func:`number`: ``0,25`` and ``12 345`` in French, ``0.25`` and
+``12,345`` in English), and so does the colon of a label (:func:`labelled`): French puts a no-break
+space before ``:`` ``;`` ``!`` ``?`` and inside « », which the French strings get automatically.
 ``tests/test_viz_units.py`` checks that both languages define exactly the same keys.
 """
 
 from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"    # no-break space: before a French colon, inside guillemets
+NNBSP = "\u202f"   # narrow no-break space: the French thousands separator
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -87,16 +95,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "leg.citizen_partner": "Citoyen partenaire",
         "leg.clinician": "Clinicien",
         "leg.organization": "Organisme communautaire",
-        "leg.tie": "Lien (famille, voisinage, amitié, entraide) ; plus foncé = plus fort",
+        "leg.tie": "Lien actif (famille, voisinage, amitié, entraide) ; plus foncé = plus fort ; long = pâle",
         "leg.peer": "Accompagnement par un patient partenaire",
         "leg.member": "Membre d'un organisme",
         "leg.new_tie": "Nouveau lien",
         "leg.fading": "Lien qui vient de se défaire",
-        "leg.not_drawn": "Les liens de soins des patients avec leur clinicien ne sont pas dessinés.",
+        "leg.not_drawn": "Les liens faibles (sous le seuil d'un lien actif) et les liens de soins des patients avec leur clinicien ne sont pas dessinés.",
         # charts
-        "charts": "Indicateurs : communauté soignante comparée au modèle centré sur l'hôpital",
+        "charts": "Indicateurs",
         "series.community": "communauté soignante",
-        "series.baseline": "référence : centré sur l'hôpital (même graine)",
+        "series.baseline": "référence : modèle centré sur l'hôpital (même graine)",
         "chart.isolation": "Isolement (% des résidents)",
         "chart.loneliness": "Solitude moyenne (0–1)",
         "chart.engagement": "Engagement (% des patients)",
@@ -196,13 +204,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "leg.citizen_partner": "Citizen partner",
         "leg.clinician": "Clinician",
         "leg.organization": "Community organization",
-        "leg.tie": "Tie (kin, household, neighbour, friend, mutual aid); darker = stronger",
+        "leg.tie": "Active tie (kin, household, neighbour, friend, mutual aid); darker = stronger; long = faint",
         "leg.peer": "Peer support by a patient partner",
         "leg.member": "Member of an organization",
         "leg.new_tie": "New tie",
         "leg.fading": "Tie that just dissolved",
-        "leg.not_drawn": "Patients' care-team ties to their clinician are not drawn.",
-        "charts": "Outcomes: the caring community against the hospital-centred baseline",
+        "leg.not_drawn": "Weak ties (below the strength of an active tie) and patients' care-team ties to their clinician are not drawn.",
+        "charts": "Outcomes",
         "series.community": "caring community",
         "series.baseline": "baseline: hospital-centred (same seed)",
         "chart.isolation": "Isolation (% of residents)",
@@ -234,6 +242,44 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+def _french_spacing(text: str) -> str:
+    """French typography: a no-break space before ``: ; ! ?`` and inside « », so none starts a line."""
+    text = re.sub(r" ([:;!?»])", NBSP + r"\1", text)
+    return text.replace("« ", "«" + NBSP)
+
+
+STRINGS["fr"] = {key: _french_spacing(text) for key, text in STRINGS["fr"].items()}
+
+
+def number(value: float, lang: str, spec: str = "") -> str:
+    """``value`` formatted with the Python format ``spec`` (``","`` groups thousands), written the way
+    ``lang`` writes numbers: ``1 234,5`` in French, ``1,234.5`` in English."""
+    text = format(value, spec)
+    if lang == "fr":
+        text = text.translate({ord(","): NNBSP, ord("."): ","})
+    return text
+
+
+def labelled(label: str, value: str, lang: str) -> str:
+    """``label: value`` with the colon as ``lang`` writes it (``label : value`` in French)."""
+    return f"{label}{NBSP if lang == 'fr' else ''}: {value}"
+
+
+class _Number:
+    """A number that :meth:`str.format` writes with :func:`number` (so ``{year:.1f}`` follows the language)."""
+
+    def __init__(self, value: float, lang: str):
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        return number(self.value, self.lang, spec)
+
+
+def _localized(value, lang: str):
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return _Number(value, lang) if is_number else value
+
+
 def check_language(lang: str) -> str:
     """``lang`` if it is a supported language; a :class:`~sim.errors.UserError` otherwise."""
     from ..errors import UserError
@@ -249,6 +295,8 @@ def t_or(key: str, lang: str, default: str) -> str:
 
 
 def t(key: str, lang: str, **values) -> str:
-    """The text for ``key`` in ``lang``, with ``values`` filled in."""
+    """The text for ``key`` in ``lang``, with ``values`` filled in (numbers written as ``lang`` writes them)."""
     text = STRINGS[lang][key]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{name: _localized(value, lang) for name, value in values.items()})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .i18n import t
+from .i18n import labelled, number, t
 
 COMPENSATION = ("paid", "volunteer", "timebank", "recognition")
 DECISION_RULES = ("institution_led", "majority", "consensus")
@@ -108,13 +108,13 @@ def seed_of(values: dict[str, Any]) -> int:
 
 
 def display_value(lever: Lever, value: Any, lang: str) -> str:
-    """A lever value as the page shows it (choices and yes/no translated)."""
+    """A lever value as the page shows it (choices and yes/no translated, numbers as ``lang`` writes them)."""
     if lever.kind == "Select":
         return t(f"choice.{value}", lang)
     if lever.kind == "Checkbox":
         return t("yes" if value else "no", lang)
     if lever.kind == "SliderFloat":
-        return f"{float(value):.2f}"
+        return number(float(value), lang, ".2f")
     return str(int(value))
 
 
@@ -130,7 +130,7 @@ def model_params(values: dict[str, Any], lang: str, names: tuple[str, ...] | Non
         value = values[lever.name]
         label = t(f"lever.{lever.name}", lang)
         if lever.kind in ("SliderInt", "SliderFloat"):   # the value stays readable from the back of the room
-            label = f"{label}: {display_value(lever, value, lang)}"
+            label = labelled(label, display_value(lever, value, lang), lang)
         spec: dict[str, Any] = {"type": lever.kind, "label": label}
         if lever.kind == "Select":
             spec["values"] = [t(f"choice.{c}", lang) for c in lever.choices]

@@ -10,6 +10,11 @@ bottom and organizations in a row at the top, so their many ties do not pull the
 dissolved (dashed, fading out over three weeks), and draws everything as one SVG string built from
 the model's arrays (no networkx, no matplotlib): about 5 ms for 500 residents, so drawing is not
 what limits Play. Colours are the Okabe–Ito colour-blind-safe palette.
+
+To keep the picture legible, only *active* social ties are drawn (strength at least the model's
+``states.active_tie_strength``, the ties that count against isolation), and a tie is fainter the
+weaker and the longer it is: the short, strong ties of a neighbourhood stand out, and the few long
+ties across the picture stay in the background instead of tangling its centre.
 """
 
 from __future__ import annotations
@@ -45,15 +50,24 @@ RESIDENT_KINDS = (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT)
 WIDTH, HEIGHT = 1000, 820
 FADE_WEEKS = 3
 NEW_WEEKS = 2
+#: Opacity of a social tie by how prominent it is (see :func:`tie_prominence`), faint to dark.
+TIE_OPACITY = (0.05, 0.14, 0.3, 0.5)
+#: A tie this long (in picture widths) or longer is drawn at the faintest level.
+LONG_TIE = 0.45
 
 
-def _force_layout(pos: np.ndarray, a: np.ndarray, b: np.ndarray, home: np.ndarray, iterations: int) -> np.ndarray:
-    """Fruchterman–Reingold on the given edges, pulled gently towards ``home`` (where people live)."""
+def _force_layout(pos: np.ndarray, a: np.ndarray, b: np.ndarray, home: np.ndarray, iterations: int,
+                  home_pull: float = 0.05) -> np.ndarray:
+    """Fruchterman–Reingold on the given edges, pulled gently towards ``home`` (where people live).
+
+    ``home_pull`` weighs the pull home against the pull of ties: small, so that tied people end
+    up near each other (short ties) while the picture keeps the rough shape of the neighbourhood.
+    """
     n = len(pos)
     if n == 0:
         return pos
     k = 1.0 / np.sqrt(n)
-    temperature = 0.08
+    temperature = 0.1
     pos = pos.astype(np.float32)
     home = home.astype(np.float32)
     for _ in range(iterations):
@@ -68,11 +82,28 @@ def _force_layout(pos: np.ndarray, a: np.ndarray, b: np.ndarray, home: np.ndarra
             for axis in (0, 1):
                 disp[:, axis] -= np.bincount(a, pull[:, axis], minlength=n)
                 disp[:, axis] += np.bincount(b, pull[:, axis], minlength=n)
-        disp += (home - pos) * 0.5 / k                                         # stay near home
+        disp += (home - pos) * home_pull / k                                   # stay near home
         length = np.sqrt(np.maximum((disp ** 2).sum(-1), 1e-12))[:, None]
         pos = pos + disp / length * np.minimum(length, temperature)
         temperature *= 0.95
     return pos.astype(float)
+
+
+def _fill_frame(pos: np.ndarray, evenness: float = 0.5) -> np.ndarray:
+    """Positions scaled to ``[0, 1]²``, the bulk of the community filling the frame.
+
+    A force layout packs the well-connected core tightly in the middle. Each node keeps its
+    direction from the centre and the order of distances, but moves ``evenness`` of the way to where
+    it would be if the nodes covered a disc evenly, which opens up the core. Stragglers sit on the edge.
+    """
+    lo, hi = np.percentile(pos, 1.5, axis=0), np.percentile(pos, 98.5, axis=0)
+    framed = np.clip((pos - lo) / np.maximum(hi - lo, 1e-9), 0.0, 1.0)
+    offset = framed - 0.5
+    radius = np.sqrt((offset ** 2).sum(-1))
+    rank = np.argsort(np.argsort(radius, kind="stable"), kind="stable") / max(len(pos) - 1, 1)
+    even = 0.5 + offset / np.maximum(radius, 1e-9)[:, None] * (0.5 * np.sqrt(rank))[:, None]
+    spread = (1 - evenness) * framed + evenness * even
+    return (spread - spread.min(0)) / np.maximum(spread.max(0) - spread.min(0), 1e-9)
 
 
 class StableLayout:
@@ -85,7 +116,7 @@ class StableLayout:
     remaining way per step; every other node stays where it is.
     """
 
-    def __init__(self, model, iterations: int = 40, glide: float = 0.3):
+    def __init__(self, model, iterations: int = 80, glide: float = 0.3):
         r = model.residents
         self.n_residents = n = r.n
         self.n_nodes = model.ties.n_nodes
@@ -96,9 +127,8 @@ class StableLayout:
         jitter = np.random.default_rng(model.seed).uniform(-0.01, 0.01, home.shape)
         a, b = _resident_edges(model)
         pos = _force_layout(home + jitter, a, b, home, iterations) if n else home
-        if n:   # fill the frame with the bulk of the community; stragglers sit on its edge
-            lo, hi = np.percentile(pos, 1.5, axis=0), np.percentile(pos, 98.5, axis=0)
-            pos = np.clip((pos - lo) / np.maximum(hi - lo, 1e-9), 0.0, 1.0)
+        if n:
+            pos = _fill_frame(pos)
         self.pos = np.zeros((self.n_nodes, 2))
         self.pos[:n, 0] = 0.03 + 0.94 * pos[:, 0]
         self.pos[:n, 1] = 0.11 + 0.78 * pos[:, 1]
@@ -190,11 +220,13 @@ class NetworkView:
                  f'class="cc-network-svg" role="img" aria-label="{html.escape(t("network", lang))}" '
                  f'style="width:100%;height:auto;background:#FFFFFF">']
 
-        social = np.isin(kind, (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID)) & (a < n) & (b < n) & ~fresh
-        bins = np.minimum((strength * 4).astype(int), 3)
-        for level in range(4):
-            sel = social & (bins == level)
-            parts.append(_lines(pos, a[sel], b[sel], COLOURS["tie"], 1.3, 0.10 + 0.22 * level))
+        active = strength >= model.params.states.active_tie_strength
+        social = np.isin(kind, (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID)) & (a < n) & (b < n) & ~fresh & active
+        level = np.zeros(len(a), dtype=int)
+        level[social] = tie_prominence(strength[social], self.layout.pos[a[social]] - self.layout.pos[b[social]])
+        for lvl, opacity in enumerate(TIE_OPACITY):
+            sel = social & (level == lvl)
+            parts.append(_lines(pos, a[sel], b[sel], COLOURS["tie"], 1.2 + 0.3 * lvl, opacity))
         member = (kind == MEMBERSHIP) & ~fresh
         parts.append(_lines(pos, a[member], b[member], COLOURS["member"], 1.2, 0.45))
         team = (kind == CARE_TEAM) & (partner[a] | partner[b])   # partners integrated in the care team
@@ -249,6 +281,18 @@ class NetworkView:
                          f'L{x - 16:.1f} {y:.1f}Z" fill="{fill}"><title>{html.escape(o.name)}</title></path>')
         parts.append("</g></svg>")
         return "".join(parts)
+
+
+def tie_prominence(strength: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """How prominently to draw ties, 0 (faint) to ``len(TIE_OPACITY) - 1`` (dark).
+
+    ``strength`` is the tie's strength (0–1) and ``offset`` the vector between its ends in layout
+    units: a strong short tie is dark, a weak or long one faint (at :data:`LONG_TIE` it is faintest).
+    """
+    length = np.sqrt((np.asarray(offset, dtype=float) ** 2).sum(-1))
+    shortness = np.clip(1.0 - length / LONG_TIE, 0.0, 1.0)
+    top = len(TIE_OPACITY) - 1
+    return np.minimum((np.asarray(strength) * shortness * len(TIE_OPACITY)).astype(int), top)
 
 
 def _lines(pos: np.ndarray, a: np.ndarray, b: np.ndarray, colour: str, width: float, opacity: float,
