@@ -229,102 +229,23 @@ def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Re
 # Sweeps
 
 
-def _read_dataset(folder: Path) -> pd.DataFrame:
-    if not folder.exists():
-        return pd.DataFrame()
-    files = [folder] if folder.is_file() else sorted(folder.rglob("*.parquet"))
-    if not files:
-        return pd.DataFrame()
-    try:
-        frames = [pd.read_parquet(f) for f in files]
-    except Exception as e:
-        raise UserError(f"cannot read the Parquet dataset ({e})", file=str(folder)) from None
-    frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def _read_failed(folder: Path) -> list[dict]:
-    out = []
-    for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            record = json.loads(f.read_text())
-        except (OSError, ValueError):
-            record = {}
-        if not isinstance(record, dict):
-            record = {"error": str(record)}
-        record.setdefault("run_id", f.stem)
-        out.append(record)
-    return out
-
-
-def _from_storage(path: Path):
-    """The sweep as read by ``experiments.storage.load_sweep`` when that module exists, else ``None``."""
-    try:
-        from experiments import storage  # noqa: PLC0415
-    except ImportError:
-        return None
-    loader = getattr(storage, "load_sweep", None)
-    if loader is None:
-        return None
-    try:
-        return loader(path)
-    except UserError:
-        raise
-    except Exception:  # a reader that disagrees with this folder: fall back to reading the contract ourselves
-        return None
-
-
 def load_sweep(path: str | Path) -> Results:
-    """A sweep folder (``meta.json``, ``design.parquet``, ``seeds.parquet``, ``summary/``...)."""
-    path = Path(path)
-    try:
-        meta = json.loads((path / "meta.json").read_text())
-    except (OSError, ValueError) as e:
-        raise UserError(f"cannot read meta.json ({e})", file=str(path / "meta.json")) from None
-    stored = _from_storage(path)
-    if stored is not None:
-        summary = _frame(getattr(stored, "summary", None))
-        weekly = _frame(getattr(stored, "weekly", None))
-        design = _frame(getattr(stored, "design", None))
-        failed = getattr(stored, "failed", None)
-        failed = [dict(f) if isinstance(f, dict) else {"error": str(f)} for f in (failed or [])] \
-            if not isinstance(failed, pd.DataFrame) else failed.to_dict("records")
-        meta = {**meta, **(getattr(stored, "meta", None) or {})}
-        expected = getattr(stored, "expected_runs", None)
-    else:
-        summary = _read_dataset(path / "summary")
-        weekly = _read_dataset(path / "weekly")
-        design = pd.read_parquet(path / "design.parquet") if (path / "design.parquet").is_file() else pd.DataFrame()
-        failed = _read_failed(path / "failed")
-        expected = None
-    parameters = list(meta.get("parameters") or [c for c in design.columns if c != "point"])
-    if expected is None or not isinstance(expected, (int, float)):
-        expected = meta.get("expected_runs")
-    if expected is None:
-        expected = int(meta.get("n_points", len(design))) * int(meta.get("replications", 1))
+    """A sweep folder, read by :func:`experiments.storage.load_sweep` (the one reader of what sweeps
+    write: it refuses a folder whose runs appear twice), as :class:`Results`."""
+    from experiments import storage  # noqa: PLC0415 - keeps ``analysis`` importable on its own
+
+    stored = storage.load_sweep(Path(path))
+    summary = stored.summary.copy()
+    weekly = stored.weekly.copy() if stored.weekly is not None else pd.DataFrame()
     for frame in (summary, weekly):
         for col in ("point", "replication", "seed"):
             if col in frame and not frame.empty:
                 frame[col] = frame[col].astype(int)
     if not summary.empty:
-        summary = add_derived_outcomes(summary.drop_duplicates(subset=["point", "replication"], keep="last"))
-        summary = summary.sort_values(["point", "replication"]).reset_index(drop=True)
-        done = set(zip(summary["point"], summary["replication"]))
-        failed = [f for f in failed if (f.get("point"), f.get("replication")) not in done]
-    else:
-        summary = pd.DataFrame(columns=["run_id", "point", "replication", "seed", *parameters])
-    if not weekly.empty:
-        weekly = weekly.sort_values(["point", "replication", "week"]).reset_index(drop=True)
-    name = str(meta.get("name") or meta.get("base_scenario") or path.name)
-    return Results(kind="sweep", path=path, name=name, summary=summary, weekly=weekly, meta=meta,
-                   design=design if not design.empty else None, parameters=parameters,
-                   expected_runs=int(expected), failed=list(failed), weeks=meta.get("weeks"),
-                   residents=meta.get("residents"))
-
-
-def _frame(value) -> pd.DataFrame:
-    if value is None:
-        return pd.DataFrame()
-    if callable(value):
-        value = value()
-    return value.copy() if isinstance(value, pd.DataFrame) else pd.DataFrame(value)
+        summary = add_derived_outcomes(summary)
+    meta = stored.meta
+    name = str(meta.get("name") or meta.get("base_scenario") or stored.path.name)
+    return Results(kind="sweep", path=stored.path, name=name, summary=summary, weekly=weekly, meta=meta,
+                   design=stored.design if not stored.design.empty else None, parameters=stored.parameters,
+                   expected_runs=stored.expected_runs, failed=stored.failed.to_dict("records"),
+                   weeks=meta.get("weeks"), residents=meta.get("residents"))

@@ -3,8 +3,9 @@
 Each backend maps a function over tasks and yields ``(task, ok, value)`` as tasks finish, in
 any order, never holding more than a small window of tasks in flight (so the driver's memory
 stays flat whatever the sweep's size). A task whose worker dies (a killed process, a lost dask
-worker) is resubmitted; only after repeated losses is it reported with ``ok=False``. Errors
-raised *by a run* are the runner's business: its task function catches them and returns them.
+worker) is resubmitted; only a task that keeps losing its worker is reported with ``ok=False``
+(local processes: only a task whose worker died while it ran alone; see :class:`ProcessBackend`).
+Errors raised *by a run* are the runner's business: its task function catches them and returns them.
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ import multiprocessing
 import os
 import sys
 import threading
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator
 
 from sim.errors import UserError
 
 BACKENDS = ("serial", "processes", "dask")
-MAX_RESUBMITS = 3
+MAX_RESUBMITS = 3      # dask: resubmissions of a task lost with its worker
+MAX_DEATHS_ALONE = 2   # processes: deaths of a worker running a task alone before the task is reported
 
 
 def default_workers() -> int:
@@ -76,16 +80,33 @@ def _context():
 
 
 class ProcessBackend(Backend):
-    """A pool of local worker processes."""
+    """A pool of local worker processes.
+
+    When a worker process dies (killed, out of memory, a crash in native code), the pool breaks and
+    every task in flight is lost with it, whichever task was to blame. Finished results are still
+    yielded; a new pool is started (by the same start method) and the lost tasks become *suspects*,
+    rerun one at a time, each alone in the pool, so that a death can be blamed on the one task that
+    was running. Only a task whose worker died while it ran alone is charged; after
+    ``MAX_DEATHS_ALONE`` such deaths it is reported with ``ok=False``. The others go on as usual.
+    """
 
     name = "processes"
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
+        self._ctx = None  # chosen once: a replacement pool starts its workers the same way
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+        if self._ctx is None:
+            self._ctx = _context()
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+
+    def _replace_pool(self) -> None:
+        """Drop a broken pool (its workers are already gone) and start a new one."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._new_pool()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -94,43 +115,72 @@ class ProcessBackend(Backend):
 
     def imap_unordered(self, fn, tasks):
         window = 2 * self.workers
-        tasks = iter(tasks)
+        fresh = iter(tasks)
+        suspects: deque[tuple[Any, int]] = deque()  # (task, deaths alone) lost with a broken pool
+        in_flight: dict[Future, tuple[Any, int]] = {}
         self._pool = self._pool or self._new_pool()
-        in_flight: dict[Any, tuple[Any, int]] = {}  # future -> (task, resubmissions)
-        exhausted = False
         while True:
-            while not exhausted and len(in_flight) < window:
-                try:
-                    task = next(tasks)
-                except StopIteration:
-                    exhausted = True
-                    break
-                in_flight[self._pool.submit(fn, task)] = (task, 0)
+            if suspects:  # one suspect at a time, alone in the pool
+                if not in_flight:
+                    self._submit(fn, *suspects.popleft(), in_flight, suspects)
+            else:
+                while len(in_flight) < window and not suspects:
+                    task = next(fresh, _END)
+                    if task is _END:
+                        break
+                    self._submit(fn, task, 0, in_flight, suspects)
             if not in_flight:
+                if suspects:
+                    continue
                 return
             done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-            broken = []
+            if any(isinstance(fut.exception(), BrokenProcessPool) for fut in done):
+                yield from self._after_break(in_flight, suspects)
+                continue
             for fut in done:
-                task, tries = in_flight.pop(fut)
-                try:
-                    value = fut.result()
-                except BrokenProcessPool:
-                    broken.append((task, tries))
-                    continue
-                except Exception as e:  # noqa: BLE001
-                    yield task, False, f"{type(e).__name__}: {e}"
-                    continue
-                yield task, True, value
-            if broken:  # a worker died: every task in flight is lost with the pool
-                broken += list(in_flight.values())
-                in_flight.clear()
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool()
-                for task, tries in broken:
-                    if tries >= MAX_RESUBMITS:
-                        yield task, False, "worker process died repeatedly while running this task"
-                    else:
-                        in_flight[self._pool.submit(fn, task)] = (task, tries + 1)
+                task, _deaths = in_flight.pop(fut)
+                yield _outcome(task, fut)
+
+    def _submit(self, fn, task, deaths: int, in_flight: dict, suspects: deque) -> None:
+        """Submit ``task``; if the pool is already broken, queue it as a suspect (it never started).
+
+        With tasks in flight, the next wait sees the break and replaces the pool; with none, it is
+        replaced here.
+        """
+        try:
+            in_flight[self._pool.submit(fn, task)] = (task, deaths)
+        except BrokenProcessPool:
+            suspects.appendleft((task, deaths))
+            if not in_flight:
+                self._replace_pool()
+
+    def _after_break(self, in_flight: dict, suspects: deque) -> Iterator[tuple[Any, bool, Any]]:
+        """Yield what finished before the pool broke, queue what was lost, and start a new pool."""
+        wait(list(in_flight))  # a broken pool fails every pending future at once
+        alone = len(in_flight) == 1
+        for fut, (task, deaths) in list(in_flight.items()):
+            if not isinstance(fut.exception(), BrokenProcessPool):
+                yield _outcome(task, fut)
+            elif not alone:
+                suspects.append((task, deaths))
+            elif deaths + 1 >= MAX_DEATHS_ALONE:
+                yield task, False, (f"the worker process died while running this task alone "
+                                    f"({deaths + 1} times): a crash, a kill or running out of memory")
+            else:
+                suspects.appendleft((task, deaths + 1))
+        in_flight.clear()
+        self._replace_pool()
+
+
+_END = object()
+
+
+def _outcome(task, fut: Future) -> tuple[Any, bool, Any]:
+    """``(task, ok, value)`` of a finished future whose pool is intact."""
+    try:
+        return task, True, fut.result()
+    except Exception as e:  # noqa: BLE001 - reported, never stops the sweep
+        return task, False, f"{type(e).__name__}: {e}"
 
 
 class DaskBackend(Backend):
@@ -161,6 +211,8 @@ class DaskBackend(Backend):
             self._client = Client(self._cluster)
         self.scheduler = self._client.scheduler.address
         self.workers = workers or max(1, sum(self._client.nthreads().values()))
+        self._hint = workers or 0  # workers the caller expects (they may not have joined yet)
+        self._window, self._window_checked = 2, float("-inf")
 
     @property
     def client(self):
@@ -175,10 +227,21 @@ class DaskBackend(Backend):
         if self._cluster is not None:
             self._cluster.close()
 
+    def window(self) -> int:
+        """Tasks to keep in flight: twice the cluster's threads *now* (or the workers asked for), at least 2.
+
+        Asked again as the sweep runs (at most once a second), so that workers joining later
+        (``cluster.adapt``, ``dask worker`` started after the sweep) get work at once.
+        """
+        now = time.monotonic()
+        if now - self._window_checked >= 1.0:
+            self._window_checked = now
+            self._window = max(2, 2 * max(self._hint, sum(self._client.nthreads().values())))
+        return self._window
+
     def imap_unordered(self, fn, tasks):
         from dask.distributed import as_completed
 
-        window = 2 * max(self.workers, sum(self._client.nthreads().values()) or 1)
         tasks = iter(tasks)
         meta: dict[str, tuple[Any, int]] = {}
         pending = as_completed(loop=self._client.loop)
@@ -188,12 +251,14 @@ class DaskBackend(Backend):
             meta[fut.key] = (task, tries)
             pending.add(fut)
 
-        for task in tasks:
-            submit(task, 0)
-            if len(meta) >= window:
-                break
-        if not meta:
-            return
+        def fill():
+            while len(meta) < self.window():
+                task = next(tasks, _END)
+                if task is _END:
+                    return
+                submit(task, 0)
+
+        fill()
         for fut in pending:
             task, tries = meta.pop(fut.key)
             try:
@@ -206,9 +271,7 @@ class DaskBackend(Backend):
                 submit(task, tries + 1)
                 continue
             yield task, ok, value
-            nxt = next(tasks, None)
-            if nxt is not None:
-                submit(nxt, 0)
+            fill()
 
 
 def make_backend(name: str = "processes", workers: int | None = None, scheduler: str | None = None) -> Backend:

@@ -3,14 +3,15 @@
     python -m experiments.benchmark_sweeps            # 2,000 residents, 5 years, 4 runs x 2 rounds
     python -m experiments.benchmark_sweeps --quick    # 2,000 residents, 1 year, 4 runs x 1 round
 
-The same design (2 governance rules x N/2 seeds) is run four ways, in interleaved rounds so that
-a busy machine slows them alike: this package's sweep runner on local processes with 1 and 2
-workers (writing its Parquet folder as it goes), and ``mesa.batch_run`` with 1 and 2 processes
-(which keeps everything in memory). For each, the best round's runs per minute is kept. Printed:
-runs per minute, parallel efficiency on 2 workers (rate on 2 / twice the rate on 1), the ratio
-to ``batch_run``, and the overhead per run, measured two ways: wall time per run on 1 worker
-against the model's own wall time, and all CPU time used (driver and workers) against the
-model's own CPU time (the latter does not depend on what else the machine is doing).
+The same design (2 governance rules x N/2 seeds, N = ``--runs``, by default 2 x 2 = 4 runs) is
+run four ways, in interleaved rounds so that a busy machine slows them alike: this package's sweep
+runner on local processes with 1 and 2 workers (writing its Parquet folder as it goes), and
+``mesa.batch_run`` with 1 and 2 processes (which keeps everything in memory). For each, the best
+round's runs per minute is kept. Printed: runs per minute, parallel efficiency on 2 workers (rate
+on 2 / twice the rate on 1), the ratio to ``batch_run``, and the overhead per run, measured two
+ways: wall time per run on 1 worker against the model's own wall time, and all CPU time used
+(driver and workers) against the model's own CPU time (the latter does not depend on what else
+the machine is doing).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = args.rounds or (1 if args.quick else 2)
     weeks = int(round(years * 52))
 
-    from mesa.batchrunner import batch_run
+    from sim.runner import seeded_batch_run
 
     from experiments.design import replication_seeds
     from experiments.runner import run_sweep
@@ -64,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             "replications": runs // 2, "root_seed": 2026, "design": "full_factorial",
             "parameters": {"governance.decision_rule": rules}, "outputs": {"summary": True, "weekly_every": 4}}
     seeds = replication_seeds(2026, runs // 2)
-    print(f"Benchmark: {args.residents:,} residents, {years:g} years ({weeks} weeks), {runs} runs per setting, "
-          f"{rounds} round(s), {os.cpu_count()} CPUs, load average {_load()}")
+    print(f"Benchmark: {args.residents:,} residents, {years:g} years ({weeks} weeks), {len(rules)} decision rules x "
+          f"{runs // 2} seeds = {runs} runs per setting, {rounds} round(s), {os.cpu_count()} CPUs, "
+          f"load average {_load()}")
 
     tmp = Path(tempfile.mkdtemp(prefix="sweep-bench-"))
     best: dict[str, float] = {}
@@ -81,10 +83,10 @@ def main(argv: list[str] | None = None) -> int:
                     result = run_sweep(spec, out, backend="processes", workers=n, progress=False, batch_size=1)
                     assert result.ran == runs, result
                 else:
-                    data = batch_run(CaringCommunity, {"scenario": [scenario.model_dump(mode="json")], "rng": seeds,
-                                                       "agent_views": [False], "governance.decision_rule": rules},
-                                     number_processes=n, iterations=1, data_collection_period=-1,
-                                     max_steps=weeks - 1, display_progress=False)
+                    data = seeded_batch_run(CaringCommunity, {"scenario": [scenario.model_dump(mode="json")],
+                                                              "agent_views": [False], "governance.decision_rule": rules},
+                                            seeds, number_processes=n, data_collection_period=-1,
+                                            max_steps=weeks - 1, display_progress=False)
                     assert len(data) == runs
                 wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
                 rate = 60.0 * runs / wall

@@ -8,15 +8,16 @@ traceback and never stops the sweep. Running the same spec on the same folder ag
 
 from __future__ import annotations
 
-import uuid
 import os
 import platform
 import socket
 import time
 import traceback
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -54,9 +55,10 @@ class Task:
     base_key: str                   # its fingerprint (workers validate it once)
     weeks: int
     param_dtypes: dict[str, str]
-    summary_columns: list[str] | None   # None: all
+    summary_columns: list[str] | None   # None: all; []: none (only the ids and swept parameters)
     weekly_every: int | None
     weekly_columns: list[str] | None
+    simulate: Callable[..., pd.DataFrame] | None = None   # the model wrapper (None: :func:`simulate`)
 
 
 @dataclass
@@ -97,12 +99,13 @@ def run_task(task: Task) -> TaskResult:
     summaries, weeklies, failures = [], [], []
     seconds = cpu = 0.0
     base = _base(task)
+    model = task.simulate or simulate
     for run in task.runs:
         ids = {"run_id": run.run_id, "point": run.point, "replication": run.replication, "seed": run.seed}
         t0, c0 = time.perf_counter(), time.process_time()
         try:
-            df = simulate(base, run.params, run.seed, task.weeks)
-            summary = summarise(df)
+            df = model(base, run.params, run.seed, task.weeks)
+            summary = summarise(df) if task.summary_columns != [] else {}
         except Exception as e:  # noqa: BLE001 - recorded, never stops the sweep
             seconds += time.perf_counter() - t0
             cpu += time.process_time() - c0
@@ -306,89 +309,127 @@ class SweepResult:
 def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: str | Backend = "processes",
               workers: int | None = None, scheduler: str | None = None, retry_failed: bool = False,
               progress: bool = True, batch_size: int | None = None, points: pd.DataFrame | None = None,
-              max_runs: int | None = None) -> SweepResult:
+              max_runs: int | None = None, simulate: Callable[..., pd.DataFrame] | None = None) -> SweepResult:
     """Run (or resume) a sweep into the folder ``out``; returns counts and timings.
 
     ``backend`` is ``serial``, ``processes`` (default: all cores) or ``dask`` (a LocalCluster, or the
     cluster at ``scheduler``), or a :class:`Backend` already open. ``points`` replaces the spec's
     design by explicit design points (a DataFrame whose columns are dotted keys). ``max_runs``
-    stops after that many runs (the rest is done by a later call).
+    stops after that many runs (the rest is done by a later call). ``simulate`` replaces the model
+    wrapper: a module-level function ``(scenario, params, seed, weeks) -> weekly DataFrame`` (it is
+    sent to the workers by reference), by default :func:`simulate`.
+
+    The spec and the backend options are checked before anything is written to ``out``; the folder
+    is then locked for the session, so that a second driver on the same folder stops at once.
     """
     plan = plan_sweep(spec, points)
-    store = storage.SweepStore(out)
-    _prepare_folder(store, plan)
-    store.clean_partial()
-    done = store.done_run_ids()
-    failed_before = store.failed_run_ids() - done
-    skip = done | (set() if retry_failed else failed_before)
-    todo = [r for r in plan.runs() if r.run_id not in skip]
-    if max_runs is not None:
-        todo = todo[:max_runs]
-    expected = plan.expected_runs
-    already = expected - len([r for r in plan.runs() if r.run_id not in skip])
-
     own = not isinstance(backend, Backend)
     engine = make_backend(backend, workers, scheduler) if own else backend
-    size = batch_size or plan.spec.batch_size or _auto_batch(len(todo), engine.workers)
-    dtypes = {k: str(plan.design.points[k].dtype) for k in plan.design.parameters}
-    oc = plan.spec.outputs
-    base = plan.base.model_dump(mode="json")
-    base_key = plan.fingerprint()
-
-    def tasks() -> Iterator[Task]:
-        for i in range(0, len(todo), size):
-            chunk = tuple(todo[i:i + size])
-            yield Task(shard=f"part-{chunk[0].run_id}-{uuid.uuid4().hex[:8]}", runs=chunk, base=base,
-                       base_key=base_key, weeks=plan.weeks, param_dtypes=dtypes,
-                       summary_columns=oc.summary if isinstance(oc.summary, list) else None,
-                       weekly_every=oc.weekly_every, weekly_columns=oc.weekly_columns)
-
-    from tqdm import tqdm
-    tqdm.monitor_interval = 0  # no monitor thread: worker processes can then be forked safely
-    started = time.time()
-    state = {"started_at": started, "updated_at": started, "finished": 0, "failed": 0, "state": "running",
-             "backend": engine.describe(), "host": platform.node(), "pid": os.getpid(), "expected": expected,
-             "done_at_start": len(done)}
-    store.write_progress(state)
-    ran = failures = 0
-    run_seconds = run_cpu = 0.0
-    last_write = started
-    bar = tqdm(total=expected, initial=already, unit="run", desc=f"sweep {Path(out).name}", disable=not progress,
-               dynamic_ncols=True, smoothing=0.05)
     try:
-        try:
-            for task, ok, result in engine.imap_unordered(run_task, tasks()):
-                if not ok:  # lost repeatedly with its worker: record every run of the batch
-                    result = TaskResult(None, None, [
-                        {"run_id": r.run_id, "point": r.point, "replication": r.replication, "seed": r.seed,
-                         "parameters": r.params, "error": str(result), "traceback": str(result)}
-                        for r in task.runs])
-                for record in result.failures:
-                    store.write_failure(record)
-                store.write_batch(task.shard, result.summary, result.weekly)
-                n_ok = 0 if result.summary is None else result.summary.num_rows
-                ran += n_ok
-                failures += len(result.failures)
-                run_seconds += result.seconds
-                run_cpu += result.cpu_seconds
-                bar.update(len(task.runs))
-                if failures:
-                    bar.set_postfix(failed=failures, refresh=False)
-                now = time.time()
-                state.update(updated_at=now, finished=ran + failures, failed=failures)
-                if now - last_write > 2.0:
-                    store.write_progress(state)
-                    last_write = now
-        finally:
-            if own:
-                engine.close()
+        store = storage.SweepStore(out)
+        with store.lock():
+            _prepare_folder(store, plan)
+            store.clean_partial()
+            return _run(plan, store, engine, retry_failed, progress, batch_size, max_runs, simulate)
+    finally:
+        if own:
+            engine.close()
+
+
+def _run(plan: Plan, store: storage.SweepStore, engine: Backend, retry_failed: bool, progress: bool,
+         batch_size: int | None, max_runs: int | None, simulate: Callable | None) -> SweepResult:
+    """The loop of one session on a prepared, locked folder."""
+    done = store.done_run_ids()
+    skip = done | (set() if retry_failed else store.failed_run_ids() - done)
+    already = min(plan.expected_runs, len(skip))  # every id in the folder is a run of this plan
+    left = plan.expected_runs - already
+    todo = left if max_runs is None else min(max_runs, left)
+    runs = islice((r for r in plan.runs() if r.run_id not in skip), todo)
+    size = batch_size or plan.spec.batch_size or _auto_batch(todo, engine.workers)
+    template = _task_template(plan, simulate)
+    session = _Session(store, plan, engine, already, len(done), progress)
+    try:
+        lost = []
+        for task, ok, result in engine.imap_unordered(run_task, _tasks(template, runs, size)):
+            if not session.record(task, ok, result):
+                lost.append(task)
+        if lost:  # batches lost with their worker: each run again on its own, to blame only the culprit
+            singles = (replace(task, shard=_shard_name((run,)), runs=(run,)) for task in lost for run in task.runs)
+            for task, ok, result in engine.imap_unordered(run_task, singles):
+                session.record(task, ok, result, split=False)
     except BaseException:
-        state.update(updated_at=time.time(), state="interrupted")
-        store.write_progress(state)
-        bar.close()
+        session.finish("interrupted")
         raise
-    bar.close()
-    state.update(updated_at=time.time(), state="finished")
-    store.write_progress(state)
-    return SweepResult(Path(out), expected, already, ran, failures, time.time() - started, run_seconds,
-                       run_cpu, engine.describe())
+    session.finish("finished")
+    return SweepResult(store.root, plan.expected_runs, already, session.ran, session.failures,
+                       time.time() - session.started, session.run_seconds, session.run_cpu, engine.describe())
+
+
+def _task_template(plan: Plan, simulate: Callable | None) -> Task:
+    """What every task of this sweep shares (its ``shard`` and ``runs`` are filled in per batch)."""
+    oc = plan.spec.outputs
+    summary_columns = [] if oc.summary is False else oc.summary if isinstance(oc.summary, list) else None
+    return Task(shard="", runs=(), base=plan.base.model_dump(mode="json"), base_key=plan.fingerprint(),
+                weeks=plan.weeks, param_dtypes={k: str(plan.design.points[k].dtype) for k in plan.design.parameters},
+                summary_columns=summary_columns, weekly_every=oc.weekly_every, weekly_columns=oc.weekly_columns,
+                simulate=simulate)
+
+
+def _shard_name(runs: tuple[Run, ...]) -> str:
+    return f"part-{runs[0].run_id}-{uuid.uuid4().hex[:8]}"
+
+
+def _tasks(template: Task, runs: Iterator[Run], size: int) -> Iterator[Task]:
+    """Batches of ``size`` runs, taken from the stream of runs as the backend asks for them."""
+    while chunk := tuple(islice(runs, size)):
+        yield replace(template, shard=_shard_name(chunk), runs=chunk)
+
+
+class _Session:
+    """One session's bookkeeping: writes each finished batch, counts, progress bar and progress.json."""
+
+    def __init__(self, store: storage.SweepStore, plan: Plan, engine: Backend, already: int, done: int,
+                 progress: bool):
+        from tqdm import tqdm
+        tqdm.monitor_interval = 0  # no monitor thread: worker processes can then be forked safely
+        self.store = store
+        self.started = self.last_write = time.time()
+        self.ran = self.failures = 0
+        self.run_seconds = self.run_cpu = 0.0
+        self.state = {"started_at": self.started, "updated_at": self.started, "finished": 0, "failed": 0,
+                      "state": "running", "backend": engine.describe(), "host": platform.node(),
+                      "pid": os.getpid(), "expected": plan.expected_runs, "done_at_start": done}
+        store.write_progress(self.state)
+        self.bar = tqdm(total=plan.expected_runs, initial=already, unit="run", desc=f"sweep {store.root.name}",
+                        disable=not progress, dynamic_ncols=True, smoothing=0.05)
+
+    def record(self, task: Task, ok: bool, result: "TaskResult | str", split: bool = True) -> bool:
+        """Write a finished task's rows and failures; ``False`` (nothing written) for a batch of
+        several runs lost with its worker when ``split`` is allowed: the caller reruns its runs one by one."""
+        if not ok:
+            if split and len(task.runs) > 1:
+                return False
+            result = TaskResult(None, None, [
+                {"run_id": r.run_id, "point": r.point, "replication": r.replication, "seed": r.seed,
+                 "parameters": r.params, "error": str(result), "traceback": str(result)} for r in task.runs])
+        for record in result.failures:
+            self.store.write_failure(record)
+        self.store.write_batch(task.shard, result.summary, result.weekly)
+        self.ran += 0 if result.summary is None else result.summary.num_rows
+        self.failures += len(result.failures)
+        self.run_seconds += result.seconds
+        self.run_cpu += result.cpu_seconds
+        self.bar.update(len(task.runs))
+        if self.failures:
+            self.bar.set_postfix(failed=self.failures, refresh=False)
+        now = time.time()
+        self.state.update(updated_at=now, finished=self.ran + self.failures, failed=self.failures)
+        if now - self.last_write > 2.0:
+            self.store.write_progress(self.state)
+            self.last_write = now
+        return True
+
+    def finish(self, state: str) -> None:
+        self.state.update(updated_at=time.time(), state=state)
+        self.store.write_progress(self.state)
+        self.bar.close()

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from sim.errors import ScenarioError, UserError
 from sim.scenario import Scenario, load_scenario, scale_scenario
@@ -46,13 +46,28 @@ class Range(BaseModel):
     integer: bool | None = Field(None, description="round sampled values; default: the parameter's own type")
 
 
+def _no_bool(value: Any, info: ValidationInfo) -> Any:
+    """Refuse ``true``/``false`` where a number is expected (pydantic would read true as 1)."""
+    if isinstance(value, bool):
+        what = "a number" if info.field_name == "years" else "a whole number"
+        raise ValueError(f"expected {what}; found {str(value).lower()}")
+    return value
+
+
 class Outputs(BaseModel):
-    """Which outcomes to keep: the final-year summary and/or the weekly series every k weeks."""
+    """Which outcomes to keep: the final-year summary and/or the weekly series every k weeks.
+
+    ``summary: false`` keeps no outcome in ``summary/``, only each finished run's ids and swept
+    parameters (the run index, which readers and resuming rely on).
+    """
 
     model_config = ConfigDict(extra="forbid")
-    summary: bool | list[str] = Field(True, description="true (all), or the summary columns to keep")
+    summary: bool | list[str] = Field(True, description="true (all), false (none: ids and parameters only), "
+                                                        "or the summary columns to keep")
     weekly_every: int | None = Field(None, ge=1, description="keep the weekly series every k weeks (none: not kept)")
     weekly_columns: list[str] | None = Field(None, description="the weekly columns to keep (default: all)")
+
+    _numbers = field_validator("weekly_every", mode="before")(_no_bool)
 
 
 class SweepSpec(BaseModel):
@@ -82,6 +97,9 @@ class SweepSpec(BaseModel):
     outputs: Outputs = Field(default_factory=Outputs)
     batch_size: int | None = Field(None, ge=1, le=10_000, description="runs per task (default: automatic)")
 
+    _numbers = field_validator("residents", "years", "weeks", "replications", "root_seed", "samples",
+                               "sample_seed", "num_levels", "batch_size", mode="before")(_no_bool)
+
     @field_validator("ranges", mode="before")
     @classmethod
     def _pairs(cls, value: Any) -> Any:
@@ -105,10 +123,11 @@ def _error(detail: str, file: str | None, key: str | None = None) -> UserError:
 
 def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str | None, str]:
     """The spec, the file it came from (or None) and its text as given (written as ``spec.yaml``)."""
-    if isinstance(source, SweepSpec):
-        return source, None, yaml.safe_dump(source.model_dump(mode="json", exclude_defaults=True), sort_keys=False)
+    if isinstance(source, SweepSpec):  # checked again from plain values, as a dict would be
+        source = source.model_dump(exclude_defaults=True)
     if isinstance(source, dict):
-        data, file, text = copy.deepcopy(source), None, yaml.safe_dump(source, sort_keys=False, allow_unicode=True)
+        data, file = plain(source), None
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     else:
         path = Path(source)
         file = str(path)
@@ -136,6 +155,20 @@ def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str |
             if not Path(ref).is_absolute() and candidate.exists():
                 spec = spec.model_copy(update={"base_scenario": str(candidate)})
     return spec, file, text
+
+
+def plain(value: Any) -> Any:
+    """A copy of ``value`` made of plain Python values: numpy scalars and arrays, pandas values and
+    tuples (from a notebook) become ints, floats, strings and lists, which YAML and JSON can write."""
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy arrays, pandas Series/Index
+        return plain(value.tolist())
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return value.item()
+    return copy.deepcopy(value)
 
 
 def _spec_error(e: ValidationError, file: str | None) -> UserError:
@@ -255,6 +288,10 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
                          f"{max(2, lower * 2)}); found {n}", file, "samples")
     if kind == "morris" and len(spec.ranges) < 1:
         raise _error("a Morris design needs at least one range", file, "ranges")
+    if kind == "morris" and spec.num_levels % 2:
+        raise _error(f"a Morris design needs an even num_levels (with an odd number, SALib's trajectories are "
+                     f"biased), e.g. {spec.num_levels - 1} or {spec.num_levels + 1}; found {spec.num_levels}",
+                     file, "num_levels")
     if spec.weeks is not None and spec.years is not None:
         raise _error("expected either 'weeks' or 'years', not both", file, "years")
     oc = spec.outputs

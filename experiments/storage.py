@@ -11,7 +11,9 @@ A sweep folder ``DIR`` holds:
 * ``weekly/`` (only when weekly series are kept): ``run_id, point, replication, seed, week, ...``
   every k weeks; a weekly shard has the same file name as its summary shard;
 * ``failed/``: one JSON per failed run (run_id, point, replication, seed, parameters, traceback);
-* ``progress.json``: the state of the latest session, for ``caring-community sweep status``.
+* ``progress.json``: the state of the latest session, for ``caring-community sweep status``;
+* ``sweep.lock``: held (``flock``) by the driver writing the folder, with its pid and host; the
+  lock goes with the process, however it ends, so the file left behind means nothing by itself.
 
 Every file is written under a temporary name (starting with ``.``) and renamed into place, so a
 reader never sees half a file. A summary shard is renamed last: a run is finished exactly when its
@@ -23,11 +25,14 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import time
 import uuid
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -38,6 +43,7 @@ from sim.errors import UserError
 SUMMARY = "summary"
 WEEKLY = "weekly"
 FAILED = "failed"
+LOCK = "sweep.lock"
 ID_COLUMNS = ("run_id", "point", "replication", "seed")
 DESIGN_KINDS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 
@@ -126,6 +132,43 @@ class SweepStore:
             write_text_atomic(base_yaml, self.root / "base_scenario.yaml")
         write_json_atomic(meta, self.meta_path)
 
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the folder's exclusive lock while the block runs: one driver writes a folder at a time.
+
+        Another driver (here or, on a shared file system that supports ``flock``, on another
+        machine) gets a :class:`UserError` naming the holder's pid. The operating system releases
+        the lock when the holder exits, even by ``kill -9``. Without ``fcntl`` (Windows) there is no lock.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            yield
+            return
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            f = open(self.root / LOCK, "a+", encoding="utf-8")
+        except OSError as e:
+            raise UserError(f"expected a folder this process can write to; found {e.strerror or e}",
+                            file=str(self.root)) from None
+        with f:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.seek(0)
+                holder = f.read().strip() or "pid unknown"
+                raise UserError(f"another sweep is writing to {self.root} ({holder}); expected one driver per "
+                                "folder: wait for it to finish (see 'caring-community sweep status') or stop it",
+                                file=str(self.root)) from None
+            except OSError as e:  # a file system without locks: go on, as before locks existed
+                warnings.warn(f"could not lock {self.root / LOCK} ({e.strerror or e}); make sure no other sweep "
+                              "writes to this folder", stacklevel=3)
+            f.seek(0)
+            f.truncate()
+            f.write(f"pid {os.getpid()} on {platform.node()}\n")
+            f.flush()
+            yield
+
     # -- results
     def clean_partial(self) -> int:
         """Remove temporary files left by a killed session and weekly shards without their summary."""
@@ -201,8 +244,24 @@ def _read_dataset(files: Iterable[Path], columns: list[str] | None = None) -> pd
 
 
 def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    df = df.drop_duplicates(subset=[k for k in keys if k in df], keep="last")
     return df.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _check_unique(summary: pd.DataFrame, files: list[Path], path: Path) -> None:
+    """Raise a UserError naming the runs that have more than one row, and the shards holding them.
+
+    The runner writes each run once (one driver per folder); duplicates mean shards were copied in
+    or written by two drivers at once, and hiding them would bias every mean.
+    """
+    dup = summary["run_id"][summary["run_id"].duplicated()].unique()
+    if not len(dup):
+        return
+    wanted = set(dup)
+    shards = [f.name for f in files if wanted & set(pq.read_table(f, columns=["run_id"]).column("run_id").to_pylist())]
+    shown = ", ".join(sorted(dup)[:5]) + (f" and {len(dup) - 5} more" if len(dup) > 5 else "")
+    raise UserError(f"expected one row per run in summary/; found {len(dup)} run(s) twice or more: {shown} "
+                    f"(in shards {', '.join(shards)}); remove the extra shards, then run the sweep again to "
+                    "redo any run they alone held", file=str(path / SUMMARY))
 
 
 def read_failures(path: str | Path) -> pd.DataFrame:
@@ -285,6 +344,7 @@ def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None 
                                 **{p: pd.Series(dtype=design[p].dtype if p in design else "float64")
                                    for p in parameters}})
     else:
+        _check_unique(summary, summary_files, path)
         summary = _sorted(summary, ["point", "replication"])
     weekly_df = None
     if weekly and meta.get("outputs", {}).get("weekly_every"):

@@ -15,7 +15,6 @@ Two kinds of agent live here:
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from .population import AGE_GROUPS, ROLES
 

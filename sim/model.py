@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import outcomes
 from .agents import Citizen, CitizenPartner, Clinician, CommunityOrganization, Patient, PatientPartner, StewardshipGroup
-from .network import CARE_TEAM, INTER_ORG, MEMBERSHIP, PEER_SUPPORT, generate_network
+from .network import CARE_TEAM, INTER_ORG, MEMBERSHIP, generate_network
 from .population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, coaching_role, generate_residents
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from .submodels.activities import CommunityActivities, targets_mask

@@ -25,6 +25,22 @@ from .model import CaringCommunity
 from .scenario import Scenario, load_scenario
 
 
+def seeded_batch_run(model_cls, parameters: dict, seeds: list[int], **kwargs) -> list[dict]:
+    """``mesa.batch_run`` with one run of every parameter combination per seed, whichever Mesa 3 this is.
+
+    Mesa >= 3.5 takes the seeds as ``batch_run``'s own ``rng`` argument (and overrides an ``rng`` in
+    ``parameters``); Mesa 3.3 takes them as a swept ``rng`` parameter. ``parameters`` may hold dotted
+    scenario keys (``"governance.decision_rule": [...]``) and ``"scenario"``.
+    """
+    import inspect
+
+    import mesa
+
+    if "rng" in inspect.signature(mesa.batch_run).parameters:
+        return mesa.batch_run(model_cls, parameters=parameters, rng=list(seeds), **kwargs)
+    return mesa.batch_run(model_cls, parameters={**parameters, "rng": list(seeds)}, iterations=1, **kwargs)
+
+
 def horizon_weeks(scenario: Scenario, years: float | None) -> int:
     """Weeks to run: the scenario's horizon, or ``years`` (a bad ``years`` is left to :func:`check_run_arguments`)."""
     if years is None:

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import inspect
 import math
 
-import mesa
 import pytest
 
 from sim import CaringCommunity, load_scenario, scale_scenario
+from sim.runner import seeded_batch_run
 
 STEPS = 5
 
@@ -23,14 +22,6 @@ class RecordingCommunity(CaringCommunity):
         super().__init__(*args, **kwargs)
         RecordingCommunity.built.append((self.seed, self.params.governance.decision_rule,
                                          self.params.population.n_patients))
-
-
-def seeded_batch_run(model_cls, parameters: dict, seeds: list[int], **kwargs) -> list[dict]:
-    """``mesa.batch_run`` with one run per seed: Mesa >= 3.5 takes the seeds as its ``rng`` argument
-    (and overrides any ``rng`` in ``parameters``); Mesa 3.3 takes them as a swept ``rng`` parameter."""
-    if "rng" in inspect.signature(mesa.batch_run).parameters:
-        return mesa.batch_run(model_cls, parameters=parameters, rng=seeds, **kwargs)
-    return mesa.batch_run(model_cls, parameters={**parameters, "rng": seeds}, iterations=1, **kwargs)
 
 
 @pytest.fixture(scope="module")

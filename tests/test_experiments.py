@@ -6,6 +6,7 @@ compared with other runs, never with hard-coded outcome values (the model is sti
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -16,11 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
 from experiments import load_sweep, plan_sweep, run_sweep, sweep, sweep_status
 from experiments.design import replication_seeds
+from experiments.runner import simulate
 from experiments.storage import SweepStore, done_run_ids
 from sim.errors import UserError
 
@@ -48,6 +51,11 @@ def assert_same_results(a, b) -> None:
         pd.testing.assert_frame_equal(a.weekly, b.weekly)
     pd.testing.assert_frame_equal(a.design, b.design)
     pd.testing.assert_frame_equal(a.seeds, b.seeds)
+
+
+def raw_run_ids(out: Path) -> list[str]:
+    """The run ids of every row of the summary dataset as stored (nothing merged or dropped)."""
+    return pq.read_table(out / "summary", columns=["run_id"]).column("run_id").to_pylist()
 
 
 @pytest.fixture(scope="module")
@@ -128,27 +136,48 @@ def test_dask_local_cluster_gives_identical_results(reference, tmp_path, dask_lo
     assert_same_results(load_sweep(tmp_path / "dask"), reference)
 
 
+def mark_start_and_end(markers: Path, scenario, params, seed, weeks):
+    """The model, with a marker file per run and worker process when it starts and when it ends."""
+    key = f"{'-'.join(str(v) for v in params.values())}-{seed}.{os.getpid()}"
+    (markers / f"{key}.start").touch()
+    time.sleep(0.15)  # runs long enough for a kill to catch one in flight
+    df = simulate(scenario, params, seed, weeks)
+    (markers / f"{key}.end").touch()
+    return df
+
+
 def test_dask_worker_killed_mid_sweep_loses_no_run(reference, tmp_path, dask_local):
-    out = tmp_path / "dask-killed"
+    out, markers = tmp_path / "dask-killed", tmp_path / "markers"
+    markers.mkdir()
     pids = dask_local.client.run(os.getpid)
     errors: list[BaseException] = []
 
     def go():  # a second client, connected to the running cluster by its address (--scheduler)
         try:
-            run_sweep(SPEC, out, backend="dask", scheduler=dask_local.scheduler, batch_size=1, progress=False)
+            run_sweep(SPEC, out, backend="dask", scheduler=dask_local.scheduler, batch_size=1, progress=False,
+                      simulate=functools.partial(mark_start_and_end, markers))
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
 
     thread = threading.Thread(target=go)
     thread.start()
-    deadline = time.time() + 60
-    while len(list((out / "summary").glob("*.parquet"))) < 3 and time.time() < deadline:
+    deadline, killed = time.time() + 60, None
+    while killed is None and time.time() < deadline and thread.is_alive():
+        if len(list((out / "summary").glob("*.parquet"))) >= 2:  # mid-sweep: kill a worker that has a task
+            busy = [addr for addr, keys in dask_local.client.processing().items() if keys and addr in pids]
+            if busy:
+                killed = pids[busy[0]]
+                os.kill(killed, signal.SIGKILL)
         time.sleep(0.01)
-    os.kill(next(iter(pids.values())), signal.SIGKILL)  # a worker process dies mid-sweep
     killed_at = len(done_run_ids(out))
     thread.join(180)
     assert not thread.is_alive() and not errors, errors
-    assert 0 < killed_at < 16, "the worker must be killed while the sweep is running"
+    assert killed is not None and 0 < killed_at < 16, "the worker must be killed while the sweep is running"
+    started = {p.name.removesuffix(".start") for p in markers.glob(f"*.{killed}.start")}
+    ended = {p.name.removesuffix(".end") for p in markers.glob(f"*.{killed}.end")}
+    assert started - ended, "the killed worker must have had a run in flight"
+    ids = raw_run_ids(out)
+    assert len(ids) == 16 and len(set(ids)) == 16
     result = load_sweep(out)
     assert result.failed.empty and result.missing_runs == 0
     assert_same_results(result, reference)
@@ -164,6 +193,9 @@ def test_sigkill_then_resume_equals_uninterrupted(reference, spec_file, tmp_path
     deadline = time.time() + 60
     while len(list((out / "summary").glob("*.parquet"))) < 5 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.005)
+    with pytest.raises(UserError, match=rf"another sweep is writing to .* \(pid {proc.pid} "):
+        with SweepStore(out).lock():  # a second driver while the first one writes
+            pass
     os.killpg(proc.pid, signal.SIGKILL)  # the driver and its worker processes, mid-sweep
     proc.wait(10)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
@@ -175,13 +207,16 @@ def test_sigkill_then_resume_equals_uninterrupted(reference, spec_file, tmp_path
     (out / "weekly" / "part-orphan.parquet").write_bytes(orphan.read_bytes())
     partial = load_sweep(out)  # readable at any time: only committed shards are read
     assert set(partial.summary["run_id"]) == done and partial.summary["run_id"].is_unique
+    assert len(raw_run_ids(out)) == len(done)  # as stored: no run twice
     status = sweep_status(out)
     assert status.remaining == 16 - len(done) and status.state.startswith("interrupted"), status
 
     resumed = run_sweep(spec_file, out, backend="processes", workers=2, progress=False)
     assert resumed.skipped == len(done) and resumed.ran == 16 - len(done)
+    ids = raw_run_ids(out)  # as stored, not as load_sweep shows them
+    assert len(ids) == 16 and len(set(ids)) == 16
     final = load_sweep(out)
-    assert final.summary["run_id"].is_unique and final.missing_runs == 0
+    assert final.missing_runs == 0
     assert_same_results(final, reference)
     assert not list(out.rglob(".*.tmp")) and not (out / "weekly" / "part-orphan.parquet").exists()
     again = run_sweep(spec_file, out, backend="serial", progress=False)  # nothing left to do
@@ -299,6 +334,9 @@ def test_python_api_with_a_dataframe_of_points(tmp_path):
     ({"base_scenario": "missing/scenario.yaml"}, "base_scenario", "no such file"),
     ({"replicatons": 3}, "replicatons", "did you mean 'replications'"),
     ({"replications": 0}, "replications", "greater than or equal to 1"),
+    ({"replications": True}, "replications", "expected a whole number; found true"),
+    ({"design": "morris", "parameters": {}, "samples": 4, "num_levels": 5,
+      "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "num_levels", "even num_levels"),
     ({"outputs": {"summary": ["isolated_share_al"]}}, "outputs.summary", "did you mean 'isolated_share_all'"),
 ])
 def test_malformed_specs_get_one_clear_error(tmp_path, change, key, words):

@@ -190,7 +190,7 @@ class CommunityActivities(Submodel):
         return joined
 
     def join_spontaneously(self) -> None:
-        m, r = self.model, self.model.residents
+        r = self.model.residents
         weekly = 1.0 - (1.0 - self.p.spontaneous_joining_per_year) ** (1 / 52)
         k = self.rng.binomial(r.n, weekly)
         if k:

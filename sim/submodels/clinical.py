@@ -125,7 +125,7 @@ class ClinicalEncounters(Submodel):
 
         buy_in = np.fromiter((c.buy_in for c in clinicians), dtype=float, count=len(clinicians))
         partnership = rng.random(len(seen)) < buy_in[doc]
-        ps, pdoc = seen[partnership], doc[partnership]
+        ps = seen[partnership]
         m.events["partnership_encounters"] += len(ps)
         r.shared_decisions[ps] += p.shared_decision_rate * (1.0 - r.shared_decisions[ps])
         # Outside partnership, the share of shared decisions drifts down.

@@ -135,7 +135,7 @@ class Retention(Submodel):
 
     def affordable(self, role: int) -> int:
         """How many partners of this role the compensation budget line can pay (no limit for unpaid modes)."""
-        m, r = self.model, self.model.residents
+        m = self.model
         f = m.funding.p
         mode = m.funding.compensation_mode(ROLES[role])
         weekly = m.budget.weekly_allocation["partner_compensation"]

@@ -103,7 +103,7 @@ class IndividualStates(Submodel):
         return 1.0 / (1.0 + np.exp(-logit))
 
     def step(self) -> None:
-        m, r, p, rng = self.model, self.model.residents, self.p, self.rng
+        m, r, p = self.model, self.model.residents, self.p
         self.update_ties()
         r.loneliness += (p.loneliness_adaptation * (self.target_loneliness() - r.loneliness)).astype(np.float32)
 

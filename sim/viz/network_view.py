@@ -273,7 +273,7 @@ class NetworkView:
             parts.append(f'<rect x="{x - 11:.1f}" y="{y - 11:.1f}" width="22" height="22">'
                          f'<title>{html.escape(t_or("prof." + c.profession, lang, c.profession))}</title></rect>')
         parts.append("</g>")
-        parts.append(f'<g class="cc-nodes-organization" stroke="#000000" stroke-width="2">')
+        parts.append('<g class="cc-nodes-organization" stroke="#000000" stroke-width="2">')
         for o in model.organizations:
             x, y = pos[o.node]
             fill = COLOURS["organization"] if o.open else "#FFFFFF"

@@ -1,0 +1,286 @@
+"""Sweeps under stress: worker processes that die, two drivers on one folder, duplicated rows,
+options that must be refused before anything is written, and inputs from notebooks (numpy values).
+
+The run functions below are module-level so that worker processes can import them (by ``fork`` or
+``spawn``); they are given to :func:`run_sweep` as ``simulate=``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+import experiments.backends as backends
+import experiments.runner as runner
+from experiments import load_sweep, plan_sweep, run_sweep
+from experiments.design import replication_seeds
+from experiments.storage import SweepStore
+from sim.errors import UserError
+
+SPEC = {
+    "name": "robust",
+    "base_scenario": "centre-sud",
+    "residents": 200,
+    "fixed": {"network.burn_in_weeks": 4},
+    "weeks": 4,
+    "replications": 3,
+    "root_seed": 7,
+    "parameters": {"governance.decision_rule": ["majority", "consensus"]},
+    "outputs": {"weekly_every": 2},
+}
+EXPECTED = 6
+HERE = Path(__file__).resolve().parent
+TARGET_SEED = replication_seeds(7, 3)[0]  # the target run: point 0 ('majority'), replication 0
+
+
+def _is_target(params: dict, seed: int) -> bool:
+    return params["governance.decision_rule"] == "majority" and seed == TARGET_SEED
+
+
+def crash_on_target(scenario, params, seed, weeks):
+    """The target run kills its worker process at once, every time; the others take a while, so that
+    they are in flight when it dies."""
+    if _is_target(params, seed):
+        time.sleep(0.05)
+        os._exit(1)
+    time.sleep(0.3)
+    return runner.simulate(scenario, params, seed, weeks)
+
+
+def sigkill_target_once(scenario, params, seed, weeks):
+    """The target run's worker is killed by SIGKILL (as by the out-of-memory killer) the first time
+    only: the run must then succeed when run again. The marker file says it has happened."""
+    marker = Path(os.environ["SWEEP_TEST_MARKER"])
+    if _is_target(params, seed) and not marker.exists():
+        marker.touch()
+        time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.3)
+    return runner.simulate(scenario, params, seed, weeks)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reference") / "sweep"
+    assert run_sweep(SPEC, out, backend="serial", progress=False).ran == EXPECTED
+    return load_sweep(out)
+
+
+def sweep_in_fresh_python(out: Path, simulate: str, batch_size: int, env: dict | None = None) -> dict:
+    """Run the sweep in a new interpreter, as the command line does: a driver without other threads,
+    whose worker processes start by ``fork`` (this test process may hold threads left by dask, which
+    would make them start by the slower ``spawn``). Returns the run's counts."""
+    code = ("import json, sys; from experiments import run_sweep; import test_experiments_robustness as t; "
+            f"r = run_sweep(t.SPEC, sys.argv[1], backend='processes', workers=2, batch_size={batch_size}, "
+            f"progress=False, simulate=t.{simulate}); print(json.dumps({{'ran': r.ran, 'failed': r.failed}}))")
+    paths = os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, "-c", code, str(out)], cwd=HERE.parent, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": paths, **(env or {})}, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def raw_run_ids(out: Path) -> list[str]:
+    """The run ids of every row of the summary dataset as stored (nothing merged or dropped)."""
+    return pq.read_table(out / "summary", columns=["run_id"]).column("run_id").to_pylist()
+
+
+# ----------------------------------------------------------------------------- dying workers
+def test_a_run_that_kills_its_worker_fails_alone(reference, tmp_path):
+    out = tmp_path / "crash"
+    assert sweep_in_fresh_python(out, "crash_on_target", batch_size=1) == {"ran": EXPECTED - 1, "failed": 1}
+    ids = raw_run_ids(out)
+    assert len(ids) == EXPECTED - 1 and len(set(ids)) == len(ids)  # every other run exactly once
+    loaded = load_sweep(out)
+    assert loaded.failed["run_id"].tolist() == [f for f in reference.summary["run_id"] if f.startswith("p000000-r0000")]
+    assert "worker process died while running this task alone" in loaded.failed["error"].iloc[0]
+    healthy = reference.summary[reference.summary["run_id"] != loaded.failed["run_id"].iloc[0]]
+    pd.testing.assert_frame_equal(loaded.summary, healthy.reset_index(drop=True))
+
+
+def test_a_worker_killed_once_loses_no_run(reference, tmp_path):
+    out = tmp_path / "killed-once"
+    # batches of 2 runs: the lost batch is rerun and no run is blamed for a worker that died once
+    result = sweep_in_fresh_python(out, "sigkill_target_once", batch_size=2,
+                                   env={"SWEEP_TEST_MARKER": str(tmp_path / "killed")})
+    assert (tmp_path / "killed").exists(), "the target run must have killed its worker"
+    assert result == {"ran": EXPECTED, "failed": 0}
+    ids = raw_run_ids(out)
+    assert len(ids) == EXPECTED and len(set(ids)) == EXPECTED
+    loaded = load_sweep(out)
+    assert loaded.failed.empty
+    pd.testing.assert_frame_equal(loaded.summary, reference.summary)
+
+
+class LosesBatches(backends.SerialBackend):
+    """Runs tasks here, but reports as lost with its worker every batch of several runs and every
+    task holding the target run (what a backend reports once a task has killed its worker repeatedly)."""
+
+    def imap_unordered(self, fn, tasks):
+        for task in tasks:
+            if len(task.runs) > 1 or any(r.point == 0 and r.seed == TARGET_SEED for r in task.runs):
+                yield task, False, "worker lost"
+            else:
+                yield task, True, fn(task)
+
+
+def test_a_lost_batch_is_rerun_run_by_run(reference, tmp_path):
+    out = tmp_path / "split"
+    result = run_sweep(SPEC, out, backend=LosesBatches(), batch_size=3, progress=False)
+    assert result.ran == EXPECTED - 1 and result.failed == 1
+    loaded = load_sweep(out)
+    assert loaded.failed["run_id"].tolist() == [reference.summary["run_id"].iloc[0]]
+    assert loaded.failed["error"].tolist() == ["worker lost"]
+    pd.testing.assert_frame_equal(loaded.summary, reference.summary.iloc[1:].reset_index(drop=True))
+
+
+def test_process_pool_keeps_its_start_method_after_a_break(monkeypatch):
+    seen = []
+    real = backends._context
+
+    def once():
+        seen.append(True)
+        return real()
+
+    monkeypatch.setattr(backends, "_context", once)
+    backend = backends.ProcessBackend(2)
+    try:
+        backend._new_pool()
+        backend._replace_pool()
+        backend._replace_pool()
+        assert len(seen) == 1 and backend._pool._mp_context is backend._ctx
+    finally:
+        backend.close()
+
+
+# ----------------------------------------------------------------------------- dask: workers joining late
+_LIVE = {"now": 0, "most": 0}
+_LIVE_LOCK = threading.Lock()
+
+
+def _count_concurrent(x):
+    """A task that notes how many tasks run at once (the workers are threads of this process)."""
+    with _LIVE_LOCK:
+        _LIVE["now"] += 1
+        _LIVE["most"] = max(_LIVE["most"], _LIVE["now"])
+    time.sleep(0.1)
+    with _LIVE_LOCK:
+        _LIVE["now"] -= 1
+    return x
+
+
+def test_dask_window_grows_when_workers_join():
+    from dask.distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=0, processes=False, threads_per_worker=2, dashboard_address=":0")
+    backend = backends.DaskBackend(scheduler=cluster.scheduler_address)
+    results: list = []
+    try:
+        assert backend.window() == 2  # no worker yet: the floor
+        thread = threading.Thread(target=lambda: results.extend(
+            backend.imap_unordered(_count_concurrent, range(60))))
+        thread.start()
+        time.sleep(0.3)
+        cluster.scale(3)  # 3 workers x 2 threads join after the sweep started
+        thread.join(60)
+        assert not thread.is_alive()
+    finally:
+        backend.close()
+        cluster.close()
+    assert sorted(v for _, ok, v in results if ok) == list(range(60))
+    assert _LIVE["most"] > 2, "tasks must use the workers that joined later"
+
+
+# ----------------------------------------------------------------------------- one driver per folder
+def test_a_second_driver_on_the_same_folder_is_refused(tmp_path):
+    out = tmp_path / "locked"
+    with SweepStore(out).lock():  # as another driver would hold it
+        with pytest.raises(UserError, match=rf"another sweep is writing to .*locked \(pid {os.getpid()}") as info:
+            run_sweep(SPEC, out, backend="serial", progress=False)
+        assert info.value.exit_status == 2 and info.value.file == str(out)
+        assert [p.name for p in out.iterdir()] == ["sweep.lock"]  # nothing else written
+    assert run_sweep(SPEC, out, backend="serial", progress=False, max_runs=1).ran == 1  # released
+
+
+def test_duplicated_rows_are_reported_not_hidden(tmp_path):
+    out = tmp_path / "dup"
+    run_sweep(SPEC, out, backend="serial", progress=False, batch_size=3)
+    shard = sorted((out / "summary").glob("*.parquet"))[0]
+    shutil.copy(shard, out / "summary" / "part-copy.parquet")
+    first = pq.read_table(shard, columns=["run_id"]).column("run_id").to_pylist()[0]
+    with pytest.raises(UserError, match=rf"found 3 run\(s\) twice or more: {first}.*part-copy.parquet") as info:
+        load_sweep(out)
+    assert info.value.file == str(out / "summary")
+
+
+# ----------------------------------------------------------------------------- the driver
+def test_runs_are_streamed_not_listed(tmp_path, monkeypatch):
+    pulled = []
+    real = runner.Plan.runs
+
+    def counted(self):
+        for run in real(self):
+            pulled.append(run.run_id)
+            yield run
+
+    monkeypatch.setattr(runner.Plan, "runs", counted)
+    out = tmp_path / "stream"
+    first = run_sweep(SPEC, out, backend="serial", batch_size=1, progress=False, max_runs=2)
+    assert first.ran == 2 and len(pulled) == 2  # not all 6, and not twice
+    pulled.clear()
+    second = run_sweep(SPEC, out, backend="serial", batch_size=1, progress=False, max_runs=1)
+    assert second.skipped == 2 and second.ran == 1 and len(pulled) == 3  # 2 skipped, 1 run
+
+
+@pytest.mark.parametrize("args,key", [(["--workers", "0"], "--workers"),
+                                      (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler"),
+                                      (["--backend", "dask", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler")])
+def test_bad_backend_options_write_nothing(tmp_path, capsys, monkeypatch, args, key):
+    from sim.cli import main
+
+    def unreachable(workers=None, scheduler=None):  # as DaskBackend does, without waiting 20 s to find out
+        raise UserError(f"expected a running dask scheduler at {scheduler}; could not connect", key="--scheduler")
+
+    monkeypatch.setattr(backends, "DaskBackend", unreachable)
+    spec = tmp_path / "s.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--quiet", *args]) == 2
+    err = capsys.readouterr().err
+    assert f"key '{key}'" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+# ----------------------------------------------------------------------------- inputs and outputs
+def test_numpy_values_in_a_dict_spec():
+    values = np.array([0.5, 2.0])
+    spec = {**SPEC, "replications": np.int64(3), "root_seed": np.int64(7),
+            "fixed": {"network.burn_in_weeks": np.int64(4)},
+            "parameters": {"peer_support.competency_gain": values}}
+    plan = plan_sweep(spec)
+    assert yaml.safe_load(plan.text)["parameters"] == {"peer_support.competency_gain": [0.5, 2.0]}
+    plain = plan_sweep({**SPEC, "parameters": {"peer_support.competency_gain": [0.5, 2.0]}})
+    assert [r.run_id for r in plan.runs()] == [r.run_id for r in plain.runs()]
+
+
+def test_summary_false_keeps_only_the_run_index(tmp_path):
+    out = tmp_path / "nosummary"
+    spec = {**SPEC, "outputs": {"summary": False, "weekly_every": 2}}
+    assert run_sweep(spec, out, backend="serial", progress=False).ran == EXPECTED
+    res = load_sweep(out)
+    assert list(res.summary.columns) == ["run_id", "point", "replication", "seed", "governance.decision_rule"]
+    assert len(res.summary) == EXPECTED and res.summary["run_id"].is_unique
+    assert len(res.weekly) == EXPECTED * 3 and "isolated_share_all" in res.weekly
+    assert run_sweep(spec, out, backend="serial", progress=False).skipped == EXPECTED  # resumable as ever
