@@ -338,7 +338,7 @@ TEXT = {
         "s_sweep_lever1": "Le levier qui compte le plus est « {p} » ({measure} {v}).",
         "s_sweep_flat": "Aucun levier ne l’a modifié : l’indicateur est le même à chaque point du plan (avec des nombres "
                         "aléatoires communs, un horizon aussi court ou des leviers aussi faibles le laissent inchangé).",
-        "s_sweep_nosens": "Le classement de sensibilité n’a pas pu être calculé : {why}",
+        "s_sweep_nosens": "Le classement de sensibilité n’a pas pu être calculé (détail technique, en anglais : {why})",
         "s_sweep_best_clear": "Par rapport à la référence, le point du plan qui {verb} le plus {what} est le point "
                               "{point} ({d}, IC à 95 % : {lo} à {hi}).",
         "s_sweep_best_unclear": "Par rapport à la référence, c’est le point {point} qui {verb} le plus {what} ({d}), "
