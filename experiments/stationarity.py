@@ -16,7 +16,7 @@ import pandas as pd
 from sim import load_scenario, run, scale_scenario
 
 COLUMNS = ("isolated_share_all", "isolated_share_65_alone", "lonely_share_65plus", "loneliness_mean_all",
-           "ties_per_person")
+           "ties_per_person", "shared_decisions_mean", "engagement_level_1_share", "empowerment_index")
 
 
 def window_means(outcomes: pd.DataFrame, every_years: int, horizon_years: int) -> pd.DataFrame:

@@ -31,6 +31,8 @@ from .submodels.ties import TieDynamics
 #: The weekly schedule (MODEL.md §3): the attribute of each submodel, in the order it runs.
 WEEKLY_ORDER = ("governance", "funding", "clinical", "peer_support", "activities", "mutual_aid", "tie_dynamics",
                 "states", "retention")
+#: The processes that run without the programme, in weekly order: the burn-in runs these before week 0.
+BURN_IN_ORDER = ("clinical", "activities", "mutual_aid", "tie_dynamics", "states")
 #: Independent random streams, one per submodel plus the world's construction (common random numbers).
 STREAMS = ("population", "network", "organizations") + WEEKLY_ORDER
 
@@ -339,14 +341,12 @@ class CaringCommunity(mesa.Model):
         r.shared_decisions[pts] = np.clip(level + rng.normal(0.0, 0.1, len(pts)), 0.0, 1.0)
 
     def _burn_in(self, weeks: int) -> None:
-        """Run the network's own dynamics (no programme: weeks before 0) so the run starts in steady state."""
+        """Run the community's own processes (no programme: weeks before 0) so the run starts in steady state."""
         self.week = -weeks
         while self.week < 0:
             self.begin_week()
-            self.activities.step()
-            self.mutual_aid.step()
-            self.tie_dynamics.step()
-            self.states.step()
+            for name in BURN_IN_ORDER:
+                getattr(self, name).step()
             self.week += 1
         # What happened before week 0 is not part of the run's outcomes.
         r = self.residents
