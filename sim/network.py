@@ -38,8 +38,9 @@ class NetworkParams(Section):
     initial_strength_mean: float = probability(0.45, "mean strength of a friend tie at the start", unit="strength 0-1")
     membership_share: float = probability(0.08, "share of an organization's target residents who are members at the start")
     interorg_density: float = probability(0.3, "density of partnership ties among organizations at the start")
-    burn_in_weeks: int = param(208, "weeks of community activities, mutual aid, tie dynamics and individual states run before week 0 (no programme), so that the network starts in its steady state",
-                               unit="weeks", ge=0, le=1040)
+    burn_in_weeks: int = param(208, "weeks of the processes that exist without the programme (clinical encounters, "
+                               "community activities, mutual aid, tie dynamics, individual states) run before week 0, "
+                               "so that the community starts in its steady state", unit="weeks", ge=0, le=1040)
 
 
 def kind_mask(kinds: tuple[int, ...]) -> np.ndarray:
