@@ -2,6 +2,7 @@
 
     python benchmarks/model_speed.py [--sizes 1000,10000,100000] [--weeks 52] [--repeats 2]
                                      [--virus-sizes 1000,10000] [--full-weeks 520] [--json FILE] [--pin]
+                                     [--no-breakdown]
 
 Every measurement runs in its own fresh child process with one BLAS/OpenMP thread (so one core;
 ``--pin`` also pins it to one CPU), so that sizes do not contaminate each other's memory. With
@@ -17,6 +18,11 @@ others are slowed by other work); peak memory is the largest of the R.
   with its default parameters except ``num_nodes`` (its constructor's Erdős–Rényi generator is
   quadratic, so it is compared at 1,000 and 10,000 nodes only); agent-steps per second =
   nodes x steps / stepping time. Mesa's example also collects its data every step.
+* **where a week goes** (at the ``--virus-sizes``): the same community, each weekly process and
+  the weekly outcome recording (``outcomes.measure`` and ``DataCollector.collect``) timed on its
+  own, in milliseconds a week, next to the whole week that ``--ratio`` times
+  ``virus_on_network``'s rate would allow. It is measured in separate processes, so the timers do
+  not touch the headline rates.
 
 Peak memory is the child's peak resident set size (``ru_maxrss``), whole process, with the
 interpreter and imports; "model" memory is that peak minus the RSS just before construction.
@@ -65,11 +71,46 @@ def _peak_rss_mib() -> float:
     return peak / 1024 if sys.platform != "darwin" else peak / 2**20
 
 
+def _time_the_parts(model) -> dict[str, float]:
+    """Wrap each weekly process and the outcome recording of ``model`` in a timer; returns the seconds spent."""
+    from sim import WEEKLY_ORDER, outcomes
+
+    spent = dict.fromkeys((*WEEKLY_ORDER, "outcome recording"), 0.0)
+
+    def timed(part, fn):
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[part] += time.perf_counter() - t0
+        return wrapper
+
+    for name in WEEKLY_ORDER:
+        submodel = getattr(model, name)
+        submodel.step = timed(name, submodel.step)
+    outcomes.measure = timed("outcome recording", outcomes.measure)
+    model.datacollector.collect = timed("outcome recording", model.datacollector.collect)
+    return spent
+
+
 def child(kind: str, size: int, steps: int, seed: int, pin: bool = False) -> dict:
     """One measurement, in this (child) process; returns its figures."""
     if pin:
         _pin_to_one_core()
     sys.path.insert(0, str(ROOT))
+    if kind == "breakdown":
+        from sim import CaringCommunity, load_scenario, scale_scenario
+        model = CaringCommunity(scale_scenario(load_scenario("centre-sud"), size), rng=seed, agent_views=False)
+        spent = _time_the_parts(model)
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            model.step()
+        week_ms = (time.perf_counter() - t0) / steps * 1e3
+        parts = {part: s / steps * 1e3 for part, s in spent.items()}
+        parts["rest of the week"] = week_ms - sum(parts.values())
+        return {"kind": kind, "size": size, "steps": steps, "week_ms": week_ms, "parts_ms": parts,
+                "agent_steps_per_s": size / week_ms * 1e3}
     if kind == "virus":
         from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
         before = _rss_mib()
@@ -106,11 +147,13 @@ def measure(kind: str, size: int, steps: int, seed: int, timeout: float, repeats
     if not good:
         return runs[0]
     best = dict(max(good, key=lambda r: r["agent_steps_per_s"]))
+    best["repeats"] = len(good)
+    if kind == "breakdown":
+        return best
     best["peak_rss_mib"] = max(r["peak_rss_mib"] for r in good)
     best["model_mib"] = max(r["model_mib"] for r in good)
     best["construct_s"] = min(r["construct_s"] for r in good)
     best["total_s"] = best["construct_s"] + best["step_s"]
-    best["repeats"] = len(good)
     best["step_s_all"] = [round(r["step_s"], 3) for r in good]
     return best
 
@@ -152,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=2, help="fresh processes per measurement; the fastest is kept")
     ap.add_argument("--pin", action="store_true", help="pin each measurement to one CPU")
     ap.add_argument("--json", default=None, help="also write every figure to this JSON file")
+    ap.add_argument("--no-breakdown", dest="breakdown", action="store_false",
+                    help="skip the per-process timing of a week at the virus_on_network sizes")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     virus_sizes = [int(s) for s in args.virus_sizes.split(",") if s.strip()]
@@ -214,9 +259,35 @@ def main(argv: list[str] | None = None) -> int:
     print("\nratio = caring-community resident-steps/s ÷ virus_on_network agent-steps/s at the same size. "
           f"Targets: full preset < {TARGET_FULL_SECONDS:g} s; at 100,000 residents ≥ {TARGET_RATE_100K:,} "
           f"resident-steps/s and < {TARGET_MEMORY_GIB:g} GiB; ratio ≥ {TARGET_RATIO:g}.")
+    if args.breakdown:
+        rows += _print_breakdown(virus, args)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
     return 0
+
+
+def _print_breakdown(virus: dict[int, dict], args) -> list[dict]:
+    """Where a week goes at each ``virus_on_network`` size, against the week the target ratio allows."""
+    sizes = [n for n, v in virus.items() if "error" not in v]
+    found = {n: measure("breakdown", n, args.weeks, args.seed, args.timeout, args.repeats, args.pin) for n in sizes}
+    found = {n: r for n, r in found.items() if "error" not in r}
+    if not found:
+        return []
+    parts = list(next(iter(found.values()))["parts_ms"])
+    print(f"\nWhere a week goes (ms per week, timed part by part, fastest of {args.repeats}):\n")
+    head = f"| {'part':<20} | " + " | ".join(f"{n:>9,}" for n in found) + " |"
+    print(head)
+    print("|" + "|".join("-" * len(c) for c in head.split("|")[1:-1]) + "|")
+    for part in parts:
+        print(f"| {part:<20} | " + " | ".join(f"{r['parts_ms'][part]:>9.3f}" for r in found.values()) + " |")
+    print(f"| {'whole week':<20} | " + " | ".join(f"{r['week_ms']:>9.3f}" for r in found.values()) + " |")
+    allowed = {n: n / (TARGET_RATIO * virus[n]["agent_steps_per_s"]) * 1e3 for n in found}
+    print(f"| {f'week at {TARGET_RATIO:g}x virus':<20} | " + " | ".join(f"{allowed[n]:>9.3f}" for n in found) + " |")
+    for n, r in found.items():
+        rec = r["parts_ms"]["outcome recording"]
+        print(f"At {n:,} residents, {TARGET_RATIO:g} times virus_on_network's rate allows {allowed[n]:.3f} ms a week; "
+              f"the weekly outcome recording alone takes {rec:.3f} ms ({rec / allowed[n]:.0%} of it).")
+    return list(found.values())
 
 
 if __name__ == "__main__":

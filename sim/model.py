@@ -138,8 +138,7 @@ class CaringCommunity(mesa.Model):
 
         first = outcomes.measure(self)
         self._last_row = first
-        self.datacollector = mesa.DataCollector(
-            model_reporters={k: (lambda m, k=k: m._last_row[k]) for k in first})
+        self.datacollector = outcomes.OutcomeCollector(first)
         self.datacollector.collect(self)
 
     # ======================================================================= the week

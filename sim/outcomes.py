@@ -1,15 +1,16 @@
 """What is measured (MODEL.md §4): the weekly outcome row, the final-year summary, and the
 per-resident snapshot and edge list for researchers who study individuals.
 
-The weekly row is computed once per week with vectorised group means, and handed to Mesa's
-``DataCollector`` as model reporters; nothing per agent is collected, so data collection stays
-small at 100,000 residents.
+The weekly row is computed once per week with vectorised group means, and kept by Mesa's
+``DataCollector`` (one model reporter per outcome); nothing per agent is collected, so data
+collection stays small at 100,000 residents.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+import mesa
 import numpy as np
 import pandas as pd
 
@@ -116,6 +117,25 @@ def measure(model) -> dict[str, float]:
     row["tokenism"] = float(model.stewardship.tokenism) if model.stewardship else 1.0
     row["timebank_balance_total"] = float(r.timebank.sum())
     return row
+
+
+class OutcomeCollector(mesa.DataCollector):
+    """Mesa's ``DataCollector`` holding the weekly outcome rows: one model reporter per outcome.
+
+    ``model_vars``, ``get_model_vars_dataframe()`` and the reporters are Mesa's own. Only
+    ``collect`` differs: it appends the row that ``measure`` already computed this week. The
+    row's values are plain numbers, so Mesa's defensive deep copy of each value is skipped.
+    """
+
+    def __init__(self, first_row: dict[str, float]):
+        super().__init__(model_reporters={k: (lambda m, k=k: m._last_row[k]) for k in first_row})
+
+    def collect(self, model) -> None:
+        if hasattr(self, "_collection_steps"):   # Mesa >= 3.4 records when each row was collected
+            self._collection_steps.append(model.time)
+        row, columns = model._last_row, self.model_vars
+        for key in self.model_reporters:
+            columns[key].append(row[key])
 
 
 def summarise(outcomes: pd.DataFrame, last_weeks: int = 52) -> dict[str, float]:
