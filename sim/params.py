@@ -41,6 +41,30 @@ def probability(default: float, meaning: str, unit: str = "probability", source:
     return param(default, meaning, unit=unit, ge=0.0, le=1.0, source=source)
 
 
-def weekly_from_yearly(rate_per_year: float) -> float:
-    """The weekly probability equivalent to a yearly probability, for events that occur once."""
+def weekly_from_yearly(rate_per_year: Any) -> Any:
+    """The weekly probability equivalent to a yearly probability, for events that occur once
+    (a number or a numpy array of them)."""
     return 1.0 - (1.0 - rate_per_year) ** (1.0 / 52.0)
+
+
+def check_names(names, allowed: tuple[str, ...], what: str, key: str) -> None:
+    """Reject names in a parameter table keyed by name (seats by sector, decay by tie kind...) that
+    are not among ``allowed``, suggesting the nearest. ``key`` is the table's dotted path."""
+    import difflib
+
+    from .errors import ScenarioError
+    for name in sorted(set(names) - set(allowed)):
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ScenarioError(f"unknown {what} '{name}'{hint}; expected one of {', '.join(allowed)}",
+                            key=f"{key}.{name}")
+
+
+def check_values(values: dict[str, float], key: str, expected: str, low: float = 0.0,
+                 high: float = float("inf")) -> None:
+    """Reject a value of a parameter table keyed by name outside ``[low, high]``; ``expected`` says
+    what was expected (e.g. "a share between 0 and 1")."""
+    from .errors import ScenarioError
+    for name in sorted(values):
+        if not low <= values[name] <= high:
+            raise ScenarioError(f"expected {expected}, found {values[name]}", key=f"{key}.{name}")

@@ -108,6 +108,31 @@ CASES = {
                              "  seats: {health_institution: 2, citty: 1, community: 2}\n"},
         ref="seats.yaml", file="seats.yaml", key="governance.seats.citty",
         fragments=["unknown sector 'citty'", "did you mean 'city'?", "expected one of"]),
+    "negative_seat_count": dict(
+        files={"seats.yaml": "extends: centre-sud\ngovernance:\n  seats: {city: -1}\n"},
+        ref="seats.yaml", file="seats.yaml", key="governance.seats.city",
+        fragments=["expected a seat count of 0 or more", "found -1"]),
+    "misspelt_compensation_mode": dict(
+        files={"quit.yaml": "extends: centre-sud\nretention:\n  attrition_per_year: {volunter: 0.3}\n"},
+        ref="quit.yaml", file="quit.yaml", key="retention.attrition_per_year.volunter",
+        fragments=["unknown compensation mode 'volunter'", "did you mean 'volunteer'?",
+                   "expected one of paid, volunteer, timebank, recognition"]),
+    "attrition_above_one": dict(
+        files={"quit.yaml": "extends: centre-sud\nretention:\n  attrition_per_year: {paid: 1.3}\n"},
+        ref="quit.yaml", file="quit.yaml", key="retention.attrition_per_year.paid",
+        fragments=["expected a share between 0 and 1", "found 1.3"]),
+    "misspelt_tie_kind": dict(
+        files={"decay.yaml": "extends: centre-sud\nties:\n  decay_per_year: {kinn: 0.1}\n"},
+        ref="decay.yaml", file="decay.yaml", key="ties.decay_per_year.kinn",
+        fragments=["unknown tie kind 'kinn'", "did you mean 'kin'?"]),
+    "negative_decay": dict(
+        files={"decay.yaml": "extends: centre-sud\nties:\n  decay_per_year: {kin: -0.1}\n"},
+        ref="decay.yaml", file="decay.yaml", key="ties.decay_per_year.kin",
+        fragments=["expected a share between 0 and 1", "found -0.1"]),
+    "misspelt_profession": dict(
+        files={"team.yaml": "extends: centre-sud\nclinical:\n  professions: {physican: {count: 3}}\n"},
+        ref="team.yaml", file="team.yaml", key="clinical.professions.physican",
+        fragments=["unknown profession 'physican'", "did you mean 'physician'?", "expected one of physician"]),
     "no_adults_left": dict(
         files={"ages.yaml": "extends: centre-sud\npopulation: {share_children: 0.6, share_65plus: 0.5}\n"},
         ref="ages.yaml", file="ages.yaml", key="population.share_65plus",

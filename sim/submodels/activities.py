@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 
 from ..network import FRIEND, KIN, MEMBERSHIP, MUTUAL_AID
-from ..params import Section, param, probability
+from ..params import Section, param, probability, weekly_from_yearly
 from ..population import CHILD, CITIZEN_PARTNER, SENIOR
 from . import Submodel
 
@@ -191,7 +191,7 @@ class CommunityActivities(Submodel):
 
     def join_spontaneously(self) -> None:
         r = self.model.residents
-        weekly = 1.0 - (1.0 - self.p.spontaneous_joining_per_year) ** (1 / 52)
+        weekly = weekly_from_yearly(self.p.spontaneous_joining_per_year)
         k = self.rng.binomial(r.n, weekly)
         if k:
             who = self.rng.choice(r.n, size=k, replace=False)

@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..params import Section, param, probability
+from ..params import Section, check_names, param, probability
 from ..population import SENIOR
 from . import Submodel
 
@@ -29,6 +29,10 @@ class Profession(Section):
     panel_weight: float = param(1.0, "relative share of the patients followed by this profession", unit="ratio",
                                 ge=0.0, le=100.0)
 
+
+#: The professions of a clinic's team (MODEL.md §2, and the pharmacists of the Centre-Sud practice).
+PROFESSIONS = ("physician", "nurse", "nurse_practitioner", "social_worker", "psychologist", "pharmacist",
+               "community_organizer")
 
 Focus = Literal["all", "seniors", "end_of_life", "mental_health", "unhoused"]
 
@@ -70,6 +74,9 @@ class ClinicalParams(Section):
     waiting_list_max: int = param(20, "patients who may wait for a partner beyond the free places; beyond it no introduction is made",
                                   unit="patients", ge=0, le=1_000_000)
     waiting_give_up_weeks: int = param(26, "weeks after which a waiting patient gives up", unit="weeks", ge=1, le=520)
+
+    def model_post_init(self, __context) -> None:
+        check_names(self.professions, PROFESSIONS, "profession", "clinical.professions")
 
 
 class ClinicalEncounters(Submodel):

@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..params import Section, param, probability
+from ..params import Section, check_names, check_values, param, probability
 from . import Submodel
 from .funding import BUDGET_LINES
 
@@ -54,18 +54,8 @@ class GovernanceParams(Section):
     quarter_weeks: int = param(13, "weeks between allocations", unit="weeks", ge=1, le=52)
 
     def model_post_init(self, __context) -> None:
-        unknown = set(self.seats) - set(SECTORS)
-        if unknown:
-            from ..errors import ScenarioError
-            import difflib
-            name = sorted(unknown)[0]
-            close = difflib.get_close_matches(name, SECTORS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ScenarioError(f"unknown sector '{name}'{hint}; expected one of {', '.join(SECTORS)}",
-                                key=f"governance.seats.{name}")
-        if any(v < 0 for v in self.seats.values()):
-            from ..errors import ScenarioError
-            raise ScenarioError("seat counts must be 0 or more", key="governance.seats")
+        check_names(self.seats, SECTORS, "sector", "governance.seats")
+        check_values(self.seats, "governance.seats", "a seat count of 0 or more")
 
 
 def allocate(seats: dict[str, float], rule: str, signals: dict[str, float], responsiveness: float) -> np.ndarray:

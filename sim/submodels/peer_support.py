@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import MUTUAL_AID, PEER_SUPPORT
-from ..params import Section, param, probability
+from ..params import Section, param, probability, weekly_from_yearly
 from ..population import coaching_role
 from . import Submodel
 
@@ -164,7 +164,7 @@ class PeerSupport(Submodel):
                       + p.clinician_access_relief * float(buy_in.mean())).astype(np.float32)
             r.distress[partners] = np.clip(r.distress[partners] - relief, 0.0, 1.0)
             m.supervision_level = supervision
-            fade = 1.0 - (1.0 - p.skill_fade_per_year) ** (1 / 52)
+            fade = weekly_from_yearly(p.skill_fade_per_year)
             r.training[partners] *= np.float32(1.0 - fade * (1.0 - supervision))
 
         # Incidents and legal-duty escalations.

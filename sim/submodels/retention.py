@@ -13,11 +13,14 @@ their hours from the community's account of the timebank.
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
-from ..params import Section, param, probability, weekly_from_yearly
+from ..params import Section, check_names, check_values, param, probability, weekly_from_yearly
 from ..population import ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR, coaching_role
 from . import Submodel
+from .funding import Compensation
 
 
 class RetentionParams(Section):
@@ -45,6 +48,10 @@ class RetentionParams(Section):
                                                         unit="ratio", ge=0.0, le=100.0)
     citizen_hours_per_week: float = param(4.0, "hours a citizen partner gives per week", unit="hours/week",
                                           ge=0.0, le=60.0)
+
+    def model_post_init(self, __context) -> None:
+        check_names(self.attrition_per_year, get_args(Compensation), "compensation mode", "retention.attrition_per_year")
+        check_values(self.attrition_per_year, "retention.attrition_per_year", "a share between 0 and 1", high=1.0)
 
 
 class Retention(Submodel):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, new_kin_ties
-from ..params import Section, param, probability
+from ..params import Section, param, probability, weekly_from_yearly
 from ..population import CHILD, NO_ROLE, SENIOR
 from . import Submodel
 
@@ -109,7 +109,7 @@ class IndividualStates(Submodel):
 
         # Competency returns slowly to the person's usual level when they are not being supported.
         unsupported = m.support_received_week == 0
-        back = 1.0 - (1.0 - p.competency_return_per_year) ** (1 / 52)
+        back = weekly_from_yearly(p.competency_return_per_year)
         r.competency[unsupported] += back * (r.usual_competency[unsupported] - r.competency[unsupported])
         np.clip(r.competency, 0.0, 100.0, out=r.competency)
 
@@ -153,7 +153,7 @@ class IndividualStates(Submodel):
             eligible = np.flatnonzero((lvl == 2) & (r.role != NO_ROLE) & (m.week - r.partner_since >= p.level3_after_weeks)
                                       & (r.distress < 0.5))
             free = seats - int(r.governance_seat.sum())
-            weekly = 1.0 - (1.0 - p.level3_per_year) ** (1 / 52)
+            weekly = weekly_from_yearly(p.level3_per_year)
             promote = eligible[rng.random(len(eligible)) < weekly * (1.0 - m.stewardship.tokenism)]
             if len(promote):
                 lvl[promote] = 3
@@ -172,7 +172,7 @@ class IndividualStates(Submodel):
     def turnover(self) -> None:
         """Residents who move out or die are replaced by newcomers with no ties in the neighbourhood."""
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
-        leave = rng.random(r.n) < 1.0 - (1.0 - p.moves_per_year) ** (1 / 52)
+        leave = rng.random(r.n) < weekly_from_yearly(p.moves_per_year)
         leave |= r.end_of_life & (rng.random(r.n) < 1.0 / p.end_of_life_weeks)
         leave &= r.role == NO_ROLE          # partners who move out leave through retention
         idx = np.flatnonzero(leave)

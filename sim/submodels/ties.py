@@ -17,7 +17,7 @@ import numpy as np
 
 from ..network import (CARE_TEAM, FRIEND, HOUSEHOLD, INTER_ORG, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT,
                        TIE_KINDS, kind_mask)
-from ..params import Section, param, probability
+from ..params import Section, check_names, check_values, param, probability, weekly_from_yearly
 from ..population import CHILD, SENIOR
 from . import Submodel, bernoulli_indices
 
@@ -44,20 +44,8 @@ class TieParams(Section):
     new_tie_strength: float = probability(0.3, "strength of a newly formed friend tie")
 
     def model_post_init(self, __context) -> None:
-        unknown = set(self.decay_per_year) - set(TIE_KINDS)
-        if unknown:
-            from ..errors import ScenarioError
-            import difflib
-            name = sorted(unknown)[0]
-            close = difflib.get_close_matches(name, TIE_KINDS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ScenarioError(f"unknown tie kind '{name}'{hint}; expected one of {', '.join(TIE_KINDS)}",
-                                key=f"ties.decay_per_year.{name}")
-        bad = {k: v for k, v in self.decay_per_year.items() if not 0.0 <= v <= 1.0}
-        if bad:
-            from ..errors import ScenarioError
-            k = sorted(bad)[0]
-            raise ScenarioError(f"expected a share between 0 and 1, found {bad[k]}", key=f"ties.decay_per_year.{k}")
+        check_names(self.decay_per_year, TIE_KINDS, "tie kind", "ties.decay_per_year")
+        check_values(self.decay_per_year, "ties.decay_per_year", "a share between 0 and 1", high=1.0)
 
 
 class TieDynamics(Submodel):
@@ -68,7 +56,7 @@ class TieDynamics(Submodel):
     def __init__(self, model, params, rng):
         super().__init__(model, params, rng)
         yearly = np.array([params.decay_per_year.get(k, 0.0) for k in TIE_KINDS])
-        self.weekly_decay = (1.0 - (1.0 - yearly) ** (1.0 / 52.0)).astype(np.float32)
+        self.weekly_decay = weekly_from_yearly(yearly).astype(np.float32)
 
     def mobility(self) -> np.ndarray:
         """How readily each resident keeps up contact (0-1)."""
