@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from sim import WEEKLY_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,3 +33,31 @@ def test_community_measurement_counts_resident_steps():
     r = _child("community", 300, 3)
     assert r["agents"] == 300 and r["steps"] == 3
     assert abs(r["agent_steps_per_s"] - 300 * 3 / r["step_s"]) < 1e-6 * r["agent_steps_per_s"]
+
+
+def test_compiled_states_prototype_does_the_same_work_as_the_submodel():
+    """The compiled prototype's timings compare like with like only if it computes what the
+    submodel computes: from the same community and random stream, the same residents after a week."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from compiled_states import compiled_states_week, numpy_states_week
+
+    from sim import CaringCommunity, load_scenario, scale_scenario
+    scenario = scale_scenario(load_scenario("centre-sud"), 600)
+    twins = [CaringCommunity(scenario, rng=5, agent_views=False) for _ in range(2)]
+    for model in twins:
+        model.run(30)
+        model.begin_week()
+    reference, compiled = twins
+    numpy_states_week(reference)
+    compiled_states_week(compiled)
+    a, b = reference.residents, compiled.residents
+    assert reference.in_crisis.any()            # the week has crises, so the draws are compared
+    for name in ("active_ties", "isolated", "ed_visits", "admissions"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    np.testing.assert_array_equal(reference.in_crisis, compiled.in_crisis)
+    for name in ("loneliness", "competency", "participation", "helping", "recovery"):
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-5, atol=1e-6, err_msg=name)
+    np.testing.assert_allclose(reference.support, compiled.support, rtol=1e-9)
+    assert reference.events == compiled.events
+    # Both sides consumed the same random numbers.
+    assert reference.states.rng.random() == compiled.states.rng.random()

@@ -103,20 +103,26 @@ class IndividualStates(Submodel):
         return 1.0 / (1.0 + np.exp(-logit))
 
     def step(self) -> None:
-        m, r, p = self.model, self.model.residents, self.p
         self.update_ties()
-        r.loneliness += (p.loneliness_adaptation * (self.target_loneliness() - r.loneliness)).astype(np.float32)
-
-        # Competency returns slowly to the person's usual level when they are not being supported.
-        unsupported = m.support_received_week == 0
-        back = weekly_from_yearly(p.competency_return_per_year)
-        r.competency[unsupported] += back * (r.usual_competency[unsupported] - r.competency[unsupported])
-        np.clip(r.competency, 0.0, 100.0, out=r.competency)
-
+        self.update_loneliness()
+        self.competency_return()
         self.crises()
         self.engagement()
         self.recovery()
         self.turnover()
+
+    def update_loneliness(self) -> None:
+        """Loneliness moves a step towards the level that the person's support sets."""
+        r, p = self.model.residents, self.p
+        r.loneliness += (p.loneliness_adaptation * (self.target_loneliness() - r.loneliness)).astype(np.float32)
+
+    def competency_return(self) -> None:
+        """Competency returns slowly to the person's usual level when they are not being supported."""
+        m, r, p = self.model, self.model.residents, self.p
+        unsupported = m.support_received_week == 0
+        back = weekly_from_yearly(p.competency_return_per_year)
+        r.competency[unsupported] += back * (r.usual_competency[unsupported] - r.competency[unsupported])
+        np.clip(r.competency, 0.0, 100.0, out=r.competency)
 
     def crises(self) -> None:
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
