@@ -97,10 +97,6 @@ def compiled_states_week(model) -> None:
                    weekly_from_yearly(p.competency_return_per_year), p.lonely_threshold, p.crisis_per_year / 52.0,
                    p.crisis_chronic_factor, p.crisis_mental_factor, p.crisis_senior_factor, p.crisis_lonely_factor,
                    p.crisis_competency_effect, p.admission_share, p.crisis_competency_loss, p.recovery_rate])
-    if len(m.support) != r.n:
-        m.support = np.zeros(r.n)
-    # A process cannot draw "admitted or not" for the few in crisis from rng.random(n) without
-    # drawing for all: both sides draw n numbers twice.
     n_ed, n_adm = _states_kernel(
         m.states.rng, r.n, t.a, t.b, t.kind, t.strength, t.alive, t.size, kind_mask(SOCIAL_KINDS),
         p.active_tie_strength, p.peer_tie_weight, p.isolation_threshold, pp, r.tie_need, r.lonely_propensity, r.woman,

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
-from sim.errors import UserError
+from sim.errors import UserError, did_you_mean
 from sim.scenario import Scenario
 
 from . import storage
@@ -249,14 +249,11 @@ def _check_outputs(spec: SweepSpec, file: str | None, base: Scenario) -> None:
         small = scale_scenario(base, 600)
     df = CaringCommunity(small, rng=0, agent_views=False).run(1)
     known = {"summary": set(summarise(df)), "weekly": set(df.columns)}
-    import difflib
     for where, col in wanted:
         pool = known["summary" if where == "outputs.summary" else "weekly"]
         if col not in pool:
-            close = difflib.get_close_matches(col, sorted(pool), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise UserError(f"unknown outcome '{col}'{hint}; see the columns of a run's outcomes.parquet or "
-                            "summary.csv", file=file, key=where)
+            raise UserError(f"unknown outcome '{col}'{did_you_mean(col, sorted(pool))}; see the columns of a run's "
+                            "outcomes.parquet or summary.csv", file=file, key=where)
 
 
 # ----------------------------------------------------------------------------- running

@@ -23,7 +23,6 @@ was expected (the command line exits with status 2).
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +30,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from sim.errors import ScenarioError, UserError
+from sim.errors import ScenarioError, UserError, did_you_mean
 from sim.scenario import Scenario, load_scenario, scale_scenario
 
 DESIGNS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
@@ -179,9 +178,8 @@ def _spec_error(e: ValidationError, file: str | None) -> UserError:
     if err["type"] == "extra_forbidden":
         parent = SweepSpec if len(loc) == 1 else {"outputs": Outputs, "ranges": Range}.get(loc[0], Range)
         allowed = list(parent.model_fields)
-        close = difflib.get_close_matches(loc[-1], allowed, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return _error(f"unknown key '{loc[-1]}'{hint}; expected one of: {', '.join(allowed)}", file, key)
+        return _error(f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed)}; expected one of: "
+                      f"{', '.join(allowed)}", file, key)
     if err["type"] == "missing":
         return _error("this key is required" + (" (a preset name or a scenario file)" if loc == ["base_scenario"]
                                                 else ""), file, key)

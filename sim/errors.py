@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 
 class UserError(Exception):
     """An error caused by the user's input (a file, a key, a value), not by a bug.
@@ -22,3 +24,9 @@ class UserError(Exception):
 
 class ScenarioError(UserError):
     """A scenario file or scenario dictionary that cannot be used."""
+
+
+def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)``, naming the choice nearest ``word``, or ``""`` when none is near enough."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .errors import ScenarioError, did_you_mean
+
 
 class Section(BaseModel):
     """A group of parameters; unknown keys are rejected."""
@@ -50,21 +52,17 @@ def weekly_from_yearly(rate_per_year: Any) -> Any:
 def check_names(names, allowed: tuple[str, ...], what: str, key: str) -> None:
     """Reject names in a parameter table keyed by name (seats by sector, decay by tie kind...) that
     are not among ``allowed``, suggesting the nearest. ``key`` is the table's dotted path."""
-    import difflib
-
-    from .errors import ScenarioError
-    for name in sorted(set(names) - set(allowed)):
-        close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ScenarioError(f"unknown {what} '{name}'{hint}; expected one of {', '.join(allowed)}",
-                            key=f"{key}.{name}")
+    unknown = sorted(set(names) - set(allowed))
+    if unknown:
+        name = unknown[0]
+        raise ScenarioError(f"unknown {what} '{name}'{did_you_mean(name, allowed)}; expected one of "
+                            f"{', '.join(allowed)}", key=f"{key}.{name}")
 
 
 def check_values(values: dict[str, float], key: str, expected: str, low: float = 0.0,
                  high: float = float("inf")) -> None:
     """Reject a value of a parameter table keyed by name outside ``[low, high]``; ``expected`` says
     what was expected (e.g. "a share between 0 and 1")."""
-    from .errors import ScenarioError
     for name in sorted(values):
         if not low <= values[name] <= high:
             raise ScenarioError(f"expected {expected}, found {values[name]}", key=f"{key}.{name}")

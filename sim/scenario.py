@@ -10,7 +10,6 @@ expected and what was found; unknown keys get the nearest valid key suggested.
 from __future__ import annotations
 
 import copy
-import difflib
 import typing
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ScenarioError
+from .errors import ScenarioError, did_you_mean
 from .network import NetworkParams
 from .params import Section, param
 from .population import PopulationParams
@@ -96,7 +95,7 @@ class Scenario(Section):
             if nb.mentored_by is not None and (nb.mentored_by not in names or nb.mentored_by == nb.name):
                 others = [n for n in names if n != nb.name]
                 raise ScenarioError(f"expected the name of another neighbourhood ({', '.join(others) or 'there is none'})"
-                                    f" or null; found '{nb.mentored_by}'{_did_you_mean(nb.mentored_by, others)}",
+                                    f" or null; found '{nb.mentored_by}'{did_you_mean(nb.mentored_by, others)}",
                                     key=f"population.neighbourhoods.{i}.mentored_by")
         if sum(nb.share for nb in pop.neighbourhoods) <= 0:
             raise ScenarioError("expected neighbourhood shares that sum above 0; found all 0",
@@ -104,13 +103,8 @@ class Scenario(Section):
         for i, org in enumerate(self.organizations):
             if org.neighbourhood is not None and org.neighbourhood not in names:
                 raise ScenarioError(f"expected one of the neighbourhoods ({', '.join(names)}) or null; found "
-                                    f"'{org.neighbourhood}'{_did_you_mean(org.neighbourhood, names)}",
+                                    f"'{org.neighbourhood}'{did_you_mean(org.neighbourhood, names)}",
                                     key=f"organizations.{i}.neighbourhood")
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 # ----------------------------------------------------------------------------- presets
@@ -206,9 +200,8 @@ def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
     if not path.exists():
         if relative_to is None and Path(ref).is_file():  # a file named without a .yaml suffix
             return Path(ref)
-        close = difflib.get_close_matches(ref, preset_names(), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ScenarioError(f"unknown preset '{ref}'{hint}; expected a file path or one of the presets: "
+        raise ScenarioError(f"unknown preset '{ref}'{did_you_mean(ref, preset_names())}; "
+                            "expected a file path or one of the presets: "
                             f"{', '.join(preset_names())}; found '{ref}', which is neither")
     return path
 
@@ -390,9 +383,8 @@ def _scenario_error(e: ValidationError, file: str | None) -> ScenarioError:
     kind = err["type"]
     if kind == "extra_forbidden":
         allowed = fields_at(loc[:-1])
-        close = difflib.get_close_matches(loc[-1], allowed, n=1, cutoff=0.5)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        msg = f"unknown key '{loc[-1]}'{hint}; expected one of: {', '.join(allowed)}; found: '{loc[-1]}'"
+        msg = (f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed, cutoff=0.5)}; expected one of: "
+               f"{', '.join(allowed)}; found: '{loc[-1]}'")
     elif kind == "literal_error":
         msg = f"expected one of {err.get('ctx', {}).get('expected', '')}; found: {_short(found)}"
     elif kind == "missing":
