@@ -50,6 +50,11 @@ def kind_mask(kinds: tuple[int, ...]) -> np.ndarray:
     return table
 
 
+def of_kinds(kind: np.ndarray, kinds: tuple[int, ...]) -> np.ndarray:
+    """Whether each tie, given by its kind code, is of one of ``kinds``."""
+    return np.take(kind_mask(kinds), kind)
+
+
 class TieTable:
     """All ties of the network as parallel numpy arrays, with a key index for look-ups.
 
@@ -195,7 +200,7 @@ class TieTable:
         if cached is None:
             mask = self.alive[: self.size]
             if kinds is not None:
-                mask = mask & kind_mask(kinds)[self.kind[: self.size]]
+                mask = mask & of_kinds(self.kind[: self.size], kinds)
             cached = np.flatnonzero(mask)
             cached.flags.writeable = False
             self._live_cache[key] = cached

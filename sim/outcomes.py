@@ -43,50 +43,52 @@ def breakdown_groups(model) -> dict[str, np.ndarray]:
 
 
 def group_masks(groups: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The groups as a (groups x residents) boolean matrix, and their sizes."""
-    masks = np.stack(list(groups.values()))
-    return masks, masks.sum(axis=1)
+    """The groups as a (groups x residents) membership matrix of 0s and 1s, and their sizes.
+
+    The matrix is float64 so that one matrix product gives every group's counts (exact) and sums.
+    """
+    masks = np.stack(list(groups.values())).astype(np.float64)
+    return masks, masks.sum(axis=1).astype(np.int64)
 
 
 def measure(model) -> dict[str, float]:
     """This week's outcome row."""
     r, ev = model.residents, model.events
     row: dict[str, float] = {"week": model.week, "year": model.week / 52.0}
-    G, size = model.group_masks, np.maximum(model.group_sizes, 1)
-    isolated = np.count_nonzero(G & r.isolated, axis=1) / size
-    lonely = np.count_nonzero(G & (r.loneliness > model.lonely_threshold), axis=1) / size
-    loneliness = np.where(G, r.loneliness, 0.0).sum(axis=1) / size
+    per_resident = np.empty((3, r.n))
+    per_resident[0] = r.isolated
+    per_resident[1] = r.loneliness > model.lonely_threshold
+    per_resident[2] = r.loneliness
+    isolated, lonely, loneliness = (model.group_masks @ per_resident.T / np.maximum(model.group_sizes, 1)[:, None]).T
     for g, name in enumerate(model.groups):
         iso, lon, lmean = (isolated[g], lonely[g], loneliness[g]) if model.group_sizes[g] else (np.nan,) * 3
         row[f"isolated_share_{name}"] = float(iso)
         row[f"lonely_share_{name}"] = float(lon)
         row[f"loneliness_mean_{name}"] = float(lmean)
-    row["isolated_count"] = int(r.isolated.sum())
-    eq = [row[f"isolated_share_group_{g}"] for g in model.equity_group_names]
-    row["isolation_gap_groups"] = float(np.nanmax(eq) - np.nanmin(eq)) if eq else 0.0
-    eq = [row[f"loneliness_mean_group_{g}"] for g in model.equity_group_names]
-    row["loneliness_gap_groups"] = float(np.nanmax(eq) - np.nanmin(eq)) if eq else 0.0
+    row["isolated_count"] = int(np.count_nonzero(r.isolated))
+    row["isolation_gap_groups"] = _spread([row[f"isolated_share_group_{g}"] for g in model.equity_group_names])
+    row["loneliness_gap_groups"] = _spread([row[f"loneliness_mean_group_{g}"] for g in model.equity_group_names])
 
     pat = r.is_patient
-    row["competency_mean"] = float(r.competency[pat].mean())
-    row["shared_decisions_mean"] = float(r.shared_decisions[pat].mean())
-    levels = np.bincount(r.engagement[pat], minlength=4) / max(1, pat.sum())
+    competency, shared, engagement = r.competency[pat], r.shared_decisions[pat], r.engagement[pat]
+    row["competency_mean"] = float(competency.mean())
+    row["shared_decisions_mean"] = float(shared.mean())
+    levels = np.bincount(engagement, minlength=4) / max(1, len(engagement))
     for lvl in range(4):
         row[f"engagement_level_{lvl}_share"] = float(levels[lvl])
-    row["empowerment_index"] = float(np.mean(r.competency[pat] / 100.0 * 0.4 + r.shared_decisions[pat] * 0.3
-                                             + r.engagement[pat] / 3.0 * 0.3))
+    row["empowerment_index"] = float(np.mean(competency / 100.0 * 0.4 + shared * 0.3 + engagement / 3.0 * 0.3))
     row["recovery_mean"] = float(r.recovery[pat].mean())
     row["ties_per_person"] = float(r.active_ties.mean())
     row["ties_total"] = model.ties.count()
 
     partners = coaching_role(r.role)
-    row["patient_partners"] = int((r.role == PATIENT_PARTNER).sum())
-    row["carer_partners"] = int((r.role == CARER_PARTNER).sum())
-    row["citizen_partners"] = int((r.role == CITIZEN_PARTNER).sum())
+    in_role = np.bincount(r.role, minlength=len(ROLES))
+    row["patient_partners"] = int(in_role[PATIENT_PARTNER])
+    row["carer_partners"] = int(in_role[CARER_PARTNER])
+    row["citizen_partners"] = int(in_role[CITIZEN_PARTNER])
     row["caseload_mean"] = float(model.caseload[partners].mean()) if partners.any() else 0.0
     row["waiting_list"] = int((r.waiting_since >= 0).sum())
     row["in_peer_support"] = int(model.in_peer_support.sum())
-    all_partners = r.role != NO_ROLE
     row["partner_distress_mean"] = float(r.distress[partners].mean()) if partners.any() else 0.0
     row["partner_burnout_share"] = float((r.distress[partners] >= BURNOUT_DISTRESS).mean()) if partners.any() else 0.0
     row["governance_seats_filled"] = int(r.governance_seat.sum())
@@ -94,8 +96,8 @@ def measure(model) -> dict[str, float]:
     row["volunteers_left"] = float(ev.get("volunteers_left", 0))
     volunteer_roles = [k for k in (PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER)
                        if model.funding.compensation_mode(ROLES[k]) == "volunteer"]
-    row["volunteers"] = int(np.isin(r.role, volunteer_roles).sum()) if volunteer_roles else 0
-    row["partners_total"] = int(all_partners.sum())
+    row["volunteers"] = int(sum(in_role[k] for k in volunteer_roles))
+    row["partners_total"] = int(in_role.sum() - in_role[NO_ROLE])
 
     for key in ("ed_visits", "admissions", "incidents", "escalations", "introductions", "pairings",
                 "partners_trained", "help_hours", "timebank_hours", "organization_closures", "brokered_ties",
@@ -117,6 +119,14 @@ def measure(model) -> dict[str, float]:
     row["tokenism"] = float(model.stewardship.tokenism) if model.stewardship else 1.0
     row["timebank_balance_total"] = float(r.timebank.sum())
     return row
+
+
+def _spread(values: list[float]) -> float:
+    """Largest minus smallest of the groups' values (empty groups, NaN, left out); 0 with no groups."""
+    known = [v for v in values if v == v]
+    if not values:
+        return 0.0
+    return max(known) - min(known) if known else float("nan")
 
 
 class OutcomeCollector(mesa.DataCollector):

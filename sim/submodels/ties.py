@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import (CARE_TEAM, FRIEND, HOUSEHOLD, INTER_ORG, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT,
-                       TIE_KINDS, kind_mask)
+                       TIE_KINDS, of_kinds)
 from ..params import Section, check_names, check_values, param, probability, weekly_from_yearly
 from ..population import CHILD, SENIOR
 from . import Submodel, bernoulli_indices
@@ -57,12 +57,22 @@ class TieDynamics(Submodel):
         super().__init__(model, params, rng)
         yearly = np.array([params.decay_per_year.get(k, 0.0) for k in TIE_KINDS])
         self.weekly_decay = weekly_from_yearly(yearly).astype(np.float32)
+        self.weekly_kept = 1.0 - self.weekly_decay           # share of strength an idle tie keeps, by kind
+        self._usual_mobility: np.ndarray | None = None
+
+    def usual_mobility(self) -> np.ndarray:
+        """How readily each resident keeps up contact outside a crisis (0-1): it depends on who they are
+        (65+ living alone, chronic condition), which a newcomer taking their place keeps."""
+        if self._usual_mobility is None:
+            r, p = self.model.residents, self.p
+            self._usual_mobility = (np.where(r.lives_alone & (r.age_group == SENIOR), p.senior_alone_mobility, 1.0)
+                                    * np.where(r.chronic, p.chronic_mobility, 1.0))
+        return self._usual_mobility
 
     def mobility(self) -> np.ndarray:
-        """How readily each resident keeps up contact (0-1)."""
-        r, p, m = self.model.residents, self.p, self.model
-        mob = np.where(r.lives_alone & (r.age_group == SENIOR), p.senior_alone_mobility, 1.0)
-        mob = mob * np.where(r.chronic, p.chronic_mobility, 1.0) * np.where(m.in_crisis, 0.5, 1.0)
+        """How readily each resident keeps up contact this week (0-1): half as readily in a crisis."""
+        mob = self.usual_mobility().copy()
+        mob[self.model.in_crisis] *= 0.5
         return mob.astype(np.float32)
 
     def step(self) -> None:
@@ -80,9 +90,11 @@ class TieDynamics(Submodel):
 
         # Decay of every living tie not in contact this week, then dissolution.
         live = ties.live()
-        idle = live[ties.last_contact[live] < week]
-        ties.strength[idle] *= (1.0 - self.weekly_decay[ties.kind[idle]])
-        weak = live[(ties.strength[live] < p.dissolve_below) & ~kind_mask((HOUSEHOLD, CARE_TEAM))[ties.kind[live]]]
+        kind, strength = ties.kind[live], ties.strength[live]
+        idle = ties.last_contact[live] < week
+        strength *= np.where(idle, np.take(self.weekly_kept, kind), np.float32(1.0))
+        ties.strength[live] = strength
+        weak = live[(strength < p.dissolve_below) & ~of_kinds(kind, (HOUSEHOLD, CARE_TEAM))]
         m.events["ties_dissolved"] += len(weak)
         ties.remove(weak)
 
