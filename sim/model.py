@@ -216,10 +216,9 @@ class CaringCommunity(mesa.Model):
     def group_code(self, name: str) -> int:
         return self.equity_group_names.index(name) if name in self.equity_group_names else -1
 
-    def org_members(self) -> dict[int, int]:
-        s = self.ties.live((MEMBERSHIP,))
-        nodes, counts = np.unique(self.ties.b[s], return_counts=True)
-        return dict(zip(nodes.tolist(), counts.tolist()))
+    def org_members(self) -> np.ndarray:
+        """Members of each node (indexed by node id; non-zero for organizations only)."""
+        return np.bincount(self.ties.b[self.ties.live((MEMBERSHIP,))], minlength=self.ties.n_nodes)
 
     # ======================================================================= roles
     def assign_role(self, idx: np.ndarray, role: int) -> None:

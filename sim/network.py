@@ -55,6 +55,11 @@ def of_kinds(kind: np.ndarray, kinds: tuple[int, ...]) -> np.ndarray:
     return np.take(kind_mask(kinds), kind)
 
 
+def endpoint_sums(a: np.ndarray, b: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """For each node ``< n``, the sum of ``weights`` (1 by default) over the ties ``a[i]-b[i]`` it is an end of."""
+    return np.bincount(a, weights=weights, minlength=n)[:n] + np.bincount(b, weights=weights, minlength=n)[:n]
+
+
 class TieTable:
     """All ties of the network as parallel numpy arrays, with a key index for look-ups.
 
@@ -77,7 +82,7 @@ class TieTable:
         self.size = 0  # slots ever used
         self._free: list[int] = []
         self._index: dict[int, int] = {}
-        self._live_cache: dict = {}     # kinds -> slots of living ties, until the next add or remove
+        self._live_cache: dict = {}     # kinds -> slots of living ties, until ties of those kinds come or go
 
     _ARRAYS = ("a", "b", "kind", "strength", "last_contact", "formed", "alive", "origin", "helper")
 
@@ -154,7 +159,7 @@ class TieTable:
             self.last_contact[new_slots] = week
             self.formed[new_slots] = week
             self.alive[new_slots] = True
-            self._live_cache.clear()
+            self._forget_live(self.kind[new_slots])
             self.origin[new_slots] = origin[plan]
             self.helper[new_slots] = -1
             index.update(zip(keys[plan].tolist(), new_slots.tolist()))
@@ -180,7 +185,7 @@ class TieTable:
         for k in keys.tolist():
             self._index.pop(k, None)
         self.alive[slots] = False
-        self._live_cache.clear()
+        self._forget_live(self.kind[slots])
         self.strength[slots] = 0.0
         self._free.extend(slots.tolist())
 
@@ -192,36 +197,53 @@ class TieTable:
         self.strength[slots] = s + np.asarray(gain, dtype=np.float32) * (1.0 - s)
         self.last_contact[slots] = week
 
+    def _forget_live(self, changed_kinds: np.ndarray) -> None:
+        """Drop the cached slot lists that ties of ``changed_kinds`` (just formed or dissolved) make stale."""
+        changed = set(np.unique(changed_kinds).tolist())
+        for key in [k for k in self._live_cache if k is None or not changed.isdisjoint(k)]:
+            del self._live_cache[key]
+
     # ------------------------------------------------------------- reading
     def live(self, kinds: tuple[int, ...] | None = None) -> np.ndarray:
         """Slots of living ties, optionally of the given kinds only."""
+        return self._live_entry(kinds)[0]
+
+    def live_ends(self, kinds: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Slots of living ties (of ``kinds``) and their two ends ``a < b``, read-only."""
+        entry = self._live_entry(kinds)
+        if len(entry) == 1:
+            ends = np.take(self.a, entry[0]), np.take(self.b, entry[0])
+            for arr in ends:
+                arr.flags.writeable = False
+            entry.extend(ends)
+        return entry[0], entry[1], entry[2]
+
+    def _live_entry(self, kinds: tuple[int, ...] | None) -> list[np.ndarray]:
+        """The cached ``[slots]`` (then ``[slots, a, b]`` once ends were asked for) of living ties of ``kinds``."""
         key = None if kinds is None else tuple(kinds)
-        cached = self._live_cache.get(key)
-        if cached is None:
+        entry = self._live_cache.get(key)
+        if entry is None:
             mask = self.alive[: self.size]
             if kinds is not None:
                 mask = mask & of_kinds(self.kind[: self.size], kinds)
-            cached = np.flatnonzero(mask)
-            cached.flags.writeable = False
-            self._live_cache[key] = cached
-        return cached
+            slots = np.flatnonzero(mask)
+            slots.flags.writeable = False
+            entry = self._live_cache[key] = [slots]
+        return entry
 
     def ties_of(self, nodes: np.ndarray, kinds: tuple[int, ...] | None = None) -> np.ndarray:
         """Slots of living ties that touch any of ``nodes``."""
-        slots = self.live(kinds)
+        slots, a, b = self.live_ends(kinds)
         member = np.zeros(self.n_nodes, dtype=bool)
         member[np.asarray(nodes, dtype=np.int64)] = True
-        return slots[member[self.a[slots]] | member[self.b[slots]]]
+        return slots[np.take(member, a) | np.take(member, b)]
 
     def count(self) -> int:
         return int(self.alive[: self.size].sum())
 
     def per_node(self, slots: np.ndarray, weights: np.ndarray | None = None, n: int | None = None) -> np.ndarray:
         """Sum over the ties at ``slots`` of ``weights`` (1 by default), for each endpoint node ``< n``."""
-        n = self.n_nodes if n is None else n
-        a, b = self.a[slots], self.b[slots]
-        total = np.bincount(a, weights=weights, minlength=self.n_nodes)[:n]
-        return total + np.bincount(b, weights=weights, minlength=self.n_nodes)[:n]
+        return endpoint_sums(self.a[slots], self.b[slots], self.n_nodes if n is None else n, weights)
 
     def edges(self) -> dict[str, np.ndarray]:
         """The living ties as columns (for the edge-list export)."""

@@ -57,16 +57,19 @@ class ActivityParams(Section):
 def targets_mask(model, target: str, idx: np.ndarray) -> np.ndarray:
     """Which residents ``idx`` belong to an organization's target public."""
     r = model.residents
-    age = r.age_group[idx]
-    return {
-        "all": np.ones(len(idx), dtype=bool),
-        "seniors": age == SENIOR,
-        "families": r.single_parent[idx] | (age == CHILD),
-        "adults": age != CHILD,
-        "mental_health": r.mental_health[idx],
-        "end_of_life": r.end_of_life[idx] | (r.chronic[idx] & (age == SENIOR)),
-        "unhoused": r.equity_group[idx] == model.group_code("unhoused"),
-    }[target]
+    return _TARGETS[target](model, r, idx)
+
+
+#: Each target public, as the residents ``idx`` of ``model`` (residents ``r``) who belong to it.
+_TARGETS = {
+    "all": lambda m, r, idx: np.ones(len(idx), dtype=bool),
+    "seniors": lambda m, r, idx: r.age_group[idx] == SENIOR,
+    "families": lambda m, r, idx: r.single_parent[idx] | (r.age_group[idx] == CHILD),
+    "adults": lambda m, r, idx: r.age_group[idx] != CHILD,
+    "mental_health": lambda m, r, idx: r.mental_health[idx],
+    "end_of_life": lambda m, r, idx: r.end_of_life[idx] | (r.chronic[idx] & (r.age_group[idx] == SENIOR)),
+    "unhoused": lambda m, r, idx: r.equity_group[idx] == m.group_code("unhoused"),
+}
 
 
 class CommunityActivities(Submodel):
@@ -168,7 +171,7 @@ class CommunityActivities(Submodel):
             return 0
         who = self.rng.permutation(who)
         members = m.org_members()
-        room = np.array([o.capacity - members.get(o.node, 0) for o in orgs])
+        room = np.array([o.capacity - members[o.node] for o in orgs])
         org_nb = np.array([m.org_neighbourhood[o.unique_id] for o in orgs])
         # Which organizations serve each resident (residents x organizations).
         serves = np.stack([targets_mask(m, o.target, who) for o in orgs], axis=1)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, new_kin_ties
+from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, endpoint_sums, new_kin_ties
 from ..params import Section, param, probability, weekly_from_yearly
 from ..population import CHILD, NO_ROLE, SENIOR
 from . import Submodel
@@ -86,11 +86,13 @@ class IndividualStates(Submodel):
     def update_ties(self) -> None:
         """Active ties and support of each resident (also done once at the start)."""
         m, r, p, ties = self.model, self.model.residents, self.p, self.model.ties
-        s = ties.live(SOCIAL)
-        s = s[(ties.b[s] < r.n) & (ties.strength[s] >= p.active_tie_strength)]
-        r.active_ties[:] = ties.per_node(s, n=r.n).astype(np.int16)
-        w = ties.strength[s] * np.where(ties.kind[s] == PEER_SUPPORT, p.peer_tie_weight, 1.0)
-        m.support = ties.per_node(s, w.astype(np.float64), n=r.n)
+        s, a, b = ties.live_ends(SOCIAL)
+        strength = ties.strength[s]
+        active = (b < r.n) & (strength >= p.active_tie_strength)
+        s, a, b, strength = s[active], a[active], b[active], strength[active]
+        r.active_ties[:] = endpoint_sums(a, b, r.n).astype(np.int16)
+        w = strength * np.where(ties.kind[s] == PEER_SUPPORT, p.peer_tie_weight, 1.0)
+        m.support = endpoint_sums(a, b, r.n, w.astype(np.float64))
         r.isolated[:] = r.active_ties < p.isolation_threshold
 
     def target_loneliness(self) -> np.ndarray:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import (CARE_TEAM, FRIEND, HOUSEHOLD, INTER_ORG, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT,
-                       TIE_KINDS, of_kinds)
+                       TIE_KINDS, endpoint_sums, of_kinds)
 from ..params import Section, check_names, check_values, param, probability, weekly_from_yearly
 from ..population import CHILD, SENIOR
 from . import Submodel, bernoulli_indices
@@ -105,7 +105,8 @@ class TieDynamics(Submodel):
         """Residents with fewer friends than their usual circle make a new friend, each missing friend
         at ``friend_replacement_per_year`` scaled by mobility; returns the number of ties formed."""
         m, p, rng, ties, r = self.model, self.p, self.rng, self.model.ties, self.model.residents
-        friends = ties.per_node(ties.live((FRIEND,)), n=r.n)
+        _, a, b = ties.live_ends((FRIEND,))
+        friends = endpoint_sums(a, b, r.n)
         missing = np.flatnonzero(friends < r.usual_friends)
         rate = (r.usual_friends[missing] - friends[missing]) * mobility[missing] * (p.friend_replacement_per_year / 52.0)
         who = missing[rng.random(len(missing)) < -np.expm1(-rate)]
