@@ -60,6 +60,11 @@ def endpoint_sums(a: np.ndarray, b: np.ndarray, n: int, weights: np.ndarray | No
     return np.bincount(a, weights=weights, minlength=n)[:n] + np.bincount(b, weights=weights, minlength=n)[:n]
 
 
+def _per_tie(value, dtype, n: int) -> np.ndarray:
+    """``value`` for each of ``n`` ties: a scalar repeated, or an array as it is."""
+    return np.full(n, value, dtype=dtype) if np.ndim(value) == 0 else np.asarray(value, dtype=dtype)
+
+
 class TieTable:
     """All ties of the network as parallel numpy arrays, with a key index for look-ups.
 
@@ -119,9 +124,8 @@ class TieTable:
         """
         a = np.atleast_1d(np.asarray(a, dtype=np.int64))
         b = np.atleast_1d(np.asarray(b, dtype=np.int64))
-        kind = np.broadcast_to(np.asarray(kind, dtype=np.int8), a.shape)
-        strength = np.broadcast_to(np.asarray(strength, dtype=np.float32), a.shape)
-        origin = np.broadcast_to(np.asarray(origin, dtype=np.int32), a.shape)
+        kind, strength, origin = (_per_tie(kind, np.int8, len(a)), _per_tie(strength, np.float32, len(a)),
+                                  _per_tie(origin, np.int32, len(a)))
         slots = np.full(len(a), -1, dtype=np.int64)
         new = np.zeros(len(a), dtype=bool)
         if len(a) == 0:
@@ -199,7 +203,7 @@ class TieTable:
 
     def _forget_live(self, changed_kinds: np.ndarray) -> None:
         """Drop the cached slot lists that ties of ``changed_kinds`` (just formed or dissolved) make stale."""
-        changed = set(np.unique(changed_kinds).tolist())
+        changed = set(changed_kinds.tolist())
         for key in [k for k in self._live_cache if k is None or not changed.isdisjoint(k)]:
             del self._live_cache[key]
 

@@ -112,10 +112,10 @@ class CommunityActivities(Submodel):
     def broker(self) -> None:
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
         acc = np.flatnonzero(self.accompanied_by >= 0)
-        done = acc[(m.week - self.accompanied_since[acc] >= p.accompaniment_weeks)
-                   | (r.role[self.accompanied_by[acc]] != CITIZEN_PARTNER)]
-        self.accompanied_by[done] = -1
-        acc = np.setdiff1d(acc, done, assume_unique=True)
+        over = ((m.week - self.accompanied_since[acc] >= p.accompaniment_weeks)
+                | (r.role[self.accompanied_by[acc]] != CITIZEN_PARTNER))
+        self.accompanied_by[acc[over]] = -1
+        acc = acc[~over]
         m.support_received_week[acc] += 1.0        # accompanied by a citizen partner this week
         if len(acc) == 0:
             return

@@ -122,8 +122,8 @@ class ClinicalEncounters(Submodel):
         priority = rng.random(len(seen)) + 2.0 * self.escalated[seen] + 1.0 * m.in_crisis[seen]
         order = np.lexsort((-priority, doc))
         seen, doc = seen[order], doc[order]
-        first = np.r_[0, np.flatnonzero(doc[1:] != doc[:-1]) + 1]
-        rank = np.arange(len(doc)) - np.repeat(first, np.diff(np.r_[first, len(doc)]))
+        first = np.concatenate(([0], np.flatnonzero(doc[1:] != doc[:-1]) + 1))
+        rank = np.arange(len(doc)) - np.repeat(first, np.diff(np.concatenate((first, [len(doc)]))))
         capacity = np.fromiter((c.capacity for c in clinicians), dtype=np.int64, count=len(clinicians))
         ok = rank < capacity[doc]
         seen, doc = seen[ok], doc[ok]

@@ -83,6 +83,10 @@ class IndividualStates(Submodel):
 
     name = "states"
 
+    def __init__(self, model, params, rng):
+        super().__init__(model, params, rng)
+        self._usual_crisis_chance: np.ndarray | None = None
+
     def update_ties(self) -> None:
         """Active ties and support of each resident (also done once at the start)."""
         m, r, p, ties = self.model, self.model.residents, self.p, self.model.ties
@@ -126,12 +130,20 @@ class IndividualStates(Submodel):
         r.competency[unsupported] += back * (r.usual_competency[unsupported] - r.competency[unsupported])
         np.clip(r.competency, 0.0, 100.0, out=r.competency)
 
+    def usual_crisis_chance(self) -> np.ndarray:
+        """Each resident's weekly crisis chance from who they are (chronic or mental-health condition,
+        65+), which a newcomer taking their place keeps; loneliness and competency then change it."""
+        if self._usual_crisis_chance is None:
+            r, p = self.model.residents, self.p
+            rate = np.full(r.n, p.crisis_per_year / 52.0)
+            rate *= np.where(r.chronic, p.crisis_chronic_factor, 1.0) * np.where(r.mental_health, p.crisis_mental_factor, 1.0)
+            rate *= np.where(r.age_group == SENIOR, p.crisis_senior_factor, 1.0)
+            self._usual_crisis_chance = rate
+        return self._usual_crisis_chance
+
     def crises(self) -> None:
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
-        rate = np.full(r.n, p.crisis_per_year / 52.0)
-        rate *= np.where(r.chronic, p.crisis_chronic_factor, 1.0) * np.where(r.mental_health, p.crisis_mental_factor, 1.0)
-        rate *= np.where(r.age_group == SENIOR, p.crisis_senior_factor, 1.0)
-        rate *= np.where(r.loneliness > p.lonely_threshold, p.crisis_lonely_factor, 1.0)
+        rate = self.usual_crisis_chance() * np.where(r.loneliness > p.lonely_threshold, p.crisis_lonely_factor, 1.0)
         rate *= np.exp(-p.crisis_competency_effect * (r.competency - 60.0))
         crisis = rng.random(r.n) < np.clip(rate, 0.0, 1.0)
         m.in_crisis[:] = crisis
