@@ -7,7 +7,7 @@ import pytest
 
 from sim import CaringCommunity, load_scenario, scale_scenario
 from sim.network import FRIEND, HOUSEHOLD, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT, TIE_KINDS
-from sim.population import CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR
+from sim.population import CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR
 from sim.submodels.governance import SECTOR_PREFERENCES, allocate, voice
 from sim.submodels.funding import BUDGET_LINES
 
@@ -296,6 +296,41 @@ def test_engagement_level_one_follows_competency_and_shared_decisions():
     assert list(r.engagement[p]) == [1, 0]
 
 
+def test_cached_living_ties_follow_every_add_and_remove():
+    """The tie table's cached slot lists and their ends equal a fresh scan after ties of any kind come and go."""
+    m = small()
+    t, rng = m.ties, np.random.default_rng(0)
+    views = (None, (FRIEND,), (KIN, FRIEND, MUTUAL_AID), (MEMBERSHIP,), (PEER_SUPPORT,))
+    for round_ in range(30):
+        for kinds in views:          # fill the caches, ends included
+            t.live_ends(kinds)
+        kind = int(rng.integers(len(TIE_KINDS)))
+        if round_ % 2:
+            t.remove(rng.choice(t.live(), size=5, replace=False))
+        else:
+            n = m.residents.n
+            t.add(rng.integers(0, n, 8), rng.integers(0, n, 8), kind, 0.5, m.week)
+        for kinds in views:
+            fresh = np.flatnonzero(t.alive[: t.size] & np.isin(t.kind[: t.size], kinds or range(len(TIE_KINDS))))
+            slots, a, b = t.live_ends(kinds)
+            assert np.array_equal(slots, fresh) and np.array_equal(t.live(kinds), fresh)
+            assert np.array_equal(a, t.a[fresh]) and np.array_equal(b, t.b[fresh])
+
+
+def test_what_is_computed_once_still_holds_after_newcomers_arrive():
+    """Mobility and crisis chance depend only on attributes that a newcomer taking a resident's place keeps."""
+    m = small(**{"states.moves_per_year": 0.5})
+    mobility, crisis = m.tie_dynamics.usual_mobility().copy(), m.states.usual_crisis_chance().copy()
+    arrived = m.residents.arrived_week.copy()
+    for _ in range(26):
+        m.step()
+    assert (m.residents.arrived_week != arrived).sum() > 50     # many newcomers
+    fresh_states = type(m.states)(m, m.states.p, np.random.default_rng(0))
+    fresh_ties = type(m.tie_dynamics)(m, m.tie_dynamics.p, np.random.default_rng(0))
+    assert np.array_equal(fresh_ties.usual_mobility(), mobility)
+    assert np.array_equal(fresh_states.usual_crisis_chance(), crisis)
+
+
 def test_crises_are_counted_as_emergency_visits():
     m = small(**{"states.crisis_per_year": 50.0, "states.admission_share": 1.0})
     m.begin_week()
@@ -389,3 +424,13 @@ def test_outcomes_break_down_by_group():
             assert 0.0 <= row[f"{metric}_{group}"] <= 1.0
     seniors_alone = (m.residents.age_group == SENIOR) & m.residents.lives_alone
     assert row["isolated_share_65_alone"] == pytest.approx(m.residents.isolated[seniors_alone].mean())
+    for _ in range(4):
+        m.step()
+    row, r = m.outcomes().iloc[-1], m.residents
+    for group, members in m.groups.items():
+        assert row[f"isolated_share_{group}"] == r.isolated[members].mean()      # counts: exact
+        assert row[f"lonely_share_{group}"] == (r.loneliness[members] > m.lonely_threshold).mean()
+        assert row[f"loneliness_mean_{group}"] == pytest.approx(r.loneliness[members].astype(float).mean(), abs=1e-12)
+    volunteer_roles = [k for k, role in enumerate(ROLES) if k and m.funding.compensation_mode(role) == "volunteer"]
+    assert volunteer_roles and row["volunteers"] == np.isin(r.role, volunteer_roles).sum()
+    assert row["partners_total"] == (r.role != NO_ROLE).sum()
