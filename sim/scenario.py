@@ -88,6 +88,9 @@ class Scenario(Section):
         names = [nb.name for nb in pop.neighbourhoods]
         if not names:
             raise ScenarioError("expected at least one neighbourhood; found an empty list", key="population.neighbourhoods")
+        if not pop.equity_groups:
+            raise ScenarioError("expected at least one equity group (every resident belongs to one); found none",
+                                key="population.equity_groups")
         for i, nb in enumerate(pop.neighbourhoods):
             if names.count(nb.name) > 1:
                 raise ScenarioError(f"expected each neighbourhood name once; found '{nb.name}' {names.count(nb.name)} "

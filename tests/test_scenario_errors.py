@@ -137,6 +137,10 @@ CASES = {
         files={"ages.yaml": "extends: centre-sud\npopulation: {share_children: 0.6, share_65plus: 0.5}\n"},
         ref="ages.yaml", file="ages.yaml", key="population.share_65plus",
         fragments=["expected share_children + share_65plus below 1", "found 0.6 + 0.5 = 1.1"]),
+    "no_equity_group": dict(
+        files={"groups.yaml": "extends: centre-sud\npopulation:\n  equity_groups: {}\n"},
+        ref="groups.yaml", file="groups.yaml", key="population.equity_groups",
+        fragments=["expected at least one equity group", "found none"]),
     "no_neighbourhood": dict(
         files={"nb.yaml": "extends: centre-sud\npopulation: {neighbourhoods: []}\n"},
         ref="nb.yaml", file="nb.yaml", key="population.neighbourhoods",

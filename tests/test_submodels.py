@@ -95,6 +95,18 @@ def test_clinicians_never_exceed_their_weekly_capacity():
     assert 0 < m.events["encounters"] <= 2 * len(m.clinicians)
 
 
+def test_patients_without_a_clinician_are_never_seen():
+    """A clinic without professionals (or a patient left off every panel) gives no encounter."""
+    m = small(**{"clinical.professions": {}})
+    assert not m.clinicians and (m.residents.clinician == -1).all()
+    outcomes = m.run(26)
+    assert outcomes["encounters"].sum() == 0 and outcomes["partnership_encounters"].sum() == 0
+    m = small(**{f"clinical.professions.{name}.panel_weight": 0.0 for name in
+                 ("physician", "nurse", "nurse_practitioner", "social_worker", "psychologist", "pharmacist")})
+    assert m.clinicians and (m.residents.clinician == -1).all()
+    assert m.run(26)["encounters"].sum() == 0
+
+
 def test_buy_in_rises_with_training_and_returns_without_it():
     m = small()
     c = m.clinicians[0]

@@ -18,6 +18,7 @@ import numpy as np
 from ..params import Section, check_names, param, probability
 from ..population import SENIOR
 from . import Submodel
+from .activities import targets_mask
 
 
 class Profession(Section):
@@ -87,7 +88,7 @@ class ClinicalEncounters(Submodel):
     def __init__(self, model, params, rng):
         super().__init__(model, params, rng)
         r = model.residents
-        self.patients = np.flatnonzero(r.is_patient)
+        self.patients = np.flatnonzero(r.is_patient & (r.clinician >= 0))   # a patient without a clinician is not seen
         rate = np.full(len(self.patients), params.visits_per_year / 52.0)
         rate *= np.where(r.chronic[self.patients], params.chronic_visit_factor, 1.0)
         rate *= np.where(r.mental_health[self.patients], params.mental_health_visit_factor, 1.0)
@@ -97,17 +98,7 @@ class ClinicalEncounters(Submodel):
 
     def focus_mask(self, idx: np.ndarray) -> np.ndarray:
         """Which of the residents ``idx`` belong to the public the programme is focused on."""
-        r, f = self.model.residents, self.p.focus
-        if f == "all":
-            return np.ones(len(idx), dtype=bool)
-        if f == "seniors":
-            return r.age_group[idx] == SENIOR
-        if f == "end_of_life":
-            return r.end_of_life[idx] | r.chronic[idx] & (r.age_group[idx] == SENIOR)
-        if f == "mental_health":
-            return r.mental_health[idx]
-        return r.equity_group[idx] == self.model.equity_group_names.index("unhoused") \
-            if "unhoused" in self.model.equity_group_names else np.zeros(len(idx), dtype=bool)
+        return targets_mask(self.model, self.p.focus, idx)
 
     def step(self) -> None:
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
