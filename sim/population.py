@@ -203,7 +203,8 @@ def generate_residents(p: PopulationParams, rng: np.random.Generator) -> Residen
     is_single = rng.random(n_families) < p.share_single_parent_families
     parents_used = 0
     for f in range(n_families):
-        n_par = 1 if is_single[f] or parents_used + 2 > n_adults else 2
+        families_left = n_families - f - 1      # each still needs a parent
+        n_par = 1 if is_single[f] or parents_used + 2 + families_left > n_adults else 2
         parents_used += n_par
         age += [ADULT] * n_par + [CHILD] * int(kids_per_family[f])
         household += [next_h] * (n_par + int(kids_per_family[f]))
@@ -253,7 +254,11 @@ def generate_residents(p: PopulationParams, rng: np.random.Generator) -> Residen
     # Which residents are clinic patients.
     n_pat = min(p.n_patients, n)
     w = np.where(age == SENIOR, p.patient_weight_65plus, 1.0) * np.where(chronic, 1.5, 1.0)
-    patients = rng.choice(n, size=n_pat, replace=False, p=_normalised(w))
+    likely = np.flatnonzero(w > 0)
+    if n_pat <= len(likely):
+        patients = rng.choice(n, size=n_pat, replace=False, p=_normalised(w))
+    else:   # more patients than residents with a chance (weight 0 for 65+): all of those, then others at random
+        patients = np.concatenate([likely, rng.choice(np.flatnonzero(w == 0), size=n_pat - len(likely), replace=False)])
     is_patient = np.zeros(n, dtype=bool)
     is_patient[patients] = True
     end_of_life = is_patient & (age != CHILD) & (rng.random(n) < p.end_of_life)

@@ -427,6 +427,26 @@ def test_network_reflects_households_and_tie_kinds():
     assert 3.0 < r.active_ties[adults].mean() < 9.0     # an inner circle of about five
 
 
+@pytest.mark.parametrize("demography", [
+    {"share_children": 0.15, "share_65plus": 0.73},                     # few adults for many families
+    {"share_children": 0.3, "share_65plus": 0.6, "children_per_family": 1.0},
+    {"patient_weight_65plus": 0.0, "citizens_per_patient": 0.0},       # every resident a patient, 65+ included
+])
+def test_extreme_demographies_give_consistent_households(demography):
+    """Every family has a parent, every array one entry per resident, and the clinic its patients."""
+    from sim.population import ADULT, CHILD, PopulationParams, generate_residents
+    p = PopulationParams(n_patients=300, **demography)
+    for seed in range(5):
+        r = generate_residents(p, np.random.default_rng(seed))
+        assert r.n == p.n_residents == len(r.household) == len(r.x) == len(r.neighbourhood)
+        with_children = np.unique(r.household[r.age_group == CHILD])
+        with_adults = np.unique(r.household[r.age_group == ADULT])
+        assert np.isin(with_children, with_adults).all()
+        assert r.is_patient.sum() == min(p.n_patients, r.n)
+    CaringCommunity(scale_scenario(load_scenario("centre-sud", {f"population.{k}": v for k, v in demography.items()}),
+                                   300), rng=0).run(4)
+
+
 def test_outcomes_break_down_by_group():
     m = small()
     row = m.outcomes().iloc[0]
