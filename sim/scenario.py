@@ -22,8 +22,8 @@ from .network import NetworkParams
 from .params import Section, param
 from .population import PopulationParams
 from .submodels.activities import ActivityParams, OrganizationSpec
-from .submodels.clinical import ClinicalParams
-from .submodels.funding import FundingParams
+from .submodels.clinical import ClinicalParams, Profession
+from .submodels.funding import FundingParams, FundingSource
 from .submodels.governance import GovernanceParams
 from .submodels.mutual_aid import MutualAidParams
 from .submodels.peer_support import PeerSupportParams
@@ -442,8 +442,7 @@ def describe_parameters(model: type[BaseModel] = Scenario, prefix: str = "") -> 
         if isinstance(inner, type) and issubclass(inner, BaseModel) and typing.get_origin(f.annotation) is None:
             rows.extend(describe_parameters(inner, key + "."))
             continue
-        lo = next((m.ge for m in f.metadata if hasattr(m, "ge")), None)
-        hi = next((m.le for m in f.metadata if hasattr(m, "le")), None)
+        lo, hi = _bounds(f)
         default = f.get_default(call_default_factory=True)
         rows.append({"key": key, "default": default, "unit": extra.get("unit", ""),
                      "range": "" if lo is None and hi is None else f"[{lo if lo is not None else ''}, {hi if hi is not None else ''}]",
@@ -451,27 +450,44 @@ def describe_parameters(model: type[BaseModel] = Scenario, prefix: str = "") -> 
     return rows
 
 
+def _bounds(f) -> tuple[float | None, float | None]:
+    """The allowed range ``(ge, le)`` of a schema field (``None`` where open)."""
+    return (next((m.ge for m in f.metadata if hasattr(m, "ge")), None),
+            next((m.le for m in f.metadata if hasattr(m, "le")), None))
+
+
+def _fit(section: type[BaseModel], name: str, value: float) -> float:
+    """``value`` brought within the allowed range of ``section.name`` (a scaled value may overshoot it)."""
+    lo, hi = _bounds(section.model_fields[name])
+    value = value if hi is None else min(value, hi)
+    return value if lo is None else max(value, lo)
+
+
 def scale_scenario(scenario: Scenario, n_residents: int) -> Scenario:
     """The same community at another size: residents, clinicians, organizations, partners and money scale together.
 
-    Used for workshop-sized and benchmark-sized runs; the scenario's description says so.
+    Used for workshop-sized and benchmark-sized runs; the scenario's description says so. A scaled
+    value stays within its parameter's allowed range.
     """
     factor = n_residents / scenario.population.n_residents
     data = scenario.model_dump()
     pop = data["population"]
-    pop["n_patients"] = max(20, int(round(pop["n_patients"] * factor)))
+    pop["n_patients"] = _fit(PopulationParams, "n_patients", max(20, int(round(pop["n_patients"] * factor))))
     for prof in data["clinical"]["professions"].values():
-        prof["count"] = max(1 if prof["count"] else 0, int(round(prof["count"] * factor)))
+        prof["count"] = _fit(Profession, "count", max(1 if prof["count"] else 0, int(round(prof["count"] * factor))))
     for org in data["organizations"]:
-        org["capacity"] = max(1, int(round(org["capacity"] * factor)))
-        org["weekly_cost"] *= factor
-        org["own_income_per_year"] *= factor
+        org["capacity"] = _fit(OrganizationSpec, "capacity", max(1, int(round(org["capacity"] * factor))))
+        org["weekly_cost"] = _fit(OrganizationSpec, "weekly_cost", org["weekly_cost"] * factor)
+        org["own_income_per_year"] = _fit(OrganizationSpec, "own_income_per_year", org["own_income_per_year"] * factor)
     for src in data["funding"]["sources"]:
-        src["amount_per_year"] *= factor
-    data["funding"]["coordination_cost_per_year"] *= factor
+        src["amount_per_year"] = _fit(FundingSource, "amount_per_year", src["amount_per_year"] * factor)
+    funding = data["funding"]
+    funding["coordination_cost_per_year"] = _fit(FundingParams, "coordination_cost_per_year",
+                                                 funding["coordination_cost_per_year"] * factor)
     ret = data["retention"]
     for key in ("initial_patient_partners", "initial_carer_partners", "initial_citizen_partners"):
-        ret[key] = max(1, int(ret[key] * factor + 0.5)) if ret[key] else 0   # a community with partners keeps one
-    ret["max_cohort"] = max(1, int(round(ret["max_cohort"] * max(factor, 0.2))))
+        if ret[key]:   # a community with partners keeps one
+            ret[key] = _fit(RetentionParams, key, max(1, int(ret[key] * factor + 0.5)))
+    ret["max_cohort"] = _fit(RetentionParams, "max_cohort", max(1, int(round(ret["max_cohort"] * max(factor, 0.2)))))
     data["description"] = (data.get("description") or "") + f" [scaled by {factor:.3g} to {n_residents} residents]"
-    return Scenario.model_validate(data)
+    return validate(data)

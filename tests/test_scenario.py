@@ -97,6 +97,14 @@ def test_scale_scenario_scales_population_and_money():
     assert small.funding.sources[0].amount_per_year == pytest.approx(base.funding.sources[0].amount_per_year * factor)
 
 
+def test_scaled_values_stay_within_their_ranges():
+    """Scaling a small community up a thousandfold caps what would overshoot (here the weekly training cohort)."""
+    tiny = load_scenario("centre-sud", {"population.n_patients": 20, "retention.max_cohort": 9000})
+    big = scale_scenario(tiny, 30_000)
+    assert big.retention.max_cohort == 10_000
+    assert big.population.n_residents == pytest.approx(30_000, rel=0.01)
+
+
 def test_fields_at_lists_the_valid_keys_of_a_section():
     assert "share_65plus_living_alone" in fields_at(["population"])
     assert "capacity" in fields_at(["organizations", "0"])
