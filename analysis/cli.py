@@ -26,7 +26,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "report", help="write a self-contained HTML report (summary, uncertainty, equity, cost, sensitivity)",
         description="Write one self-contained HTML file for a run folder, a folder of run folders (replications) "
-                    "or a sweep folder: a plain-language summary, outcomes with 95%% confidence intervals, charts, "
+                    "or a sweep folder: a plain-language summary, outcomes with 95% confidence intervals, charts, "
                     "the equity breakdown, spending and cost per person no longer isolated (with --baseline), and "
                     "for sweeps the sensitivity ranking.")
     p.add_argument("folder", type=Path, help="run folder, folder of run folders, or sweep folder")
