@@ -123,9 +123,9 @@ def measure(model) -> dict[str, float]:
 
 def _spread(values: list[float]) -> float:
     """Largest minus smallest of the groups' values (empty groups, NaN, left out); 0 with no groups."""
-    known = [v for v in values if v == v]
     if not values:
         return 0.0
+    known = [v for v in values if v == v]
     return max(known) - min(known) if known else float("nan")
 
 
