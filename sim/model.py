@@ -135,6 +135,7 @@ class CaringCommunity(mesa.Model):
         self.states.partner_in_own_care()
         self.groups = outcomes.breakdown_groups(self)
         self.group_masks, self.group_sizes = outcomes.group_masks(self.groups)
+        self.patient_ids = np.flatnonzero(r.is_patient)    # newcomers keep the place, and whether it is a patient's
 
         first = outcomes.measure(self)
         self._last_row = first

@@ -55,11 +55,9 @@ def measure(model) -> dict[str, float]:
     """This week's outcome row."""
     r, ev = model.residents, model.events
     row: dict[str, float] = {"week": model.week, "year": model.week / 52.0}
-    per_resident = np.empty((3, r.n))
-    per_resident[0] = r.isolated
-    per_resident[1] = r.loneliness > model.lonely_threshold
-    per_resident[2] = r.loneliness
-    isolated, lonely, loneliness = (model.group_masks @ per_resident.T / np.maximum(model.group_sizes, 1)[:, None]).T
+    size = np.maximum(model.group_sizes, 1)
+    isolated, lonely, loneliness = (model.group_masks @ values.astype(np.float64) / size
+                                    for values in (r.isolated, r.loneliness > model.lonely_threshold, r.loneliness))
     for g, name in enumerate(model.groups):
         iso, lon, lmean = (isolated[g], lonely[g], loneliness[g]) if model.group_sizes[g] else (np.nan,) * 3
         row[f"isolated_share_{name}"] = float(iso)
@@ -69,15 +67,15 @@ def measure(model) -> dict[str, float]:
     row["isolation_gap_groups"] = _spread([row[f"isolated_share_group_{g}"] for g in model.equity_group_names])
     row["loneliness_gap_groups"] = _spread([row[f"loneliness_mean_group_{g}"] for g in model.equity_group_names])
 
-    pat = r.is_patient
-    competency, shared, engagement = r.competency[pat], r.shared_decisions[pat], r.engagement[pat]
+    pat = model.patient_ids
+    competency, shared, engagement = (np.take(values, pat) for values in (r.competency, r.shared_decisions, r.engagement))
     row["competency_mean"] = float(competency.mean())
     row["shared_decisions_mean"] = float(shared.mean())
     levels = np.bincount(engagement, minlength=4) / max(1, len(engagement))
     for lvl in range(4):
         row[f"engagement_level_{lvl}_share"] = float(levels[lvl])
     row["empowerment_index"] = float(np.mean(competency / 100.0 * 0.4 + shared * 0.3 + engagement / 3.0 * 0.3))
-    row["recovery_mean"] = float(r.recovery[pat].mean())
+    row["recovery_mean"] = float(np.take(r.recovery, pat).mean())
     row["ties_per_person"] = float(r.active_ties.mean())
     row["ties_total"] = model.ties.count()
 
