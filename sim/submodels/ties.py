@@ -56,8 +56,8 @@ class TieDynamics(Submodel):
     def __init__(self, model, params, rng):
         super().__init__(model, params, rng)
         yearly = np.array([params.decay_per_year.get(k, 0.0) for k in TIE_KINDS])
-        self.weekly_decay = weekly_from_yearly(yearly).astype(np.float32)
-        self.weekly_kept = 1.0 - self.weekly_decay           # share of strength an idle tie keeps, by kind
+        # Share of its strength an idle tie keeps each week, by kind.
+        self.weekly_kept = 1.0 - weekly_from_yearly(yearly).astype(np.float32)
         self._usual_mobility: np.ndarray | None = None
 
     def usual_mobility(self) -> np.ndarray:
