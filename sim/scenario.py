@@ -463,6 +463,11 @@ def _fit(section: type[BaseModel], name: str, value: float) -> float:
     return value if lo is None else max(value, lo)
 
 
+def _scaled_count(count: int, factor: float) -> int:
+    """A count of people or places in a community ``factor`` times the size: one at least where there were some."""
+    return max(1 if count else 0, int(round(count * factor)))
+
+
 def scale_scenario(scenario: Scenario, n_residents: int) -> Scenario:
     """The same community at another size: residents, clinicians, organizations, partners and money scale together.
 
@@ -474,7 +479,7 @@ def scale_scenario(scenario: Scenario, n_residents: int) -> Scenario:
     pop = data["population"]
     pop["n_patients"] = _fit(PopulationParams, "n_patients", max(20, int(round(pop["n_patients"] * factor))))
     for prof in data["clinical"]["professions"].values():
-        prof["count"] = _fit(Profession, "count", max(1 if prof["count"] else 0, int(round(prof["count"] * factor))))
+        prof["count"] = _fit(Profession, "count", _scaled_count(prof["count"], factor))
     for org in data["organizations"]:
         org["capacity"] = _fit(OrganizationSpec, "capacity", max(1, int(round(org["capacity"] * factor))))
         org["weekly_cost"] = _fit(OrganizationSpec, "weekly_cost", org["weekly_cost"] * factor)
@@ -489,5 +494,12 @@ def scale_scenario(scenario: Scenario, n_residents: int) -> Scenario:
         if ret[key]:   # a community with partners keeps one
             ret[key] = _fit(RetentionParams, key, max(1, int(ret[key] * factor + 0.5)))
     ret["max_cohort"] = _fit(RetentionParams, "max_cohort", max(1, int(round(ret["max_cohort"] * max(factor, 0.2)))))
+    # Counts of patients and places are the community's own: a practice a tenth the size keeps a
+    # tenth of the waiting list and of the free places (one at least where there were some).
+    ret["target_free_places"] = _fit(RetentionParams, "target_free_places",
+                                     _scaled_count(ret["target_free_places"], factor))
+    clinical = data["clinical"]
+    clinical["waiting_list_max"] = _fit(ClinicalParams, "waiting_list_max",
+                                        _scaled_count(clinical["waiting_list_max"], factor))
     data["description"] = (data.get("description") or "") + f" [scaled by {factor:.3g} to {n_residents} residents]"
     return validate(data)

@@ -97,6 +97,18 @@ def test_scale_scenario_scales_population_and_money():
     assert small.funding.sources[0].amount_per_year == pytest.approx(base.funding.sources[0].amount_per_year * factor)
 
 
+def test_scaling_keeps_the_waiting_list_in_proportion():
+    """A workshop-sized practice does not keep the full practice's waiting list behind its one or two partners."""
+    base = load_scenario("centre-sud")
+    small = scale_scenario(base, 2000)
+    factor = 2000 / base.population.n_residents
+    assert small.clinical.waiting_list_max == round(base.clinical.waiting_list_max * factor)
+    assert small.clinical.waiting_list_max < base.clinical.waiting_list_max
+    assert scale_scenario(base, 500).retention.target_free_places == 1      # one at least
+    none = load_scenario("centre-sud", {"clinical.waiting_list_max": 0})
+    assert scale_scenario(none, 30_000).clinical.waiting_list_max == 0      # none stays none
+
+
 def test_scaled_values_stay_within_their_ranges():
     """Scaling a small community up a thousandfold caps what would overshoot (here the weekly training cohort)."""
     tiny = load_scenario("centre-sud", {"population.n_patients": 20, "retention.max_cohort": 9000})
