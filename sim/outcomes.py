@@ -167,7 +167,8 @@ def summarise(outcomes: pd.DataFrame, last_weeks: int = 52) -> dict[str, float]:
 
 
 def resident_snapshot(model) -> pd.DataFrame:
-    """One row per resident: attributes, role, ties by kind, states, support received, timebank, crises."""
+    """One row per resident: attributes, role, ties by kind, states, the support they receive (accompaniment
+    by a partner or a citizen partner, mutual-aid hours), timebank, crises."""
     r, ties = model.residents, model.ties
     s = ties.live()
     kinds = {}
@@ -184,7 +185,9 @@ def resident_snapshot(model) -> pd.DataFrame:
         "role": np.asarray(ROLES)[r.role], "clinician": r.clinician,
         **kinds, "active_ties": r.active_ties, "isolated": r.isolated, "loneliness": r.loneliness,
         "competency": r.competency, "shared_decisions": r.shared_decisions, "engagement_level": r.engagement,
-        "recovery": r.recovery, "support_received_hours": r.support_received, "timebank_hours": r.timebank,
+        "recovery": r.recovery, "in_peer_support": model.in_peer_support, "peer_support_sessions": r.sessions,
+        "citizen_accompanied": model.activities.accompanied_by >= 0,
+        "support_received_hours": r.support_received, "timebank_hours": r.timebank,
         "ed_visits": r.ed_visits, "admissions": r.admissions, "partner_distress": r.distress,
         "caseload": model.caseload, "first_support_week": r.first_support_week,
         "arrived_week": _arrival_weeks(r.arrived_week),

@@ -1,4 +1,4 @@
-"""docs/ODD.md stays true to the code: generated blocks, one subsection per submodel, every preset."""
+"""docs/ODD.md stays true to the code: generated blocks, one subsection per submodel, every preset, every outcome column."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pkgutil
 import re
 
 import sim.submodels
-from sim import docs
+from sim import CaringCommunity, docs, load_scenario, scale_scenario
 from sim.model import WEEKLY_ORDER
 from sim.scenario import preset_names
 
@@ -45,3 +45,21 @@ def test_every_submodel_in_the_schedule_has_a_docstring():
     classes = docs.submodel_classes()
     assert set(WEEKLY_ORDER) <= set(classes)
     assert all((classes[name].__doc__ or "").strip() for name in WEEKLY_ORDER)
+
+
+def _section(heading: str) -> str:
+    start = ODD.index(heading)
+    end = ODD.find("\n### ", start + len(heading))
+    return ODD[start:end]
+
+
+def test_every_outcome_column_is_described_in_the_observation_section():
+    """Each column of the weekly outcome row appears in ODD §4.11, by name or by its family
+    (`isolated_share_G`, `spending_<line>`, `engagement_level_0_share` … `engagement_level_3_share`)."""
+    columns = CaringCommunity(scale_scenario(load_scenario("rhizomes"), 600), rng=0).run(2).columns
+    names = set(re.findall(r"`([A-Za-z0-9_<>]+)`", _section("### 4.11 Observation")))
+    patterns = [re.sub(r"<[^>]+>", r"[a-z0-9_-]+", n) for n in names]         # spending_<line>
+    patterns = [p[:-2] + r"_[a-z0-9_-]+" if p.endswith("_G") else p for p in patterns]   # isolated_share_G
+    patterns = [re.sub(r"_\d_", r"_\\d_", p) for p in patterns]             # engagement_level_0_share …
+    missing = [c for c in columns if not any(re.fullmatch(p, c) for p in patterns)]
+    assert not missing, f"docs/ODD.md §4.11 does not describe the outcome column(s): {missing}"

@@ -74,7 +74,8 @@ def test_snapshots_and_edges_at_chosen_weeks(tiny_yaml, tmp_path):
         assert len(residents) == n
         assert (residents["week"] == week).all()
         assert list(residents["resident"]) == list(range(n))
-        for col in ("patient", "neighbourhood"):
+        for col in ("patient", "neighbourhood", "in_peer_support", "peer_support_sessions", "citizen_accompanied",
+                    "support_received_hours"):
             assert col in residents.columns
         assert any(c.startswith("ties_") for c in residents.columns)
         assert len(edges) > 0

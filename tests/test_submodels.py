@@ -8,7 +8,7 @@ import pytest
 from sim import CaringCommunity, load_scenario, scale_scenario
 from sim.network import FRIEND, HOUSEHOLD, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT, TIE_KINDS
 from sim.population import CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR
-from sim.submodels.governance import SECTOR_PREFERENCES, allocate, voice
+from sim.submodels.governance import SECTOR_PREFERENCES, allocate, tokenism
 from sim.submodels.funding import BUDGET_LINES
 
 
@@ -107,6 +107,23 @@ def test_patients_without_a_clinician_are_never_seen():
     assert m.run(26)["encounters"].sum() == 0
 
 
+def test_waiting_patients_give_up_and_buy_in_moves_in_a_week_without_encounters():
+    """Giving up on the waiting list and clinicians' buy-in are weekly, whether or not anyone is seen."""
+    m = small(**{"clinical.visits_per_year": 0.0})
+    r, clinical = m.residents, m.clinical
+    m.in_crisis[:] = False
+    m.week = 100
+    waiting = np.flatnonzero(r.is_patient)[:3]
+    r.waiting_since[waiting] = m.week - clinical.p.waiting_give_up_weeks
+    c = m.clinicians[0]
+    c.good_experiences = 4.0
+    before = m.events["encounters"]
+    clinical.step()
+    assert m.events["encounters"] == before                      # no one was seen this week
+    assert (r.waiting_since[waiting] == -1).all()
+    assert c.good_experiences == pytest.approx(3.6)              # experiences fade every week
+
+
 def test_buy_in_rises_with_training_and_returns_without_it():
     m = small()
     c = m.clinicians[0]
@@ -134,6 +151,30 @@ def test_funding_sources_pay_only_between_start_and_end_weeks():
     assert m.funding.expected_income(0, 13) == pytest.approx(2 * weekly)
 
 
+def test_short_places_go_to_referred_patients_at_random():
+    """When citizen partners have fewer free places than patients referred, who is taken on is drawn
+    at random, not by resident number; with places for all, everyone referred is taken on."""
+    m = small()
+    r, act = m.residents, m.activities
+    cps = np.flatnonzero(r.role == CITIZEN_PARTNER)
+    r.role[cps[1:]] = NO_ROLE                                   # one citizen partner
+    caseload = act.p.citizen_partner_caseload
+    referred = np.flatnonzero(r.is_patient & (r.role == NO_ROLE))[:3 * caseload]
+    served_first = 0
+    for _ in range(40):
+        act.accompanied_by[:] = -1
+        m.referrals[:] = referred.tolist()
+        act.assign_referrals()
+        taken = np.flatnonzero(act.accompanied_by >= 0)
+        assert len(taken) == caseload and set(taken) <= set(referred)
+        served_first += referred[0] in taken
+    assert 3 <= served_first <= 30                              # about a third of the time, not always
+    act.accompanied_by[:] = -1
+    m.referrals[:] = referred[:caseload].tolist()
+    act.assign_referrals()
+    assert set(np.flatnonzero(act.accompanied_by >= 0)) == set(referred[:caseload])
+
+
 def test_closed_organization_dissolves_its_membership_and_activity_ties():
     m = small()
     org = m.organizations[0]
@@ -150,6 +191,22 @@ def test_closed_organization_dissolves_its_membership_and_activity_ties():
     assert not (m.ties.origin[s] == org.node).any()
     assert m.ties.alive[other_org_tie[0]]          # ties formed elsewhere stay
     assert m.events["organization_closures"] == 1
+
+
+def test_grants_are_not_spent_when_no_organization_can_receive_them():
+    """With no open, partnered organization the grants line stays in the pool instead of vanishing."""
+    m = small()
+    for org in m.organizations:
+        org.partnered = False
+    m.budget.weekly_allocation["organization_grants"] = 500.0
+    m.budget.pool = 10_000.0
+    m.funding.step()
+    assert m.budget.spent["organization_grants"] == 0.0
+    assert all(org.grants_received == 0.0 for org in m.organizations)
+    m.organizations[0].partnered = True
+    m.funding.step()
+    assert m.budget.spent["organization_grants"] == pytest.approx(500.0)
+    assert m.organizations[0].grants_received == pytest.approx(500.0)
 
 
 def test_organization_short_of_funds_cuts_capacity_before_closing():
@@ -181,10 +238,12 @@ def test_co_governance_moves_spending_towards_community_signals():
     assert np.allclose(allocate(seats, "majority", {"waiting": 1.0}, 0.5), allocate(seats, "majority", {}, 0.5))
 
 
-def test_token_patient_seats_give_less_voice_than_co_governance():
+def test_token_patient_seats_are_more_tokenistic_than_co_governance():
     seats = {"health_institution": 3, "patients": 2}
-    assert voice(seats, "institution_led") < voice(seats, "majority") < voice(seats, "consensus")
-    assert voice({"health_institution": 3}, "consensus") == 0.0
+    assert tokenism(seats, "institution_led", True) > tokenism(seats, "majority", True) > tokenism(seats, "consensus", True)
+    assert tokenism(seats, "consensus", True) == 0.0                       # full voice: no tokenism
+    assert tokenism(seats, "majority", False) > tokenism(seats, "majority", True)   # no official status
+    assert tokenism({"health_institution": 3}, "institution_led", False) == 0.0    # no seat, no token seat
 
 
 def test_level3_partner_takes_a_governance_seat():
@@ -466,3 +525,17 @@ def test_outcomes_break_down_by_group():
     volunteer_roles = [k for k, role in enumerate(ROLES) if k and m.funding.compensation_mode(role) == "volunteer"]
     assert volunteer_roles and row["volunteers"] == np.isin(r.role, volunteer_roles).sum()
     assert row["partners_total"] == (r.role != NO_ROLE).sum()
+
+
+def test_resident_snapshot_shows_who_is_accompanied():
+    """The per-resident table's support columns agree with the week's outcome row and the submodels."""
+    from sim.outcomes import resident_snapshot
+    m = small()
+    outcomes = m.run(40)
+    snap = resident_snapshot(m)
+    assert snap["in_peer_support"].sum() == outcomes["in_peer_support"].iloc[-1] > 0
+    accompanied = snap[snap["in_peer_support"]]
+    assert accompanied["patient"].all()
+    assert (snap.loc[~snap["in_peer_support"], "peer_support_sessions"] >= 0).all()
+    assert accompanied["peer_support_sessions"].max() > 0
+    assert snap["citizen_accompanied"].sum() == (m.activities.accompanied_by >= 0).sum()

@@ -103,6 +103,8 @@ class CommunityActivities(Submodel):
         load = np.bincount(self.accompanied_by[self.accompanied_by >= 0], minlength=r.n)[cps]
         free = np.maximum(0, self.p.citizen_partner_caseload - load)
         slots = self.rng.permutation(np.repeat(cps, free))
+        if len(slots) < len(referred):     # places are short: who is taken on is drawn at random
+            referred = self.rng.permutation(referred)
         k = min(len(slots), len(referred))
         self.accompanied_by[referred[:k]] = slots[:k]
         self.accompanied_since[referred[:k]] = m.week

@@ -101,6 +101,12 @@ class ClinicalEncounters(Submodel):
         return targets_mask(self.model, self.p.focus, idx)
 
     def step(self) -> None:
+        self.see_patients()
+        self.give_up_waiting()
+        self.update_buy_in()
+
+    def see_patients(self) -> None:
+        """This week's encounters, partnership in them, and introductions to the programme."""
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
         clinicians = m.clinicians
         pts = self.patients
@@ -143,10 +149,13 @@ class ClinicalEncounters(Submodel):
         r.waiting_since[introduced] = m.week
         m.events["introductions"] += len(introduced)
         m.events["unmet_need"] += len(detected) - len(introduced)
+
+    def give_up_waiting(self) -> None:
+        """Patients who have waited too long for a partner stop waiting (every week, seen or not)."""
+        m, r, p = self.model, self.model.residents, self.p
         gave_up = np.flatnonzero((r.waiting_since >= 0) & (m.week - r.waiting_since >= p.waiting_give_up_weeks))
         r.waiting_since[gave_up] = -1
         m.events["gave_up_waiting"] += len(gave_up)
-        self.update_buy_in()
 
     def update_buy_in(self) -> None:
         """Weekly buy-in change for each clinician (per-agent: there are few)."""

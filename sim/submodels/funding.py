@@ -111,7 +111,9 @@ class Funding(Submodel):
         m.budget.receive(income)
 
         open_partnered = [o for o in m.organizations if o.open and o.partnered]
-        grant_pool = m.budget.spend("organization_grants", m.budget.weekly_allocation["organization_grants"])
+        # The grants line is spent only when some open, partnered organization can receive it.
+        wanted = m.budget.weekly_allocation["organization_grants"] if open_partnered else 0.0
+        grant_pool = m.budget.spend("organization_grants", wanted)
         need = np.array([max(0.0, o.weekly_cost - o.own_income_per_year / 52.0) for o in open_partnered])
         shares = need / need.sum() if len(need) and need.sum() > 0 else np.full(len(need), 1.0 / max(1, len(need)))
         grants = dict(zip((o.unique_id for o in open_partnered), grant_pool * shares))

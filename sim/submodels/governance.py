@@ -79,14 +79,6 @@ def allocate(seats: dict[str, float], rule: str, signals: dict[str, float], resp
     return shares / shares.sum()
 
 
-def voice(seats: dict[str, float], rule: str) -> float:
-    """Patients' and citizens' share of the group's effective voice (0-1)."""
-    total = sum(seats.values())
-    if total == 0:
-        return 0.0
-    return RULE_VOICE[rule] * (seats.get("patients", 0) + seats.get("citizens", 0)) / total
-
-
 def tokenism(seats: dict[str, float], rule: str, official_status: bool) -> float:
     """How little of their nominal weight the held patient and citizen seats carry (0-1; 0 without such seats)."""
     held = seats.get("patients", 0) + seats.get("citizens", 0)
