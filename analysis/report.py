@@ -278,7 +278,7 @@ def _over_time_sentences(w: _Writer, results: Results) -> list[str]:
     final = mean_ci(s[HEADLINE])
     start_col = f"{HEADLINE}_start"
     start = float(s[start_col].mean()) if start_col in s else float("nan")
-    if final.n < 2 or start_col not in s:
+    if final.n < MIN_N_SHARE_CI or start_col not in s:   # no interval for a share from fewer runs
         ps = [w.t("s_iso_time_single", a=w.num(start, "share"), s=w.num(final.mean, "share"))]
     else:
         diff = mean_ci(s[HEADLINE] - s[start_col])

@@ -188,7 +188,10 @@ def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0
             continue
         binned = bool(pd.api.types.is_numeric_dtype(values) and values.nunique() > 10)
         if binned:
-            codes = pd.qcut(values.rank(method="first"), q=min(bins, values.nunique()), labels=False)
+            # Bins of the sampled values, not of the runs: every replication of a point falls in its bin.
+            distinct = np.sort(values.unique())
+            bin_of = pd.qcut(np.arange(len(distinct)), q=min(bins, len(distinct)), labels=False)
+            codes = values.map(dict(zip(distinct, bin_of)))
             groups = df.groupby(codes)
             level_value = groups[param].mean()
         else:

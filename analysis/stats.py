@@ -120,7 +120,7 @@ def _outcomes(results: Results, outcomes) -> list[str]:
     unknown = [c for c in outcomes if c not in available]
     if unknown:
         raise UserError(f"no outcome '{unknown[0]}' in these results", file=str(results.path), key=unknown[0])
-    return list(outcomes)
+    return list(dict.fromkeys(outcomes))      # each once, in the order asked
 
 
 def weekly_bands(results: Results, outcomes, level: float = 0.95, point: int | None = None) -> pd.DataFrame:

@@ -83,6 +83,11 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     if not out.is_dir():
         raise UserError("expected a folder; found a file", file=str(out), key="--out")
     model = CaringCommunity(resolved_scenario, rng=int(seed), agent_views=False)
+    # A folder holds a finished run only once its outcomes and summary are written: the previous
+    # run's go first, and the parameters come first, so a run that stops half-way is seen as one.
+    for stale in ("outcomes.parquet", "summary.json", "summary.csv"):
+        (out / stale).unlink(missing_ok=True)
+    write_resolved_scenario(model.params, out / "scenario.yaml", seed=int(seed), weeks=weeks)
 
     def snapshot():
         if model.week in snapshot_weeks:
@@ -102,7 +107,6 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     meta = {"scenario": model.params.name, "seed": int(seed), "weeks": weeks, "residents": model.residents.n}
     (out / "summary.json").write_text(json.dumps({**meta, "final_year": summary}, indent=2))
     pd.DataFrame([{**meta, **summary}]).to_csv(out / "summary.csv", index=False)
-    write_resolved_scenario(model.params, out / "scenario.yaml", seed=int(seed), weeks=weeks)
     plot_run(df, out / "chart.png", title=model.params.title or model.params.name)
     return summary
 

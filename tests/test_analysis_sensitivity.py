@@ -98,6 +98,18 @@ def test_main_effects_of_a_latin_hypercube(tmp_path):
     assert len(b) == 5 and b["mean"].is_monotonic_increasing
 
 
+def test_main_effect_bins_keep_each_points_replications_together(tmp_path):
+    """Quantile bins are bins of the sampled values: all replications of a point share one bin."""
+    rng = np.random.default_rng(4)
+    n = 12
+    x = np.column_stack([(rng.permutation(n) + rng.random(n)) / n for _ in NAMES])
+    res = load(_sweep(tmp_path, x, 5 * x[:, 1], "lhs", {}, replications=3, rep_offset=1.0))
+    b = analyse(res, "y").table.query("parameter == 'retention.b'")
+    assert len(b) == 5
+    assert (b["n"] % 3 == 0).all() and b["n"].sum() == 3 * n      # whole points in every bin
+    assert b["mean"].is_monotonic_increasing
+
+
 def test_analysis_the_design_does_not_allow_is_a_clear_error(tmp_path, ishigami_sweep):
     x = np.random.default_rng(0).random((20, 3))
     lhs = load(_sweep(tmp_path / "lhs", x, x[:, 0], "lhs", {}))

@@ -144,3 +144,23 @@ def test_french_wording_and_typography(tmp_path, baseline):
     assert "la plus basse" in TEXT["fr"]["main_low"] and "la plus basse" in TEXT["fr"]["sens_note_main"]
     en = _text(build_report(scen, baseline, "en", figures=False))
     assert "percentage points (95% CI" in en
+
+
+def test_a_sweep_report_on_spending_itself_compares_each_outcome_once(tmp_path, baseline):
+    """Asking for the best point on spending (or on the isolated count) does not list it twice."""
+    sweep = _sweep_against(tmp_path / "sweep", baseline, lambda p, r: -0.02 - 0.03 * p + 0.001 * r)
+    for outcome in ("spending_total", "isolated_count"):
+        assert "design point" in _text(build_report(sweep, baseline, "en", figures=False, outcome=outcome))
+    table = compare(sweep.select(0), baseline, ["spending_total", "spending_total", "isolated_count"]).table
+    assert list(table["outcome"]) == ["spending_total", "isolated_count"]
+
+
+def test_two_runs_give_no_interval_for_a_share_in_the_summary(tmp_path):
+    """A share's 95% interval needs 3 runs: the plain-language summary follows the tables' rule."""
+    two = _text(build_report(load(write_replications(tmp_path / "two", range(2), "centre-sud", effect=0.5)),
+                             None, "en", figures=False))
+    assert "Isolation among people 65+ living alone went from" in two
+    assert "replications)" not in two.split("Isolation among people 65+ living alone")[1].split(".")[0]
+    three = _text(build_report(load(write_replications(tmp_path / "three", range(3), "centre-sud", effect=0.5)),
+                               None, "en", figures=False))
+    assert "(95% CI" in three.split("Isolation among people 65+ living alone")[1].split("final year")[1][:30]

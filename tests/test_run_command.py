@@ -127,3 +127,29 @@ def test_default_output_folder_is_named_after_the_scenario_and_seed(tiny_yaml, t
     monkeypatch.chdir(tmp_path)
     assert main(["run", str(tiny_yaml), "--seed", "4", "--years", "0.1", "--quiet"]) == 0
     assert (tmp_path / "runs" / "tiny-seed4" / "outcomes.parquet").exists()
+
+
+def test_a_run_that_stops_half_way_counts_as_failed_in_its_set(tiny_yaml, tmp_path, monkeypatch):
+    """A replication that crashes (or is interrupted) mid-run, even in a folder that held a finished
+    run before, is reported as failed by `report`, not silently left out of the set."""
+    from analysis import load
+    runs = tmp_path / "runs"
+    for seed in (1, 2, 3):
+        assert main(["run", str(tiny_yaml), "--seed", str(seed), "--years", "0.1", "--out", str(runs / f"seed{seed}"),
+                     "--quiet"]) == 0
+    assert load(runs).completeness_note() == {"expected": 3, "completed": 3, "failed": 0, "missing": 0}
+    real_step = CaringCommunity.step
+
+    def step_then_crash(model):
+        if model.week == 2:
+            raise RuntimeError("simulated crash")
+        real_step(model)
+
+    monkeypatch.setattr(CaringCommunity, "step", step_then_crash)
+    for folder in ("seed3", "seed4"):                     # a finished run's folder reused, and a new one
+        with pytest.raises(RuntimeError):
+            main(["run", str(tiny_yaml), "--seed", "4", "--years", "0.1", "--out", str(runs / folder), "--quiet"])
+    monkeypatch.setattr(CaringCommunity, "step", real_step)
+    results = load(runs)
+    assert results.completeness_note() == {"expected": 4, "completed": 2, "failed": 2, "missing": 0}
+    assert sorted(results.summary["seed"]) == [1, 2]
