@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import UserError
+from sim.errors import UserError, did_you_mean
 
 RUN_FILES = ("outcomes.parquet", "summary.json")
 ID_COLUMNS = ("run_id", "point", "replication", "seed", "week", "year")
@@ -62,6 +62,15 @@ class Results:
     @property
     def completed_runs(self) -> int:
         return len(self.summary)
+
+    def check_outcomes(self, outcomes: list[str], key: str | None = None) -> None:
+        """Stop with one clear message at the first of ``outcomes`` these results do not have."""
+        available = [c for c in self.summary.columns if c not in ("run_id", "seed", "point", "replication")]
+        for name in outcomes:
+            if name not in self.summary.columns:
+                raise UserError(f"no outcome '{name}' in these results{did_you_mean(name, available)}; expected "
+                                "one of the final-year summary's columns (as in summary.csv of a run)",
+                                file=str(self.path), key=key or name)
 
     @property
     def failed_runs(self) -> int:

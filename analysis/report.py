@@ -160,8 +160,7 @@ def build_report(results: Results, baseline: Results | None = None, lang: str = 
         note = results.completeness_note()
         raise UserError(f"nothing to report yet: 0 of {note['expected']} runs completed ({note['failed']} failed, "
                         f"{note['missing']} missing)", file=str(results.path))
-    if outcome not in results.summary.columns:
-        raise UserError(f"no outcome '{outcome}' in these results", file=str(results.path), key="--outcome")
+    results.check_outcomes([outcome], key="--outcome")
     if baseline is not None and HEADLINE not in baseline.summary.columns:
         raise UserError(f"incompatible baseline: it has no outcome '{HEADLINE}'", file=str(baseline.path))
     if baseline is not None and baseline.name == results.name:

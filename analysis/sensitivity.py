@@ -69,8 +69,7 @@ def analyse(results: Results, outcome: str, method: str | None = None, seed: int
     method = method or DEFAULT_METHOD.get(design, "main_effects")
     if method not in METHODS:
         raise UserError(f"unknown analysis '{method}' (expected one of {', '.join(METHODS)})", key="method")
-    if outcome not in results.summary.columns:
-        raise UserError(f"no outcome '{outcome}' in this sweep's summary", file=str(results.path), key=outcome)
+    results.check_outcomes([outcome])
     if method == "sobol":
         return sobol(results, outcome, seed=seed)
     if method == "morris":

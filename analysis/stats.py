@@ -117,9 +117,7 @@ def _outcomes(results: Results, outcomes) -> list[str]:
         return [c for c in KEY_OUTCOMES if c in available]
     if isinstance(outcomes, str):
         outcomes = [outcomes]
-    unknown = [c for c in outcomes if c not in available]
-    if unknown:
-        raise UserError(f"no outcome '{unknown[0]}' in these results", file=str(results.path), key=unknown[0])
+    results.check_outcomes(outcomes)
     return list(dict.fromkeys(outcomes))      # each once, in the order asked
 
 

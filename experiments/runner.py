@@ -320,6 +320,9 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
     is then locked for the session, so that a second driver on the same folder stops at once.
     """
     plan = plan_sweep(spec, points)
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+                                   or not 1 <= batch_size <= 10_000):
+        raise UserError(f"expected a number of runs per task from 1 to 10,000; found {batch_size!r}", key="--batch-size")
     own = not isinstance(backend, Backend)
     engine = make_backend(backend, workers, scheduler) if own else backend
     try:

@@ -51,7 +51,8 @@ def horizon_weeks(scenario: Scenario, years: float | None) -> int:
         return 0
 
 
-def check_run_arguments(seed: Any, years: float | None, snapshot_weeks: list[int], weeks: int) -> None:
+def check_run_arguments(seed: Any, years: float | None, snapshot_weeks: list[int], weeks: int,
+                        edges: bool = False) -> None:
     """Bad seeds, horizons and snapshot weeks are user errors (exit status 2), not tracebacks."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise UserError(f"expected a whole number 0 or more; found {seed!r}", key="--seed")
@@ -64,6 +65,9 @@ def check_run_arguments(seed: Any, years: float | None, snapshot_weeks: list[int
     if bad:
         raise UserError(f"expected snapshot weeks within the run (0 to {weeks}); found {bad[0]}",
                         key="--snapshot-weeks")
+    if edges and not snapshot_weeks:
+        raise UserError("expected --snapshot-weeks with it (the weeks at which to write the edge list, "
+                        f"e.g. --snapshot-weeks 0,{weeks}); found none", key="--edges")
 
 
 def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path, years: float | None = None,
@@ -73,7 +77,7 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     resolved_scenario = load_scenario(scenario, overrides or None)
     weeks = horizon_weeks(resolved_scenario, years)
     snapshot_weeks = sorted(set(snapshot_weeks or []))
-    check_run_arguments(seed, years, snapshot_weeks, weeks)
+    check_run_arguments(seed, years, snapshot_weeks, weeks, edges)
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -246,6 +246,8 @@ def test_runs_are_streamed_not_listed(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("args,key", [(["--workers", "0"], "--workers"),
+                                      (["--batch-size", "-3"], "--batch-size"),
+                                      (["--batch-size", "0"], "--batch-size"),
                                       (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler"),
                                       (["--backend", "dask", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler")])
 def test_bad_backend_options_write_nothing(tmp_path, capsys, monkeypatch, args, key):

@@ -164,3 +164,13 @@ def test_two_runs_give_no_interval_for_a_share_in_the_summary(tmp_path):
     three = _text(build_report(load(write_replications(tmp_path / "three", range(3), "centre-sud", effect=0.5)),
                                None, "en", figures=False))
     assert "(95% CI" in three.split("Isolation among people 65+ living alone")[1].split("final year")[1][:30]
+
+
+def test_a_misspelt_outcome_names_the_nearest_one(tmp_path, capsys):
+    from sim.cli import main
+
+    folder = write_replications(tmp_path / "runs", range(3), "centre-sud")
+    assert main(["report", str(folder), "--outcome", "isolated_share_65alone"]) == 2
+    err = capsys.readouterr().err
+    assert "key '--outcome'" in err and "no outcome 'isolated_share_65alone'" in err
+    assert "did you mean 'isolated_share_65_alone'?" in err and "Traceback" not in err

@@ -266,6 +266,7 @@ def test_bad_dict_scenarios_are_clear_errors():
     (["--snapshot-weeks", "0,five"], "found 'five'"),
     (["--years", "1", "--snapshot-weeks", "0,60"], "found 60"),
     (["--snapshot-weeks", "-1"], "found -1"),
+    (["--edges"], "key '--edges': expected --snapshot-weeks"),
 ])
 def test_bad_run_options_are_clear_errors(tmp_path, capsys, argv, fragment):
     status = main(["run", "centre-sud", "--quiet", "--out", str(tmp_path / "out"), *argv])

@@ -272,7 +272,7 @@ def test_charts_show_community_and_baseline(run):
 def test_viz_rejects_a_bad_language(capsys):
     assert main(["viz", "--lang", "de"]) == 2
     err = capsys.readouterr().err
-    assert "unknown language 'de'" in err and "fr, en" in err
+    assert "key '--lang'" in err and "unknown language 'de'" in err and "fr, en" in err
 
 
 def test_viz_rejects_an_unknown_scenario(capsys):
@@ -282,7 +282,8 @@ def test_viz_rejects_an_unknown_scenario(capsys):
 
 def test_viz_rejects_a_bad_size(capsys):
     assert main(["viz", "--residents", "5"]) == 2
-    assert "--residents" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "key '--residents'" in err and "found 5" in err
 
 
 def test_viz_command_starts_solara_with_the_settings(monkeypatch, capsys):

@@ -40,9 +40,9 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int) -> str:
 
     check_language(lang)
     if not 50 <= residents <= 5000:
-        raise UserError(f"--residents: expected a workshop size between 50 and 5000; found {residents}")
+        raise UserError(f"expected a workshop size between 50 and 5000; found {residents}", key="--residents")
     if not 0 <= port <= 65535:
-        raise UserError(f"--port: expected a port number between 0 and 65535; found {port}")
+        raise UserError(f"expected a port number between 0 and 65535; found {port}", key="--port")
     ref = scenario
     if ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref:
         ref = str(Path(ref).resolve())

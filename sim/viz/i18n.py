@@ -285,7 +285,7 @@ def check_language(lang: str) -> str:
     from ..errors import UserError
 
     if lang not in LANGUAGES:
-        raise UserError(f"unknown language '{lang}'; expected one of: {', '.join(LANGUAGES)}")
+        raise UserError(f"unknown language '{lang}'; expected one of: {', '.join(LANGUAGES)}", key="--lang")
     return lang
 
 
