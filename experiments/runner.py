@@ -257,6 +257,21 @@ def _check_outputs(spec: SweepSpec, file: str | None, base: Scenario) -> None:
 
 
 # ----------------------------------------------------------------------------- running
+def _what_else_differs(store: storage.SweepStore, plan: Plan, base_yaml: str) -> str:
+    """Which stored part of a sweep differs when its description's keys are the same."""
+    stored = store.root / "design.parquet"
+    if stored.is_file():
+        old = pd.read_parquet(stored)
+        new = plan.design.points.reset_index(drop=True)
+        if list(old.columns) != list(new.columns) or len(old) != len(new) or \
+                not old.astype(str).equals(new.astype(str)):
+            return "the swept values (design.parquet)"
+    stored = store.root / "base_scenario.yaml"
+    if stored.is_file() and stored.read_text(encoding="utf-8") != base_yaml:
+        return "the resolved base scenario (base_scenario.yaml)"
+    return "the spec's other settings (spec.yaml)"
+
+
 def _prepare_folder(store: storage.SweepStore, plan: Plan) -> None:
     """Write the sweep's description, or check that the folder holds this same sweep."""
     meta = plan.meta()
@@ -267,7 +282,9 @@ def _prepare_folder(store: storage.SweepStore, plan: Plan) -> None:
         if old.get("fingerprint") != meta["fingerprint"]:
             changed = [k for k in ("base_scenario", "design", "parameters", "n_points", "weeks", "root_seed",
                                    "outputs", "residents", "fixed") if old.get(k) != meta.get(k)]
-            what = ", ".join(changed) if changed else "the base scenario or the design values"
+            if not changed:
+                changed = [_what_else_differs(store, plan, base_yaml)]
+            what = ", ".join(changed)
             raise UserError(f"this folder holds a different sweep (differs in: {what}); expected the same spec "
                             f"to resume it; use another --out for a new sweep", file=str(store.root))
         if old.get("replications") == meta["replications"]:

@@ -235,6 +235,12 @@ def test_partial_runs_then_resume(reference, tmp_path):
     changed = {**SPEC, "weeks": 20}
     with pytest.raises(UserError, match="different sweep.*weeks"):
         run_sweep(changed, out, backend="serial", progress=False)
+    other_values = {**SPEC, "parameters": {**SPEC["parameters"], "peer_support.competency_gain": [0.5, 3.0]}}
+    with pytest.raises(UserError, match=r"different sweep \(differs in: the swept values \(design.parquet\)\)"):
+        run_sweep(other_values, out, backend="serial", progress=False)
+    other_base = {**SPEC, "fixed": {"network.burn_in_weeks": 8, "peer_support.competency_gain": 1.0}}
+    with pytest.raises(UserError, match="different sweep"):
+        run_sweep(other_base, out, backend="serial", progress=False)
 
 
 def test_failed_runs_are_recorded_and_retried(reference, tmp_path, monkeypatch):
