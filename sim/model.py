@@ -262,6 +262,7 @@ class CaringCommunity(mesa.Model):
         self.activities.accompanied_by[idx] = -1
         self.clinical.escalated[idx] = False
         self.in_peer_support[idx] = False
+        self.in_crisis[idx] = False          # the crisis was the leaver's
         self.mutual_aid.join_timebank(idx)
 
     # ======================================================================= construction

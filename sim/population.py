@@ -158,6 +158,8 @@ class Residents:
                      "timebank", "distress", "training"):
             getattr(self, name)[idx] = 0.0
         self.engagement[idx] = 0
+        self.ed_visits[idx] = 0
+        self.admissions[idx] = 0
         self.role[idx] = NO_ROLE
         self.partner_since[idx] = -1
         self.capacity[idx] = 0.0

@@ -7,7 +7,7 @@ import pytest
 
 from sim import CaringCommunity, load_scenario, scale_scenario
 from sim.network import FRIEND, HOUSEHOLD, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT, TIE_KINDS
-from sim.population import CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR
+from sim.population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, ROLES, SENIOR
 from sim.submodels.governance import SECTOR_PREFERENCES, allocate, tokenism
 from sim.submodels.funding import BUDGET_LINES
 
@@ -48,6 +48,27 @@ def test_partner_at_full_caseload_takes_no_new_patient():
     ps.accompaniments()
     assert ps.match() == 1
     assert r.waiting_since[waiting[1]] == -1 and (r.waiting_since[waiting[[0, 2]]] >= 0).all()
+
+
+def test_same_week_arrivals_on_the_waiting_list_are_paired_at_random():
+    lowest = 0
+    for seed in range(10):
+        m = small(seed=seed)
+        r, ps = m.residents, m.peer_support
+        partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+        r.role[(r.role == PATIENT_PARTNER) | (r.role == CARER_PARTNER)] = NO_ROLE
+        r.role[partner] = PATIENT_PARTNER
+        m.caseload[:] = 0
+        places = int(ps.capacity_of(np.array([partner]))[0])
+        waiting = np.flatnonzero(r.is_patient & (r.role == NO_ROLE))[:places + 20]
+        r.waiting_since[:] = -1
+        r.waiting_since[waiting] = 5
+        r.waiting_since[waiting[-1]] = 2                   # the one who has waited longest comes first
+        assert ps.match() == places
+        paired = waiting[r.waiting_since[waiting] == -1]
+        assert waiting[-1] in paired
+        lowest += set(paired) == set(waiting[:places - 1]) | {waiting[-1]}
+    assert lowest < 5
 
 
 def test_coaching_gains_have_diminishing_returns():
@@ -122,6 +143,27 @@ def test_waiting_patients_give_up_and_buy_in_moves_in_a_week_without_encounters(
     assert m.events["encounters"] == before                      # no one was seen this week
     assert (r.waiting_since[waiting] == -1).all()
     assert c.good_experiences == pytest.approx(3.6)              # experiences fade every week
+
+
+def test_short_room_on_the_waiting_list_is_not_given_by_clinician_order():
+    """When more patients are detected than the waiting list has room for, who is introduced is drawn
+    at random, not taken from the first clinicians' panels."""
+    doctors = set()
+    for seed in range(10):
+        m = small(seed=seed, **{"clinical.detection": 1.0, "clinical.consent": 1.0, "clinical.waiting_list_max": 1,
+                                "clinical.visits_per_year": 52.0})
+        r = m.residents
+        for c in m.clinicians:
+            c.buy_in = 1.0
+        for partner in np.flatnonzero(r.role != NO_ROLE):
+            m.remove_role(np.array([partner]))             # no free places: room is the list's limit alone
+        r.waiting_since[:] = -1
+        r.competency[:] = 0.0                              # everyone seen is in need
+        m.clinical.see_patients()
+        introduced = np.flatnonzero(r.waiting_since == m.week)
+        assert len(introduced) == 1
+        doctors.add(int(r.clinician[introduced[0]]))
+    assert len(doctors) >= 3
 
 
 def test_buy_in_rises_with_training_and_returns_without_it():
@@ -261,6 +303,27 @@ def test_level3_partner_takes_a_governance_seat():
     m.week = 13 * 3
     m.governance.step()
     assert m.stewardship.filled_patient_seats == 1
+
+
+def test_a_freed_seat_goes_to_a_seatless_co_leader_and_seats_are_not_given_by_number():
+    seated_first = 0
+    for seed in range(12):
+        m = small(seed=seed, **{"governance.seats.patients": 1, "states.level3_per_year": 1.0,
+                                "states.level3_after_weeks": 0})
+        r = m.residents
+        r.governance_seat[:] = False
+        m.assign_role(np.flatnonzero(r.is_patient & (r.role == NO_ROLE))[:6], PATIENT_PARTNER)
+        partners = np.flatnonzero(r.role == PATIENT_PARTNER)
+        r.distress[partners] = 0.0
+        r.engagement[partners] = 3                          # co-leaders already, none seated
+        m.states.engagement()
+        holder = np.flatnonzero(r.governance_seat)
+        assert len(holder) == 1
+        seated_first += holder[0] == partners.min()
+        m.remove_role(holder)                               # the holder leaves: the seat is free again
+        m.states.engagement()
+        assert r.governance_seat.sum() == 1 and r.engagement[r.governance_seat].min() == 3
+    assert seated_first < 8                                 # not always the lowest resident number
 
 
 # ----------------------------------------------------------------------------- mutual aid
@@ -448,6 +511,54 @@ def test_training_needs_demand_and_budget():
     before = (r.role != NO_ROLE).sum()
     m.retention.recruit()
     assert (r.role != NO_ROLE).sum() == before        # a fund of 1,000 cannot pay a 1,000,000 course
+
+
+def test_the_training_fund_pays_only_for_trainees_it_finds():
+    """Fewer candidates than wanted: courses are paid for those trained, the rest stays in the fund;
+    a group the programme cannot reach (access 0) is never drawn, and no one reachable is no error."""
+    m = small()
+    r, ret = m.residents, m.retention
+    course = m.params.funding.training_cost
+    ret.training_fund = 6 * course
+    pool = np.flatnonzero((r.role == NO_ROLE) & ~r.is_patient)[:2]
+    assert ret.train(pool, 6, CITIZEN_PARTNER) == 2 and (r.role[pool] == CITIZEN_PARTNER).all()
+    m.group_access[:] = 0.0
+    assert ret.train(np.flatnonzero(r.role == NO_ROLE)[:10], 3, CITIZEN_PARTNER) == 0
+    m.group_access[:] = 1.0
+    r.waiting_since[np.flatnonzero(r.is_patient & (r.role == NO_ROLE))[:40]] = m.week
+    r.engagement[:] = 0                                     # no patient can become a partner
+    m.budget.weekly_allocation["training"] = 0.0
+    before_fund, before_trained = ret.training_fund, m.events["partners_trained"]
+    ret.recruit()
+    trained = m.events["partners_trained"] - before_trained
+    assert ret.training_fund == pytest.approx(before_fund - trained * course)
+
+
+def test_no_one_reachable_for_training_is_not_an_error():
+    groups = load_scenario("centre-sud").population.equity_groups
+    m = small(**{f"population.equity_groups.{g}.access": 0.0 for g in groups})
+    r = m.residents
+    r.waiting_since[np.flatnonzero(r.is_patient & (r.role == NO_ROLE))[:40]] = 0
+    outcomes = m.run(30)
+    assert outcomes["partners_trained"].sum() == 0
+
+
+def test_newcomers_start_without_the_leavers_crises_or_timebank_hours():
+    m = small(**{"mutual_aid.timebank": True, "mutual_aid.timebank_membership": 1.0, "states.moves_per_year": 0.9})
+    r = m.residents
+    for _ in range(6):
+        m.step()
+    r.ed_visits[:] = 3
+    r.admissions[:] = 1
+    m.in_crisis[:] = True
+    r.timebank[:] = np.where(np.arange(r.n) % 2, 2.0, -1.0)
+    m.mutual_aid.community_account = -float(r.timebank.sum())
+    m.states.turnover()
+    new = np.flatnonzero(r.arrived_week == m.week)
+    assert len(new) > 0
+    assert (r.ed_visits[new] == 0).all() and (r.admissions[new] == 0).all() and not m.in_crisis[new].any()
+    assert (r.timebank[new] == 0).all()
+    assert r.timebank.sum() + m.mutual_aid.community_account == pytest.approx(0.0, abs=1e-3)   # the bank balances
 
 
 # ----------------------------------------------------------------------------- scenarios as systems

@@ -50,6 +50,11 @@ class MutualAid(Submodel):
         """Residents ``idx`` (everyone at the start, newcomers later) join the timebank or not."""
         self.member[idx] = self.timebank_on & (self.rng.random(len(idx)) < self.p.timebank_membership)
 
+    def take_over_balances(self, leavers: np.ndarray) -> None:
+        """Residents who move out leave their timebank balance to the community's account (the bank
+        still balances)."""
+        self.community_account += float(self.model.residents.timebank[leavers].sum())
+
     def credit_service(self, who: np.ndarray, hours: np.ndarray) -> None:
         """Credit partners paid in timebank hours; the community's account gives them (the bank balances)."""
         if not self.timebank_on or len(who) == 0:

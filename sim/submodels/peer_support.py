@@ -90,6 +90,8 @@ class PeerSupport(Submodel):
             slots = slots[r.neighbourhood[slots] == nb] if m.n_neighbourhoods > 1 else slots
             slots = self.rng.permutation(slots)
             wq = waiting[r.neighbourhood[waiting] == nb]
+            if len(slots) < len(wq):   # places are short: longest-waiting first, a draw among same-week arrivals
+                wq = wq[np.lexsort((self.rng.random(len(wq)), r.waiting_since[wq]))]
             k = min(len(slots), len(wq))
             pairs_p.append(slots[:k])
             pairs_q.append(wq[:k])

@@ -130,15 +130,16 @@ class Retention(Submodel):
         wanted = (want_pp + want_cp) * f.training_cost
         self.training_fund += m.budget.spend("training", max(0.0, wanted - self.training_fund))
         budget_for = want_pp + want_cp if f.training_cost == 0 else int(self.training_fund // f.training_cost)
-        self.training_fund -= min(budget_for, want_pp + want_cp) * f.training_cost
         n_pp = min(want_pp, budget_for)
         n_cp_new = min(want_cp, budget_for - n_pp)
+        trained = 0
         if n_pp:
             n_carer = rng.binomial(n_pp, p.carer_share)
-            self.train(self.candidates_patient_partner(), n_pp - n_carer, PATIENT_PARTNER)
-            self.train(self.candidates_carer(), n_carer, CARER_PARTNER)
+            trained += self.train(self.candidates_patient_partner(), n_pp - n_carer, PATIENT_PARTNER)
+            trained += self.train(self.candidates_carer(), n_carer, CARER_PARTNER)
         if n_cp_new:
-            self.train(self.candidates_citizen_partner(), n_cp_new, CITIZEN_PARTNER)
+            trained += self.train(self.candidates_citizen_partner(), n_cp_new, CITIZEN_PARTNER)
+        self.training_fund -= trained * f.training_cost      # courses are paid for those who take them
 
     def affordable(self, role: int) -> int:
         """How many partners of this role the compensation budget line can pay (no limit for unpaid modes)."""
@@ -171,11 +172,15 @@ class Retention(Submodel):
         return np.flatnonzero(self._eligible() & (r.sociability > 1.0) & ~r.isolated
                               & ((r.age_group == ADULT) | (r.age_group == SENIOR)))
 
-    def train(self, pool: np.ndarray, k: int, role: int) -> None:
-        if k <= 0 or len(pool) == 0:
-            return
+    def train(self, pool: np.ndarray, k: int, role: int) -> int:
+        """Train up to ``k`` of ``pool``, drawn by their equity group's access (a group with no access
+        is never reached); returns how many were trained."""
         m = self.model
         group_access = m.group_access[m.residents.equity_group[pool]]
+        pool, group_access = pool[group_access > 0], group_access[group_access > 0]
+        if k <= 0 or len(pool) == 0:
+            return 0
         chosen = self.rng.choice(pool, size=min(k, len(pool)), replace=False, p=group_access / group_access.sum())
         m.assign_role(chosen, role)
         m.events["partners_trained"] += len(chosen)
+        return len(chosen)

@@ -177,9 +177,12 @@ class IndividualStates(Submodel):
             promote = eligible[rng.random(len(eligible)) < weekly * (1.0 - m.stewardship.tokenism)]
             if len(promote):
                 lvl[promote] = 3
-                take = promote[:max(0, free)]
-                r.governance_seat[take] = True
                 m.events["promotions_level3"] += len(promote)
+            if free > 0:   # free seats go to co-leaders without one: this week's or earlier ones
+                seatless = np.flatnonzero((lvl == 3) & ~r.governance_seat & (r.role != NO_ROLE))
+                if len(seatless) > free:
+                    seatless = rng.choice(seatless, free, replace=False)
+                r.governance_seat[seatless] = True
 
     def recovery(self) -> None:
         m, r, p = self.model, self.model.residents, self.p
@@ -202,6 +205,7 @@ class IndividualStates(Submodel):
         gone = ties.ties_of(idx)
         keep = (ties.kind[gone] == CARE_TEAM) | (ties.kind[gone] == HOUSEHOLD)
         ties.remove(gone[~keep])
+        m.mutual_aid.take_over_balances(idx)
         r.reset_person(idx, rng, m.params.population)
         # Newcomers keep the household they move into and may have relatives nearby; they make
         # friends over the following months (tie dynamics: the usual circle of the place they take).
