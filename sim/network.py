@@ -322,6 +322,18 @@ def generate_network(r: Residents, p: NetworkParams, rng: np.random.Generator, n
     return ties
 
 
+def nearby(spatial: np.ndarray, ranks: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The residents ``offsets`` places away from the places ``ranks`` in the spatial order ``spatial``.
+
+    An offset that would fall past either end is taken on the other side instead, so people at the
+    ends of the neighbourhood have as many near neighbours as anyone (and never themselves)."""
+    n = len(spatial)
+    places = ranks + offsets
+    outside = (places < 0) | (places > n - 1)
+    places[outside] = ranks[outside] - offsets[outside]
+    return spatial[np.clip(places, 0, n - 1)]
+
+
 def new_kin_ties(ties: TieTable, r: Residents, who: np.ndarray, p: NetworkParams, rng: np.random.Generator,
                  week: int, spatial: np.ndarray, rank: np.ndarray, mean: float | None = None) -> int:
     """Kin ties outside the household (relatives living in the neighbourhood) for adults ``who``.
@@ -333,7 +345,7 @@ def new_kin_ties(ties: TieTable, r: Residents, who: np.ndarray, p: NetworkParams
     src = np.repeat(who, rng.poisson(mean, len(who)))
     reach = max(p.locality * 10, 10)
     offset = rng.integers(1, reach + 1, size=len(src)) * rng.choice((-1, 1), size=len(src))
-    dst = spatial[np.clip(rank[src] + offset, 0, len(spatial) - 1)]
+    dst = nearby(spatial, rank[src], offset)
     ok = (r.age_group[dst] != CHILD) & (r.household[src] != r.household[dst])
     _, new = ties.add(src[ok], dst[ok], KIN, rng.uniform(0.4, 0.9, ok.sum()), week)
     return int(new.sum())
@@ -348,7 +360,7 @@ def new_neighbour_ties(ties: TieTable, r: Residents, who: np.ndarray, p: Network
     counts = rng.poisson(r.tie_factor[who] * mean)
     src = np.repeat(who, counts)
     offset = rng.integers(1, p.locality + 1, size=len(src)) * rng.choice((-1, 1), size=len(src))
-    dst = spatial[np.clip(rank[src] + offset, 0, len(spatial) - 1)]
+    dst = nearby(spatial, rank[src], offset)
     same = (r.age_group[src] == r.age_group[dst]) & (r.equity_group[src] == r.equity_group[dst])
     ok = (same | (rng.random(len(src)) > p.homophily)) & (r.household[src] != r.household[dst])
     ok &= ~((r.age_group[src] == CHILD) ^ (r.age_group[dst] == CHILD))

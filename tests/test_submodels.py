@@ -583,6 +583,19 @@ def test_rhizome_mentors_give_hours_to_the_new_neighbourhood():
     assert "isolated_share_nb_ouest" in m.outcomes().columns
 
 
+def test_people_at_the_ends_of_the_neighbourhood_have_ordinary_numbers_of_ties():
+    from sim.network import nearby
+    spatial = np.arange(100)[::-1]                     # resident at place i
+    ranks, offsets = np.array([0, 0, 99, 50]), np.array([-3, 3, 2, -7])
+    assert list(nearby(spatial, ranks, offsets)) == list(spatial[[3, 3, 97, 43]])
+    m = small(n=2000, seed=2)
+    t = m.ties
+    s = t.live()
+    degree = np.bincount(np.concatenate([t.a[s], t.b[s]]), minlength=t.n_nodes)[:m.residents.n]
+    ends = m.spatial_order[[0, 1, -2, -1]]
+    assert degree[ends].max() <= np.percentile(degree, 99.5)
+
+
 def test_network_reflects_households_and_tie_kinds():
     m = small()
     r, t = m.residents, m.ties

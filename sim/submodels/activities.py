@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..network import FRIEND, KIN, MEMBERSHIP, MUTUAL_AID
+from ..network import FRIEND, KIN, MEMBERSHIP, MUTUAL_AID, nearby
 from ..params import Section, param, probability, weekly_from_yearly
 from ..population import CHILD, CITIZEN_PARTNER, SENIOR
 from . import Submodel
@@ -162,7 +162,7 @@ class CommunityActivities(Submodel):
             return np.zeros(0, dtype=np.int64)
         rank = m.spatial_rank[who]
         off = self.rng.integers(1, m.params.network.locality + 1, len(who)) * self.rng.choice((-1, 1), len(who))
-        return m.spatial_order[np.clip(rank + off, 0, len(m.spatial_order) - 1)]
+        return nearby(m.spatial_order, rank, off)
 
     # -------------------------------------------------------------- activities
     def join(self, who: np.ndarray, via_broker: bool = False) -> int:
