@@ -79,6 +79,21 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def _worker_start(driver_pid: int) -> None:
+    """In each worker process: let go of the driver's folder lock (a forked worker inherits it), and
+    exit once the driver is gone, so that a killed driver leaves no worker running and no folder locked."""
+    from .storage import release_inherited_locks
+
+    release_inherited_locks()
+
+    def exit_with_the_driver() -> None:
+        while os.getppid() == driver_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=exit_with_the_driver, name="exit-with-driver", daemon=True).start()
+
+
 class ProcessBackend(Backend):
     """A pool of local worker processes.
 
@@ -100,7 +115,8 @@ class ProcessBackend(Backend):
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._ctx is None:
             self._ctx = _context()
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx,
+                                   initializer=_worker_start, initargs=(os.getpid(),))
 
     def _replace_pool(self) -> None:
         """Drop a broken pool (its workers are already gone) and start a new one."""

@@ -30,7 +30,8 @@ from sim.scenario import Scenario
 from . import storage
 from .backends import Backend, make_backend
 from .design import Design, build_design, design_from_frame, replication_seeds, run_id
-from .spec import SweepSpec, base_scenario, check_spec, check_value, horizon_weeks, read_spec
+from .spec import (SweepSpec, base_scenario, check_plain_value, check_spec, check_value, horizon_weeks,
+                   read_spec)
 
 
 # ----------------------------------------------------------------------------- what a worker gets
@@ -129,7 +130,7 @@ def run_task(task: Task) -> TaskResult:
                        **{c: pa.array(kept[c].to_numpy()) for c in cols}}
             weeklies.append(pa.table(columns))
     summary_table = _summary_table(summaries, task.param_dtypes) if summaries else None
-    weekly_table = pa.concat_tables(weeklies) if weeklies else None
+    weekly_table = pa.concat_tables(weeklies, promote_options="permissive") if weeklies else None
     return TaskResult(summary_table, weekly_table, failures, seconds, cpu)
 
 
@@ -139,7 +140,8 @@ _ARROW_TYPES = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()
 
 def _summary_table(rows: list[dict], param_dtypes: dict[str, str]) -> pa.Table:
     """Summary rows as an Arrow table, ids as int64 and each swept column with the design's type."""
-    table = pa.Table.from_pylist(rows)
+    names = list(dict.fromkeys(key for row in rows for key in row))   # every row's columns, not the first's
+    table = pa.table({name: [row.get(name) for row in rows] for name in names})
     for name in ("point", "replication", "seed", *param_dtypes):
         target = pa.int64() if name in ("point", "replication", "seed") else _ARROW_TYPES.get(param_dtypes[name])
         if target is not None and table.schema.field(name).type != target:
@@ -222,6 +224,8 @@ def plan_sweep(spec: "str | Path | dict | SweepSpec", points: pd.DataFrame | Non
     if spec.design == "points" and spec.points:
         frame = pd.DataFrame(spec.points)
         for key in frame.columns:
+            for i, value in enumerate(frame[key]):
+                check_plain_value(value, file, f"points.{i}.{key}")
             for value in pd.unique(frame[key]):
                 check_value(base, key, value.item() if hasattr(value, "item") else value, file, f"points.{key}")
         spec_for_check = spec.model_copy(update={"points": spec.points[:1]})
@@ -257,15 +261,22 @@ def _check_outputs(spec: SweepSpec, file: str | None, base: Scenario) -> None:
 
 
 # ----------------------------------------------------------------------------- running
+def _design_differs(store: storage.SweepStore, plan: Plan) -> bool:
+    """Whether the folder's design points differ from the plan's, compared at full precision (the
+    fingerprint keeps 10 significant digits, and two values that close still make different runs)."""
+    stored = store.root / "design.parquet"
+    if not stored.is_file():
+        return False
+    old = pd.read_parquet(stored).reset_index(drop=True)
+    new = plan.design.points.reset_index(drop=True)
+    return (list(old.columns) != list(new.columns) or len(old) != len(new)
+            or not old.map(repr).equals(new.map(repr)))
+
+
 def _what_else_differs(store: storage.SweepStore, plan: Plan, base_yaml: str) -> str:
     """Which stored part of a sweep differs when its description's keys are the same."""
-    stored = store.root / "design.parquet"
-    if stored.is_file():
-        old = pd.read_parquet(stored)
-        new = plan.design.points.reset_index(drop=True)
-        if list(old.columns) != list(new.columns) or len(old) != len(new) or \
-                not old.astype(str).equals(new.astype(str)):
-            return "the swept values (design.parquet)"
+    if _design_differs(store, plan):
+        return "the swept values (design.parquet)"
     stored = store.root / "base_scenario.yaml"
     if stored.is_file() and stored.read_text(encoding="utf-8") != base_yaml:
         return "the resolved base scenario (base_scenario.yaml)"
@@ -279,7 +290,7 @@ def _prepare_folder(store: storage.SweepStore, plan: Plan) -> None:
     base_yaml = yaml.safe_dump(plan.base.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
     if store.exists():
         old = store.read_meta()
-        if old.get("fingerprint") != meta["fingerprint"]:
+        if old.get("fingerprint") != meta["fingerprint"] or _design_differs(store, plan):
             changed = [k for k in ("base_scenario", "design", "parameters", "n_points", "weeks", "root_seed",
                                    "outputs", "residents", "fixed") if old.get(k) != meta.get(k)]
             if not changed:

@@ -271,6 +271,7 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
                 raise _error(f"expected every point to set the same keys ({', '.join(keys)}); found "
                              f"{', '.join(point)}", file, f"points.{i}")
             for k, v in point.items():
+                check_plain_value(v, file, f"points.{i}.{k}")
                 check_value(scenario, k, v, file, f"points.{i}.{k}")
     else:
         _check_ranges(spec, scenario, file)
@@ -310,7 +311,16 @@ def _check_lists(mapping: dict[str, list], scenario: Scenario, file: str | None,
         if len(set(map(repr, values))) != len(values):
             raise _error(f"expected distinct values; found a repeated value in {values!r}", file, f"{where}.{key}")
         for v in values:
+            check_plain_value(v, file, f"{where}.{key}")
             check_value(scenario, key, v, file, f"{where}.{key}")
+
+
+def check_plain_value(value: Any, file: str | None, where: str) -> None:
+    """A swept value is one cell of the design table: a number, a text, true/false or null."""
+    if isinstance(value, (list, tuple, dict)):
+        raise _error(f"expected a number, a text or true/false as a swept value; found a "
+                     f"{'mapping' if isinstance(value, dict) else 'list'}: sweep the fields inside it instead "
+                     "(e.g. 'funding.sources.0.end_week'), or write one scenario file per variant", file, where)
 
 
 def _check_ranges(spec: SweepSpec, scenario: Scenario, file: str | None) -> None:

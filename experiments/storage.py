@@ -38,12 +38,25 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import UserError
+from sim.errors import UserError, did_you_mean
 
 SUMMARY = "summary"
 WEEKLY = "weekly"
 FAILED = "failed"
 LOCK = "sweep.lock"
+_HELD_LOCKS: set[int] = set()   # file descriptors of the folder locks this process holds
+
+
+def release_inherited_locks() -> None:
+    """In a process forked from a driver: let go of the driver's folder locks (the descriptors are
+    pointed at /dev/null), so that the lock goes with the driver even if this process outlives it."""
+    for fd in list(_HELD_LOCKS):
+        null = os.open(os.devnull, os.O_RDWR)
+        try:
+            os.dup2(null, fd)
+        finally:
+            os.close(null)
+    _HELD_LOCKS.clear()
 ID_COLUMNS = ("run_id", "point", "replication", "seed")
 DESIGN_KINDS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 
@@ -167,7 +180,11 @@ class SweepStore:
             f.truncate()
             f.write(f"pid {os.getpid()} on {platform.node()}\n")
             f.flush()
-            yield
+            _HELD_LOCKS.add(f.fileno())
+            try:
+                yield
+            finally:
+                _HELD_LOCKS.discard(f.fileno())
 
     # -- results
     def clean_partial(self) -> int:
@@ -236,11 +253,30 @@ def done_run_ids(path: str | Path) -> set[str]:
 
 
 def _read_dataset(files: Iterable[Path], columns: list[str] | None = None) -> pd.DataFrame | None:
-    tables = [pq.read_table(f, columns=columns) for f in files]
+    """The shards as one table; of ``columns``, those each shard has (a column some shards lack is
+    null in their rows)."""
+    def wanted(f: Path) -> list[str] | None:
+        if columns is None:
+            return None
+        have = set(pq.read_schema(f).names)
+        return [c for c in columns if c in have]
+
+    tables = [pq.read_table(f, columns=wanted(f)) for f in files]
     if not tables:
         return None
     table = pa.concat_tables(tables, promote_options="permissive")
     return table.to_pandas()
+
+
+def _check_columns(path: Path, columns: list[str], files: list[Path]) -> None:
+    """Every column asked for is in the summary or the weekly series of at least one shard."""
+    if not files:
+        return
+    have = set().union(*(pq.read_schema(f).names for f in files))
+    unknown = [c for c in columns if c not in have]
+    if unknown:
+        raise UserError(f"no outcome '{unknown[0]}' in this sweep{did_you_mean(unknown[0], sorted(have))}; "
+                        "expected a column of its summary or weekly series", file=str(path), key="columns")
 
 
 def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -336,6 +372,8 @@ def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None 
     seeds = pd.read_parquet(path / "seeds.parquet") if (path / "seeds.parquet").is_file() else pd.DataFrame(
         columns=["replication", "seed"])
     summary_files = _shards(path / SUMMARY)
+    if columns is not None:
+        _check_columns(path, columns, [*summary_files, *_shards(path / WEEKLY)])
     cols = None if columns is None else list(dict.fromkeys([*ID_COLUMNS, *parameters, *columns]))
     summary = _read_dataset(summary_files, cols)
     if summary is None:

@@ -223,6 +223,36 @@ def test_sigkill_then_resume_equals_uninterrupted(reference, spec_file, tmp_path
     assert again.ran == 0 and again.skipped == 16
 
 
+def test_a_killed_driver_takes_its_lock_and_its_workers_with_it(spec_file, tmp_path):
+    """kill -9 of the driver alone (not its process group): its worker processes exit and the folder
+    is free for a resume at once, although the workers were forked while the driver held the lock."""
+    out = tmp_path / "driver-killed"
+    cmd = [sys.executable, "-m", "sim.cli", "sweep", str(spec_file), "--out", str(out), "--backend", "processes",
+           "--workers", "2", "--batch-size", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while len(list((out / "summary").glob("*.parquet"))) < 2 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    assert proc.poll() is None, proc.stderr.read().decode()
+    os.kill(proc.pid, signal.SIGKILL)                    # the driver only
+    proc.wait(10)
+
+    def group_alive() -> bool:
+        try:
+            os.killpg(proc.pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+
+    deadline = time.time() + 15
+    while group_alive() and time.time() < deadline:
+        time.sleep(0.1)
+    assert not group_alive(), "worker processes outlived their driver"
+    with SweepStore(out).lock():                         # free at once
+        pass
+
+
 def test_partial_runs_then_resume(reference, tmp_path):
     out = tmp_path / "partial"
     first = run_sweep(SPEC, out, backend="serial", progress=False, max_runs=5)
@@ -344,6 +374,11 @@ def test_python_api_with_a_dataframe_of_points(tmp_path):
     ({"design": "morris", "parameters": {}, "samples": 4, "num_levels": 5,
       "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "num_levels", "even num_levels"),
     ({"outputs": {"summary": ["isolated_share_al"]}}, "outputs.summary", "did you mean 'isolated_share_all'"),
+    ({"parameters": {"funding.sources": [[], [{"name": "grant", "sector": "city", "amount_per_year": 1000,
+                                               "start_week": 0}]]}}, "parameters.funding.sources",
+     "sweep the fields inside it instead"),
+    ({"design": "points", "parameters": {}, "points": [{"governance.seats": {"city": 1}}]},
+     "points.0.governance.seats", "found a mapping"),
 ])
 def test_malformed_specs_get_one_clear_error(tmp_path, change, key, words):
     spec = {**SPEC, **change}
@@ -389,3 +424,14 @@ def test_example_specs_are_valid():
     for path in specs:
         plan = plan_sweep(path)
         assert plan.expected_runs > 0
+
+
+def test_load_sweep_reads_chosen_columns_from_wherever_they_are(reference):
+    """`columns` may name summary-only, weekly-only or shared outcomes; a typo is one clear error."""
+    out = reference.path
+    chosen = load_sweep(out, columns=["competency_mean_start", "isolated_share_all"])
+    assert {"competency_mean_start", "isolated_share_all"} <= set(chosen.summary.columns)
+    assert "isolated_share_all" in chosen.weekly.columns and "lonely_share_all" not in chosen.weekly.columns
+    assert len(chosen.summary) == len(reference.summary)
+    with pytest.raises(UserError, match="no outcome 'isolated_share_al' in this sweep .*did you mean 'isolated_share_all'"):
+        load_sweep(out, columns=["isolated_share_al"])

@@ -72,6 +72,17 @@ def sigkill_target_once(scenario, params, seed, weeks):
     return runner.simulate(scenario, params, seed, weeks)
 
 
+def extra_outcome_for_consensus(scenario, params, seed, weeks):
+    """A model wrapper whose outcomes have one more column at the 'consensus' points only (it counts
+    its calls in the file SWEEP_TEST_CALLS names)."""
+    with open(os.environ["SWEEP_TEST_CALLS"], "a") as calls:
+        calls.write("x")
+    df = runner.simulate(scenario, params, seed, weeks)
+    if params["governance.decision_rule"] == "consensus":
+        df["extra"] = 1.0
+    return df
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     out = tmp_path_factory.mktemp("reference") / "sweep"
@@ -263,6 +274,36 @@ def test_bad_backend_options_write_nothing(tmp_path, capsys, monkeypatch, args, 
     err = capsys.readouterr().err
     assert f"key '{key}'" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_an_outcome_some_runs_lack_is_kept_whatever_the_batch_size(tmp_path, monkeypatch):
+    """A batch's tables take every run's columns, not the first run's: with one batch of all six runs
+    (a 'majority' run first) the consensus runs keep their extra outcome, as they do run by run, and
+    the batch is written as it is (not lost and run again run by run)."""
+    tables = {}
+    for size in (1, 6):
+        out = tmp_path / f"batch{size}"
+        calls = tmp_path / f"calls{size}"
+        monkeypatch.setenv("SWEEP_TEST_CALLS", str(calls))
+        run_sweep(SPEC, out, backend="serial", batch_size=size, progress=False, simulate=extra_outcome_for_consensus)
+        assert len(calls.read_text()) == EXPECTED                 # each run once
+        summary = load_sweep(out).summary.sort_values("run_id").reset_index(drop=True)
+        consensus = summary["governance.decision_rule"] == "consensus"
+        assert (summary.loc[consensus, "extra"] == 1.0).all() and summary.loc[~consensus, "extra"].isna().all()
+        tables[size] = summary
+    pd.testing.assert_frame_equal(tables[1], tables[6], check_like=True)
+
+
+def test_design_values_that_differ_beyond_ten_digits_are_another_sweep(tmp_path):
+    out = tmp_path / "precise"
+    base = {k: v for k, v in SPEC.items() if k != "parameters"}
+    first = pd.DataFrame({"peer_support.competency_gain": np.linspace(0.1, 0.3, 3)})
+    run_sweep(base, out, backend="serial", progress=False, points=first, max_runs=4)
+    close = pd.DataFrame({"peer_support.competency_gain": np.arange(0.1, 0.35, 0.1)})   # 0.30000000000000004
+    assert close.iloc[2, 0] != first.iloc[2, 0]
+    with pytest.raises(UserError, match=r"different sweep \(differs in: the swept values"):
+        run_sweep(base, out, backend="serial", progress=False, points=close)
+    assert run_sweep(base, out, backend="serial", progress=False, points=first).ran == 9 - 4
 
 
 # ----------------------------------------------------------------------------- inputs and outputs
