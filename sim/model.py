@@ -343,6 +343,7 @@ class CaringCommunity(mesa.Model):
     def _burn_in(self, weeks: int) -> None:
         """Run the community's own processes (no programme: weeks before 0) so the run starts in steady state."""
         self.week = -weeks
+        self.ties.last_contact[self.ties.live()] = -weeks   # the initial network exists from the burn-in's start
         while self.week < 0:
             self.begin_week()
             for name in BURN_IN_ORDER:
@@ -354,6 +355,7 @@ class CaringCommunity(mesa.Model):
         r.admissions[:] = 0
         r.support_received[:] = 0
         r.timebank[:] = 0
+        self.mutual_aid.community_account = 0.0
         self.begin_week()
 
     def _initial_loneliness(self) -> None:

@@ -368,6 +368,20 @@ def test_ties_decay_at_their_kind_rate_without_contact():
     assert np.allclose(t.strength[home], start[home])
 
 
+def test_the_initial_network_ages_through_the_burn_in():
+    """Ties of the initial network exist from the burn-in's first week: one that no one uses in it
+    (between organizations, say) has decayed by week 0 instead of starting the run as new."""
+    from sim.network import INTER_ORG
+    m = small(**{"network.burn_in_weeks": 104})
+    t = m.ties
+    s = t.live((INTER_ORG,))
+    assert len(s) > 0
+    assert (t.last_contact[s] == -104).all()
+    fresh = small(**{"network.burn_in_weeks": 0}).ties
+    s0 = fresh.live((INTER_ORG,))
+    assert len(s) == len(s0) and (np.sort(t.strength[s]) < np.sort(fresh.strength[s0])).all()
+
+
 def test_ties_below_threshold_dissolve():
     m = small(**{"ties.contact_probability": 0.0, "ties.friend_replacement_per_year": 0.0})
     t = m.ties
@@ -546,6 +560,7 @@ def test_no_one_reachable_for_training_is_not_an_error():
 def test_newcomers_start_without_the_leavers_crises_or_timebank_hours():
     m = small(**{"mutual_aid.timebank": True, "mutual_aid.timebank_membership": 1.0, "states.moves_per_year": 0.9})
     r = m.residents
+    assert m.mutual_aid.community_account == 0.0 and (r.timebank == 0).all()    # the burn-in leaves no hours
     for _ in range(6):
         m.step()
     r.ed_visits[:] = 3
