@@ -244,9 +244,11 @@ class CaringCommunity(mesa.Model):
             self.role_agents[i] = cls(self, resident)
 
     def remove_role(self, idx: np.ndarray) -> None:
-        """Partners leave their role (they stay residents, with their ties)."""
+        """Partners leave their role (they stay residents, with their social ties, and leave the care team
+        they joined as partners: a patient keeps the tie to their own clinician)."""
         r = self.residents
         was_partner = coaching_role(r.role[idx])
+        self._leave_care_team(np.atleast_1d(idx)[was_partner])
         r.role[idx] = NO_ROLE
         r.capacity[idx] = 0.0
         r.governance_seat[idx] = False
@@ -255,6 +257,18 @@ class CaringCommunity(mesa.Model):
             agent = self.role_agents.pop(i, None)
             if agent is not None:
                 agent.remove()
+
+    def _leave_care_team(self, idx: np.ndarray) -> None:
+        """Remove the care-team ties of residents ``idx`` other than a patient's tie to their own clinician."""
+        if len(idx) == 0 or not self.clinicians:
+            return
+        r, ties = self.residents, self.ties
+        slots = ties.ties_of(idx, (CARE_TEAM,))
+        resident = ties.a[slots]                         # residents' ids come before clinicians' nodes
+        nodes = np.array([c.node for c in self.clinicians])
+        own = np.where(r.is_patient[resident] & (r.clinician[resident] >= 0),
+                       nodes[np.maximum(r.clinician[resident], 0)], -1)
+        ties.remove(slots[ties.b[slots] != own])
 
     def on_residents_replaced(self, idx: np.ndarray) -> None:
         """Newcomers replaced residents ``idx``: clear the per-person working state."""

@@ -500,6 +500,27 @@ def test_volunteers_leave_at_about_a_third_a_year_without_burnout_or_tokenism():
     assert 0.58 < stayed < 0.72          # 35% a year leave (Volunteering in America 2008)
 
 
+def test_a_partner_who_leaves_leaves_the_care_team_but_keeps_their_own_clinician():
+    from sim.network import CARE_TEAM
+    m = small()
+    r, t = m.residents, m.ties
+    nodes = np.array([c.node for c in m.clinicians])
+    patient = int(np.flatnonzero(r.is_patient & (r.role == NO_ROLE) & (r.clinician >= 0))[0])
+    citizen = int(np.flatnonzero(~r.is_patient & (r.role == NO_ROLE))[0])
+    for c in m.clinicians:                           # make the best clinician another than the patient's own
+        c.buy_in = 1.0 if c.node != nodes[r.clinician[patient]] else 0.0
+    best = max(m.clinicians, key=lambda c: c.buy_in).node
+    m.assign_role(np.array([patient, citizen]), PATIENT_PARTNER)
+
+    def care_team(i):
+        return {int(t.b[s]) for s in t.ties_of(np.array([i]), (CARE_TEAM,))}
+    assert care_team(patient) == {best, int(nodes[r.clinician[patient]])} and care_team(citizen) == {best}
+    friends_before = len(t.ties_of(np.array([patient]), (FRIEND, KIN, HOUSEHOLD)))
+    m.remove_role(np.array([patient, citizen]))
+    assert care_team(patient) == {int(nodes[r.clinician[patient]])} and care_team(citizen) == set()
+    assert len(t.ties_of(np.array([patient]), (FRIEND, KIN, HOUSEHOLD))) == friends_before
+
+
 def test_promotion_keeps_identity_and_ties():
     m = small(**{"retention.initial_patient_partners": 0})
     r = m.residents

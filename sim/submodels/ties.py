@@ -127,9 +127,15 @@ class TieDynamics(Submodel):
         # A friendship takes two: the other person has room in their own circle; children befriend children.
         ok[ok] &= (friends[other[ok]] < r.usual_friends[other[ok]]) & (child[who[ok]] == child[other[ok]])
         who, other = who[ok], other[ok]
-        # At most one new friend a person a week: a pair sharing someone with an earlier pair waits.
+        # At most one new friend a person a week: a pair sharing someone with an earlier pair waits
+        # (pairs in a random order when some share someone, so no one wins by their resident number).
         ends = np.column_stack([who, other]).ravel()
         people, first_seen = np.unique(ends, return_index=True)
+        if len(people) < len(ends):
+            order = self.rng.permutation(len(who))
+            who, other = who[order], other[order]
+            ends = np.column_stack([who, other]).ravel()
+            people, first_seen = np.unique(ends, return_index=True)
         first = np.full(r.n, -1, dtype=np.int64)
         first[people] = first_seen
         pair = 2 * np.arange(len(who))
