@@ -408,12 +408,8 @@ def figure(fit: pd.DataFrame, post: pd.DataFrame, path: Path) -> None:
     plt.close(fig)
 
 
-def markdown_tables(out: str | Path) -> str:
-    """The fit, parameter and validation tables of a calibration folder, as Markdown (for the docs)."""
-    out = Path(out)
-    fit = pd.read_csv(out / "fit.csv")
-    post = pd.read_csv(out / "parameters.csv")
-    val = pd.read_csv(out / "validation.csv")
+def fit_markdown(fit: pd.DataFrame) -> list[str]:
+    """The fit table (each target against the model's mean and 95% interval) as Markdown lines."""
     lines = ["| target | value | source | model mean | model 95% interval | within ±2σ | parameters informed |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for _, r in fit.iterrows():
@@ -421,16 +417,41 @@ def markdown_tables(out: str | Path) -> str:
         lines.append(f"| {r['target']}{tag} | {r['value']:g} ± {r['tolerance']:g} | {r['source']} | "
                      f"{r['model_mean']:.3g} | {r['model_low_95']:.3g} – {r['model_high_95']:.3g} | "
                      f"{'yes' if r['within_tolerance'] else '**no**'} | {r['informs']} |")
+    return lines
+
+
+def validation_markdown(val: pd.DataFrame) -> list[str]:
+    """The validation table (stylised facts not used in fitting) as Markdown lines."""
+    lines = ["| stylised fact | source | expected | model mean (95% interval) | verdict |",
+             "| --- | --- | --- | --- | --- |"]
+    for _, r in val.iterrows():
+        lines.append(f"| {r['fact']} | {r['source']} | {r['expected_low']:g} – {r['expected_high']:g} "
+                     f"(`{r['statistic']}`) | {r['model_mean']:.3g} ({r['model_low_95']:.3g} – {r['model_high_95']:.3g}) "
+                     f"| {r['verdict']} |")
+    return lines
+
+
+def markdown_tables(out: str | Path) -> str:
+    """The fit, parameter and validation tables of a calibration folder, as Markdown (for the docs)."""
+    out = Path(out)
+    post = pd.read_csv(out / "parameters.csv")
+    lines = fit_markdown(pd.read_csv(out / "fit.csv"))
     lines += ["", "| parameter | prior (uniform) | posterior median | 95% interval | identified |",
               "| --- | --- | --- | --- | --- |"]
     for _, r in post.iterrows():
         lines.append(f"| `{r['parameter']}` | {r['prior_low']:g} – {r['prior_high']:g} ({r['prior_scale']}) | {r['median']:.4g} | "
                      f"{r['low_95']:.4g} – {r['high_95']:.4g} | {r['identified']} "
                      f"({100 * r['interval_over_prior']:.0f}% of prior) |")
-    lines += ["", "| stylised fact | source | expected | model mean (95% interval) | verdict |",
-              "| --- | --- | --- | --- | --- |"]
-    for _, r in val.iterrows():
-        lines.append(f"| {r['fact']} | {r['source']} | {r['expected_low']:g} – {r['expected_high']:g} "
-                     f"(`{r['statistic']}`) | {r['model_mean']:.3g} ({r['model_low_95']:.3g} – {r['model_high_95']:.3g}) "
-                     f"| {r['verdict']} |")
+    lines += ["", *validation_markdown(pd.read_csv(out / "validation.csv"))]
     return "\n".join(lines)
+
+
+def check_defaults(verify: int = 10, residents: int = 2000, years: float | None = None, backend: str = "processes",
+                   workers: int | None = None, scheduler: str | None = None, seed: int = VERIFY_SEED,
+                   progress: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How well the scenario defaults, as they are now, meet the calibration targets: the measurement
+    experiments with ``verify`` fresh seeds and no fitting. Returns the fit and validation tables."""
+    check_options(8, 1, residents, years, 1, verify, 0.01)
+    tasks = [CalibrationTask(-1, rep, s, {}, residents, years) for rep, s in enumerate(replication_seeds(seed, verify))]
+    ver = run_tasks(tasks, backend, workers, scheduler, progress)
+    return fit_table(ver), validation_table(ver)

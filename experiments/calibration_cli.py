@@ -10,15 +10,34 @@ from sim.errors import UserError
 from .backends import BACKENDS
 
 
-def _cmd_calibrate(args) -> int:
-    from .calibration import calibrate, markdown_tables
+def _cmd_check(args) -> int:
+    """``calibrate --check``: the shipped defaults against the targets, no fitting; status 1 if a fitted target is missed."""
+    from .calibration import VERIFY_SEED, check_defaults, fit_markdown, validation_markdown
 
+    seed = VERIFY_SEED if args.seed is None else args.seed
+    fit, val = check_defaults(verify=args.verify, residents=args.residents, years=args.years, backend=args.backend,
+                              workers=args.workers, scheduler=args.scheduler, seed=seed,
+                              progress=None if args.quiet else print)
+    print("\n".join([*fit_markdown(fit), "", *validation_markdown(val)]))
+    missed = fit[fit["fitted"] & ~fit["within_tolerance"]]
+    print(f"\n{int(fit['within_tolerance'].sum())}/{len(fit)} targets within tolerance, "
+          f"{int((val['verdict'] == 'hit').sum())}/{len(val)} validation facts hold "
+          f"({args.verify} seeds from root seed {seed})")
+    return 1 if len(missed) else 0
+
+
+def _cmd_calibrate(args) -> int:
+    from .calibration import ROOT_SEED, calibrate, markdown_tables
+
+    if args.check:
+        return _cmd_check(args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UserError(f"expected a folder for --out; {out} is a file", key="--out")
     summary = calibrate(out, budget=args.budget, replications=args.replications, residents=args.residents,
                         years=args.years, waves=args.waves, verify=args.verify, accept=args.accept,
-                        backend=args.backend, workers=args.workers, scheduler=args.scheduler, seed=args.seed,
+                        backend=args.backend, workers=args.workers, scheduler=args.scheduler,
+                        seed=ROOT_SEED if args.seed is None else args.seed,
                         progress=None if args.quiet else print)
     print(markdown_tables(out))
     print(f"\nWrote {out}/: parameters.csv, fit.csv, validation.csv, calibrated_overrides.yaml, fit.png, "
@@ -53,7 +72,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--waves", type=_positive_int, default=4, help="design waves (default 4)")
     p.add_argument("--accept", type=float, default=0.01,
                    help="fraction of emulated prior draws accepted (default 0.01 of 100,000)")
-    p.add_argument("--seed", type=int, default=20240601, help="root seed of the design and the replications")
+    p.add_argument("--seed", type=int, default=None,
+                   help="root seed of the design and the replications (default 20240601); with --check, of the "
+                        "verification's seeds (default 777001, the calibration's own)")
+    p.add_argument("--check", action="store_true",
+                   help="fit nothing: run the measurement experiments on the scenario defaults as they are, with "
+                        "--verify fresh seeds, and print the fit and validation tables (exit status 1 if a fitted "
+                        "target is outside its tolerance); a quick check after changing the model")
     p.add_argument("--backend", choices=BACKENDS, default="processes",
                    help="where runs execute (default: processes on all cores)")
     p.add_argument("--workers", type=int, default=None, help="number of workers (default: all cores)")

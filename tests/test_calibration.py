@@ -140,3 +140,22 @@ def test_calibrated_defaults_stay_within_the_calibration_tolerance(calibrated_ru
     assert np.isfinite(mean), f"{name} could not be measured"
     assert t.low <= mean <= t.high, (f"{name}: model mean {mean:.3f} outside the calibration tolerance "
                                      f"{t.value} ± {2 * t.sigma} (docs/CALIBRATION.md); recalibrate or explain")
+
+
+def test_calibrate_check_prints_the_fit_of_the_defaults_without_fitting(tmp_path, capsys, monkeypatch):
+    """`calibrate --check`: the defaults through the measurement experiments, the two tables, status 0
+    when every fitted target is met, 1 when one is not; nothing is written."""
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["calibrate", "--check", "--verify", "2", "--backend", "serial", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "| lonely_65plus | 0.19 ± 0.04 |" in out and "| stylised fact |" in out
+    assert "11/11 targets within tolerance" in out and "(2 seeds from root seed 777001)" in out
+    assert not list(tmp_path.iterdir())
+    import experiments.calibration_targets as targets
+    far = [t if t.name != "inner_circle" else t.__class__(**{**t.__dict__, "value": 50.0}) for t in targets.TARGETS]
+    monkeypatch.setattr("experiments.calibration.TARGETS", far)
+    assert main(["calibrate", "--check", "--verify", "2", "--residents", "500", "--backend", "serial", "--quiet"]) == 1
+    assert "| inner_circle | 50 ± 2 |" in capsys.readouterr().out
+    assert main(["calibrate", "--check", "--verify", "1"]) == 2
