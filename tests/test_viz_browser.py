@@ -175,6 +175,30 @@ def test_play_advances_and_pause_stops(page):
     assert week_on_page(page) == stopped
 
 
+def test_play_stops_at_the_end_of_the_scenario(browser, tmp_path):
+    """A scenario file of five weeks: Play runs to its horizon and stops there, Step is disabled, and
+    the page says how to start again."""
+    short = tmp_path / "five-weeks.yaml"
+    short.write_text("extends: centre-sud\nyears: 0.1\n")
+    with serve(scenario=str(short), lang="en", residents=60, log=tmp_path / "server.log") as url:
+        context = new_context(browser)
+        page = open_page(context, url)
+        try:
+            page.click(".cc-play")
+            assert wait_for(lambda: page.locator(".cc-play").inner_text().strip() == "Play" and week_on_page(page) == 5,
+                            timeout=30), f"week {week_on_page(page)}, button {page.locator('.cc-play').inner_text()!r}"
+            assert page.locator(".cc-step").is_disabled()
+            assert "End of the scenario (0.1 years)" in page.locator(".cc-end").inner_text()
+            time.sleep(1.0)
+            assert week_on_page(page) == 5
+            page.click(".cc-reset")
+            assert wait_for(lambda: week_on_page(page) == 0 and not page.locator(".cc-step").is_disabled())
+            assert page.errors == [] and page.external == []
+        finally:
+            page.close()
+            context.close()
+
+
 def test_switching_language_changes_the_labels(page):
     assert page.locator(".cc-controls .v-card__title").inner_text().strip() == "Controls"
     page.locator(".cc-lang .v-btn", has_text="FR").click()
@@ -183,7 +207,7 @@ def test_switching_language_changes_the_labels(page):
         ".cc-reset": "Réinitialiser",
         ".cc-week": "Semaine 0",
         ".cc-legend": "Patient partenaire",
-        ".cc-lever-grant_end_week": "Fin de la subvention de démarrage",
+        ".cc-lever-grant_end_week": "Fin du premier financement",
         ".cc-charts-card": "Isolement (% des résidents)",
         ".cc-information": "ramené à 500 résidents",
         ".cc-network-card": "ramené à 500 résidents",

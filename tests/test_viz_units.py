@@ -106,6 +106,44 @@ def test_levers_map_to_scenario_keys(scenarios):
     assert sc.clinical.buy_in_mean == pytest.approx(0.8)
 
 
+def test_untouched_levers_keep_every_preset_exact():
+    """Each preset (and a scenario file with its own horizon) loads with lever values that change
+    nothing, so the page starts without a 'not applied yet' notice and Reset keeps the scenario."""
+    from sim.scenario import preset_names
+    for name in preset_names():
+        community, _ = workshop_scenarios(name, 60)
+        values = levers.defaults(community)
+        assert levers.to_overrides(values, community) == {}, name
+        for lever in levers.LEVERS:
+            if lever.step and lever.kind == "SliderFloat":   # a default the slider can show exactly
+                assert round(values[lever.name] / lever.step, 6).is_integer(), (name, lever.name)
+    long = load_scenario("centre-sud", {"years": 15, "funding.sources.0.end_week": 600, "clinical.buy_in_mean": 0.125})
+    values = levers.defaults(long)
+    assert values["grant_end_week"] == 600 and levers.to_overrides(values, long) == {}
+    assert levers.model_params(values, "en", ("grant_end_week",), long)["grant_end_week"]["max"] == 780
+    rebuilt = load_scenario(long, levers.to_overrides({**values, "seats_city": 3}, long))
+    assert rebuilt.clinical.buy_in_mean == 0.125 and rebuilt.funding.sources[0].end_week == 600
+
+
+def test_levers_that_cannot_act_are_named_so():
+    baseline, _ = workshop_scenarios("hospital-baseline", 60)
+    assert levers.inert(baseline) == {"funding_level", "grant_end_week", "patient_partners", "citizen_partners"}
+    assert levers.help_text(levers.BY_NAME["funding_level"], baseline, "fr") == "Sans objet dans ce scénario."
+    paris, _ = workshop_scenarios("paris-mental-health", 60)
+    assert not levers.inert(paris)
+    assert "Hospital group" in levers.help_text(levers.BY_NAME["grant_end_week"], paris, "en")
+
+
+def test_a_run_stops_at_its_scenarios_horizon():
+    short = load_scenario("centre-sud", {"years": 0.1})
+    community, baseline = workshop_scenarios("centre-sud", 60)
+    community = load_scenario(community, {"years": 0.1})
+    run = WorkshopRun(community, baseline, levers.defaults(community))
+    while not run.finished:
+        run.step()
+    assert run.week == short.weeks == 5
+
+
 def test_widget_values_map_back_to_codes():
     assert levers.from_widget("comp_patient", "banque de temps", "fr") == "timebank"
     assert levers.from_widget("decision_rule", "institution-led", "en") == "institution_led"
@@ -278,6 +316,13 @@ def test_viz_rejects_a_bad_language(capsys):
 def test_viz_rejects_an_unknown_scenario(capsys):
     assert main(["viz", "centre-sudd"]) == 2
     assert "unknown preset 'centre-sudd'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", ["-1", "150"])
+def test_viz_rejects_a_seed_the_page_cannot_show(capsys, seed):
+    assert main(["viz", "--seed", seed]) == 2
+    err = capsys.readouterr().err
+    assert "key '--seed'" in err and "0 to 99" in err and f"found {seed}" in err
 
 
 def test_viz_rejects_a_bad_size(capsys):

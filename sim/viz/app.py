@@ -147,7 +147,7 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
         state["loop"] = me
         page_open = _page_watcher()
         try:
-            while playing.value and state["loop"] is me and page_open():
+            while playing.value and state["loop"] is me and page_open() and not run.value.finished:
                 start = time.perf_counter()
                 with state["lock"]:
                     run.value.step()
@@ -155,6 +155,8 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
                 rest = 1.0 / max(1, speed.value) - (time.perf_counter() - start)
                 if rest > 0:
                     time.sleep(rest)
+            if run.value.finished and state["loop"] is me:   # the scenario's horizon: Play stops there
+                playing.set(False)
         except Exception as e:  # shown on the page, not lost in a thread
             traceback.print_exc()
             error.set(_error_text(e))
@@ -163,6 +165,8 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
     def do_step():
+        if run.value.finished:
+            return
         try:
             with state["lock"]:
                 run.value.step()
@@ -186,11 +190,14 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
         solara.Button(t("reset", lang), color="primary", on_click=do_reset, classes=["cc-reset"])
         solara.Button(t("pause", lang) if playing.value else t("play", lang), color="primary",
                       on_click=lambda: playing.set(not playing.value), classes=["cc-play"])
-        solara.Button(t("step", lang), color="primary", on_click=do_step, disabled=playing.value,
+        solara.Button(t("step", lang), color="primary", on_click=do_step, disabled=playing.value or run.value.finished,
                       classes=["cc-step"])
     with solara.Div(classes=["cc-lever", "cc-speed"]):
         solara.SliderInt(labelled(t("speed", lang), str(speed.value), lang), value=speed, min=1, max=20, step=1)
     solara.HTML(tag="div", classes=["cc-help"], unsafe_innerHTML=html.escape(t("speed_help", lang)))
+    if run.value.finished:
+        solara.HTML(tag="div", classes=["cc-pending", "cc-end"], unsafe_innerHTML=html.escape(
+            t("end_of_run", lang, years=run.value.model.params.years)))
     if error.value:
         solara.Error(error.value, classes=["cc-error"])
 
@@ -209,8 +216,13 @@ def Levers(pending: solara.Reactive, lang: str):
             if lever.group != group:
                 continue
             with solara.Div(classes=["cc-lever", f"cc-lever-{lever.name}"]):
-                UserInputs(levers.model_params(pending.value, lang, (lever.name,)), on_change=on_change)
-                solara.HTML(tag="div", classes=["cc-help"], unsafe_innerHTML=html.escape(t(lever.help_key, lang)))
+                if lever.name not in levers.inert(COMMUNITY):   # a lever that cannot act is not shown as one
+                    UserInputs(levers.model_params(pending.value, lang, (lever.name,), COMMUNITY),
+                               on_change=on_change)
+                else:
+                    solara.HTML(tag="div", classes=["cc-group"], unsafe_innerHTML=html.escape(t(f"lever.{lever.name}", lang)))
+                solara.HTML(tag="div", classes=["cc-help"],
+                            unsafe_innerHTML=html.escape(levers.help_text(lever, COMMUNITY, lang)))
 
 
 @solara.component

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UserError
+from .levers import BY_NAME
 
 APP = Path(__file__).resolve().with_name("app.py")
 
@@ -33,7 +34,7 @@ def server_env(scenario: str, lang: str, residents: int, seed: int, base: dict |
     return env
 
 
-def check_arguments(scenario: str, lang: str, residents: int, port: int) -> str:
+def check_arguments(scenario: str, lang: str, residents: int, port: int, seed: int = 0) -> str:
     """Validate the command's input; returns the scenario reference to pass to the server."""
     from .i18n import check_language
     from .session import workshop_scenarios
@@ -43,6 +44,10 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int) -> str:
         raise UserError(f"expected a workshop size between 50 and 5000; found {residents}", key="--residents")
     if not 0 <= port <= 65535:
         raise UserError(f"expected a port number between 0 and 65535; found {port}", key="--port")
+    seeds = BY_NAME["seed"]
+    if not seeds.min <= seed <= seeds.max:   # the page's seed slider
+        raise UserError(f"expected a seed from {seeds.min:g} to {seeds.max:g} (the page's seed slider); found {seed}",
+                        key="--seed")
     ref = scenario
     if ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref:
         ref = str(Path(ref).resolve())
@@ -51,7 +56,7 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int) -> str:
 
 
 def _cmd_viz(args) -> int:
-    ref = check_arguments(args.scenario, args.lang, args.residents, args.port)
+    ref = check_arguments(args.scenario, args.lang, args.residents, args.port, args.seed)
     needed = ("solara", "solara_assets", "ipyvuetify", "altair")
     missing = [name for name in needed if importlib.util.find_spec(name) is None]
     if missing:
@@ -97,5 +102,5 @@ def register(subparsers) -> None:
     p.add_argument("--host", default="localhost", help="address to listen on (default localhost; 0.0.0.0 for the room)")
     p.add_argument("--residents", type=int, default=500,
                    help="workshop size: the preset is scaled to this many residents (default 500)")
-    p.add_argument("--seed", type=int, default=0, help="initial random seed (default 0; a slider on the page)")
+    p.add_argument("--seed", type=int, default=0, help="initial random seed, 0 to 99 (default 0; a slider on the page)")
     p.set_defaults(func=_cmd_viz)

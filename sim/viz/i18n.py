@@ -49,8 +49,11 @@ STRINGS: dict[str, dict[str, str]] = {
         # levers
         "lever.funding_level": "Niveau de financement (× montants prévus)",
         "lever.funding_level.help": "Multiplie le montant annuel de toutes les sources de financement.",
-        "lever.grant_end_week": "Fin de la subvention de démarrage (semaine)",
-        "lever.grant_end_week.help": "Semaine où la subvention de démarrage cesse de payer (520 = 10 ans).",
+        "lever.grant_end_week": "Fin du premier financement (semaine)",
+        "lever.grant_end_week.help": "Semaine où « {source} » cesse de payer ({horizon} = la fin du scénario : "
+                                     "il ne cesse pas).",
+        "lever.inert": "Sans objet dans ce scénario.",
+        "end_of_run": "Fin du scénario ({years:g} ans) : Réinitialiser pour recommencer.",
         "lever.comp_patient": "Compensation des patients partenaires",
         "lever.comp_patient.help": "Rémunérés, bénévoles, banque de temps ou reconnaissance.",
         "lever.comp_citizen": "Compensation des citoyens partenaires",
@@ -159,8 +162,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "seed_now": "Random seed: {seed}",
         "lever.funding_level": "Funding level (× planned amounts)",
         "lever.funding_level.help": "Multiplies the yearly amount of every funding source.",
-        "lever.grant_end_week": "Start-up grant ends (week)",
-        "lever.grant_end_week.help": "The week the start-up grant stops paying (520 = 10 years).",
+        "lever.grant_end_week": "First funding source ends (week)",
+        "lever.grant_end_week.help": "The week “{source}” stops paying ({horizon} = the end of the scenario: "
+                                     "it does not stop).",
+        "lever.inert": "Not used in this scenario.",
+        "end_of_run": "End of the scenario ({years:g} years): press Reset to start again.",
         "lever.comp_patient": "Compensation of patient partners",
         "lever.comp_patient.help": "Paid, volunteer, timebank or recognition.",
         "lever.comp_citizen": "Compensation of citizen partners",

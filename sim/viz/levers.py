@@ -16,7 +16,7 @@ from .i18n import labelled, number, t
 COMPENSATION = ("paid", "volunteer", "timebank", "recognition")
 DECISION_RULES = ("institution_led", "majority", "consensus")
 SECTORS = ("health_institution", "city", "community", "research", "patients", "citizens")
-HORIZON_WEEKS = 520
+HORIZON_WEEKS = 520   # the slider's end when no scenario is given (the presets' ten years)
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,11 @@ class Lever:
 
 
 def _grant_end(sc) -> int:
+    """The week the first funding source stops paying, or the scenario's horizon if it does not stop before."""
     sources = sc.funding.sources
     if not sources or sources[0].end_week is None:
-        return HORIZON_WEEKS
-    return min(HORIZON_WEEKS, int(sources[0].end_week))
+        return sc.weeks
+    return min(sc.weeks, int(sources[0].end_week))
 
 
 LEVERS: tuple[Lever, ...] = (
@@ -60,7 +61,7 @@ LEVERS: tuple[Lever, ...] = (
           0, 20, 1),
     Lever("citizen_partners", "group_partners", "SliderInt", lambda sc: int(sc.retention.initial_citizen_partners),
           0, 30, 1),
-    Lever("buy_in", "group_clinic", "SliderFloat", lambda sc: round(float(sc.clinical.buy_in_mean), 2), 0.0, 1.0, 0.05),
+    Lever("buy_in", "group_clinic", "SliderFloat", lambda sc: round(float(sc.clinical.buy_in_mean), 2), 0.0, 1.0, 0.01),
     Lever("seed", "group_run", "SliderInt", lambda sc: 0, 0, 99, 1),
 )
 BY_NAME = {lever.name: lever for lever in LEVERS}
@@ -74,33 +75,49 @@ def defaults(scenario, seed: int = 0) -> dict[str, Any]:
     return values
 
 
+def inert(scenario) -> set[str]:
+    """The levers that cannot act on ``scenario``: the funding levers without a funding source, the
+    numbers of partners where no programme runs (the hospital-centred baseline)."""
+    out = set()
+    if not scenario.funding.sources:
+        out |= {"funding_level", "grant_end_week"}
+    if not scenario.governance.stewardship_group:
+        out |= {"patient_partners", "citizen_partners"}
+    return out
+
+
 def to_overrides(values: dict[str, Any], scenario) -> dict[str, Any]:
     """The dotted scenario keys for lever ``values``, relative to the (scaled) ``scenario``.
 
-    The funding level multiplies every source's yearly amount; the grant-end lever is the
-    ``end_week`` of the first source (the start-up grant), kept open-ended when it is at the
-    horizon and the scenario had no end. The seed is not a scenario key (see :func:`seed_of`).
+    A lever left at the value it reads from the scenario changes nothing, so the scenario's own
+    values stay exact. The funding level multiplies every source's yearly amount; the grant-end
+    lever is the ``end_week`` of the first funding source (the start-up grant in the Centre-Sud
+    presets; the page names it). The seed is not a scenario key (see :func:`seed_of`).
     """
+    own = defaults(scenario)
+    changed = {k for k, v in values.items() if k in own and v != own[k]}
     over: dict[str, Any] = {}
-    sources = [src.model_dump() for src in scenario.funding.sources]
-    level = float(values.get("funding_level", 1.0))
-    for src in sources:
-        src["amount_per_year"] = float(src["amount_per_year"]) * level
-    if sources:
-        end = int(values.get("grant_end_week", _grant_end(scenario)))
-        if not (end >= HORIZON_WEEKS and sources[0]["end_week"] is None):
-            sources[0]["end_week"] = end
-    over["funding.sources"] = sources
-    over["funding.compensation.patient_partner"] = values["comp_patient"]
-    over["funding.compensation.citizen_partner"] = values["comp_citizen"]
-    for s in SECTORS:
-        over[f"governance.seats.{s}"] = int(values[f"seats_{s}"])
-    over["governance.decision_rule"] = values["decision_rule"]
-    over["governance.partner_official_status"] = bool(values["official_status"])
-    over["retention.initial_patient_partners"] = int(values["patient_partners"])
-    over["retention.initial_citizen_partners"] = int(values["citizen_partners"])
-    over["clinical.buy_in_mean"] = float(values["buy_in"])
+    if changed & {"funding_level", "grant_end_week"} and scenario.funding.sources:
+        sources = [src.model_dump() for src in scenario.funding.sources]
+        level = float(values.get("funding_level", 1.0))
+        for src in sources:
+            src["amount_per_year"] = float(src["amount_per_year"]) * level
+        if "grant_end_week" in changed:
+            sources[0]["end_week"] = int(values["grant_end_week"])
+        over["funding.sources"] = sources
+    keys = {"comp_patient": "funding.compensation.patient_partner",
+            "comp_citizen": "funding.compensation.citizen_partner",
+            **{f"seats_{s}": f"governance.seats.{s}" for s in SECTORS},
+            "decision_rule": "governance.decision_rule", "official_status": "governance.partner_official_status",
+            "patient_partners": "retention.initial_patient_partners",
+            "citizen_partners": "retention.initial_citizen_partners", "buy_in": "clinical.buy_in_mean"}
+    for name in sorted(changed & set(keys)):
+        over[keys[name]] = _typed(BY_NAME[name], values[name])
     return over
+
+
+def _typed(lever: Lever, value: Any) -> Any:
+    return {"SliderInt": int, "SliderFloat": float, "Checkbox": bool}.get(lever.kind, str)(value)
 
 
 def seed_of(values: dict[str, Any]) -> int:
@@ -118,10 +135,21 @@ def display_value(lever: Lever, value: Any, lang: str) -> str:
     return str(int(value))
 
 
-def model_params(values: dict[str, Any], lang: str, names: tuple[str, ...] | None = None) -> dict[str, dict]:
+def help_text(lever: Lever, scenario, lang: str) -> str:
+    """The line under a lever: what it does, in this scenario (the grant lever names its source)."""
+    if lever.name in inert(scenario):
+        return t("lever.inert", lang)
+    if lever.name == "grant_end_week":
+        return t(lever.help_key, lang, source=scenario.funding.sources[0].name, horizon=scenario.weeks)
+    return t(lever.help_key, lang)
+
+
+def model_params(values: dict[str, Any], lang: str, names: tuple[str, ...] | None = None,
+                 scenario=None) -> dict[str, dict]:
     """The levers as Mesa SolaraViz ``model_params`` (for :func:`mesa.visualization.solara_viz.UserInputs`).
 
-    Selectors list their translated choices; :func:`from_widget` maps a widget value back.
+    Selectors list their translated choices; :func:`from_widget` maps a widget value back. With
+    ``scenario``, the grant lever ends at the scenario's horizon (else at :data:`HORIZON_WEEKS`).
     """
     out = {}
     for lever in LEVERS:
@@ -138,7 +166,8 @@ def model_params(values: dict[str, Any], lang: str, names: tuple[str, ...] | Non
         else:
             spec["value"] = value
             if lever.kind != "Checkbox":
-                spec.update(min=lever.min, max=lever.max, step=lever.step)
+                top = scenario.weeks if scenario is not None and lever.name == "grant_end_week" else lever.max
+                spec.update(min=lever.min, max=top, step=lever.step)
         out[lever.name] = spec
     return out
 

@@ -84,6 +84,11 @@ class WorkshopRun:
     def week(self) -> int:
         return int(self.model.week)
 
+    @property
+    def finished(self) -> bool:
+        """The community has reached its scenario's horizon (Play stops, Step does nothing)."""
+        return not self.model.running
+
     def step(self) -> None:
         """One week of both runs, then the picture takes note of the ties that formed and dissolved."""
         self.model.step()
