@@ -184,15 +184,22 @@ def test_dask_worker_killed_mid_sweep_loses_no_run(reference, tmp_path, dask_loc
 
 
 # ----------------------------------------------------------------------------- resume
-def test_sigkill_then_resume_equals_uninterrupted(reference, spec_file, tmp_path):
-    out = tmp_path / "killed"
+def sweep_command_until(spec_file: Path, out: Path, shards: int) -> subprocess.Popen:
+    """`caring-community sweep` on 2 worker processes, in a process group of its own, once it has
+    written ``shards`` result shards (or stopped, or a minute passed)."""
     cmd = [sys.executable, "-m", "sim.cli", "sweep", str(spec_file), "--out", str(out), "--backend", "processes",
            "--workers", "2", "--batch-size", "1", "--quiet"]
     proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     deadline = time.time() + 60
-    while len(list((out / "summary").glob("*.parquet"))) < 5 and time.time() < deadline and proc.poll() is None:
+    while len(list((out / "summary").glob("*.parquet"))) < shards and time.time() < deadline and proc.poll() is None:
         time.sleep(0.005)
+    return proc
+
+
+def test_sigkill_then_resume_equals_uninterrupted(reference, spec_file, tmp_path):
+    out = tmp_path / "killed"
+    proc = sweep_command_until(spec_file, out, 5)
     with pytest.raises(UserError, match=rf"another sweep is writing to .* \(pid {proc.pid} "):
         with SweepStore(out).lock():  # a second driver while the first one writes
             pass
@@ -227,13 +234,7 @@ def test_a_killed_driver_takes_its_lock_and_its_workers_with_it(spec_file, tmp_p
     """kill -9 of the driver alone (not its process group): its worker processes exit and the folder
     is free for a resume at once, although the workers were forked while the driver held the lock."""
     out = tmp_path / "driver-killed"
-    cmd = [sys.executable, "-m", "sim.cli", "sweep", str(spec_file), "--out", str(out), "--backend", "processes",
-           "--workers", "2", "--batch-size", "1", "--quiet"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while len(list((out / "summary").glob("*.parquet"))) < 2 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.005)
+    proc = sweep_command_until(spec_file, out, 2)
     assert proc.poll() is None, proc.stderr.read().decode()
     os.kill(proc.pid, signal.SIGKILL)                    # the driver only
     proc.wait(10)
