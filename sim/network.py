@@ -325,13 +325,19 @@ def generate_network(r: Residents, p: NetworkParams, rng: np.random.Generator, n
 def nearby(spatial: np.ndarray, ranks: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """The residents ``offsets`` places away from the places ``ranks`` in the spatial order ``spatial``.
 
-    An offset that would fall past either end is taken on the other side instead, so people at the
-    ends of the neighbourhood have as many near neighbours as anyone (and never themselves)."""
+    An offset that would fall past either end is taken on the other side instead (and, in a community
+    smaller than the reach on both sides, counted round the order), so people at the ends of the
+    neighbourhood have as many near neighbours as anyone, and no one is their own neighbour."""
     n = len(spatial)
     places = ranks + offsets
     outside = (places < 0) | (places > n - 1)
     places[outside] = ranks[outside] - offsets[outside]
-    return spatial[np.clip(places, 0, n - 1)]
+    # A reach longer than the community on both sides (a small community): count round the order.
+    outside = (places < 0) | (places > n - 1)
+    places[outside] = (ranks[outside] + offsets[outside]) % n
+    itself = places == ranks
+    places[itself] = (ranks[itself] + 1) % n
+    return spatial[places]
 
 
 def new_kin_ties(ties: TieTable, r: Residents, who: np.ndarray, p: NetworkParams, rng: np.random.Generator,

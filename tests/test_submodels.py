@@ -159,9 +159,11 @@ def test_short_room_on_the_waiting_list_is_not_given_by_clinician_order():
             m.remove_role(np.array([partner]))             # no free places: room is the list's limit alone
         r.waiting_since[:] = -1
         r.competency[:] = 0.0                              # everyone seen is in need
+        m.events["unmet_need"] = 0
         m.clinical.see_patients()
         introduced = np.flatnonzero(r.waiting_since == m.week)
         assert len(introduced) == 1
+        assert m.events["unmet_need"] > 10                 # the detected who found no room are counted
         doctors.add(int(r.clinician[introduced[0]]))
     assert len(doctors) >= 3
 
@@ -624,6 +626,11 @@ def test_people_at_the_ends_of_the_neighbourhood_have_ordinary_numbers_of_ties()
     spatial = np.arange(100)[::-1]                     # resident at place i
     ranks, offsets = np.array([0, 0, 99, 50]), np.array([-3, 3, 2, -7])
     assert list(nearby(spatial, ranks, offsets)) == list(spatial[[3, 3, 97, 43]])
+    rng = np.random.default_rng(0)                     # a reach longer than a small community
+    ranks = np.repeat(np.arange(100), 50)
+    offsets = rng.integers(1, 150, len(ranks)) * rng.choice((-1, 1), len(ranks))
+    places = nearby(np.arange(100), ranks, offsets)
+    assert (places != ranks).all() and np.bincount(places, minlength=100).max() < 3 * 50
     m = small(n=2000, seed=2)
     t = m.ties
     s = t.live()

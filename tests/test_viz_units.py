@@ -127,7 +127,10 @@ def test_untouched_levers_keep_every_preset_exact():
 
 def test_levers_that_cannot_act_are_named_so():
     baseline, _ = workshop_scenarios("hospital-baseline", 60)
-    assert levers.inert(baseline) == {"funding_level", "grant_end_week", "patient_partners", "citizen_partners"}
+    assert levers.inert(baseline) == {"funding_level", "grant_end_week", "patient_partners", "citizen_partners",
+                                      "comp_patient", "comp_citizen", "decision_rule",
+                                      *(f"seats_{s}" for s in levers.SECTORS)}
+    assert "official_status" not in levers.inert(baseline)      # it lowers clinicians' barrier all the same
     assert levers.help_text(levers.BY_NAME["funding_level"], baseline, "fr") == "Sans objet dans ce scénario."
     paris, _ = workshop_scenarios("paris-mental-health", 60)
     assert not levers.inert(paris)

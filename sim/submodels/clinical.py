@@ -145,12 +145,13 @@ class ClinicalEncounters(Submodel):
                                   & (rng.random(len(ps)) < p.consent * access))
         # A clinician introduces only while partners have (or will soon have) room.
         room = max(0, m.peer_support.free_places() + p.waiting_list_max - int((r.waiting_since >= 0).sum()))
-        if len(detected) > room:       # room is short: who is introduced is drawn at random
+        n_detected = len(detected)
+        if n_detected > room:          # room is short: who is introduced is drawn at random
             detected = rng.choice(detected, room, replace=False)
         introduced = ps[detected]
         r.waiting_since[introduced] = m.week
         m.events["introductions"] += len(introduced)
-        m.events["unmet_need"] += len(detected) - len(introduced)
+        m.events["unmet_need"] += n_detected - len(introduced)
 
     def give_up_waiting(self) -> None:
         """Patients who have waited too long for a partner stop waiting (every week, seen or not)."""

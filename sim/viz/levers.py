@@ -76,13 +76,15 @@ def defaults(scenario, seed: int = 0) -> dict[str, Any]:
 
 
 def inert(scenario) -> set[str]:
-    """The levers that cannot act on ``scenario``: the funding levers without a funding source, the
-    numbers of partners where no programme runs (the hospital-centred baseline)."""
+    """The levers that cannot act on ``scenario``: the funding levers without a funding source; where
+    no programme runs (no stewardship group: the hospital-centred baseline), the numbers of partners,
+    their compensation, and the group's seats and decision rule."""
     out = set()
     if not scenario.funding.sources:
         out |= {"funding_level", "grant_end_week"}
     if not scenario.governance.stewardship_group:
-        out |= {"patient_partners", "citizen_partners"}
+        out |= {"patient_partners", "citizen_partners", "comp_patient", "comp_citizen", "decision_rule",
+                *(f"seats_{s}" for s in SECTORS)}
     return out
 
 
