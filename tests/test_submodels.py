@@ -420,6 +420,21 @@ def test_lost_friends_are_replaced_and_full_circles_take_no_one():
 
 
 # ----------------------------------------------------------------------------- individual states
+def test_one_new_friend_a_week_and_no_one_wins_by_number():
+    from sim.submodels.ties import one_friend_each
+    who, other = np.array([1, 2, 3, 8]), np.array([5, 5, 6, 9])       # 1 and 2 both want 5
+    winners = set()
+    for seed in range(20):
+        a, b = one_friend_each(who, other, np.random.default_rng(seed))
+        ends = np.concatenate([a, b])
+        assert len(ends) == len(set(ends.tolist()))                   # each person in one pair at most
+        assert {(3, 6), (8, 9)} <= set(zip(a.tolist(), b.tolist()))    # pairs that share no one all form
+        winners.add(int(a[b == 5][0]))
+    assert winners == {1, 2}
+    a, b = one_friend_each(np.array([4, 7]), np.array([0, 2]), np.random.default_rng(0))
+    assert (a.tolist(), b.tolist()) == ([4, 7], [0, 2])              # no conflict: order kept, nothing drawn
+
+
 def test_losing_every_tie_makes_people_isolated_and_lonelier():
     m = small()
     r = m.residents

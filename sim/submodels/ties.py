@@ -127,21 +127,27 @@ class TieDynamics(Submodel):
         # A friendship takes two: the other person has room in their own circle; children befriend children.
         ok[ok] &= (friends[other[ok]] < r.usual_friends[other[ok]]) & (child[who[ok]] == child[other[ok]])
         who, other = who[ok], other[ok]
-        # At most one new friend a person a week: a pair sharing someone with an earlier pair waits
-        # (pairs in a random order when some share someone, so no one wins by their resident number).
+        who, other = one_friend_each(who, other, self.rng)
+        _, new = ties.add(who, other, FRIEND, p.new_tie_strength, m.week)
+        return int(new.sum())
+
+
+def one_friend_each(who: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (who, other) that can become friends this week, each person in one pair at most: a pair
+    sharing someone with an earlier pair waits, the pairs taken in a random order when some share
+    someone (so no one wins by their resident number)."""
+    ends = np.column_stack([who, other]).ravel()
+    people, first_seen = np.unique(ends, return_index=True)
+    if len(people) < len(ends):
+        order = rng.permutation(len(who))
+        who, other = who[order], other[order]
         ends = np.column_stack([who, other]).ravel()
         people, first_seen = np.unique(ends, return_index=True)
-        if len(people) < len(ends):
-            order = self.rng.permutation(len(who))
-            who, other = who[order], other[order]
-            ends = np.column_stack([who, other]).ravel()
-            people, first_seen = np.unique(ends, return_index=True)
-        first = np.full(r.n, -1, dtype=np.int64)
-        first[people] = first_seen
-        pair = 2 * np.arange(len(who))
-        once = (first[who] == pair) & (first[other] == pair + 1)
-        _, new = ties.add(who[once], other[once], FRIEND, p.new_tie_strength, m.week)
-        return int(new.sum())
+    first = np.full(int(people.max()) + 1 if len(people) else 0, -1, dtype=np.int64)
+    first[people] = first_seen
+    pair = 2 * np.arange(len(who))
+    once = (first[who] == pair) & (first[other] == pair + 1)
+    return who[once], other[once]
 
 
 __all__ = ["TieDynamics", "TieParams", "PEER_SUPPORT", "MEMBERSHIP", "INTER_ORG"]
