@@ -30,8 +30,8 @@ from sim.scenario import Scenario
 from . import storage
 from .backends import Backend, make_backend
 from .design import Design, build_design, design_from_frame, replication_seeds, run_id
-from .spec import (SweepSpec, base_scenario, check_plain_value, check_spec, check_value, horizon_weeks,
-                   read_spec)
+from .spec import (MAX_BATCH_SIZE, SweepSpec, base_scenario, check_plain_value, check_spec, check_value,
+                   horizon_weeks, read_spec)
 
 
 # ----------------------------------------------------------------------------- what a worker gets
@@ -349,8 +349,9 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
     """
     plan = plan_sweep(spec, points)
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-                                   or not 1 <= batch_size <= 10_000):
-        raise UserError(f"expected a number of runs per task from 1 to 10,000; found {batch_size!r}", key="--batch-size")
+                                   or not 1 <= batch_size <= MAX_BATCH_SIZE):
+        raise UserError(f"expected a number of runs per task from 1 to {MAX_BATCH_SIZE:,}; found {batch_size!r}",
+                        key="--batch-size")
     own = not isinstance(backend, Backend)
     engine = make_backend(backend, workers, scheduler) if own else backend
     try:

@@ -44,6 +44,9 @@ SUMMARY = "summary"
 WEEKLY = "weekly"
 FAILED = "failed"
 LOCK = "sweep.lock"
+ID_COLUMNS = ("run_id", "point", "replication", "seed")
+DESIGN_KINDS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
+
 _HELD_LOCKS: set[int] = set()   # file descriptors of the folder locks this process holds
 
 
@@ -57,8 +60,6 @@ def release_inherited_locks() -> None:
         finally:
             os.close(null)
     _HELD_LOCKS.clear()
-ID_COLUMNS = ("run_id", "point", "replication", "seed")
-DESIGN_KINDS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 
 
 # ----------------------------------------------------------------------------- atomic writes

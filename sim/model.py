@@ -265,9 +265,8 @@ class CaringCommunity(mesa.Model):
         r, ties = self.residents, self.ties
         slots = ties.ties_of(idx, (CARE_TEAM,))
         resident = ties.a[slots]                         # residents' ids come before clinicians' nodes
-        nodes = np.array([c.node for c in self.clinicians])
         own = np.where(r.is_patient[resident] & (r.clinician[resident] >= 0),
-                       nodes[np.maximum(r.clinician[resident], 0)], -1)
+                       self.clinician_nodes[np.maximum(r.clinician[resident], 0)], -1)
         ties.remove(slots[ties.b[slots] != own])
 
     def on_residents_replaced(self, idx: np.ndarray) -> None:
@@ -290,13 +289,13 @@ class CaringCommunity(mesa.Model):
                 c = Clinician(self, name, prof.weekly_capacity, buy_in, first_node + len(self.clinicians))
                 self.clinicians.append(c)
                 weights.append(prof.panel_weight * prof.weekly_capacity)
+        self.clinician_nodes = np.array([c.node for c in self.clinicians], dtype=np.int64)   # network node of each
         patients = np.flatnonzero(r.is_patient)
         w = np.asarray(weights, dtype=float)
         if len(self.clinicians) == 0 or w.sum() == 0:
             return
         r.clinician[patients] = rng.choice(len(self.clinicians), size=len(patients), p=w / w.sum())
-        nodes = np.array([c.node for c in self.clinicians])
-        self.ties.add(patients, nodes[r.clinician[patients]], CARE_TEAM, 1.0, 0)
+        self.ties.add(patients, self.clinician_nodes[r.clinician[patients]], CARE_TEAM, 1.0, 0)
 
     def _build_organizations(self, rng: np.random.Generator, first_node: int) -> None:
         sc, r = self.params, self.residents

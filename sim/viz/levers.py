@@ -65,6 +65,13 @@ LEVERS: tuple[Lever, ...] = (
     Lever("seed", "group_run", "SliderInt", lambda sc: 0, 0, 99, 1),
 )
 BY_NAME = {lever.name: lever for lever in LEVERS}
+#: The scenario key each lever sets directly (the funding levers rewrite the funding sources instead).
+SCENARIO_KEYS = {"comp_patient": "funding.compensation.patient_partner",
+                 "comp_citizen": "funding.compensation.citizen_partner",
+                 **{f"seats_{s}": f"governance.seats.{s}" for s in SECTORS},
+                 "decision_rule": "governance.decision_rule", "official_status": "governance.partner_official_status",
+                 "patient_partners": "retention.initial_patient_partners",
+                 "citizen_partners": "retention.initial_citizen_partners", "buy_in": "clinical.buy_in_mean"}
 GROUPS = ("group_funding", "group_governance", "group_partners", "group_clinic", "group_run")
 
 
@@ -107,14 +114,8 @@ def to_overrides(values: dict[str, Any], scenario) -> dict[str, Any]:
         if "grant_end_week" in changed:
             sources[0]["end_week"] = int(values["grant_end_week"])
         over["funding.sources"] = sources
-    keys = {"comp_patient": "funding.compensation.patient_partner",
-            "comp_citizen": "funding.compensation.citizen_partner",
-            **{f"seats_{s}": f"governance.seats.{s}" for s in SECTORS},
-            "decision_rule": "governance.decision_rule", "official_status": "governance.partner_official_status",
-            "patient_partners": "retention.initial_patient_partners",
-            "citizen_partners": "retention.initial_citizen_partners", "buy_in": "clinical.buy_in_mean"}
-    for name in sorted(changed & set(keys)):
-        over[keys[name]] = _typed(BY_NAME[name], values[name])
+    for name in sorted(changed & set(SCENARIO_KEYS)):
+        over[SCENARIO_KEYS[name]] = _typed(BY_NAME[name], values[name])
     return over
 
 
