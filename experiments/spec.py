@@ -31,7 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from sim.errors import ScenarioError, UserError, did_you_mean
-from sim.scenario import Scenario, load_scenario, scale_scenario
+from sim.scenario import Scenario, _StrictLoader, load_scenario, scale_scenario
 
 DESIGNS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 MAX_BATCH_SIZE = 10_000   # runs per task
@@ -135,13 +135,16 @@ def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str |
             raise _error("expected an existing sweep spec (a YAML file); found no such file", file)
         try:
             text = path.read_text(encoding="utf-8")
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
         except UnicodeDecodeError:
             raise _error("expected a UTF-8 text file; found undecodable bytes", file) from None
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise _error(f"malformed YAML{where}: {getattr(e, 'problem', None) or e}", file) from None
+            problem = getattr(e, "problem", None) or e
+            if isinstance(e, yaml.constructor.ConstructorError) and "twice" in str(problem):
+                problem = f"expected each key once in a mapping; found {problem}"
+            raise _error(f"malformed YAML{where}: {problem}", file) from None
         if not isinstance(data, dict):
             raise _error(f"expected a mapping (key: value) at the top level; found {type(data).__name__}", file)
     try:
