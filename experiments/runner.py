@@ -30,8 +30,8 @@ from sim.scenario import Scenario
 from . import storage
 from .backends import Backend, make_backend
 from .design import Design, build_design, design_from_frame, replication_seeds, run_id
-from .spec import (MAX_BATCH_SIZE, SweepSpec, base_scenario, check_plain_value, check_spec, check_value,
-                   horizon_weeks, read_spec)
+from .spec import (MAX_BATCH_SIZE, SweepSpec, base_scenario, check_plain_value, check_point_keys, check_spec,
+                   check_value, horizon_weeks, read_spec)
 
 
 # ----------------------------------------------------------------------------- what a worker gets
@@ -222,6 +222,7 @@ def plan_sweep(spec: "str | Path | dict | SweepSpec", points: pd.DataFrame | Non
     except UserError as e:
         raise UserError(e.detail, file=file, key=e.key) from None
     if spec.design == "points" and spec.points:
+        check_point_keys(spec.points, file)
         frame = pd.DataFrame(spec.points)
         for key in frame.columns:
             for i, value in enumerate(frame[key]):

@@ -269,11 +269,8 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
                              "empty mapping", file, f"subexperiments.{i}")
             _check_lists(sub, scenario, file, f"subexperiments.{i}")
     elif kind == "points":
-        keys = list(spec.points[0])
+        check_point_keys(spec.points, file)
         for i, point in enumerate(spec.points):
-            if list(point) != keys:
-                raise _error(f"expected every point to set the same keys ({', '.join(keys)}); found "
-                             f"{', '.join(point)}", file, f"points.{i}")
             for k, v in point.items():
                 check_value(scenario, k, v, file, f"points.{i}.{k}")
     else:
@@ -300,6 +297,20 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
     if oc.summary is False and not oc.weekly_every:
         raise _error("expected at least one kind of output: the summary or the weekly series (weekly_every)",
                      file, "outputs")
+
+
+def check_point_keys(points: list[dict[str, Any]], file: str | None) -> None:
+    """Every explicit design point sets the same keys (in any order), and at least one."""
+    keys = list(points[0])
+    if not keys:
+        raise _error("expected a design point setting at least one key; found an empty mapping", file, "points.0")
+    for i, point in enumerate(points):
+        if set(point) != set(keys):
+            missing, extra = [k for k in keys if k not in point], [k for k in point if k not in keys]
+            what = "; ".join(filter(None, [f"lacks {', '.join(missing)}" if missing else "",
+                                           f"sets {', '.join(extra)} as well" if extra else ""]))
+            raise _error(f"expected every point to set the same keys as the first ({', '.join(keys)}); this one "
+                         f"{what}", file, f"points.{i}")
 
 
 def _check_lists(mapping: dict[str, list], scenario: Scenario, file: str | None, where: str) -> None:

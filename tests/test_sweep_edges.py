@@ -32,3 +32,25 @@ def test_a_key_given_twice_in_a_spec_file_is_refused(tmp_path):
         plan_sweep(path)
     assert info.value.file == str(path)
     assert "'governance.decision_rule' twice" in str(info.value) and "line 5" in str(info.value)
+
+
+def test_points_that_set_different_keys_name_the_point_and_the_keys(tmp_path):
+    spec = {**SPEC, "design": "points", "parameters": {},
+            "points": [{"governance.decision_rule": "majority"}, {"governance.decison_rule": "consensus"}]}
+    path = tmp_path / "points.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    with pytest.raises(UserError) as info:
+        plan_sweep(path)
+    assert info.value.key == "points.1", str(info.value)
+    assert "lacks governance.decision_rule" in str(info.value) and "governance.decison_rule" in str(info.value)
+    assert "found: nan" not in str(info.value)
+
+
+def test_points_may_list_their_keys_in_any_order_but_not_none():
+    points = [{"governance.decision_rule": "majority", "governance.seats.patients": 1},
+              {"governance.seats.patients": 2, "governance.decision_rule": "consensus"}]
+    plan = plan_sweep({**SPEC, "design": "points", "parameters": {}, "points": points})
+    assert plan.design.params(1) == {"governance.decision_rule": "consensus", "governance.seats.patients": 2}
+    with pytest.raises(UserError, match="at least one key") as info:
+        plan_sweep({**SPEC, "design": "points", "parameters": {}, "points": [{}]})
+    assert info.value.key == "points.0"
