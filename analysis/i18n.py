@@ -171,6 +171,8 @@ TEXT = {
                          "in the final year ranged from {lo} to {hi}.",
         "s_sweep_lever": "The lever that matters most for it is “{p}” ({measure} {v}), then “{p2}”.",
         "s_sweep_lever1": "The lever that matters most for it is “{p}” ({measure} {v}).",
+        "s_sweep_imprecise": "Too few samples for this ranking to be relied on: its indices are imprecise (see the "
+                             "warning under the ranking).",
         "s_sweep_flat": "None of the levers changed it: the outcome is the same at every design point (with common random "
                         "numbers, a horizon this short or levers this weak leave it untouched).",
         "s_sweep_nosens": "The sensitivity ranking could not be computed: {why}",
@@ -198,6 +200,10 @@ TEXT = {
         "equity_note": "The gap in the summary is computed within each run (most minus least isolated equity group), "
                        "then averaged over runs; it can be larger than the spread of the group means above, because "
                        "which group is best or worst served changes from run to run.",
+        "imprecise_sobol": "These Sobol indices are imprecise: with a base sample of N = {n} ({points} design points), "
+                           "the widest 95% interval is ±{hw}, so an index below 0 or above 1, and the order of the "
+                           "levers, may be noise. Run the sweep again with a larger 'samples' (N) until every interval "
+                           "is within ±{limit} before relying on this ranking.",
         "incomplete_sens": "These main effects come from an incomplete sweep ({short} of {total} design points lack "
                            "some of their replications): their level means average fewer runs than the design asked "
                            "for. Re-run the missing runs before relying on this ranking.",
@@ -336,6 +342,8 @@ TEXT = {
                          "« {outcome} » la dernière année va de {lo} à {hi}.",
         "s_sweep_lever": "Le levier qui compte le plus est « {p} » ({measure} {v}), puis « {p2} ».",
         "s_sweep_lever1": "Le levier qui compte le plus est « {p} » ({measure} {v}).",
+        "s_sweep_imprecise": "Trop peu d’échantillons pour se fier à ce classement : ses indices sont imprécis (voir "
+                             "l’avertissement sous le classement).",
         "s_sweep_flat": "Aucun levier ne l’a modifié : l’indicateur est le même à chaque point du plan (avec des nombres "
                         "aléatoires communs, un horizon aussi court ou des leviers aussi faibles le laissent inchangé).",
         "s_sweep_nosens": "Le classement de sensibilité n’a pas pu être calculé (détail technique, en anglais : {why})",
@@ -362,6 +370,11 @@ TEXT = {
         "equity_note": "L’écart donné en résumé est calculé dans chaque simulation (groupe d’équité le plus isolé moins le "
                        "moins isolé), puis moyenné entre simulations ; il peut dépasser l’écart entre les moyennes des "
                        "groupes ci-dessus, car le groupe le mieux ou le moins bien servi change d’une simulation à l’autre.",
+        "imprecise_sobol": "Ces indices de Sobol sont imprécis : avec un échantillon de base N = {n} ({points} points du "
+                           "plan), le plus large intervalle à 95 % est de ±{hw} ; un indice inférieur à 0 ou supérieur à "
+                           "1, et l’ordre des leviers, peuvent n’être que du bruit. Relancez le balayage avec un "
+                           "« samples » (N) plus grand, jusqu’à ce que chaque intervalle soit dans ±{limit}, avant de vous "
+                           "fier à ce classement.",
         "incomplete_sens": "Ces effets principaux viennent d’un balayage incomplet (points du plan auxquels il manque des "
                            "réplications : {short} sur {total}) ; les moyennes par niveau reposent donc sur moins de "
                            "simulations que prévu. Relancez les simulations manquantes avant de vous fier à ce classement.",

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import html
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ from sim.errors import UserError
 from . import plots
 from .i18n import check_lang, count, fmt, group_label, outcome_label, t
 from .load import Results, load
-from .sensitivity import Sensitivity, analyse
+from .sensitivity import SOBOL_MAX_HALF_WIDTH, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference,
                     spending_lines, summarise, weekly_bands)
 
@@ -473,7 +474,9 @@ def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome:
     scale = 100.0 if kind in ("share", "points") else 1.0
     sens, why = None, ""
     try:
-        sens = analyse(results, outcome)
+        with warnings.catch_warnings():   # an imprecise analysis is shown in the report (sens.caution)
+            warnings.simplefilter("ignore", UserWarning)
+            sens = analyse(results, outcome)
     except UserError as e:
         why = e.detail
     per_point = summarise(results, [outcome]) if not results.summary.empty else pd.DataFrame()
@@ -491,6 +494,8 @@ def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome:
         sens = None
     elif sens is not None and not sens.ranking.empty:
         ps.append(_lever_sentence(w, sens, kind))
+        if sens.caution:
+            ps.append(w.t("s_sweep_imprecise"))
     else:
         ps.append(w.t("s_sweep_nosens", why=html.escape(why)))
     if comparisons:
@@ -598,6 +603,10 @@ def _sensitivity_section(w: _Writer, results: Results, sens: Sensitivity, outcom
     if sens.incomplete:
         out.append(f"<p class='warning' role='alert'>"
                    f"{w.t('incomplete_sens', short=sens.incomplete_points, total=sens.n_points)}</p>")
+    if sens.caution and sens.method == "sobol":
+        text = w.t("imprecise_sobol", n=sens.base_samples, points=sens.n_points,
+                   hw=w.num(sens.widest_interval, "index"), limit=w.num(SOBOL_MAX_HALF_WIDTH, "index"))
+        out.append(f"<p class='warning' role='alert'>{text}</p>")
     out += [w.img(fig, labels["title"]),
            f"<p class='note'>{w.t('sens_note_' + ('main' if sens.method == 'main_effects' else sens.method))}</p>"]
     vkind = "index" if sens.method == "sobol" else _diff_kind(kind)

@@ -15,6 +15,8 @@ sweep, but the result says so (:attr:`Sensitivity.incomplete`) and the report sh
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +32,10 @@ METHODS = ("sobol", "morris", "main_effects")
 #: the same sweep then always gives the same confidence intervals (and the same report).
 DEFAULT_METHOD = {"sobol": "sobol", "morris": "morris", "full_factorial": "main_effects", "lhs": "main_effects",
                   "subexperiments": "main_effects", "points": "main_effects"}
+#: Sobol indices are shares of the outcome's variance (0 to 1). When the widest 95% interval of an
+#: index is wider than this either side, the base sample N is too small for the indices to be read
+#: (with a few samples SALib returns values below 0 or above 1 and rankings that change with the seed).
+SOBOL_MAX_HALF_WIDTH = 0.1
 
 
 @dataclass
@@ -44,6 +50,9 @@ class Sensitivity:
     main effect; for main effects ``low``/``high`` are the smallest and largest level means).
     ``incomplete_points`` counts the design points with fewer finished runs than the design's
     replications (only main effects are ever computed on such a sweep), out of ``n_points``.
+    ``caution`` says why the indices are imprecise (a Sobol design whose base sample is too small:
+    an interval wider than ±:data:`SOBOL_MAX_HALF_WIDTH`), and is ``None`` otherwise; the report shows it
+    and :func:`sobol` also issues it as a :class:`UserWarning`.
     """
 
     method: str
@@ -53,6 +62,9 @@ class Sensitivity:
     design: str
     incomplete_points: int = 0
     n_points: int = 0
+    caution: str | None = None   # why the indices are not to be relied on (too few samples), or None
+    base_samples: int | None = None      # Sobol: the base sample N
+    widest_interval: float | None = None  # Sobol: the widest 95% half-width of S1 and ST
 
     @property
     def incomplete(self) -> bool:
@@ -137,7 +149,21 @@ def sobol(results: Results, outcome: str, seed: int = 1, level: float = 0.95) ->
     table = table.sort_values("ST", ascending=False).reset_index(drop=True)
     ranking = pd.DataFrame({"parameter": table["parameter"], "value": table["ST"],
                             "low": table["ST"] - table["ST_conf"], "high": table["ST"] + table["ST_conf"]})
-    return Sensitivity("sobol", outcome, table, ranking, "sobol", n_points=len(y))
+    conf = np.abs(table[["S1_conf", "ST_conf"]].to_numpy(dtype=float))
+    widest = float(conf.max()) if conf.size and np.isfinite(conf).all() else float("inf")
+    caution, n = None, len(y) // per
+    if not widest <= SOBOL_MAX_HALF_WIDTH:
+        if n >= 16 and math.isfinite(widest):   # intervals narrow as 1/sqrt(N): the power of 2 that would do
+            more = f"of about {2 ** math.ceil(math.log2(n * (widest / SOBOL_MAX_HALF_WIDTH) ** 2))}"
+        else:                                    # too few samples to extrapolate from
+            more = "in the hundreds or more"
+        caution = (f"these Sobol indices of '{outcome}' are imprecise: with a base sample of N = {n} ({len(y)} design "
+                   f"points) the widest 95% interval is ±{widest:.2f}, so indices below 0 or above 1 and the ranking "
+                   f"may be noise; a sweep with 'samples' {more} would bring the intervals within "
+                   f"±{SOBOL_MAX_HALF_WIDTH:g}")
+        warnings.warn(caution, UserWarning, stacklevel=2)
+    return Sensitivity("sobol", outcome, table, ranking, "sobol", n_points=len(y), caution=caution, base_samples=n,
+                       widest_interval=widest)
 
 
 def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -> Sensitivity:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -193,3 +194,24 @@ def test_main_effects_of_an_incomplete_sweep_are_flagged_and_the_report_says_so(
     assert "These main effects come from an incomplete sweep (2 of 6 design points" in html
     assert "come from an incomplete sweep" not in build_report(load(tmp_path / "full"), None, "en", outcome="y",
                                                                figures=False)
+
+
+def test_sobol_indices_from_too_few_samples_come_with_a_warning(tmp_path, ishigami_sweep):
+    """With a base sample of 8, SALib's indices fall outside 0 to 1 and their intervals span most of
+    it: the analysis says so (and the report shows it) instead of presenting a ranking as found."""
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[-np.pi, np.pi]] * 3}
+    x = sobol_sample.sample(problem, 8, calc_second_order=False, seed=1)
+    folder = _sweep(tmp_path / "few", x, _ishigami(x), "sobol",
+                    {"salib_problem": problem, "N": 8, "calc_second_order": False})
+    with pytest.warns(UserWarning, match=r"imprecise: with a base sample of N = 8 \(40 design points\)"):
+        sens = analyse(load(folder), "y")
+    assert sens.caution and sens.base_samples == 8 and sens.widest_interval > 0.1
+    for lang, words in (("en", "These Sobol indices are imprecise"), ("fr", "Ces indices de Sobol sont imprécis")):
+        html = build_report(load(folder), outcome="y", lang=lang)
+        assert words in html and "N = 8" in html
+    # enough samples: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sens = analyse(load(ishigami_sweep), "y")
+    assert sens.caution is None and sens.widest_interval < 0.1
+    assert "imprecise" not in build_report(load(ishigami_sweep), outcome="y", lang="en")
