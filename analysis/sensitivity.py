@@ -81,6 +81,9 @@ def analyse(results: Results, outcome: str, method: str | None = None, seed: int
     method = method or DEFAULT_METHOD.get(design, "main_effects")
     if method not in METHODS:
         raise UserError(f"unknown analysis '{method}' (expected one of {', '.join(METHODS)})", key="method")
+    if results.summary.empty:
+        raise UserError(f"the sweep has no completed run yet ({results.failed_runs} failed, {results.missing_runs} "
+                        f"missing of {results.expected_runs}); see failed/ for the errors", file=str(results.path))
     results.check_outcomes([outcome])
     if method == "sobol":
         return sobol(results, outcome, seed=seed)
@@ -227,6 +230,13 @@ def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0
             rows.append({"parameter": param, "level": level_value.loc[key], "mean": ci.mean, "low": ci.low,
                          "high": ci.high, "n": ci.n, "binned": binned})
     if not rows:
+        designed = [p for p in results.parameters if results.design is not None and p in results.design
+                    and results.design[p].nunique() > 1]
+        if designed and not results.complete:
+            raise UserError(f"main effects need runs at two or more values of a swept parameter; the completed runs "
+                            f"({results.completed_runs} of {results.expected_runs}: {results.failed_runs} failed, "
+                            f"{results.missing_runs} missing) all have the same value of {', '.join(designed)}",
+                            file=str(results.path), key="parameters")
         raise UserError("main effects need at least one swept parameter that takes two or more values",
                         file=str(results.path), key="parameters")
     table = pd.DataFrame(rows)

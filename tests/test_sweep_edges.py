@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from experiments import plan_sweep
+from experiments import plan_sweep, run_sweep
+from experiments.runner import simulate as _simulate
 from sim.errors import UserError
 
 SPEC = {
@@ -54,3 +55,26 @@ def test_points_may_list_their_keys_in_any_order_but_not_none():
     with pytest.raises(UserError, match="at least one key") as info:
         plan_sweep({**SPEC, "design": "points", "parameters": {}, "points": [{}]})
     assert info.value.key == "points.0"
+
+
+def _fail_consensus(scenario, params, seed, weeks):
+    if params["governance.decision_rule"] == "consensus":
+        raise ValueError("boom in the model")
+    return _simulate(scenario, params, seed, weeks)
+
+
+def _fail_all(scenario, params, seed, weeks):
+    raise ValueError("boom in the model")
+
+
+def test_sensitivity_of_a_sweep_whose_runs_failed_says_so(tmp_path):
+    """Not 'no outcome ... in these results' (all failed) nor 'no parameter takes two values' (one level failed)."""
+    from analysis import analyse, load
+
+    run_sweep(SPEC, tmp_path / "all", backend="serial", progress=False, simulate=_fail_all)
+    with pytest.raises(UserError, match=r"no completed run yet \(4 failed, 0 missing of 4\)"):
+        analyse(load(tmp_path / "all"), "isolated_share_all")
+    run_sweep(SPEC, tmp_path / "half", backend="serial", progress=False, simulate=_fail_consensus)
+    with pytest.raises(UserError, match=r"the completed runs \(2 of 4: 2 failed, 0 missing\) all have the same value "
+                                        r"of governance.decision_rule"):
+        analyse(load(tmp_path / "half"), "isolated_share_all")
