@@ -193,6 +193,19 @@ def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -
     return Sensitivity("morris", outcome, table, ranking, "morris", n_points=len(y))
 
 
+def _subexperiment_blocks(results: Results) -> "dict[int, list[str]] | None":
+    """For a sub-experiments sweep: each design point's block's keys (``meta.subexperiments``); else None."""
+    blocks = results.meta.get("subexperiments") if results.design_name == "subexperiments" else None
+    if not blocks:
+        return None
+    out, point = {}, 0
+    for block in blocks:
+        for _ in range(int(block["points"])):
+            out[point] = list(block["keys"])
+            point += 1
+    return out
+
+
 def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0.95) -> Sensitivity:
     """Mean outcome at each level of each swept parameter (quantile bins for continuous samples).
 
@@ -208,9 +221,14 @@ def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0
         df = df.copy()
         df[outcome] = df[outcome] - df.groupby("replication")[outcome].transform("mean") + df[outcome].mean()
     rows = []
+    whole = df
+    blocks = _subexperiment_blocks(results)
     for param in results.parameters:
-        if param not in df:
+        if param not in whole:
             continue
+        # sub-experiments: only the points of the blocks that vary this key (elsewhere it sits at its base
+        # value while other keys move, which would be credited to its base level)
+        df = whole if blocks is None else whole[whole["point"].map(blocks).apply(lambda keys: param in keys)]
         values = df[param]
         if values.nunique() < 2:
             continue

@@ -120,7 +120,10 @@ def build_design(spec: SweepSpec, scenario: Scenario) -> Design:
     if kind == "subexperiments":
         params = list(dict.fromkeys(k for sub in spec.subexperiments for k in sub))
         base = {k: value_at(scenario, k) for k in params}
-        return Design(kind, _table(subexperiments(spec.subexperiments, base), params), params)
+        # which points each block made (in order), so that a key's main effect compares its own block's points
+        blocks = [{"keys": list(sub), "points": len(full_factorial(sub))} for sub in spec.subexperiments]
+        return Design(kind, _table(subexperiments(spec.subexperiments, base), params), params,
+                      {"subexperiments": blocks})
     if kind == "points":
         params = list(spec.points[0])
         return Design(kind, _table([dict(p) for p in spec.points], params), params)

@@ -215,3 +215,25 @@ def test_sobol_indices_from_too_few_samples_come_with_a_warning(tmp_path, ishiga
         sens = analyse(load(ishigami_sweep), "y")
     assert sens.caution is None and sens.widest_interval < 0.1
     assert "imprecise" not in build_report(load(ishigami_sweep), outcome="y", lang="en")
+
+
+def test_main_effects_of_sub_experiments_compare_each_key_within_its_own_block(tmp_path):
+    """Block 1 varies a (no effect), block 2 varies b (a large effect) with a at its base value 0. Pooling
+    every point would credit b's swing to a's base level; each key is compared within its own block."""
+    from experiments import plan_sweep
+
+    spec = {"base_scenario": "centre-sud", "residents": 200, "weeks": 4, "design": "subexperiments",
+            "subexperiments": [{"governance.seats.patients": [1, 2, 3]},
+                               {"governance.seats.city": [0, 3], "governance.decision_rule": ["majority", "consensus"]}]}
+    blocks = plan_sweep(spec).meta()["subexperiments"]
+    assert blocks == [{"keys": ["governance.seats.patients"], "points": 3},
+                      {"keys": ["governance.seats.city", "governance.decision_rule"], "points": 4}]
+    design = pd.DataFrame({"point": range(5), "a": [1, 2, 3, 0, 0], "b": [0, 0, 0, 0, 10]})
+    rows = [{"point": p, "replication": 0, "seed": 1000, "y": float(b), "isolated_share_65_alone": 0.2}
+            for p, b in zip(design["point"], design["b"])]
+    meta = {"design": "subexperiments", "replications": 1,
+            "subexperiments": [{"keys": ["a"], "points": 3}, {"keys": ["b"], "points": 2}]}
+    sens = analyse(load(write_sweep(tmp_path, design, pd.DataFrame(rows), meta)), "y")
+    ranking = sens.ranking.set_index("parameter")["value"]
+    assert ranking["b"] == pytest.approx(10.0) and ranking["a"] == pytest.approx(0.0)
+    assert set(sens.table[sens.table["parameter"] == "a"]["level"]) == {1, 2, 3}
