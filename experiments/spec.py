@@ -299,8 +299,15 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
                      file, "outputs")
 
 
+def _same(value: Any) -> str:
+    """What makes two swept values the same run: numbers by value (1 and 1.0), anything else by repr."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
+    return repr(value)
+
+
 def check_point_keys(points: list[dict[str, Any]], file: str | None) -> None:
-    """Every explicit design point sets the same keys (in any order), and at least one."""
+    """Every explicit design point sets the same keys (in any order), at least one, and no point is repeated."""
     keys = list(points[0])
     if not keys:
         raise _error("expected a design point setting at least one key; found an empty mapping", file, "points.0")
@@ -311,6 +318,13 @@ def check_point_keys(points: list[dict[str, Any]], file: str | None) -> None:
                                            f"sets {', '.join(extra)} as well" if extra else ""]))
             raise _error(f"expected every point to set the same keys as the first ({', '.join(keys)}); this one "
                          f"{what}", file, f"points.{i}")
+    seen: dict[tuple, int] = {}
+    for i, point in enumerate(points):
+        same = tuple(sorted((k, _same(v)) for k, v in point.items()))
+        if same in seen:
+            raise _error(f"expected distinct design points; found point {i} equal to point {seen[same]} (the same "
+                         "values run with the same seeds give the same results twice)", file, f"points.{i}")
+        seen[same] = i
 
 
 def _check_lists(mapping: dict[str, list], scenario: Scenario, file: str | None, where: str) -> None:
@@ -322,7 +336,7 @@ def _check_lists(mapping: dict[str, list], scenario: Scenario, file: str | None,
         if len(kinds) > 1:
             raise _error(f"expected values of one type; found a mix ({', '.join(sorted(kinds))})", file,
                          f"{where}.{key}")
-        if len(set(map(repr, values))) != len(values):
+        if len(set(map(_same, values))) != len(values):   # 1 and 1.0 are one value (and would be one run)
             raise _error(f"expected distinct values; found a repeated value in {values!r}", file, f"{where}.{key}")
         for v in values:
             check_plain_value(v, file, f"{where}.{key}")

@@ -78,3 +78,18 @@ def test_sensitivity_of_a_sweep_whose_runs_failed_says_so(tmp_path):
     with pytest.raises(UserError, match=r"the completed runs \(2 of 4: 2 failed, 0 missing\) all have the same value "
                                         r"of governance.decision_rule"):
         analyse(load(tmp_path / "half"), "isolated_share_all")
+
+
+@pytest.mark.parametrize("change, key, words", [
+    ({"parameters": {"peer_support.competency_gain": [1, 1.0]}}, "parameters.peer_support.competency_gain",
+     "expected distinct values"),
+    ({"design": "points", "parameters": {}, "points": [{"governance.seats.patients": 1, "governance.decision_rule": "majority"},
+                                                       {"governance.seats.patients": 2, "governance.decision_rule": "majority"},
+                                                       {"governance.decision_rule": "majority", "governance.seats.patients": 1.0}]},
+     "points.2", "found point 2 equal to point 0"),
+])
+def test_values_or_points_that_would_run_twice_are_refused(change, key, words):
+    """Equal values (1 and 1.0) or equal points make the same runs with the same seeds: double weight, no information."""
+    with pytest.raises(UserError, match=words) as info:
+        plan_sweep({**SPEC, **change})
+    assert info.value.key == key
