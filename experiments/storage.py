@@ -159,6 +159,8 @@ class SweepStore:
         except ImportError:  # pragma: no cover - Windows
             yield
             return
+        if self.root.exists() and not self.root.is_dir():
+            raise UserError("expected an output folder (--out); found a file", file=str(self.root))
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             f = open(self.root / LOCK, "a+", encoding="utf-8")
@@ -235,7 +237,8 @@ def read_meta(path: str | Path) -> dict:
     path = Path(path)
     meta_path = path / "meta.json"
     if not path.is_dir():
-        raise UserError("expected a sweep output folder; found no such folder", file=str(path))
+        found = "a file" if path.exists() else "no such folder"
+        raise UserError(f"expected a sweep output folder; found {found}", file=str(path))
     if not meta_path.is_file():
         raise UserError("expected a sweep output folder (with meta.json, written by 'caring-community sweep'); "
                         "found no meta.json", file=str(path))

@@ -93,3 +93,16 @@ def test_values_or_points_that_would_run_twice_are_refused(change, key, words):
     with pytest.raises(UserError, match=words) as info:
         plan_sweep({**SPEC, **change})
     assert info.value.key == key
+
+
+def test_an_output_folder_that_is_a_file_is_named_as_such(tmp_path, capsys):
+    from sim.cli import main
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    (tmp_path / "afile").write_text("not a folder")
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "afile"), "--quiet"]) == 2
+    assert "expected an output folder (--out); found a file" in capsys.readouterr().err
+    assert main(["sweep", "status", str(tmp_path / "afile")]) == 2
+    assert "expected a sweep output folder; found a file" in capsys.readouterr().err
+    assert (tmp_path / "afile").read_text() == "not a folder"
