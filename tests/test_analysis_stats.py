@@ -127,6 +127,20 @@ def test_load_errors_are_user_errors(tmp_path):
         load(tmp_path / "dup")
 
 
+def test_runs_of_an_edited_scenario_are_not_replications(tmp_path):
+    """A scenario file edited between runs keeps its name: the recorded parameters tell the runs apart."""
+    final = plausible_final(np.random.default_rng(1))
+    for seed, patients in ((0, 400), (1, 400), (2, 200)):
+        folder = write_run(tmp_path / "mine" / f"seed{seed}", seed, final, "mine")
+        (folder / "scenario.yaml").write_text(f"# seed: {seed}\nname: mine\ntitle: run {seed}\n"
+                                              f"population: {{n_patients: {patients}, share_65plus: 0.2}}\n")
+    with pytest.raises(UserError, match="mix parameter sets.*'seed2' differs from 'seed0' at 'population.n_patients'"):
+        load(tmp_path / "mine")
+    (tmp_path / "mine" / "seed2" / "scenario.yaml").write_text(
+        "name: mine\ntitle: another title\npopulation: {n_patients: 400, share_65plus: 0.2}\n")
+    assert load(tmp_path / "mine").seeds == [0, 1, 2]   # titles and seeds may differ
+
+
 def test_incompatible_baselines_are_refused(tmp_path):
     write_replications(tmp_path / "a", range(3), "a", weeks=104)
     write_replications(tmp_path / "b", range(3), "b", weeks=52)
