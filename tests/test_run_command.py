@@ -94,6 +94,16 @@ def test_snapshots_and_edges_at_chosen_weeks(tiny_yaml, tmp_path):
     assert (out2 / "residents_week3.parquet").exists() and not list(out2.glob("edges_*"))
 
 
+def test_a_run_into_a_used_folder_leaves_nothing_of_the_previous_run(tiny_yaml, tmp_path):
+    """Snapshots and the chart of an earlier run in the same folder would pass for this run's."""
+    out = tmp_path / "reused"
+    assert _run(tiny_yaml, out, "--snapshot-weeks", "0,5", "--edges") == 0
+    assert main(["run", str(tiny_yaml), "--seed", "2", "--years", "0.1", "--out", str(out), "--quiet",
+                 "--snapshot-weeks", "3"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["chart.png", "outcomes.parquet", "residents_week3.parquet",
+                                                     "scenario.yaml", "summary.csv", "summary.json"]
+
+
 def test_snapshot_week_outside_the_run_is_a_clear_error(tiny_yaml, tmp_path, capsys):
     out = tmp_path / "bad"
     assert _run(tiny_yaml, out, "--snapshot-weeks", "0,11") == 2
