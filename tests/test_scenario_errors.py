@@ -157,6 +157,11 @@ CASES = {
                              "  - {name: X, kind: food_bank, target: all, neighbourhood: oest}\n"},
         ref="orgnb.yaml", file="orgnb.yaml", key="organizations.0.neighbourhood",
         fragments=["expected one of the neighbourhoods (centre-sud, ouest)", "found 'oest'", "did you mean 'ouest'?"]),
+    "funding_ends_before_it_starts": dict(
+        files={"grant.yaml": "extends: centre-sud\nfunding:\n  sources:\n"
+                             "    - {name: City, start_week: 52, end_week: 26}\n"},
+        ref="grant.yaml", file="grant.yaml", key="funding.sources.0.end_week",
+        fragments=["expected an end week at or after the source's start_week (52)", "found 26"]),
     "enum_value": dict(
         files={"rule.yaml": "extends: centre-sud\ngovernance:\n  decision_rule: dictatorship\n"},
         ref="rule.yaml", file="rule.yaml", key="governance.decision_rule",
