@@ -162,6 +162,10 @@ CASES = {
                              "    - {name: City, start_week: 52, end_week: 26}\n"},
         ref="grant.yaml", file="grant.yaml", key="funding.sources.0.end_week",
         fragments=["expected an end week at or after the source's start_week (52)", "found 26"]),
+    "empty_file": dict(
+        files={"empty.yaml": "# nothing yet\n"},
+        ref="empty.yaml", file="empty.yaml", key=None,
+        fragments=["expected a scenario", "extends: centre-sud", "found an empty file"]),
     "enum_value": dict(
         files={"rule.yaml": "extends: centre-sud\ngovernance:\n  decision_rule: dictatorship\n"},
         ref="rule.yaml", file="rule.yaml", key="governance.decision_rule",
