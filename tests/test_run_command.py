@@ -133,6 +133,23 @@ def test_python_api_matches_the_command(tiny_yaml, tmp_path):
     pd.testing.assert_frame_equal(from_dict.reset_index(drop=True), from_cli, check_dtype=False)
 
 
+@pytest.mark.parametrize("kwargs, key", [({"years": 0}, "--years"), ({"years": -1}, "--years"),
+                                         ({"seed": -1, "years": 0.1}, "--seed"),
+                                         ({"seed": 1.5, "years": 0.1}, "--seed")])
+def test_python_run_refuses_bad_seeds_and_horizons(tiny_yaml, kwargs, key):
+    """``sim.run`` checks its seed and horizon as the command does (no empty run, no numpy traceback)."""
+    from sim.errors import UserError
+    with pytest.raises(UserError, match=key):
+        run(str(tiny_yaml), **kwargs)
+
+
+@pytest.mark.parametrize("rng", [-1, 1.5, "3", True])
+def test_a_model_refuses_a_seed_that_is_not_a_whole_number(tiny_yaml, rng):
+    from sim.errors import UserError
+    with pytest.raises(UserError, match="rng"):
+        CaringCommunity(str(tiny_yaml), rng=rng)
+
+
 def test_default_output_folder_is_named_after_the_scenario_and_seed(tiny_yaml, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["run", str(tiny_yaml), "--seed", "4", "--years", "0.1", "--quiet"]) == 0
