@@ -161,6 +161,9 @@ TEXT = {
                                "no longer isolated to report.",
         "s_cost_saves": "At what cost: spending is {saving} a year lower than the baseline and {fewer} fewer residents "
                         "are isolated: the scenario costs less and isolates fewer people.",
+        "s_cost_saves_unclear": "At what cost: spending is {saving} a year lower than the baseline, with {fewer} fewer "
+                                "isolated residents on average; that reduction is too uncertain to say that the "
+                                "scenario isolates fewer people.",
         "s_spend_time": "At what cost: spending is {s} a year in the final year.",
         "s_sure": "How sure: intervals are 95% confidence intervals across replications (Student’s t); differences are "
                   "paired by seed, so both scenarios met the same random events.",
@@ -324,6 +327,9 @@ TEXT = {
                                "coût par personne qui n’est plus isolée à rapporter.",
         "s_cost_saves": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence et {fewer} "
                         "résidents de moins sont isolés : le scénario coûte moins cher et isole moins de personnes.",
+        "s_cost_saves_unclear": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
+                                "avec {fewer} résidents isolés de moins en moyenne ; cette baisse est trop incertaine "
+                                "pour dire que le scénario isole moins de personnes.",
         "s_spend_time": "À quel coût : les dépenses sont de {s} par an la dernière année.",
         "s_sure": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % entre "
                   "réplications (loi de Student) ; les différences sont appariées par graine, de sorte que les deux "

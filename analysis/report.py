@@ -339,7 +339,10 @@ def _cost_sentence(w: _Writer, cmp: Comparison) -> str:
     if c.status == "no_reduction":
         return w.t("s_cost_no_reduction", extra=extra, fewer=fewer)
     if c.status == "saves" or c.extra_spending.mean < 0:
-        return w.t("s_cost_saves", saving=w.num(-c.extra_spending.mean, "money"), fewer=fewer)
+        # "isolates fewer people" only where the reduction's interval is bounded (excludes zero)
+        unclear = c.status == "unbounded" or not np.isfinite(c.low)
+        return w.t("s_cost_saves_unclear" if unclear else "s_cost_saves", saving=w.num(-c.extra_spending.mean, "money"),
+                   fewer=fewer)
     if c.status == "unbounded" or not np.isfinite(c.low):
         return w.t("s_cost_unbounded", extra=extra, fewer=fewer, ratio=w.num(c.ratio, "money"))
     return w.t("s_cost_ok", extra=extra, ratio=w.num(c.ratio, "money"), lo=w.num(c.low, "money"),

@@ -90,6 +90,19 @@ def test_cost_is_not_a_number_when_no_one_is_less_isolated(tmp_path):
     assert "per person no longer isolated (95% CI" not in html
 
 
+def test_a_cheaper_scenario_is_not_said_to_isolate_fewer_people_when_that_is_unclear(tmp_path):
+    """Lower spending and a reduction of isolation whose interval includes zero: the summary says it is unclear."""
+    base = [{"isolated_count": 100.0, "spending_total": 300_000.0}] * 4
+    scen = [{"isolated_count": c, "spending_total": 200_000.0} for c in (99.0, 101.5, 98.0, 101.0)]
+    s, b = _pair(tmp_path, np.full(4, .3), np.full(4, .3), base, scen, seeds=range(4))
+    cost = compare(s, b).cost
+    assert cost.status == "unbounded" and cost.extra_spending.mean < 0
+    for lang, claim, hedge in (("en", "costs less and isolates fewer people", "too uncertain"),
+                               ("fr", "coûte moins cher et isole moins", "trop incertaine")):
+        html = build_report(s, b, lang, figures=False)
+        assert claim not in html and hedge in html
+
+
 def test_cost_interval_is_unbounded_when_the_reduction_is_unclear():
     scen = pd.DataFrame({"seed": range(4), "spending_total": 1e5, "isolated_count": [99.0, 101.5, 98.0, 101.0]})
     base = pd.DataFrame({"seed": range(4), "spending_total": 0.0, "isolated_count": 100.0})
