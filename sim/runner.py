@@ -79,13 +79,13 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     snapshot_weeks = sorted(set(snapshot_weeks or []))
     check_run_arguments(seed, years, snapshot_weeks, weeks, edges)
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UserError("expected a folder; found a file", file=str(out), key="--out")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UserError(f"expected a folder that can be created or written to; found {e.strerror or e}",
                         file=str(out), key="--out") from None
-    if not out.is_dir():
-        raise UserError("expected a folder; found a file", file=str(out), key="--out")
     model = CaringCommunity(resolved_scenario, rng=int(seed), agent_views=False)
     # A folder holds a finished run only once its outcomes and summary are written: the previous
     # run's go first, and the parameters come first, so a run that stops half-way is seen as one.

@@ -291,6 +291,7 @@ def test_out_that_is_a_file_is_a_clear_error(tmp_path, capsys):
     status = main(["run", "centre-sud", "--quiet", "--years", "0.1", "--out", str(target)])
     err = capsys.readouterr().err
     assert status == 2 and err.startswith("error: ") and "key '--out'" in err
+    assert "expected a folder; found a file" in err     # not the system's "File exists"
 
 
 def test_argparse_usage_errors_return_2_without_raising(capsys):
