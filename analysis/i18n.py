@@ -132,6 +132,9 @@ TEXT = {
         "s_iso_base_unclear": "Isolation among people 65+ living alone was {s} with “{sname}” against {b} under “{bname}” "
                               "in the final year; the difference of {d} is not clear (95% CI {lo} to {hi} includes zero, "
                               "{pairs}).",
+        "s_iso_base_single": "Isolation among people 65+ living alone was {s} with “{sname}” against {b} under “{bname}” "
+                             "in the final year, a difference of {d} ({pairs}: no confidence interval, so no telling "
+                             "whether it fell).",
         "s_iso_time_fell": "Isolation among people 65+ living alone fell from {a} at the start to {s} in the final year "
                            "(95% CI {lo} to {hi}, {reps}).",
         "s_iso_time_rose": "Isolation among people 65+ living alone rose from {a} at the start to {s} in the final year "
@@ -296,6 +299,9 @@ TEXT = {
         "s_iso_base_unclear": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » contre "
                               "{b} avec « {bname} » la dernière année ; la différence de {d} n’est pas nette (l’IC à 95 %, "
                               "de {lo} à {hi}, contient zéro ; {pairs}).",
+        "s_iso_base_single": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » contre "
+                             "{b} avec « {bname} » la dernière année, soit une différence de {d} ({pairs} : pas "
+                             "d’intervalle de confiance, donc rien ne dit qu’il a baissé).",
         "s_iso_time_fell": "L’isolement des personnes de 65 ans et plus vivant seules a baissé, passant de {a} au départ à "
                            "{s} la dernière année (IC à 95 % : {lo} à {hi} ; {reps}).",
         "s_iso_time_rose": "L’isolement des personnes de 65 ans et plus vivant seules a augmenté, passant de {a} au départ à "

@@ -244,7 +244,9 @@ def _summary_paragraph(w: _Writer, results: Results, cmp: Comparison | None) -> 
 def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list[str]:
     """The summary against a baseline: each outcome's paired difference with its 95% CI."""
     row = cmp.row(HEADLINE)
-    d = _direction(row["difference_low"], row["difference_high"], row["difference"])
+    # one pair has no interval: the sentence gives the difference without saying isolation fell or rose
+    finite = np.isfinite(row["difference_low"]) and np.isfinite(row["difference_high"])
+    d = _direction(row["difference_low"], row["difference_high"], row["difference"]) if finite else "single"
     ps = [w.t(f"s_iso_base_{d}", b=w.num(row["baseline"], "share"), s=w.num(row["scenario"], "share"),
               bname=html.escape(cmp.baseline.name), sname=html.escape(results.name),
               pairs=w.count(len(cmp.seeds), "seed_paired"),

@@ -103,6 +103,15 @@ def test_a_cheaper_scenario_is_not_said_to_isolate_fewer_people_when_that_is_unc
         assert claim not in html and hedge in html
 
 
+def test_one_seed_paired_does_not_say_that_isolation_fell(tmp_path):
+    """A single pair has no interval: the summary gives the difference without a direction."""
+    s, b = _pair(tmp_path, [0.30], [0.10], seeds=[0])
+    for lang, claim, neutral in (("en", "living alone fell", "no telling whether it fell"),
+                                 ("fr", "a baissé :", "rien ne dit qu’il a baissé")):
+        html = build_report(s, b, lang, figures=False)
+        assert claim not in html and neutral in html
+
+
 def test_cost_interval_is_unbounded_when_the_reduction_is_unclear():
     scen = pd.DataFrame({"seed": range(4), "spending_total": 1e5, "isolated_count": [99.0, 101.5, 98.0, 101.0]})
     base = pd.DataFrame({"seed": range(4), "spending_total": 0.0, "isolated_count": 100.0})
