@@ -132,6 +132,9 @@ TEXT = {
         "s_iso_base_unclear": "Isolation among people 65+ living alone was {s} with “{sname}” against {b} under “{bname}” "
                               "in the final year; the difference of {d} is not clear (95% CI {lo} to {hi} includes zero, "
                               "{pairs}).",
+        "s_iso_base_single": "Isolation among people 65+ living alone was {s} with “{sname}” against {b} under “{bname}” "
+                             "in the final year, a difference of {d} ({pairs}: no confidence interval, so no telling "
+                             "whether it fell).",
         "s_iso_time_fell": "Isolation among people 65+ living alone fell from {a} at the start to {s} in the final year "
                            "(95% CI {lo} to {hi}, {reps}).",
         "s_iso_time_rose": "Isolation among people 65+ living alone rose from {a} at the start to {s} in the final year "
@@ -161,6 +164,9 @@ TEXT = {
                                "no longer isolated to report.",
         "s_cost_saves": "At what cost: spending is {saving} a year lower than the baseline and {fewer} fewer residents "
                         "are isolated: the scenario costs less and isolates fewer people.",
+        "s_cost_saves_unclear": "At what cost: spending is {saving} a year lower than the baseline, with {fewer} fewer "
+                                "isolated residents on average; that reduction is too uncertain to say that the "
+                                "scenario isolates fewer people.",
         "s_spend_time": "At what cost: spending is {s} a year in the final year.",
         "s_sure": "How sure: intervals are 95% confidence intervals across replications (Student’s t); differences are "
                   "paired by seed, so both scenarios met the same random events.",
@@ -299,6 +305,9 @@ TEXT = {
         "s_iso_base_unclear": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » contre "
                               "{b} avec « {bname} » la dernière année ; la différence de {d} n’est pas nette (l’IC à 95 %, "
                               "de {lo} à {hi}, contient zéro ; {pairs}).",
+        "s_iso_base_single": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » contre "
+                             "{b} avec « {bname} » la dernière année, soit une différence de {d} ({pairs} : pas "
+                             "d’intervalle de confiance, donc rien ne dit qu’il a baissé).",
         "s_iso_time_fell": "L’isolement des personnes de 65 ans et plus vivant seules a baissé, passant de {a} au départ à "
                            "{s} la dernière année (IC à 95 % : {lo} à {hi} ; {reps}).",
         "s_iso_time_rose": "L’isolement des personnes de 65 ans et plus vivant seules a augmenté, passant de {a} au départ à "
@@ -330,6 +339,9 @@ TEXT = {
                                "coût par personne qui n’est plus isolée à rapporter.",
         "s_cost_saves": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence et {fewer} "
                         "résidents de moins sont isolés : le scénario coûte moins cher et isole moins de personnes.",
+        "s_cost_saves_unclear": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
+                                "avec {fewer} résidents isolés de moins en moyenne ; cette baisse est trop incertaine "
+                                "pour dire que le scénario isole moins de personnes.",
         "s_spend_time": "À quel coût : les dépenses sont de {s} par an la dernière année.",
         "s_sure": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % entre "
                   "réplications (loi de Student) ; les différences sont appariées par graine, de sorte que les deux "

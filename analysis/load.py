@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from sim.errors import UserError, did_you_mean
 
@@ -194,15 +195,59 @@ def _read_run(folder: Path) -> tuple[dict, pd.DataFrame]:
     return info, weekly
 
 
+#: Keys of a run's ``scenario.yaml`` that describe the scenario without changing what it simulates
+#: (and ``seed``, which replications differ by), left out when runs are checked to be replications.
+DESCRIPTIVE_KEYS = ("name", "title", "description", "sources", "extends", "seed")
+
+
+def _parameters(folder: Path) -> dict | None:
+    """The simulated parameters recorded in a run folder's ``scenario.yaml`` (None where unreadable)."""
+    try:
+        data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    return {k: v for k, v in data.items() if k not in DESCRIPTIVE_KEYS} if isinstance(data, dict) else None
+
+
+def _first_difference(a: Any, b: Any, key: str = "") -> tuple[str, Any, Any] | None:
+    """The first dotted key at which two parameter trees differ, with both values (None if equal)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in list(a) + [k for k in b if k not in a]:
+            found = _first_difference(a.get(k), b.get(k), f"{key}.{k}" if key else str(k))
+            if found:
+                return found
+        return None
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            found = _first_difference(x, y, f"{key}.{i}")
+            if found:
+                return found
+        return None
+    return None if a == b else (key, a, b)
+
+
 def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Results:
-    """Runs of one scenario (different seeds) as one :class:`Results`."""
+    """Runs of one scenario (different seeds) as one :class:`Results`.
+
+    Runs whose recorded parameters (``scenario.yaml``) differ are refused even under one scenario
+    name: a scenario file edited between runs is another scenario, not a replication.
+    """
     rows, weeklies, failed = [], [], []
     scenarios, weeks, residents = set(), set(), set()
+    reference: tuple[str, dict] | None = None
     for folder in folders:
         if not is_run_folder(folder):
             failed.append({"run_id": folder.name, "error": "incomplete run folder (no outcomes.parquet or summary.json)"})
             continue
         info, weekly = _read_run(folder)
+        params = _parameters(folder)
+        if params is not None and reference is None:
+            reference = (folder.name, params)
+        elif params is not None and (diff := _first_difference(reference[1], params)):
+            raise UserError(f"the run folders mix parameter sets: '{folder.name}' differs from '{reference[0]}' at "
+                            f"'{diff[0]}' ({diff[2]!r} against {diff[1]!r}, as recorded in their scenario.yaml); "
+                            "a set of replications must be one scenario with different seeds, so put the runs "
+                            "of a changed scenario in a folder of their own", file=str(path))
         seed = int(info["seed"])
         scenarios.add(info.get("scenario", ""))
         weeks.add(int(info.get("weeks", weekly["week"].max())))

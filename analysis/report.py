@@ -245,7 +245,9 @@ def _summary_paragraph(w: _Writer, results: Results, cmp: Comparison | None) -> 
 def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list[str]:
     """The summary against a baseline: each outcome's paired difference with its 95% CI."""
     row = cmp.row(HEADLINE)
-    d = _direction(row["difference_low"], row["difference_high"], row["difference"])
+    # one pair has no interval: the sentence gives the difference without saying isolation fell or rose
+    finite = np.isfinite(row["difference_low"]) and np.isfinite(row["difference_high"])
+    d = _direction(row["difference_low"], row["difference_high"], row["difference"]) if finite else "single"
     ps = [w.t(f"s_iso_base_{d}", b=w.num(row["baseline"], "share"), s=w.num(row["scenario"], "share"),
               bname=html.escape(cmp.baseline.name), sname=html.escape(results.name),
               pairs=w.count(len(cmp.seeds), "seed_paired"),
@@ -340,7 +342,10 @@ def _cost_sentence(w: _Writer, cmp: Comparison) -> str:
     if c.status == "no_reduction":
         return w.t("s_cost_no_reduction", extra=extra, fewer=fewer)
     if c.status == "saves" or c.extra_spending.mean < 0:
-        return w.t("s_cost_saves", saving=w.num(-c.extra_spending.mean, "money"), fewer=fewer)
+        # "isolates fewer people" only where the reduction's interval is bounded (excludes zero)
+        unclear = c.status == "unbounded" or not np.isfinite(c.low)
+        return w.t("s_cost_saves_unclear" if unclear else "s_cost_saves", saving=w.num(-c.extra_spending.mean, "money"),
+                   fewer=fewer)
     if c.status == "unbounded" or not np.isfinite(c.low):
         return w.t("s_cost_unbounded", extra=extra, fewer=fewer, ratio=w.num(c.ratio, "money"))
     return w.t("s_cost_ok", extra=extra, ratio=w.num(c.ratio, "money"), lo=w.num(c.low, "money"),

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import outcomes
+from .errors import UserError
 from .agents import Citizen, CitizenPartner, Clinician, CommunityOrganization, Patient, PatientPartner, StewardshipGroup
 from .network import CARE_TEAM, INTER_ORG, MEMBERSHIP, generate_network
 from .population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, coaching_role, generate_residents
@@ -62,6 +63,9 @@ class CaringCommunity(mesa.Model):
             rng = int(np.random.SeedSequence().entropy % (2**63))
         if isinstance(rng, np.random.Generator):
             rng = int(rng.integers(2**63))
+        if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
+            raise UserError(f"expected a seed that is a whole number 0 or more (or a numpy Generator, or None for "
+                            f"a fresh one); found {rng!r}", key="rng")
         super().__init__(rng=int(rng))
         self.seed = int(rng)
         self.params: Scenario = load_scenario(scenario, overrides or None)
@@ -385,7 +389,14 @@ class _Bare:
 
 def run(scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, seed: int = 0, years: float | None = None,
         overrides: dict[str, Any] | None = None, agent_views: bool = False) -> pd.DataFrame:
-    """Build a model, run it for ``years`` (default: the scenario's) and return the weekly outcomes."""
-    model = CaringCommunity(scenario, rng=seed, agent_views=agent_views, **(overrides or {}))
-    weeks = None if years is None else int(round(years * 52))
+    """Build a model, run it for ``years`` (default: the scenario's) and return the weekly outcomes.
+
+    A bad seed or horizon is a :class:`~sim.errors.UserError`, as with ``caring-community run``.
+    """
+    from .runner import check_run_arguments, horizon_weeks  # noqa: PLC0415 (runner imports this module)
+
+    params = load_scenario(scenario, overrides or None)
+    weeks = horizon_weeks(params, years)
+    check_run_arguments(seed, years, [], weeks)
+    model = CaringCommunity(params, rng=seed, agent_views=agent_views)
     return model.run(weeks)

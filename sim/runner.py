@@ -79,18 +79,22 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     snapshot_weeks = sorted(set(snapshot_weeks or []))
     check_run_arguments(seed, years, snapshot_weeks, weeks, edges)
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UserError("expected a folder; found a file", file=str(out), key="--out")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UserError(f"expected a folder that can be created or written to; found {e.strerror or e}",
                         file=str(out), key="--out") from None
-    if not out.is_dir():
-        raise UserError("expected a folder; found a file", file=str(out), key="--out")
     model = CaringCommunity(resolved_scenario, rng=int(seed), agent_views=False)
     # A folder holds a finished run only once its outcomes and summary are written: the previous
     # run's go first, and the parameters come first, so a run that stops half-way is seen as one.
-    for stale in ("outcomes.parquet", "summary.json", "summary.csv"):
+    # The previous run's chart and snapshots go too, so that no file in the folder is another run's.
+    for stale in ("outcomes.parquet", "summary.json", "summary.csv", "chart.png"):
         (out / stale).unlink(missing_ok=True)
+    for pattern in ("residents_week*.parquet", "edges_week*.parquet"):
+        for stale in out.glob(pattern):
+            stale.unlink()
     write_resolved_scenario(model.params, out / "scenario.yaml", seed=int(seed), weeks=weeks)
 
     def snapshot():

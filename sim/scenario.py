@@ -173,8 +173,9 @@ def _read_yaml(path: Path) -> dict:
                                 file=str(path)) from None
         raise ScenarioError(f"malformed YAML{where}: expected well-formed YAML; found a syntax error ({problem})",
                             file=str(path)) from None
-    if data is None:
-        return {}
+    if data is None:  # empty, or comments only: most likely a file not yet written or saved
+        raise ScenarioError("expected a scenario: at least one key, such as 'extends: centre-sud' for the "
+                            "Centre-Sud pilot; found an empty file (nothing but blanks or comments)", file=str(path))
     if not isinstance(data, dict):
         raise ScenarioError(f"expected a mapping of sections (key: value) at the top level; found a "
                             f"{type(data).__name__}", file=str(path))

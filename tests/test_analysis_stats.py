@@ -90,6 +90,28 @@ def test_cost_is_not_a_number_when_no_one_is_less_isolated(tmp_path):
     assert "per person no longer isolated (95% CI" not in html
 
 
+def test_a_cheaper_scenario_is_not_said_to_isolate_fewer_people_when_that_is_unclear(tmp_path):
+    """Lower spending and a reduction of isolation whose interval includes zero: the summary says it is unclear."""
+    base = [{"isolated_count": 100.0, "spending_total": 300_000.0}] * 4
+    scen = [{"isolated_count": c, "spending_total": 200_000.0} for c in (99.0, 101.5, 98.0, 101.0)]
+    s, b = _pair(tmp_path, np.full(4, .3), np.full(4, .3), base, scen, seeds=range(4))
+    cost = compare(s, b).cost
+    assert cost.status == "unbounded" and cost.extra_spending.mean < 0
+    for lang, claim, hedge in (("en", "costs less and isolates fewer people", "too uncertain"),
+                               ("fr", "coûte moins cher et isole moins", "trop incertaine")):
+        html = build_report(s, b, lang, figures=False)
+        assert claim not in html and hedge in html
+
+
+def test_one_seed_paired_does_not_say_that_isolation_fell(tmp_path):
+    """A single pair has no interval: the summary gives the difference without a direction."""
+    s, b = _pair(tmp_path, [0.30], [0.10], seeds=[0])
+    for lang, claim, neutral in (("en", "living alone fell", "no telling whether it fell"),
+                                 ("fr", "a baissé :", "rien ne dit qu’il a baissé")):
+        html = build_report(s, b, lang, figures=False)
+        assert claim not in html and neutral in html
+
+
 def test_cost_interval_is_unbounded_when_the_reduction_is_unclear():
     scen = pd.DataFrame({"seed": range(4), "spending_total": 1e5, "isolated_count": [99.0, 101.5, 98.0, 101.0]})
     base = pd.DataFrame({"seed": range(4), "spending_total": 0.0, "isolated_count": 100.0})
@@ -125,6 +147,20 @@ def test_load_errors_are_user_errors(tmp_path):
     write_run(tmp_path / "dup" / "b", 3, final, "one")
     with pytest.raises(UserError, match="seed 3"):
         load(tmp_path / "dup")
+
+
+def test_runs_of_an_edited_scenario_are_not_replications(tmp_path):
+    """A scenario file edited between runs keeps its name: the recorded parameters tell the runs apart."""
+    final = plausible_final(np.random.default_rng(1))
+    for seed, patients in ((0, 400), (1, 400), (2, 200)):
+        folder = write_run(tmp_path / "mine" / f"seed{seed}", seed, final, "mine")
+        (folder / "scenario.yaml").write_text(f"# seed: {seed}\nname: mine\ntitle: run {seed}\n"
+                                              f"population: {{n_patients: {patients}, share_65plus: 0.2}}\n")
+    with pytest.raises(UserError, match="mix parameter sets.*'seed2' differs from 'seed0' at 'population.n_patients'"):
+        load(tmp_path / "mine")
+    (tmp_path / "mine" / "seed2" / "scenario.yaml").write_text(
+        "name: mine\ntitle: another title\npopulation: {n_patients: 400, share_65plus: 0.2}\n")
+    assert load(tmp_path / "mine").seeds == [0, 1, 2]   # titles and seeds may differ
 
 
 def test_incompatible_baselines_are_refused(tmp_path):

@@ -94,6 +94,16 @@ def test_snapshots_and_edges_at_chosen_weeks(tiny_yaml, tmp_path):
     assert (out2 / "residents_week3.parquet").exists() and not list(out2.glob("edges_*"))
 
 
+def test_a_run_into_a_used_folder_leaves_nothing_of_the_previous_run(tiny_yaml, tmp_path):
+    """Snapshots and the chart of an earlier run in the same folder would pass for this run's."""
+    out = tmp_path / "reused"
+    assert _run(tiny_yaml, out, "--snapshot-weeks", "0,5", "--edges") == 0
+    assert main(["run", str(tiny_yaml), "--seed", "2", "--years", "0.1", "--out", str(out), "--quiet",
+                 "--snapshot-weeks", "3"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["chart.png", "outcomes.parquet", "residents_week3.parquet",
+                                                     "scenario.yaml", "summary.csv", "summary.json"]
+
+
 def test_snapshot_week_outside_the_run_is_a_clear_error(tiny_yaml, tmp_path, capsys):
     out = tmp_path / "bad"
     assert _run(tiny_yaml, out, "--snapshot-weeks", "0,11") == 2
@@ -121,6 +131,23 @@ def test_python_api_matches_the_command(tiny_yaml, tmp_path):
     pd.testing.assert_frame_equal(from_api.reset_index(drop=True), from_cli, check_dtype=False)
     from_dict = CaringCommunity({"extends": "centre-sud", "population": {"n_patients": 200}}, rng=1).run(WEEKS)
     pd.testing.assert_frame_equal(from_dict.reset_index(drop=True), from_cli, check_dtype=False)
+
+
+@pytest.mark.parametrize("kwargs, key", [({"years": 0}, "--years"), ({"years": -1}, "--years"),
+                                         ({"seed": -1, "years": 0.1}, "--seed"),
+                                         ({"seed": 1.5, "years": 0.1}, "--seed")])
+def test_python_run_refuses_bad_seeds_and_horizons(tiny_yaml, kwargs, key):
+    """``sim.run`` checks its seed and horizon as the command does (no empty run, no numpy traceback)."""
+    from sim.errors import UserError
+    with pytest.raises(UserError, match=key):
+        run(str(tiny_yaml), **kwargs)
+
+
+@pytest.mark.parametrize("rng", [-1, 1.5, "3", True])
+def test_a_model_refuses_a_seed_that_is_not_a_whole_number(tiny_yaml, rng):
+    from sim.errors import UserError
+    with pytest.raises(UserError, match="rng"):
+        CaringCommunity(str(tiny_yaml), rng=rng)
 
 
 def test_default_output_folder_is_named_after_the_scenario_and_seed(tiny_yaml, tmp_path, monkeypatch):

@@ -157,6 +157,15 @@ CASES = {
                              "  - {name: X, kind: food_bank, target: all, neighbourhood: oest}\n"},
         ref="orgnb.yaml", file="orgnb.yaml", key="organizations.0.neighbourhood",
         fragments=["expected one of the neighbourhoods (centre-sud, ouest)", "found 'oest'", "did you mean 'ouest'?"]),
+    "funding_ends_before_it_starts": dict(
+        files={"grant.yaml": "extends: centre-sud\nfunding:\n  sources:\n"
+                             "    - {name: City, start_week: 52, end_week: 26}\n"},
+        ref="grant.yaml", file="grant.yaml", key="funding.sources.0.end_week",
+        fragments=["expected an end week at or after the source's start_week (52)", "found 26"]),
+    "empty_file": dict(
+        files={"empty.yaml": "# nothing yet\n"},
+        ref="empty.yaml", file="empty.yaml", key=None,
+        fragments=["expected a scenario", "extends: centre-sud", "found an empty file"]),
     "enum_value": dict(
         files={"rule.yaml": "extends: centre-sud\ngovernance:\n  decision_rule: dictatorship\n"},
         ref="rule.yaml", file="rule.yaml", key="governance.decision_rule",
@@ -282,6 +291,7 @@ def test_out_that_is_a_file_is_a_clear_error(tmp_path, capsys):
     status = main(["run", "centre-sud", "--quiet", "--years", "0.1", "--out", str(target)])
     err = capsys.readouterr().err
     assert status == 2 and err.startswith("error: ") and "key '--out'" in err
+    assert "expected a folder; found a file" in err     # not the system's "File exists"
 
 
 def test_argparse_usage_errors_return_2_without_raising(capsys):

@@ -106,6 +106,13 @@ def test_levers_map_to_scenario_keys(scenarios):
     assert sc.clinical.buy_in_mean == pytest.approx(0.8)
 
 
+def test_grant_end_lever_stops_a_late_source_no_earlier_than_it_starts():
+    """A first source that starts late: the slider below its start means it pays nothing (end = start)."""
+    late = load_scenario("centre-sud", {"funding.sources.0.start_week": 104})
+    sc = load_scenario(late, levers.to_overrides({**levers.defaults(late), "grant_end_week": 52}, late))
+    assert sc.funding.sources[0].start_week == sc.funding.sources[0].end_week == 104
+
+
 def test_untouched_levers_keep_every_preset_exact():
     """Each preset (and a scenario file with its own horizon) loads with lever values that change
     nothing, so the page starts without a 'not applied yet' notice and Reset keeps the scenario."""

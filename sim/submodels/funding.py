@@ -12,6 +12,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..errors import ScenarioError
 from ..params import Section, param
 from . import Submodel
 
@@ -60,6 +61,13 @@ class FundingParams(Section):
                                        ge=1, le=1040)
     org_reserve_weeks: float = param(12.0, "weeks of costs an organization holds in reserve at the start",
                                      unit="weeks", ge=0.0, le=520.0)
+
+    def model_post_init(self, __context) -> None:
+        """A source cannot stop before it starts (it would silently pay nothing)."""
+        for i, src in enumerate(self.sources):
+            if src.end_week is not None and src.end_week < src.start_week:
+                raise ScenarioError(f"expected an end week at or after the source's start_week ({src.start_week}), "
+                                    f"or null for no end; found {src.end_week}", key=f"funding.sources.{i}.end_week")
 
 
 class Budget:

@@ -112,7 +112,7 @@ def to_overrides(values: dict[str, Any], scenario) -> dict[str, Any]:
         for src in sources:
             src["amount_per_year"] = float(src["amount_per_year"]) * level
         if "grant_end_week" in changed:
-            sources[0]["end_week"] = int(values["grant_end_week"])
+            sources[0]["end_week"] = max(int(values["grant_end_week"]), sources[0]["start_week"])  # not before it starts
         over["funding.sources"] = sources
     for name in sorted(changed & set(SCENARIO_KEYS)):
         over[SCENARIO_KEYS[name]] = _typed(BY_NAME[name], values[name])
