@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import sys
 from pathlib import Path
 
@@ -52,11 +53,19 @@ def _cmd_run(args) -> int:
             raise ScenarioError(e.detail, file=str(args.scenario), key=e.key) from None
         raise
     print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png, scenario.yaml")
-    print(f"Final year: isolated {100 * summary['isolated_share_all']:.1f}% of residents "
-          f"(65+ living alone {100 * summary['isolated_share_65_alone']:.1f}%), lonely 65+ "
-          f"{100 * summary['lonely_share_65plus']:.1f}%, empowerment index {summary['empowerment_index']:.3f}, "
+    print(f"Final year: isolated {_percent(summary['isolated_share_all'])} of residents "
+          f"(65+ living alone: {_percent(summary['isolated_share_65_alone'])}), lonely 65+: "
+          f"{_percent(summary['lonely_share_65plus'])}, empowerment index {summary['empowerment_index']:.3f}, "
           f"spending ${summary['spending_total']:,.0f}")
     return 0
+
+
+def _percent(share: float) -> str:
+    """A share of a group as the run's summary line prints it: ``12.3%``, or that the group is empty.
+
+    A share of nobody is NaN in the summary (a community with no one aged 65+, or none living alone).
+    """
+    return f"{100 * share:.1f}%" if math.isfinite(share) else "no one in that group"
 
 
 def _cmd_scenarios(args) -> int:

@@ -180,3 +180,13 @@ def test_a_run_that_stops_half_way_counts_as_failed_in_its_set(tiny_yaml, tmp_pa
     results = load(runs)
     assert results.completeness_note() == {"expected": 4, "completed": 2, "failed": 2, "missing": 0}
     assert sorted(results.summary["seed"]) == [1, 2]
+
+
+def test_summary_line_says_when_no_one_is_65_or_over(tmp_path, capsys):
+    """A community with no one aged 65+ has no share of them to print: the line says so, not 'nan%'."""
+    path = tmp_path / "young.yaml"
+    path.write_text("population: {n_patients: 100, share_65plus: 0}\n")
+    assert main(["run", str(path), "--years", "0.1", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "nan" not in printed
+    assert "65+ living alone: no one in that group" in printed and "lonely 65+: no one in that group" in printed
