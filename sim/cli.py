@@ -53,7 +53,11 @@ def _cmd_run(args) -> int:
             raise ScenarioError(e.detail, file=str(args.scenario), key=e.key) from None
         raise
     print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png, scenario.yaml")
-    print(f"Final year: isolated {_percent(summary['isolated_share_all'])} of residents "
+    weeks = int(summary["weeks"])
+    # a run shorter than a year is summarised over all its weeks (the report warns the same way)
+    period = "Final year" if weeks >= 52 else \
+        f"The whole run, {weeks} week{'s' if weeks != 1 else ''} (less than a year; spending is the total over it)"
+    print(f"{period}: isolated {_percent(summary['isolated_share_all'])} of residents "
           f"(65+ living alone: {_percent(summary['isolated_share_65_alone'])}), lonely 65+: "
           f"{_percent(summary['lonely_share_65plus'])}, empowerment index {summary['empowerment_index']:.3f}, "
           f"spending ${summary['spending_total']:,.0f}")

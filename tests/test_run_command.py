@@ -31,7 +31,7 @@ def test_run_writes_outcomes_summary_chart_and_scenario(tiny_yaml, tmp_path, cap
     out = tmp_path / "out"
     assert _run(tiny_yaml, out) == 0
     printed = capsys.readouterr().out
-    assert "Final year" in printed and str(out) in printed
+    assert "The whole run" in printed and str(out) in printed
 
     df = pd.read_parquet(out / "outcomes.parquet")
     assert list(df["week"]) == list(range(WEEKS + 1))          # one row a week, plus week 0
@@ -190,3 +190,11 @@ def test_summary_line_says_when_no_one_is_65_or_over(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "nan" not in printed
     assert "65+ living alone: no one in that group" in printed and "lonely 65+: no one in that group" in printed
+
+
+def test_summary_line_of_a_run_shorter_than_a_year_says_what_it_covers(tiny_yaml, tmp_path, capsys):
+    """A 10-week run is summarised over its 10 weeks: the line does not call them the final year."""
+    assert _run(tiny_yaml, tmp_path / "out") == 0
+    printed = capsys.readouterr().out
+    assert "Final year" not in printed
+    assert f"The whole run, {WEEKS} weeks (less than a year; spending is the total over it): isolated" in printed
