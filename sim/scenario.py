@@ -103,6 +103,9 @@ class Scenario(Section):
         if sum(nb.share for nb in pop.neighbourhoods) <= 0:
             raise ScenarioError("expected neighbourhood shares that sum above 0; found all 0",
                                 key="population.neighbourhoods")
+        if sum(g.share for g in pop.equity_groups.values()) <= 0:
+            raise ScenarioError("expected equity group shares that sum above 0; found all 0",
+                                key="population.equity_groups")
         for i, org in enumerate(self.organizations):
             if org.neighbourhood is not None and org.neighbourhood not in names:
                 raise ScenarioError(f"expected one of the neighbourhoods ({', '.join(names)}) or null; found "

@@ -141,6 +141,10 @@ CASES = {
         files={"groups.yaml": "extends: centre-sud\npopulation:\n  equity_groups: {}\n"},
         ref="groups.yaml", file="groups.yaml", key="population.equity_groups",
         fragments=["expected at least one equity group", "found none"]),
+    "equity_group_shares_all_zero": dict(
+        files={"zero.yaml": "population: {n_patients: 100, equity_groups: {a: {share: 0}, b: {share: 0}}}\n"},
+        ref="zero.yaml", file="zero.yaml", key="population.equity_groups",
+        fragments=["expected equity group shares that sum above 0", "found all 0"]),
     "no_neighbourhood": dict(
         files={"nb.yaml": "extends: centre-sud\npopulation: {neighbourhoods: []}\n"},
         ref="nb.yaml", file="nb.yaml", key="population.neighbourhoods",
