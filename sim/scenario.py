@@ -145,7 +145,8 @@ def _construct_mapping_once(loader: _StrictLoader, node: yaml.MappingNode, deep:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key '{key}' twice in one mapping (first at line {seen[key] + 1})",
                 key_node.start_mark)
-        seen[key] = key_node.start_mark.line
+        if isinstance(key, typing.Hashable):  # an unhashable key (a list) is refused by construct_mapping
+            seen[key] = key_node.start_mark.line
     return loader.construct_mapping(node, deep=deep)
 
 
@@ -385,10 +386,16 @@ def _range_note(loc: list[str]) -> str:
 def _scenario_error(e: ValidationError, file: str | None) -> ScenarioError:
     err = e.errors()[0]
     loc = [str(x) for x in err["loc"]]
-    key = ".".join(loc)
     found = err.get("input")
     kind = err["type"]
-    if kind == "extra_forbidden":
+    if loc and loc[-1] == "[key]":  # a key of a table keyed by name (seats, equity groups...)
+        loc, kind = loc[:-1], "invalid_key"
+    if kind == "invalid_key" and loc:
+        loc[-1] = str(found)  # pydantic writes a key True as 1
+    key = ".".join(loc)
+    if kind == "invalid_key":  # a key that YAML read as a number, a boolean or null
+        msg = f"expected a key that is text (a name); found: {_short(found)}, which is not text"
+    elif kind == "extra_forbidden":
         allowed = fields_at(loc[:-1])
         msg = (f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed, cutoff=0.5)}; expected one of: "
                f"{', '.join(allowed)}; found: '{loc[-1]}'")

@@ -41,6 +41,18 @@ CASES = {
         files={"dup.yaml": "extends: centre-sud\npopulation:\n  n_patients: 200\npopulation:\n  share_65plus: 0.3\n"},
         ref="dup.yaml", file="dup.yaml", key=None,
         fragments=["malformed YAML at line 4", "expected each key once", "found the key 'population' twice"]),
+    "key_that_is_a_number": dict(
+        files={"numkey.yaml": "1: x\n"},
+        ref="numkey.yaml", file="numkey.yaml", key="1",
+        fragments=["expected a key that is text (a name); found: 1, which is not text"]),
+    "table_key_that_is_a_number": dict(
+        files={"seatkey.yaml": "governance: {seats: {1: 2}}\n"},
+        ref="seatkey.yaml", file="seatkey.yaml", key="governance.seats.1",
+        fragments=["expected a key that is text (a name); found: 1, which is not text"]),
+    "key_that_is_a_list": dict(
+        files={"listkey.yaml": "? [1, 2]\n: 3\n"},
+        ref="listkey.yaml", file="listkey.yaml", key=None,
+        fragments=["malformed YAML at line 1", "found unhashable key"]),
     "top_level_not_a_mapping": dict(
         files={"list.yaml": "- centre-sud\n- 200\n"},
         ref="list.yaml", file="list.yaml", key=None,
