@@ -57,7 +57,8 @@ def check_run_arguments(seed: Any, years: float | None, snapshot_weeks: list[int
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise UserError(f"expected a whole number 0 or more; found {seed!r}", key="--seed")
     if years is not None and not (isinstance(years, (int, float, np.integer, np.floating)) and 0 < years <= 100):
-        raise UserError(f"expected a horizon above 0 and at most 100 years; found {years!r}", key="--years")
+        finite = "finite " if isinstance(years, (float, np.floating)) and not np.isfinite(years) else ""
+        raise UserError(f"expected a {finite}horizon above 0 and at most 100 years; found {years!r}", key="--years")
     if weeks < 1:
         raise UserError(f"expected a horizon of at least one week (0.02 years); found {years!r} years, which is "
                         f"{weeks} weeks", key="--years")

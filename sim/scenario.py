@@ -10,6 +10,7 @@ expected and what was found; unknown keys get the nearest valid key suggested.
 from __future__ import annotations
 
 import copy
+import math
 import typing
 from pathlib import Path
 from typing import Any
@@ -409,7 +410,9 @@ def _scenario_error(e: ValidationError, file: str | None) -> ScenarioError:
             if text.startswith(prefix):
                 text = text[len(prefix):]
         if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            text = "a number " + text
+            # NaN fails every bound: "less than or equal to 1; found nan" would miss the point
+            finite = not isinstance(found, float) or math.isfinite(found)
+            text = "a number " + text if finite else "a finite number"
         msg = f"expected {text}{_range_note(loc)}; found: {_short(found)}"
     more = len(e.errors()) - 1
     if more:

@@ -69,6 +69,14 @@ CASES = {
         files={"range.yaml": "extends: centre-sud\npopulation:\n  share_65plus_living_alone: 1.5\n"},
         ref="range.yaml", file="range.yaml", key="population.share_65plus_living_alone",
         fragments=["expected a number less than or equal to 1", "allowed range [0.0, 1.0]", "found: 1.5"]),
+    "horizon_not_a_number": dict(
+        files={"nan.yaml": "years: .nan\n"},
+        ref="nan.yaml", file="nan.yaml", key="years",
+        fragments=["expected a finite number (allowed range [0.02, 100.0]", "found: nan"]),
+    "infinite_probability": dict(
+        files={"inf.yaml": "population: {share_65plus: .inf}\n"},
+        ref="inf.yaml", file="inf.yaml", key="population.share_65plus",
+        fragments=["expected a finite number (allowed range [0.0, 1.0]", "found: inf"]),
     "negative_amount_in_a_list": dict(
         files={"money.yaml": "extends: centre-sud\nfunding:\n  sources:\n"
                              "    - {name: City, sector: city, amount_per_year: -5, start_week: 0}\n"},
@@ -287,7 +295,7 @@ def test_bad_dict_scenarios_are_clear_errors():
     (["--years", "0"], "key '--years'"),
     (["--years", "-2"], "key '--years'"),
     (["--years", "0.005"], "0 weeks"),
-    (["--years", "nan"], "key '--years'"),
+    (["--years", "nan"], "key '--years': expected a finite horizon"),
     (["--snapshot-weeks", "0,five"], "found 'five'"),
     (["--years", "1", "--snapshot-weeks", "0,60"], "found 60"),
     (["--snapshot-weeks", "-1"], "found -1"),
