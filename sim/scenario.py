@@ -244,22 +244,34 @@ def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict:
 
 
 def set_dotted(data: dict, dotted: str, value: Any) -> None:
-    """Set ``a.b.0.c`` in nested dicts and lists, creating dicts as needed."""
+    """Set ``a.b.0.c`` in nested dicts and lists, creating dicts as needed.
+
+    A list index is digits only, counted from 0: ``-1`` (which Python would take as the last item)
+    and ``first`` are refused with a :class:`ScenarioError` naming ``dotted``.
+    """
     parts = dotted.split(".")
     node: Any = data
     for i, part in enumerate(parts[:-1]):
         nxt = parts[i + 1]
         if isinstance(node, list):
-            node = node[int(part)]
+            node = node[_list_index(part, dotted)]
         else:
             if part not in node or node[part] is None:
                 node[part] = [] if nxt.isdigit() else {}
             node = node[part]
     last = parts[-1]
     if isinstance(node, list):
-        node[int(last)] = value
+        node[_list_index(last, dotted)] = value
     else:
         node[last] = value
+
+
+def _list_index(part: str, dotted: str) -> int:
+    """The list index that ``part`` of the key path ``dotted`` names: 0 for the first item."""
+    if not (part.isascii() and part.isdigit()):
+        raise ScenarioError(f"expected a list index that is a whole number 0 or more (0 is the first item); "
+                            f"found '{part}'", key=dotted)
+    return int(part)
 
 
 def _materialise_lists(data: dict, overrides: dict) -> dict:
@@ -267,7 +279,7 @@ def _materialise_lists(data: dict, overrides: dict) -> dict:
     for key in overrides:
         parts = key.split(".")
         for i in range(1, len(parts)):
-            if parts[i].isdigit():
+            if parts[i].lstrip("+-").isdigit():  # "-1" too, refused by set_dotted
                 prefix = parts[:i]
                 node = data
                 for part in prefix[:-1]:
@@ -330,6 +342,8 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
         for key, value in overrides.items():
             try:
                 set_dotted(data, key, value)
+            except ScenarioError as e:
+                raise ScenarioError(e.detail, file=file, key=key) from None
             except (KeyError, IndexError, ValueError, TypeError, AttributeError):
                 raise ScenarioError("expected a key path whose list indices and sections exist; found no such "
                                     "list item or section along it", file=file, key=key) from None

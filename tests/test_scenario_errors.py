@@ -270,6 +270,9 @@ def test_several_problems_are_counted_in_the_one_message(tmp_path):
     ({"governance.decision_rule": "dictatorship"}, "governance.decision_rule", "found: 'dictatorship'"),
     ({"population.share_65plus_living_alone": 2}, "population.share_65plus_living_alone", "found: 2"),
     ({"funding.sources.9.end_week": 52}, "funding.sources.9.end_week", "no such list item"),
+    ({"funding.sources.-1.end_week": 5}, "funding.sources.-1.end_week",
+     "expected a list index that is a whole number 0 or more (0 is the first item); found '-1'"),
+    ({"organizations.-1": {}}, "organizations.-1", "found '-1'"),
     ({"governance..seats": 1}, "governance..seats", "expected a dotted key path"),
 ])
 def test_bad_dotted_overrides_are_clear_errors(overrides, key, fragment):

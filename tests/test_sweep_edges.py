@@ -106,3 +106,17 @@ def test_an_output_folder_that_is_a_file_is_named_as_such(tmp_path, capsys):
     assert main(["sweep", "status", str(tmp_path / "afile")]) == 2
     assert "expected a sweep output folder; found a file" in capsys.readouterr().err
     assert (tmp_path / "afile").read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"parameters": {"funding.sources.-1.end_week": [5, 6]}}, "parameters.funding.sources.-1.end_week"),
+    ({"fixed": {"funding.sources.-1.end_week": 5}}, "fixed.funding.sources.-1.end_week"),
+    ({"design": "lhs", "samples": 4, "parameters": {},
+      "ranges": {"funding.sources.-1.end_week": {"low": 1, "high": 5}}}, "ranges.funding.sources.-1.end_week"),
+])
+def test_a_negative_list_index_in_a_swept_key_is_refused(change, key):
+    """'-1' would silently be the last item; list indices in dotted keys count from 0."""
+    with pytest.raises(UserError) as info:
+        plan_sweep({**SPEC, **change})
+    assert info.value.key == key
+    assert "expected a list index that is a whole number 0 or more (0 is the first item); found '-1'" in str(info.value)
