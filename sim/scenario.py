@@ -10,6 +10,7 @@ expected and what was found; unknown keys get the nearest valid key suggested.
 from __future__ import annotations
 
 import copy
+import difflib
 import math
 import typing
 from pathlib import Path
@@ -154,10 +155,16 @@ def _construct_mapping_once(loader: _StrictLoader, node: yaml.MappingNode, deep:
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_once)
 
 
+def _preset_hint(path: "str | Path") -> str:
+    """``; did you mean the preset 'x'? ...`` for a missing file named like a preset, else ``""``."""
+    close = difflib.get_close_matches(Path(path).stem, preset_names(), n=1, cutoff=0.6)
+    return f"; did you mean the preset '{close[0]}'? (a preset is named without '.yaml')" if close else ""
+
+
 def _read_yaml(path: Path) -> dict:
     if not path.exists():
         raise ScenarioError("expected an existing scenario file (a preset name or a path to a .yaml file); "
-                            "found no such file", file=str(path))
+                            f"found no such file{_preset_hint(path)}", file=str(path))
     if path.is_dir():
         raise ScenarioError("expected a scenario file; found a folder", file=str(path))
     try:
@@ -234,7 +241,7 @@ def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict:
             raise ScenarioError(e.detail, file=str(path), key="extends") from None
         if not parent_path.is_file():
             raise ScenarioError(f"expected an existing scenario file or a preset name; found '{parent}' "
-                                f"(no such file: {parent_path})", file=str(path), key="extends")
+                                f"(no such file: {parent_path}){_preset_hint(parent)}", file=str(path), key="extends")
         base = _load_raw(parent_path, chain + (path,))
         own_name = data.get("name")
         data = _deep_merge(base, data)
@@ -322,7 +329,7 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
                 raise ScenarioError(e.detail, key="extends") from None
             if not parent_path.is_file():
                 raise ScenarioError(f"expected an existing scenario file or a preset name; found '{parent}' "
-                                    f"(no such file)", key="extends")
+                                    f"(no such file){_preset_hint(parent)}", key="extends")
             data = _deep_merge(_load_raw(parent_path), data)
     elif isinstance(ref, (str, Path)):
         path = _resolve_ref(str(ref), None)

@@ -99,6 +99,13 @@ CASES = {
     "missing_file": dict(
         files={}, ref="nowhere.yaml", file="nowhere.yaml", key=None,
         fragments=["expected an existing scenario file", "found no such file"]),
+    "missing_file_named_like_a_preset": dict(
+        files={}, ref="centre-sud.yaml", file="centre-sud.yaml", key=None,
+        fragments=["found no such file; did you mean the preset 'centre-sud'? (a preset is named without '.yaml')"]),
+    "missing_parent_named_like_a_preset": dict(
+        files={"kid.yaml": "extends: rhizomes.yaml\n"},
+        ref="kid.yaml", file="kid.yaml", key="extends",
+        fragments=["no such file", "did you mean the preset 'rhizomes'?"]),
     "unknown_preset": dict(
         files={}, ref="centre-sudd", file=None, key=None,
         fragments=["unknown preset 'centre-sudd'", "did you mean 'centre-sud'?", "expected", "hospital-baseline"]),
