@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.errors import UserError
+from sim.errors import UserError, file_in_the_way
 
 from . import plots
 from .i18n import check_lang, count, fmt, group_label, outcome_label, t
@@ -142,6 +142,10 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
     out = Path(out) if out else results.path / f"report-{lang}.html"
     if out.exists() and out.is_dir():
         out = out / f"report-{lang}.html"
+    blocker = file_in_the_way(out.parent)
+    if blocker is not None:
+        raise UserError(f"expected a folder at {blocker} to hold the report; found a file", file=str(out),
+                        key="--out")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")

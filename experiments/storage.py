@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import UserError, did_you_mean
+from sim.errors import UserError, did_you_mean, file_in_the_way
 
 SUMMARY = "summary"
 WEEKLY = "weekly"
@@ -161,6 +161,10 @@ class SweepStore:
             return
         if self.root.exists() and not self.root.is_dir():
             raise UserError("expected an output folder (--out); found a file", file=str(self.root))
+        blocker = file_in_the_way(self.root)
+        if blocker is not None:
+            raise UserError(f"expected a folder at {blocker} to hold the output folder (--out); found a file",
+                            file=str(self.root))
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             f = open(self.root / LOCK, "a+", encoding="utf-8")

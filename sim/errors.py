@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 
 class UserError(Exception):
@@ -30,3 +31,15 @@ def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str:
     """`` (did you mean 'x'?)``, naming the choice nearest ``word``, or ``""`` when none is near enough."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def file_in_the_way(folder: "str | Path") -> Path | None:
+    """The file that stands where ``folder`` or one of the folders above it should be, or None.
+
+    ``a`` for ``a/b`` when ``a`` is a file: creating ``a/b`` would fail with "File exists" or "Not a
+    directory", which does not say which path is wrong.
+    """
+    for path in (Path(folder), *Path(folder).parents):
+        if path.exists():
+            return None if path.is_dir() else path
+    return None

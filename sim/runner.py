@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from . import outcomes as oc
-from .errors import UserError
+from .errors import UserError, file_in_the_way
 from .model import CaringCommunity
 from .scenario import Scenario, load_scenario
 
@@ -82,6 +82,10 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UserError("expected a folder; found a file", file=str(out), key="--out")
+    blocker = file_in_the_way(out)
+    if blocker is not None:
+        raise UserError(f"expected a folder at {blocker} to hold the run's folder; found a file", file=str(out),
+                        key="--out")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

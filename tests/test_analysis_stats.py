@@ -212,3 +212,16 @@ def test_partner_turnover_is_the_share_of_partners_who_left_over_the_year(tmp_pa
     assert compare(s, b).row("partner_turnover_share")["scenario"] == pytest.approx(0.25)
     html = build_report(s, b, "en", figures=False)
     assert "Retention: <span" in html and 'data-value="0.25">25.0%</span> of partners left over the final year' in html
+
+
+def test_report_out_inside_a_file_names_the_file_in_the_way(tmp_path, capsys):
+    from sim.cli import main
+
+    write_replications(tmp_path / "a", range(2), "a")
+    blocker = tmp_path / "somefile"
+    blocker.write_text("not a folder")
+    for out in (blocker / "x.html", blocker / "sub" / "x.html"):
+        assert main(["report", str(tmp_path / "a"), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "key '--out'" in err and "File exists" not in err and "Not a directory" not in err
+        assert f"expected a folder at {blocker} to hold the report; found a file" in err

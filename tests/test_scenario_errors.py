@@ -354,3 +354,11 @@ def test_installed_console_script_exits_2_without_traceback(tmp_path, args, frag
     for fragment in fragments:
         assert fragment in lines[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_out_inside_a_file_names_the_file_in_the_way(tmp_path, capsys):
+    target = _write(tmp_path, "taken", "a file, not a folder")
+    status = main(["run", "centre-sud", "--quiet", "--years", "0.1", "--out", str(target / "sub")])
+    err = capsys.readouterr().err
+    assert status == 2 and "key '--out'" in err
+    assert f"expected a folder at {target} to hold the run's folder; found a file" in err   # not "Not a directory"

@@ -120,3 +120,14 @@ def test_a_negative_list_index_in_a_swept_key_is_refused(change, key):
         plan_sweep({**SPEC, **change})
     assert info.value.key == key
     assert "expected a list index that is a whole number 0 or more (0 is the first item); found '-1'" in str(info.value)
+
+
+def test_an_output_folder_inside_a_file_names_the_file(tmp_path, capsys):
+    from sim.cli import main
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    (tmp_path / "afile").write_text("not a folder")
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "afile" / "sweep"), "--quiet"]) == 2
+    assert f"expected a folder at {tmp_path / 'afile'} to hold the output folder (--out); found a file" in \
+        capsys.readouterr().err
