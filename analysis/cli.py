@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.errors import UserError
+
 
 def _cmd_report(args) -> int:
     from .i18n import check_lang
@@ -12,7 +14,10 @@ def _cmd_report(args) -> int:
 
     lang = check_lang(args.lang)
     results = load(args.folder)
-    baseline = load(args.baseline) if args.baseline else None
+    try:
+        baseline = load(args.baseline) if args.baseline else None
+    except UserError as e:  # the folder's own error, naming the option it came from
+        raise UserError(e.detail, file=e.file, key=e.key or "--baseline") from None
     out = write_report(results, args.out, baseline=baseline, lang=lang, outcome=args.outcome)
     note = results.completeness_note()
     print(f"Wrote {out}")

@@ -161,7 +161,8 @@ def load(path: str | Path) -> Results:
     """Load a run folder, a folder of replications, or a sweep folder."""
     path = Path(path)
     if not path.exists():
-        raise UserError("no such folder", file=str(path))
+        raise UserError("expected a run folder, a folder of run folders or a sweep folder; found no such folder",
+                        file=str(path))
     if not path.is_dir():
         raise UserError("expected a folder written by 'caring-community run' or 'caring-community sweep', "
                         "found a file", file=str(path))

@@ -160,14 +160,16 @@ def build_report(results: Results, baseline: Results | None = None, lang: str = 
     check_lang(lang)
     w = _Writer(lang, figures)
     if baseline is not None and baseline.kind == "sweep":
-        raise UserError("the baseline must be a run or a set of replications, not a sweep", file=str(baseline.path))
+        raise UserError("the baseline must be a run or a set of replications, not a sweep", file=str(baseline.path),
+                        key="--baseline")
     if results.summary.empty:
         note = results.completeness_note()
         raise UserError(f"nothing to report yet: 0 of {note['expected']} runs completed ({note['failed']} failed, "
                         f"{note['missing']} missing)", file=str(results.path))
     results.check_outcomes([outcome], key="--outcome")
     if baseline is not None and HEADLINE not in baseline.summary.columns:
-        raise UserError(f"incompatible baseline: it has no outcome '{HEADLINE}'", file=str(baseline.path))
+        raise UserError(f"incompatible baseline: it has no outcome '{HEADLINE}'", file=str(baseline.path),
+                        key="--baseline")
     if baseline is not None and baseline.name == results.name:
         results = dataclasses.replace(results, name=f"{results.name} ({results.path.name})")
         baseline = dataclasses.replace(baseline, name=f"{baseline.name} ({baseline.path.name})")
@@ -587,7 +589,7 @@ def _point_comparisons(results: Results, baseline: Results, outcome: str) -> lis
     if not out:
         raise UserError("incompatible baseline: no seed in common with the sweep's replications "
                         f"(sweep seeds {results.seeds[:6]}, baseline seeds {baseline.seeds[:6]}); run the baseline "
-                        f"with the sweep's seeds, listed in {results.path / 'seeds.parquet'}", file=str(baseline.path))
+                        f"with the sweep's seeds, listed in {results.path / 'seeds.parquet'}", file=str(baseline.path), key="--baseline")
     return out
 
 

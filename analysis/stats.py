@@ -257,12 +257,12 @@ def check_compatible(scenario: Results, baseline: Results) -> tuple[list[int], l
                         "with the same seeds)", file=str(baseline.path), key="--baseline")
     if scenario.weeks and baseline.weeks and int(scenario.weeks) != int(baseline.weeks):
         raise UserError(f"incompatible baseline: it ran {baseline.weeks} weeks, the scenario {scenario.weeks}; "
-                        "compare runs with the same horizon", file=str(baseline.path))
+                        "compare runs with the same horizon", file=str(baseline.path), key="--baseline")
     common = sorted(set(scenario.seeds) & set(baseline.seeds))
     if not common:
         raise UserError(f"incompatible baseline: no seed in common (scenario seeds {_short(scenario.seeds)}, "
                         f"baseline seeds {_short(baseline.seeds)}); run both with the same seeds so they "
-                        "can be compared paired by seed", file=str(baseline.path))
+                        "can be compared paired by seed", file=str(baseline.path), key="--baseline")
     warnings = []
     if scenario.residents and baseline.residents and scenario.residents != baseline.residents:
         warnings.append("residents")

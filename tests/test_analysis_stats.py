@@ -193,7 +193,11 @@ def test_cli_reports_bad_input_with_exit_status_2(tmp_path, capsys):
     write_replications(tmp_path / "a", range(2), "a")
     write_replications(tmp_path / "c", range(5, 7), "c")
     assert main(["report", str(tmp_path / "a"), "--baseline", str(tmp_path / "c")]) == 2
-    assert "incompatible baseline" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "incompatible baseline" in err and "key '--baseline'" in err
+    assert main(["report", str(tmp_path / "a"), "--baseline", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err   # the option is named, not only a folder
+    assert "key '--baseline'" in err and "found no such folder" in err
     assert main(["report", str(tmp_path / "a"), "--lang", "de"]) == 2
     assert "invalid choice" in capsys.readouterr().err
 
