@@ -142,18 +142,20 @@ TEXT = {
         "s_iso_time_flat": "Isolation among people 65+ living alone was {a} at the start and {s} in the final year "
                            "(95% CI {lo} to {hi}, {reps}).",
         "s_iso_time_single": "Isolation among people 65+ living alone went from {a} at the start to {s} in the final year.",
-        "s_lonely": "Loneliness among people 65+ is {s}, against {b} under the baseline (difference {d}, 95% CI {lo} to {hi}).",
+        "s_lonely": "Loneliness among people 65+ is {s}, against {b} under the baseline ({diff}).",
         "s_lonely_time": "{s} of people 65+ feel lonely in the final year.",
-        "s_emp": "The patients’ empowerment index is {s} (baseline {b}; difference {d}, 95% CI {lo} to {hi}).",
+        "s_emp": "The patients’ empowerment index is {s} (baseline {b}; {diff}).",
         "s_emp_time": "The patients’ empowerment index is {s} in the final year.",
         "s_gap": "For whom: the isolation gap between the best- and worst-served equity groups (computed within each "
-                 "run, then averaged) is {s} (baseline {b}; difference {d}, 95% CI {lo} to {hi}); the most isolated "
-                 "group is {worst}.",
+                 "run, then averaged) is {s} (baseline {b}; {diff}); the most isolated group is {worst}.",
         "s_gap_time": "For whom: the isolation gap between the best- and worst-served equity groups (computed within "
                       "each run, then averaged) is {s} in the final year; the most isolated group is {worst} ({worst_v}).",
         "s_turnover": "Retention: {s} of partners left over the final year (95% CI {lo} to {hi}).",
         "s_turnover_no_ci": "Retention: {s} of partners left over the final year.",
-        "s_ed": "Emergency visits: {s} a year, against {b} under the baseline (difference {d}, 95% CI {lo} to {hi}).",
+        "s_ed": "Emergency visits: {s} a year, against {b} under the baseline ({diff}).",
+        # the difference in those sentences, with its interval or, from one seed paired, without one
+        "diff_ci": "difference {d}, 95% CI {lo} to {hi}",
+        "diff_no_ci": "difference {d}, with no confidence interval from {pairs}",
         "s_cost_ok": "At what cost: spending is {extra} a year more than the baseline, that is {ratio} a year per person no "
                      "longer isolated (95% CI {lo} to {hi}).",
         "s_cost_unbounded": "At what cost: spending is {extra} a year more than the baseline for {fewer} fewer isolated "
@@ -316,19 +318,21 @@ TEXT = {
                            "dernière année (IC à 95 % : {lo} à {hi} ; {reps}).",
         "s_iso_time_single": "L’isolement des personnes de 65 ans et plus vivant seules est passé de {a} au départ à {s} la "
                              "dernière année.",
-        "s_lonely": "La solitude des 65 ans et plus est de {s}, contre {b} dans la référence (différence {d}, IC à 95 % : {lo} à {hi}).",
+        "s_lonely": "La solitude des 65 ans et plus est de {s}, contre {b} dans la référence ({diff}).",
         "s_lonely_time": "{s} des personnes de 65 ans et plus se sentent seules la dernière année.",
-        "s_emp": "L’indice d’autonomisation des patients est de {s} (référence {b} ; différence {d}, IC à 95 % : {lo} à {hi}).",
+        "s_emp": "L’indice d’autonomisation des patients est de {s} (référence {b} ; {diff}).",
         "s_emp_time": "L’indice d’autonomisation des patients est de {s} la dernière année.",
         "s_gap": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis (calculé "
-                 "dans chaque simulation, puis moyenné) est de {s} (référence {b} ; différence {d}, IC à 95 % : {lo} à "
-                 "{hi}) ; le groupe le plus isolé : {worst}.",
+                 "dans chaque simulation, puis moyenné) est de {s} (référence {b} ; {diff}) ; le groupe le plus isolé : "
+                 "{worst}.",
         "s_gap_time": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis (calculé "
                       "dans chaque simulation, puis moyenné) est de {s} la dernière année ; le groupe le plus isolé : "
                       "{worst} ({worst_v}).",
         "s_turnover": "Rétention : {s} des partenaires sont partis au cours de la dernière année (IC à 95 % : {lo} à {hi}).",
         "s_turnover_no_ci": "Rétention : {s} des partenaires sont partis au cours de la dernière année.",
-        "s_ed": "Visites aux urgences : {s} par an, contre {b} dans la référence (différence {d}, IC à 95 % : {lo} à {hi}).",
+        "s_ed": "Visites aux urgences : {s} par an, contre {b} dans la référence ({diff}).",
+        "diff_ci": "différence {d}, IC à 95 % : {lo} à {hi}",
+        "diff_no_ci": "différence {d}, sans intervalle de confiance avec {pairs}",
         "s_cost_ok": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence, soit {ratio} par an "
                      "par personne qui n’est plus isolée (IC à 95 % : {lo} à {hi}).",
         "s_cost_unbounded": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence pour {fewer} "

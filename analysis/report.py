@@ -106,6 +106,17 @@ class _Writer:
                     "hi": self.num(high, "points_bare", True)}
         return {"d": self.num(mean, kind, True), "lo": self.num(low, kind, True), "hi": self.num(high, kind, True)}
 
+    def diff_clause(self, row: pd.Series, kind: str) -> str:
+        """A paired difference in a summary sentence: "difference −5.3 percentage points, 95% CI −8.1 to −2.5".
+
+        ``row`` is a row of :attr:`Comparison.table`. From one seed paired there is no interval: the
+        difference is given and the clause says it has none (it printed "95% CI – to –").
+        """
+        diff = self.prose_diff(row["difference"], row["difference_low"], row["difference_high"], kind)
+        if np.isfinite(row["difference_low"]) and np.isfinite(row["difference_high"]):
+            return self.t("diff_ci", **diff)
+        return self.t("diff_no_ci", d=diff["d"], pairs=self.count(row["n_pairs"], "seed_paired"))
+
     def count(self, n: int, noun: str) -> str:
         return count(self.lang, int(n), noun)
 
@@ -264,19 +275,18 @@ def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list
         if key in outcomes:
             r = cmp.row(key)
             parts.append(w.t(tkey, b=w.num(r["baseline"], kind), s=w.num(r["scenario"], kind),
-                             **w.prose_diff(r["difference"], r["difference_low"], r["difference_high"], kind)))
+                             diff=w.diff_clause(r, kind)))
     ps.append(" ".join(parts))
     if "isolation_gap_groups" in outcomes:
         r = cmp.row("isolation_gap_groups")
         ps.append(w.t("s_gap", s=w.num(r["scenario"], "points_long"), b=w.num(r["baseline"], "points_long"),
-                      worst=_worst_group(w, results)[0],
-                      **w.prose_diff(r["difference"], r["difference_low"], r["difference_high"], "points")))
+                      worst=_worst_group(w, results)[0], diff=w.diff_clause(r, "points")))
     ps.append(_turnover_sentence(w, results))
     ps.append(_cost_sentence(w, cmp))
     if "ed_visits" in outcomes:
         r = cmp.row("ed_visits")
         ps.append(w.t("s_ed", s=w.num(r["scenario"], "count"), b=w.num(r["baseline"], "count"),
-                      **w.prose_diff(r["difference"], r["difference_low"], r["difference_high"], "count")))
+                      diff=w.diff_clause(r, "count")))
     return ps
 
 

@@ -112,6 +112,17 @@ def test_one_seed_paired_does_not_say_that_isolation_fell(tmp_path):
         assert claim not in html and neutral in html
 
 
+def test_one_seed_paired_gives_the_other_differences_without_an_interval(tmp_path):
+    """Loneliness, empowerment, the equity gap and emergency visits: the difference, and no '95% CI – to –'."""
+    s, b = _pair(tmp_path, [0.30], [0.10], seeds=[0])
+    for lang, ci, none in (("en", "95% CI", "with no confidence interval from 1 seed paired"),
+                           ("fr", "IC à 95", "sans intervalle de confiance avec 1 graine appariée")):
+        html = build_report(s, b, lang, figures=False)
+        summary = html.split("<div class='summary'>")[1].split("</div>")[0]
+        assert ci not in summary and "– to –" not in summary and "– à –" not in summary
+        assert summary.count(none) == 4   # loneliness, empowerment, gap, emergency visits
+
+
 def test_cost_interval_is_unbounded_when_the_reduction_is_unclear():
     scen = pd.DataFrame({"seed": range(4), "spending_total": 1e5, "isolated_count": [99.0, 101.5, 98.0, 101.0]})
     base = pd.DataFrame({"seed": range(4), "spending_total": 0.0, "isolated_count": 100.0})
