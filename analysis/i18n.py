@@ -231,6 +231,11 @@ TEXT = {
         "col_mean": "Final year (95% CI)",
         "col_start": "Start",
         "col_n": "n",
+        "col_n_pairs": "n (seeds paired)",
+        "n_sides": "{n} (scenario {s}, baseline {b})",
+        "n_sides_note": "Where an outcome has no value in some runs (the share of partners who left, in runs with no "
+                        "partners), n gives the seeds paired and, in brackets, the runs with a value on each side; "
+                        "the difference uses only the seeds with a value on both.",
         "col_group": "Group",
         "col_parameter": "Parameter",
         "col_point": "Point",
@@ -411,6 +416,12 @@ TEXT = {
         "col_mean": "Dernière année (IC à 95 %)",
         "col_start": "Départ",
         "col_n": "n",
+        "col_n_pairs": "n (graines appariées)",
+        "n_sides": "{n} (scénario {s}, référence {b})",
+        "n_sides_note": "Là où un indicateur n’a pas de valeur dans certaines simulations (la part des partenaires "
+                        "ayant quitté, dans les simulations sans partenaires), n donne les graines appariées et, entre "
+                        "parenthèses, les simulations qui en ont une de chaque côté ; la différence n’utilise que les "
+                        "graines qui en ont une des deux côtés.",
         "col_group": "Groupe",
         "col_parameter": "Paramètre",
         "col_point": "Point",

@@ -371,9 +371,13 @@ def _cost_sentence(w: _Writer, cmp: Comparison) -> str:
 def _key_table(w: _Writer, results: Results, cmp: Comparison | None) -> str:
     if cmp is not None:
         head = (f"<tr><th>{w.t('col_outcome')}</th><th>{w.t('col_baseline')}</th><th>{w.t('col_scenario')}</th>"
-                f"<th>{w.t('col_difference')}</th><th>{w.t('col_n')}</th></tr>")
+                f"<th>{w.t('col_difference')}</th><th>{w.t('col_n_pairs')}</th></tr>")
         rows = []
+        uneven = False   # an outcome defined in fewer runs on one side (a share of partners where there are none)
         for _, r in cmp.table.iterrows():
+            pairs, s_n, b_n = int(r["n_pairs"]), int(r["scenario_n"]), int(r["baseline_n"])
+            n_cell = str(pairs) if s_n == b_n == pairs else w.t("n_sides", n=pairs, s=s_n, b=b_n)
+            uneven = uneven or n_cell != str(pairs)
             kind = KEY_OUTCOMES.get(r["outcome"], "index")
             dk = _diff_kind(kind)
             floor = _nonnegative(r["outcome"])
@@ -385,7 +389,7 @@ def _key_table(w: _Writer, results: Results, cmp: Comparison | None) -> str:
                 f"{w.ci(r['scenario_low'], r['scenario_high'], kind, n=int(r['scenario_n']), floor=floor)}</span></td>"
                 f"<td>{w.num(r['difference'], dk, True)}<span class='ci'>"
                 f"{w.ci(r['difference_low'], r['difference_high'], dk, True)}</span></td>"
-                f"<td>{int(r['n_pairs'])}</td></tr>")
+                f"<td>{n_cell}</td></tr>")
     else:
         head = (f"<tr><th>{w.t('col_outcome')}</th><th>{w.t('col_mean')}</th><th>{w.t('col_n')}</th></tr>")
         rows = []
@@ -394,7 +398,8 @@ def _key_table(w: _Writer, results: Results, cmp: Comparison | None) -> str:
             rows.append(f"<tr><td>{w.label(r['outcome'])}</td><td>{w.num(r['mean'], kind)}<span class='ci'>"
                         f"{w.ci(r['low'], r['high'], kind, n=int(r['n']), floor=_nonnegative(r['outcome']))}</span></td>"
                         f"<td>{int(r['n'])}</td></tr>")
-    return f"<h2>{w.t('key_h')}</h2><table>{head}{''.join(rows)}</table>"
+    note = f"<p class='note'>{w.t('n_sides_note')}</p>" if cmp is not None and uneven else ""
+    return f"<h2>{w.t('key_h')}</h2><table>{head}{''.join(rows)}</table>{note}"
 
 
 def _time_section(w: _Writer, results: Results, baseline: Results | None, heading: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import load
+from analysis.i18n import outcome_label
 from analysis.report import build_report
 from analysis.stats import compare, cost_per_person_no_longer_isolated, mean_ci, summarise, weekly_bands
 from analysis.synthetic import plausible_final, write_replications, write_run
@@ -227,6 +229,23 @@ def test_partner_turnover_is_the_share_of_partners_who_left_over_the_year(tmp_pa
     assert compare(s, b).row("partner_turnover_share")["scenario"] == pytest.approx(0.25)
     html = build_report(s, b, "en", figures=False)
     assert "Retention: <span" in html and 'data-value="0.25">25.0%</span> of partners left over the final year' in html
+
+
+def test_n_of_an_outcome_the_baseline_lacks_gives_the_runs_on_each_side(tmp_path):
+    """A baseline without partners has no share of partners who left: 0 seeds paired, but the
+    scenario's value comes from its 3 runs, and the table says so rather than a bare 'n = 0'."""
+    base = [{"partners_left": 0.0, "partners_total": 0.0}] * 3
+    scen = [{"partners_left": 2.0, "partners_total": 10.0}] * 3
+    s, b = _pair(tmp_path, np.full(3, .3), np.full(3, .2), base, scen, seeds=range(3))
+    for lang, head, cell in (("en", "n (seeds paired)", "0 (scenario 3, baseline 0)"),
+                             ("fr", "n (graines appariées)", "0 (scénario 3, référence 0)")):
+        html = build_report(s, b, lang, figures=False)
+        table = html.split("<table>")[1].split("</table>")[0]
+        label = htmllib.escape(outcome_label(lang, "partner_turnover_share"))
+        row = next(r for r in table.split("<tr>") if f"<td>{label}</td>" in r)
+        assert f"<th>{head}</th>" in table
+        assert row.endswith(f"<td>{cell}</td></tr>"), row
+        assert "runs with a value on each side" in html or "simulations qui en ont une de chaque côté" in html
 
 
 def test_report_out_inside_a_file_names_the_file_in_the_way(tmp_path, capsys):
