@@ -199,6 +199,7 @@ TEXT = {
         "time_h": "Over time",
         "at_point": " — design point {point} (the best on this outcome)",
         "time_note": "Lines are the mean across replications; shaded bands are 95% confidence intervals.",
+        "time_note_single": "Lines are the weekly values of the single run; with one run there is no band.",
         "equity_h": "For whom: isolation by group",
         "spend_h": "Spending and cost-effectiveness",
         "sens_h": "Which levers matter most",
@@ -208,6 +209,10 @@ TEXT = {
         "equity_note": "The gap in the summary is computed within each run (most minus least isolated equity group), "
                        "then averaged over runs; it can be larger than the spread of the group means above, because "
                        "which group is best or worst served changes from run to run.",
+        "equity_note_single": "The gap in the summary is computed week by week (most minus least isolated equity "
+                              "group), then averaged over the final year; it can be larger than the spread of the "
+                              "group means above, because which group is best or worst served changes from week to "
+                              "week.",
         "imprecise_sobol": "These Sobol indices are imprecise: with a base sample of N = {n} ({points} design points), "
                            "the widest 95% interval is ±{hw}, so an index below 0 or above 1, and the order of the "
                            "levers, may be noise. Run the sweep again with a larger 'samples' (N) until every interval "
@@ -216,14 +221,22 @@ TEXT = {
                            "some of their replications): their level means average fewer runs than the design asked "
                            "for. Re-run the missing runs before relying on this ranking.",
         "method_h": "How these numbers were computed",
-        "method": "Final-year values average the last 52 weeks of each run (events and spending are summed over them). "
-                  "Each interval is a 95% confidence interval from Student’s t across replications. A scenario and its "
-                  "baseline are compared paired by seed: the difference is taken seed by seed, then averaged. "
-                  "The cost per person no longer isolated is (spending of the scenario − spending of the baseline) / "
-                  "(isolated residents in the baseline − isolated residents in the scenario), with Fieller’s interval "
-                  "for a ratio. Partners who left over the year are the partners who left during the final year "
-                  "divided by the mean number of partners over that year. Differences of percentages are in "
-                  "percentage points (pts). Sensitivity indices come from SALib.",
+        # "How these numbers were computed": the parts that apply to the report (see report._method_note)
+        "method_final": "Final-year values average the last 52 weeks of each run (events and spending are summed "
+                        "over them).",
+        "method_ci": "Each interval is a 95% confidence interval from Student’s t across replications.",
+        "method_no_ci": "With a single run (one seed), there is no confidence interval across replications.",
+        "method_no_ci_sweep": "With a single run (one seed) per design point, there is no confidence interval across "
+                              "replications.",
+        "method_paired": "A scenario and its baseline are compared paired by seed: the difference is taken seed by "
+                         "seed, then averaged.",
+        "method_cost": "The cost per person no longer isolated is (spending of the scenario − spending of the "
+                       "baseline) / (isolated residents in the baseline − isolated residents in the scenario), with "
+                       "Fieller’s interval for a ratio.",
+        "method_turnover": "Partners who left over the year are the partners who left during the final year divided "
+                           "by the mean number of partners over that year.",
+        "method_points": "Differences of percentages are in percentage points (pts).",
+        "method_salib": "Sensitivity indices come from SALib.",
         "col_outcome": "Outcome",
         "col_baseline": "Baseline",
         "col_scenario": "Scenario",
@@ -382,6 +395,8 @@ TEXT = {
         "time_h": "Au fil du temps",
         "at_point": " — point {point} du plan (le meilleur pour cet indicateur)",
         "time_note": "Les lignes sont la moyenne des réplications ; les bandes ombrées, les intervalles de confiance à 95 %.",
+        "time_note_single": "Les lignes sont les valeurs hebdomadaires de l’unique simulation ; avec une seule "
+                            "simulation, il n’y a pas de bande.",
         "equity_h": "Pour qui : l’isolement par groupe",
         "spend_h": "Dépenses et coût-efficacité",
         "sens_h": "Les leviers qui comptent le plus",
@@ -391,6 +406,10 @@ TEXT = {
         "equity_note": "L’écart donné en résumé est calculé dans chaque simulation (groupe d’équité le plus isolé moins le "
                        "moins isolé), puis moyenné entre simulations ; il peut dépasser l’écart entre les moyennes des "
                        "groupes ci-dessus, car le groupe le mieux ou le moins bien servi change d’une simulation à l’autre.",
+        "equity_note_single": "L’écart donné en résumé est calculé semaine par semaine (groupe d’équité le plus isolé "
+                              "moins le moins isolé), puis moyenné sur la dernière année ; il peut dépasser l’écart "
+                              "entre les moyennes des groupes ci-dessus, car le groupe le mieux ou le moins bien servi "
+                              "change d’une semaine à l’autre.",
         "imprecise_sobol": "Ces indices de Sobol sont imprécis : avec un échantillon de base N = {n} ({points} points du "
                            "plan), le plus large intervalle à 95 % est de ±{hw} ; un indice inférieur à 0 ou supérieur à "
                            "1, et l’ordre des leviers, peuvent n’être que du bruit. Relancez le balayage avec un "
@@ -400,15 +419,22 @@ TEXT = {
                            "réplications : {short} sur {total}) ; les moyennes par niveau reposent donc sur moins de "
                            "simulations que prévu. Relancez les simulations manquantes avant de vous fier à ce classement.",
         "method_h": "Comment ces chiffres ont été calculés",
-        "method": "Les valeurs de la dernière année sont la moyenne des 52 dernières semaines de chaque simulation (les "
-                  "événements et les dépenses y sont additionnés). Chaque intervalle est un intervalle de confiance à "
-                  "95 % (loi de Student) entre réplications. Un scénario et sa référence sont comparés appariés par "
-                  "graine : la différence est calculée graine par graine, puis moyennée. Le coût par personne qui n’est "
-                  "plus isolée est (dépenses du scénario − dépenses de la référence) / (résidents isolés dans la "
-                  "référence − résidents isolés dans le scénario), avec l’intervalle de Fieller pour un rapport. La part "
-                  "des partenaires ayant quitté en cours d’année est le nombre de partenaires partis pendant la dernière "
-                  "année divisé par le nombre moyen de partenaires sur cette année. Les différences de pourcentages sont "
-                  "en points de pourcentage (p.p.). Les indices de sensibilité viennent de SALib.",
+        "method_final": "Les valeurs de la dernière année sont la moyenne des 52 dernières semaines de chaque "
+                        "simulation (les événements et les dépenses y sont additionnés).",
+        "method_ci": "Chaque intervalle est un intervalle de confiance à 95 % (loi de Student) entre réplications.",
+        "method_no_ci": "Avec une seule simulation (une graine), il n’y a pas d’intervalle de confiance entre "
+                        "réplications.",
+        "method_no_ci_sweep": "Avec une seule simulation (une graine) par point du plan, il n’y a pas d’intervalle de "
+                              "confiance entre réplications.",
+        "method_paired": "Un scénario et sa référence sont comparés appariés par graine : la différence est calculée "
+                         "graine par graine, puis moyennée.",
+        "method_cost": "Le coût par personne qui n’est plus isolée est (dépenses du scénario − dépenses de la "
+                       "référence) / (résidents isolés dans la référence − résidents isolés dans le scénario), avec "
+                       "l’intervalle de Fieller pour un rapport.",
+        "method_turnover": "La part des partenaires ayant quitté en cours d’année est le nombre de partenaires partis "
+                           "pendant la dernière année divisé par le nombre moyen de partenaires sur cette année.",
+        "method_points": "Les différences de pourcentages sont en points de pourcentage (p.p.).",
+        "method_salib": "Les indices de sensibilité viennent de SALib.",
         "col_outcome": "Indicateur",
         "col_baseline": "Référence",
         "col_scenario": "Scénario",

@@ -26,7 +26,7 @@ from sim.errors import UserError, file_in_the_way
 from . import plots
 from .i18n import check_lang, count, fmt, group_label, outcome_label, t
 from .load import Results, load
-from .sensitivity import SOBOL_MAX_HALF_WIDTH, Sensitivity, analyse
+from .sensitivity import DEFAULT_METHOD, SOBOL_MAX_HALF_WIDTH, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference,
                     spending_lines, summarise, weekly_bands)
 
@@ -190,12 +190,34 @@ def build_report(results: Results, baseline: Results | None = None, lang: str = 
     else:
         comparison = compare(results, baseline) if baseline is not None else None
         parts += _runs_body(w, results, comparison)
-    parts.append(f"<h2>{w.t('method_h')}</h2><p class='note'>{html.escape(w.t('method'))}</p>")
+    parts.append(f"<h2>{w.t('method_h')}</h2><p class='note'>{html.escape(_method_note(w, results, baseline))}</p>")
     title = html.escape(w.t("title", name=results.name))
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<link rel="icon" href="data:,"><title>{title}</title><style>{CSS}</style></head>'
             f'<body>\n' + "\n".join(parts) + "\n</body></html>\n")
+
+
+def _runs_behind(results: Results) -> int:
+    """Runs behind each value: the replications of a sweep's design point, else the completed runs."""
+    return results.replications if results.kind == "sweep" else results.completed_runs
+
+
+def _method_note(w: _Writer, results: Results, baseline: Results | None) -> str:
+    """How the numbers were computed, saying only what this report did: intervals across replications
+    where there are several, pairing by seed and the cost ratio against a baseline, SALib for a
+    Sobol or Morris sweep."""
+    keys = ["method_final"]
+    if _runs_behind(results) >= 2:
+        keys.append("method_ci")
+    else:
+        keys.append("method_no_ci_sweep" if results.kind == "sweep" else "method_no_ci")
+    if baseline is not None:
+        keys += ["method_paired", "method_cost"]
+    keys += ["method_turnover", "method_points"]
+    if results.kind == "sweep" and DEFAULT_METHOD.get(results.design_name) in ("sobol", "morris"):
+        keys.append("method_salib")
+    return " ".join(w.t(k) for k in keys)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,7 +434,9 @@ def _time_section(w: _Writer, results: Results, baseline: Results | None, headin
     labels = {"scenario": _role(w, "scenario", results), "baseline": _role(w, "baseline", baseline), "year": w.t("year")}
     fig = plots.time_panels(panels, sb, bb, labels, w.lang)
     heading = heading or w.t("time_h")
-    return f"<h2>{heading}</h2>{w.img(fig, heading)}<p class='note'>{w.t('time_note')}</p>"
+    single = _runs_behind(results) < 2 and (baseline is None or _runs_behind(baseline) < 2)
+    note = w.t("time_note_single" if single else "time_note")
+    return f"<h2>{heading}</h2>{w.img(fig, heading)}<p class='note'>{note}</p>"
 
 
 def _equity_section(w: _Writer, results: Results, cmp: Comparison | None, heading: str | None = None) -> str:
@@ -445,7 +469,8 @@ def _equity_section(w: _Writer, results: Results, cmp: Comparison | None, headin
         for (_, r), name in zip(st.iterrows(), names):
             rows.append(f"<tr><td>{html.escape(name)}</td><td>{w.num(r['mean'], 'share')}"
                         f"<span class='ci'>{w.ci(r['low'], r['high'], 'share', n=int(r['n']))}</span></td></tr>")
-    note = f"<p class='note'>{w.t('equity_note')}</p>" if "isolation_gap_groups" in results.summary else ""
+    which = "equity_note_single" if _runs_behind(results) < 2 else "equity_note"
+    note = f"<p class='note'>{w.t(which)}</p>" if "isolation_gap_groups" in results.summary else ""
     return (f"<h2>{heading or w.t('equity_h')}</h2>{w.img(fig, w.t('fig_equity'))}<table>{head}{''.join(rows)}</table>"
             f"{note}")
 

@@ -86,6 +86,28 @@ def test_paired_by_seed_is_said_only_for_a_paired_comparison(tmp_path, baseline)
     assert PAIRED in _text(build_report(scen, baseline, "en", figures=False))
 
 
+def test_notes_of_a_single_run_fit_what_was_run(tmp_path, baseline):
+    """One run: no 'mean across replications', no pairing by seed, no SALib in the notes; those come back
+    where replications, a baseline or a Sobol/Morris sweep are there."""
+    one = load(write_replications(tmp_path / "one", [SEEDS[0]], "centre-sud", effect=0.8) / f"centre-sud-seed{SEEDS[0]}")
+    for lang, said in (("en", ("Student’s t across replications", "mean across replications", "paired by seed",
+                               "Fieller", "SALib", "from run to run")),
+                       ("fr", ("(loi de Student) entre réplications", "moyenne des réplications", "appariés par graine",
+                               "Fieller", "SALib", "d’une simulation à l’autre"))):
+        text = _text(build_report(one, None, lang, figures=False))
+        for words in said:
+            assert words not in text, (lang, words)
+        assert ("weekly values of the single run" if lang == "en" else "l’unique simulation") in text
+        assert ("With a single run (one seed), there is no confidence interval" if lang == "en"
+                else "Avec une seule simulation (une graine), il n’y a pas d’intervalle de confiance") in text
+    scen = load(write_replications(tmp_path / "scen", SEEDS, "centre-sud", effect=0.8))
+    text = _text(build_report(scen, baseline, "en", figures=False))
+    for words in ("Student’s t across replications", "mean across replications", "paired by seed", "Fieller",
+                  "from run to run"):
+        assert words in text, words
+    assert "SALib" not in text
+
+
 def test_a_baseline_that_is_the_scenario_folder_is_refused(tmp_path, capsys):
     from sim.cli import main
 
