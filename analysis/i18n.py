@@ -146,10 +146,12 @@ TEXT = {
         "s_lonely_time": "{s} of people 65+ feel lonely in the final year.",
         "s_emp": "The patients’ empowerment index is {s} (baseline {b}; {diff}).",
         "s_emp_time": "The patients’ empowerment index is {s} in the final year.",
-        "s_gap": "For whom: the isolation gap between the best- and worst-served equity groups (computed within each "
-                 "run, then averaged) is {s} (baseline {b}; {diff}); the most isolated group is {worst}.",
-        "s_gap_time": "For whom: the isolation gap between the best- and worst-served equity groups (computed within "
-                      "each run, then averaged) is {s} in the final year; the most isolated group is {worst} ({worst_v}).",
+        "s_gap": "For whom: the isolation gap between the best- and worst-served equity groups{how} is {s} (baseline "
+                 "{b}; {diff}); the most isolated group is {worst}.",
+        "s_gap_time": "For whom: the isolation gap between the best- and worst-served equity groups{how} is {s} in "
+                      "the final year; the most isolated group is {worst} ({worst_v}).",
+        "gap_how_runs": " (computed within each run, then averaged)",
+        "gap_how_run": "",
         "s_turnover": "Retention: {s} of partners left over the final year (95% CI {lo} to {hi}).",
         "s_turnover_no_ci": "Retention: {s} of partners left over the final year.",
         "s_ed": "Emergency visits: {s} a year, against {b} under the baseline ({diff}).",
@@ -169,6 +171,12 @@ TEXT = {
         "s_cost_saves_unclear": "At what cost: spending is {saving} a year lower than the baseline, with {fewer} fewer "
                                 "isolated residents on average; that reduction is too uncertain to say that the "
                                 "scenario isolates fewer people.",
+        "s_cost_single": "At what cost: spending is {extra} a year more than the baseline for {fewer} fewer isolated "
+                         "residents, {ratio} a year per person no longer isolated; from {pairs} there is no interval "
+                         "to tell how sure that is.",
+        "s_cost_saves_single": "At what cost: spending is {saving} a year lower than the baseline, with {fewer} fewer "
+                               "isolated residents; from {pairs} there is no interval to tell whether the scenario "
+                               "isolates fewer people.",
         "s_spend_time": "At what cost: spending is {s} a year in the final year.",
         "s_sure": "How sure: intervals are 95% confidence intervals across replications (Student’s t); differences are "
                   "paired by seed, so both scenarios met the same random events.",
@@ -188,8 +196,10 @@ TEXT = {
                               "({d}, 95% CI {lo} to {hi}).",
         "s_sweep_best_unclear": "Against the baseline, point {point} {verb} {what} most ({d}), but not clearly: its "
                                 "95% CI ({lo} to {hi}) includes zero.",
+        "s_sweep_best_single": "Against the baseline, point {point} {verb} {what} most ({diff}): without an "
+                               "interval, whether it clearly does cannot be told.",
         "s_sweep_best_none": "Against the baseline, no design point {verb} {what}: even the best, point {point}, "
-                             "differs by {d} (95% CI {lo} to {hi}).",
+                             "does not ({diff}).",
         "verb_lower": "lowers",
         "verb_raise": "raises",
         "what_headline": "isolation among people 65+ living alone",
@@ -340,12 +350,14 @@ TEXT = {
         "s_lonely_time": "{s} des personnes de 65 ans et plus se sentent seules la dernière année.",
         "s_emp": "L’indice d’autonomisation des patients est de {s} (référence {b} ; {diff}).",
         "s_emp_time": "L’indice d’autonomisation des patients est de {s} la dernière année.",
-        "s_gap": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis (calculé "
-                 "dans chaque simulation, puis moyenné) est de {s} (référence {b} ; {diff}) ; le groupe le plus isolé : "
+        "s_gap": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis{how} "
+                 "est de {s} (référence {b} ; {diff}) ; le groupe le plus isolé : "
                  "{worst}.",
-        "s_gap_time": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis (calculé "
-                      "dans chaque simulation, puis moyenné) est de {s} la dernière année ; le groupe le plus isolé : "
+        "s_gap_time": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis{how} "
+                      "est de {s} la dernière année ; le groupe le plus isolé : "
                       "{worst} ({worst_v}).",
+        "gap_how_runs": " (calculé dans chaque simulation, puis moyenné)",
+        "gap_how_run": "",
         "s_turnover": "Rétention : {s} des partenaires sont partis au cours de la dernière année (IC à 95 % : {lo} à {hi}).",
         "s_turnover_no_ci": "Rétention : {s} des partenaires sont partis au cours de la dernière année.",
         "s_ed": "Visites aux urgences : {s} par an, contre {b} dans la référence ({diff}).",
@@ -364,6 +376,12 @@ TEXT = {
         "s_cost_saves_unclear": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
                                 "avec {fewer} résidents isolés de moins en moyenne ; cette baisse est trop incertaine "
                                 "pour dire que le scénario isole moins de personnes.",
+        "s_cost_single": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence pour {fewer} "
+                         "résidents isolés de moins, soit {ratio} par an par personne qui n’est plus isolée ; avec "
+                         "{pairs}, il n’y a pas d’intervalle pour dire à quel point c’est sûr.",
+        "s_cost_saves_single": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
+                               "avec {fewer} résidents isolés de moins ; avec {pairs}, il n’y a pas d’intervalle pour "
+                               "dire si le scénario isole moins de personnes.",
         "s_spend_time": "À quel coût : les dépenses sont de {s} par an la dernière année.",
         "s_sure": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % entre "
                   "réplications (loi de Student) ; les différences sont appariées par graine, de sorte que les deux "
@@ -385,8 +403,10 @@ TEXT = {
                               "{point} ({d}, IC à 95 % : {lo} à {hi}).",
         "s_sweep_best_unclear": "Par rapport à la référence, c’est le point {point} qui {verb} le plus {what} ({d}), "
                                 "mais sans certitude : son IC à 95 % (de {lo} à {hi}) contient zéro.",
+        "s_sweep_best_single": "Par rapport à la référence, c’est le point {point} qui {verb} le plus {what} ({diff}) : "
+                               "sans intervalle, on ne peut pas dire s’il le fait nettement.",
         "s_sweep_best_none": "Par rapport à la référence, aucun point du plan ne {verb} {what} : même le meilleur, le "
-                             "point {point}, donne une différence de {d} (IC à 95 % : {lo} à {hi}).",
+                             "point {point}, ne le fait pas ({diff}).",
         "verb_lower": "réduit",
         "verb_raise": "augmente",
         "what_headline": "l’isolement des personnes de 65 ans et plus vivant seules",

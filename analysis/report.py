@@ -302,7 +302,8 @@ def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list
     if "isolation_gap_groups" in outcomes:
         r = cmp.row("isolation_gap_groups")
         ps.append(w.t("s_gap", s=w.num(r["scenario"], "points_long"), b=w.num(r["baseline"], "points_long"),
-                      worst=_worst_group(w, results)[0], diff=w.diff_clause(r, "points")))
+                      worst=_worst_group(w, results)[0], diff=w.diff_clause(r, "points"),
+                      how=w.t("gap_how_runs" if len(cmp.seeds) > 1 else "gap_how_run")))
     ps.append(_turnover_sentence(w, results))
     ps.append(_cost_sentence(w, cmp))
     if "ed_visits" in outcomes:
@@ -335,7 +336,7 @@ def _over_time_sentences(w: _Writer, results: Results) -> list[str]:
     if "isolation_gap_groups" in s:
         worst, worst_v = _worst_group(w, results)
         ps.append(w.t("s_gap_time", s=w.num(s["isolation_gap_groups"].mean(), "points_long"), worst=worst,
-                      worst_v=w.num(worst_v, "share")))
+                      worst_v=w.num(worst_v, "share"), how=w.t("gap_how_runs" if len(s) > 1 else "gap_how_run")))
     ps.append(_turnover_sentence(w, results))
     if "spending_total" in s:
         ps.append(w.t("s_spend_time", s=w.num(s["spending_total"].mean(), "money")))
@@ -379,7 +380,11 @@ def _cost_sentence(w: _Writer, cmp: Comparison) -> str:
     fewer = w.num(c.fewer_isolated.mean, "count")
     if c.status == "no_reduction":
         return w.t("s_cost_no_reduction", extra=extra, fewer=fewer)
-    if c.status == "saves" or c.extra_spending.mean < 0:
+    saves = c.status == "saves" or c.extra_spending.mean < 0
+    if c.n_pairs < 2:   # one seed paired: no interval at all (not an uncertain one)
+        return w.t("s_cost_saves_single" if saves else "s_cost_single", saving=w.num(-c.extra_spending.mean, "money"),
+                   extra=extra, fewer=fewer, ratio=w.num(c.ratio, "money"), pairs=w.count(c.n_pairs, "seed_paired"))
+    if saves:
         # "isolates fewer people" only where the reduction's interval is bounded (excludes zero)
         unclear = c.status == "unbounded" or not np.isfinite(c.low)
         return w.t("s_cost_saves_unclear" if unclear else "s_cost_saves", saving=w.num(-c.extra_spending.mean, "money"),
@@ -589,19 +594,23 @@ def _best_point_sentence(w: _Writer, cmp: Comparison, point: int, outcome: str, 
     """Which design point improves ``outcome`` most against the baseline, and whether it clearly does.
 
     ``clear``: the whole 95% CI of the difference is on the better side of 0; ``unclear``: the mean
-    difference is better but the CI contains 0; ``none``: even the best point does not improve it.
+    difference is better but the CI contains 0; ``single``: the mean difference is better, and from one
+    seed paired there is no CI to tell; ``none``: even the best point does not improve it.
     """
     r = cmp.row(outcome)
     higher = bool(HIGHER_IS_BETTER.get(outcome))
     gain, worst_bound = (r["difference"], r["difference_low"]) if higher else (-r["difference"], -r["difference_high"])
     if not gain > 0:
         status = "none"
-    elif np.isfinite(worst_bound) and worst_bound <= 0:
+    elif not np.isfinite(worst_bound):   # one seed paired: no interval to tell
+        status = "single"
+    elif worst_bound <= 0:
         status = "unclear"
     else:
         status = "clear"
     what = w.t("what_headline") if outcome == HEADLINE else w.t("what_outcome", outcome=w.label(outcome))
     return w.t(f"s_sweep_best_{status}", point=point, verb=w.t("verb_raise" if higher else "verb_lower"), what=what,
+               diff=w.diff_clause(r, kind),
                **w.prose_diff(r["difference"], r["difference_low"], r["difference_high"], kind))
 
 

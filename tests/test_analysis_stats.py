@@ -125,6 +125,27 @@ def test_one_seed_paired_gives_the_other_differences_without_an_interval(tmp_pat
         assert summary.count(none) == 4   # loneliness, empowerment, gap, emergency visits
 
 
+def test_one_seed_paired_cost_sentence_says_there_is_no_interval(tmp_path):
+    """From one pair the cost has no interval at all: not 'too uncertain to bound', and no claim of fewer isolated."""
+    for extra, said in ((50_000.0, "a year per person no longer isolated; from 1 seed paired there is no interval"),
+                        (-50_000.0, "from 1 seed paired there is no interval to tell whether the scenario isolates")):
+        s, b = _pair(tmp_path / str(extra), [0.30], [0.10], [{"isolated_count": 100.0, "spending_total": 1e5}],
+                     [{"isolated_count": 90.0, "spending_total": 1e5 + extra}], seeds=[0])
+        summary = build_report(s, b, "en", figures=False).split("<div class='summary'>")[1].split("</div>")[0]
+        assert said in summary
+        assert "too uncertain" not in summary and "costs less and isolates fewer people" not in summary
+        assert "il n’y a pas d’intervalle" in build_report(s, b, "fr", figures=False)
+
+
+def test_a_single_run_gap_is_not_said_to_be_averaged(tmp_path):
+    s, _ = _pair(tmp_path, [0.30], [0.10], seeds=[0])
+    for lang, averaged in (("en", "then averaged"), ("fr", "puis moyenné")):
+        summary = build_report(s, None, lang, figures=False).split("<div class='summary'>")[1].split("</div>")[0]
+        assert averaged not in summary and ("isolation gap" in summary or "écart d’isolement" in summary)
+    s5, _ = _pair(tmp_path / "five", [0.3] * 5, [0.1] * 5)
+    assert "then averaged" in build_report(s5, None, "en", figures=False)
+
+
 def test_cost_interval_is_unbounded_when_the_reduction_is_unclear():
     scen = pd.DataFrame({"seed": range(4), "spending_total": 1e5, "isolated_count": [99.0, 101.5, 98.0, 101.0]})
     base = pd.DataFrame({"seed": range(4), "spending_total": 0.0, "isolated_count": 100.0})

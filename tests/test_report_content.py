@@ -50,8 +50,8 @@ def _text(page: str) -> str:
 def test_best_point_sentence_says_whether_any_point_reduces_isolation(tmp_path, baseline):
     worse = _sweep_against(tmp_path / "worse", baseline, lambda p, r: 0.05 + 0.01 * p + 0.002 * r)
     text = _text(build_report(worse, baseline, "en", figures=False))
-    assert "no design point lowers isolation among people 65+ living alone: even the best, point 0, differs by " \
-           "+5.2 percentage points" in text
+    assert "no design point lowers isolation among people 65+ living alone: even the best, point 0, does not " \
+           "(difference +5.2 percentage points, 95% CI" in text
     assert "lowers isolation among people 65+ living alone most" not in text
     assert "aucun point du plan ne réduit l’isolement" in _text(build_report(worse, baseline, "fr", figures=False))
 
@@ -128,6 +128,17 @@ def test_equity_gap_is_explained_and_its_interval_stops_at_zero(tmp_path):
     values = [float(v) for v in re.findall(r'data-value="([^"]+)"', row)]
     assert values[0] == pytest.approx(0.01) and values[1] == 0.0 and values[2] > 0.03
     assert "(computed within each run, then averaged) is 1.0 percentage point" in _text(page)
+
+
+def test_best_point_from_one_replication_has_no_interval_to_tell(tmp_path, baseline):
+    """One replication per point: the best point's difference, without '95% CI – to –' and without 'clearly'."""
+    one = _sweep_against(tmp_path / "one", baseline, lambda p, r: -0.01 - 0.02 * p, replications=1)
+    for lang, said in (("en", "point 1 lowers isolation among people 65+ living alone most (difference −3.0 percentage "
+                              "points, with no confidence interval from 1 seed paired): without an interval"),
+                       ("fr", "sans intervalle de confiance avec 1 graine appariée)\u202f: sans intervalle, on ne peut pas")):
+        summary = _text(build_report(one, baseline, lang, figures=False).split("<div class='summary'>")[1].split("</div>")[0])
+        assert said in summary, summary
+        assert "– to –" not in summary and "– à –" not in summary and "is point 1" not in summary
 
 
 def test_plurals_and_small_samples(tmp_path, baseline):
