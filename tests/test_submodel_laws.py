@@ -1,0 +1,782 @@
+"""What the ODD (§7) promises of each submodel, checked as laws: conservation, direction of an effect,
+boundaries. Each test was written to kill a hand-made mutant that the rest of the suite let through
+(see the commit messages); small communities, fixed seeds, no burn-in where none is needed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import CaringCommunity, load_scenario, scale_scenario
+from sim.network import (FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, TieTable, close_triangles)
+from sim.population import (ADULT, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR, PopulationParams,
+                            coaching_role, generate_residents)
+from sim.submodels.funding import BUDGET_LINES, Budget
+from sim.submodels.governance import SECTOR_PREFERENCES, allocate
+
+
+def small(name: str = "centre-sud", n: int = 600, seed: int = 3, burn_in: int = 0, **overrides) -> CaringCommunity:
+    overrides = {"network.burn_in_weeks": burn_in, **overrides}
+    return CaringCommunity(scale_scenario(load_scenario(name, overrides), n), rng=seed)
+
+
+def fresh_patient(m, k: int = 1, **conditions) -> np.ndarray:
+    """``k`` patients without a role, not waiting or accompanied, matching ``conditions`` (attribute: value)."""
+    r = m.residents
+    ok = r.is_patient & (r.role == NO_ROLE) & (r.age_group != CHILD) & (r.waiting_since < 0) & ~m.in_peer_support
+    for name, value in conditions.items():
+        ok &= getattr(r, name) == value
+    return np.flatnonzero(ok)[:k]
+
+
+def accompany(m, partner: int, patients, strength: float = 0.3, week: int | None = None) -> np.ndarray:
+    """Peer-support ties from ``partner`` to ``patients``, as ``match`` forms them."""
+    patients = np.atleast_1d(patients)
+    slots, _ = m.ties.add(np.full(len(patients), partner), patients, PEER_SUPPORT, strength,
+                          m.week if week is None else week)
+    m.ties.helper[slots] = partner
+    return slots
+
+
+# ============================================================================== funding
+def test_spending_takes_from_the_pool_exactly_what_it_grants_within_the_week_allocation():
+    """Budget.spend: min(wanted, allocation - already spent this week, pool); the pool loses what is spent."""
+    b = Budget()
+    b.receive(100.0)
+    b.weekly_allocation["training"] = 30.0
+    assert b.spend("training", 20.0) == 20.0 and b.pool == pytest.approx(80.0)
+    assert b.spend("training", 20.0) == pytest.approx(10.0)          # only what is left of this week's line
+    assert b.spend("training", 5.0) == 0.0
+    assert b.pool == pytest.approx(70.0) and b.spent["training"] == pytest.approx(30.0)
+    b.weekly_allocation["supervision"] = 1000.0
+    assert b.spend("supervision", 500.0) == pytest.approx(70.0)      # never more than the pool
+    assert b.pool == pytest.approx(0.0)
+    assert b.total_income == pytest.approx(sum(b.total_spent.values()) + b.pool)   # money is conserved
+    assert b.level("coordination", 0.0) == 1.0                        # nothing needed: fully covered
+    b.new_week()
+    b.receive(10.0)
+    assert b.spend("training", 20.0) == pytest.approx(10.0)          # a new week, a fresh allocation
+
+
+def test_grants_are_shared_in_proportion_to_need():
+    m = small()
+    for org in m.organizations:
+        org.partnered = False
+    a, b = m.organizations[:2]
+    for org, need in ((a, 100.0), (b, 300.0)):
+        org.partnered, org.open = True, True
+        org.own_income_per_year = 52.0 * 1000.0
+        org.weekly_cost = 1000.0 + need
+    m.budget.weekly_allocation["organization_grants"] = 400.0
+    m.budget.pool = 1e6
+    m.funding.step()
+    assert a.grants_received == pytest.approx(100.0) and b.grants_received == pytest.approx(300.0)
+
+
+def test_a_week_out_of_deficit_resets_the_count_and_a_cut_is_by_a_quarter():
+    m = small()
+    org = m.organizations[1]
+    cut, close = m.funding.p.org_cut_after_weeks, m.funding.p.org_close_after_weeks
+    org.own_income_per_year, org.funds = 0.0, -1.0
+    org.weeks_in_deficit = close - 2
+    org.settle_week(10 * org.weekly_cost, cut, close)        # a large grant: back in the black
+    assert org.weeks_in_deficit == 0
+    org.funds = -1.0
+    org.settle_week(0.0, cut, close)                         # deficit again: counted from one
+    assert org.open and org.weeks_in_deficit == 1
+    # The first cut takes a quarter of the capacity.
+    fresh = m.organizations[2]
+    fresh.own_income_per_year, fresh.funds, fresh.partnered = 0.0, -1.0, False
+    full = fresh.capacity
+    outcomes = [fresh.settle_week(0.0, cut, close) for _ in range(cut)]
+    assert outcomes[-1] == "cut" and fresh.capacity == max(1, int(0.75 * full))
+
+
+# ============================================================================== governance
+def test_majority_weighs_sectors_by_their_seats_and_consensus_answers_organizations_in_deficit():
+    only_community = allocate({"community": 3}, "majority", {}, 0.5)
+    assert np.allclose(only_community, SECTOR_PREFERENCES["community"])
+    mixed = allocate({"community": 3, "health_institution": 1}, "majority", {}, 0.5)
+    expected = (3 * np.asarray(SECTOR_PREFERENCES["community"]) + np.asarray(SECTOR_PREFERENCES["health_institution"])) / 4
+    assert np.allclose(mixed, expected)
+    seats = {"health_institution": 2, "city": 1, "community": 2}
+    calm = allocate(seats, "consensus", {}, 0.5)
+    deficit = allocate(seats, "consensus", {"org_deficit": 1.0}, 0.5)
+    i = BUDGET_LINES.index
+    assert deficit[i("organization_grants")] > calm[i("organization_grants")]
+    assert deficit[i("supervision")] < calm[i("supervision")]       # only the grants line is pushed
+
+
+def test_empty_patient_seats_carry_no_voice_and_the_quarter_budget_is_income_plus_a_share_of_the_pool():
+    m = small(**{"governance.seats.patients": 2, "governance.decision_rule": "majority",
+                 "governance.planning_weeks": 26, "governance.quarter_weeks": 13,
+                 "funding.sources": [{"name": "city", "amount_per_year": 52_000.0, "start_week": 0}]})
+    r = m.residents
+    r.governance_seat[:] = False
+    m.week = 0
+    m.budget.pool = 26_000.0
+    m.governance.step()
+    assert m.stewardship.filled_patient_seats == 0 and m.stewardship.tokenism == 0.0
+    seats = {s: float(v) for s, v in m.params.governance.seats.items()}
+    seats["patients"] = 0.0
+    assert np.allclose(list(m.stewardship.allocation.values()), allocate(seats, "majority", {}, 0.5))
+    weekly_income = m.params.funding.sources[0].amount_per_year / 52.0       # scaled with the population
+    quarter = 13 * weekly_income + 26_000.0 * 13 / 26
+    assert sum(m.budget.weekly_allocation.values()) == pytest.approx(quarter / 13)
+    # More co-leaders seated than seats: only the seats count.
+    r.governance_seat[np.flatnonzero(r.is_patient)[:5]] = True
+    m.governance.step()
+    assert m.stewardship.filled_patient_seats == 2
+    # A planning horizon shorter than a quarter spends the whole pool, not more.
+    m = small(**{"governance.planning_weeks": 4, "funding.sources": []})
+    m.week, m.budget.pool = 0, 13_000.0
+    m.governance.step()
+    assert sum(m.budget.weekly_allocation.values()) == pytest.approx(1_000.0)
+
+
+# ============================================================================== mutual aid
+def test_help_flows_from_the_able_to_the_needy_and_returned_help_is_reciprocal():
+    # Timebank members with the largest boost: help on a tie of strength 0.2 or more is certain.
+    m = small(**{"mutual_aid.help_probability": 1.0, "mutual_aid.timebank": True, "mutual_aid.timebank_membership": 1.0,
+                 "mutual_aid.timebank_boost": 10.0})
+    r, t, ma = m.residents, m.ties, m.mutual_aid
+    g, h, g0, h0 = np.flatnonzero(r.age_group == ADULT)[:4]
+    t.remove(t.live())                                       # only the ties of this test
+    tie = t.add([g], [h], FRIEND, 1.0, -5)[0][0]
+    idle = t.add([g0], [h0], FRIEND, 0.0, -5)[0][0]          # a tie of no strength carries no help
+    need, able = np.zeros(r.n), np.zeros(r.n)
+    ma.need, ma.ability = (lambda: need), (lambda: able)
+    need[[h, h0]], able[[g, g0]] = 1.0, 1.0
+    m.begin_week()
+    ma.step()
+    assert t.helper[tie] == g and t.helper[idle] == -1
+    assert r.support_received[h] == ma.p.hours_per_help and r.support_received[g] == 0.0
+    assert m.help_given_week[g] == ma.p.hours_per_help and m.help_given_week[h] == 0.0
+    assert t.strength[tie] == 1.0 and m.events["reciprocal_help"] == 0
+    # The other way round: help returned on the tie is reciprocal (and strengthens it more).
+    t.strength[tie] = 0.5
+    need[:], able[:] = 0.0, 0.0
+    need[g], able[h] = 1.0, 1.0
+    m.week += 1
+    m.begin_week()
+    ma.step()
+    assert t.helper[tie] == h and m.events["reciprocal_help"] == 1
+    assert t.strength[tie] == pytest.approx(0.5 + (ma.p.help_gain + ma.p.reciprocity_gain) * 0.5)
+    # Help again in the same direction is not reciprocal.
+    t.strength[tie] = 0.5
+    m.week += 1
+    m.begin_week()
+    ma.step()
+    assert m.events["reciprocal_help"] == 0
+    assert t.strength[tie] == pytest.approx(0.5 + ma.p.help_gain * 0.5)
+
+
+def test_partners_paid_in_timebank_hours_are_credited_from_the_community_account():
+    m = small(**{"funding.compensation.citizen_partner": "timebank"})
+    r = m.residents
+    assert m.mutual_aid.timebank_on
+    r.timebank[:] = 0.0
+    m.mutual_aid.community_account = 0.0
+    cps = np.flatnonzero(r.role == CITIZEN_PARTNER)
+    assert len(cps)
+    m.retention.pay_partners()
+    assert np.allclose(r.timebank[cps], r.capacity[cps]) and (r.capacity[cps] > 0).all()
+    assert r.timebank.sum() + m.mutual_aid.community_account == pytest.approx(0.0, abs=1e-3)
+
+
+# ============================================================================== peer support
+def test_an_episode_lasts_its_weeks_then_becomes_a_mutual_aid_tie_of_half_its_strength():
+    m = small(**{"peer_support.meeting_probability": 0.0})
+    r, t, weeks = m.residents, m.ties, m.params.peer_support.episode_weeks
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    patient = int(fresh_patient(m)[0])
+    t.remove(t.find(partner, patient, FRIEND))               # no social tie between them before
+    slot = accompany(m, partner, patient, strength=0.4, week=0)[0]
+    m.week = weeks - 1
+    m.peer_support.step()
+    assert t.alive[slot] and t.kind[slot] == PEER_SUPPORT and m.caseload[partner] >= 1
+    m.week = weeks
+    m.peer_support.step()
+    assert t.find(partner, patient, PEER_SUPPORT)[0] == -1
+    social = t.find(partner, patient, MUTUAL_AID)[0]
+    assert social >= 0 and t.kind[social] == MUTUAL_AID
+    assert t.strength[social] == pytest.approx(0.2)
+    assert not m.in_peer_support[patient]
+
+
+def test_an_accompaniment_ends_when_its_partner_leaves_the_role():
+    m = small(**{"peer_support.meeting_probability": 0.0})
+    r, t = m.residents, m.ties
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    patient = int(fresh_patient(m)[0])
+    accompany(m, partner, patient, week=0)
+    m.week = 1
+    m.remove_role(np.array([partner]))
+    m.peer_support.step()
+    assert t.find(partner, patient, PEER_SUPPORT)[0] == -1 and not m.in_peer_support[patient]
+
+
+def test_coaching_gain_shrinks_with_the_room_left_to_100_and_a_new_pairing_starts_sessions_again():
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.referral_probability": 0.0,
+                 "peer_support.legal_duty_rate": 0.0})
+    r = m.residents
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    low, high = fresh_patient(m, 2)
+    r.competency[[low, high]] = [20.0, 80.0]
+    r.sessions[[low, high]] = 0
+    accompany(m, partner, [low, high])
+    m.in_crisis[:] = False
+    m.peer_support.step()
+    gain_low, gain_high = r.competency[low] - 20.0, r.competency[high] - 80.0
+    assert gain_high > 0 and gain_low / gain_high == pytest.approx(80.0 / 20.0, rel=1e-3)
+    # A waiting patient with sessions from an earlier accompaniment starts again at 0.
+    again = int(fresh_patient(m)[0])
+    r.sessions[again] = 12
+    r.waiting_since[:] = -1
+    r.waiting_since[again] = m.week
+    assert m.peer_support.match() == 1 and r.sessions[again] == 0
+
+
+def test_distress_rises_more_with_hard_cases_and_falls_more_with_supervision_which_also_keeps_training():
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.legal_duty_rate": 0.0,
+                 "peer_support.referral_probability": 0.0})
+    r, p = m.residents, m.params.peer_support
+    m.assign_role(fresh_patient(m, 1, chronic=True), PATIENT_PARTNER)
+    partners = np.flatnonzero(r.role == PATIENT_PARTNER)[:2]
+    assert len(partners) == 2
+    hard = fresh_patient(m, 1, mental_health=True, end_of_life=False)
+    easy = fresh_patient(m, 1, mental_health=False, end_of_life=False)
+    accompany(m, partners[0], hard)
+    accompany(m, partners[1], easy)
+    m.in_crisis[:] = False
+    r.distress[partners] = 0.5
+    m.budget.new_week()
+    m.peer_support.step()
+    d = r.distress[partners]
+    assert d[0] - d[1] == pytest.approx(p.hard_case_distress - p.ordinary_distress, abs=1e-6)
+    # Relief and training with full supervision against none (no meetings: relief alone).
+    m.peer_support.p.meeting_probability = 0.0
+    coaching = np.flatnonzero(coaching_role(r.role))
+    drops, training = [], []
+    for funded in (True, False):
+        r.distress[coaching], r.training[coaching] = 0.5, 1.0
+        m.budget.new_week()
+        m.budget.pool = 1e9 if funded else 0.0
+        m.budget.weekly_allocation["supervision"] = 1e9 if funded else 0.0
+        m.peer_support.step()
+        drops.append(0.5 - float(r.distress[coaching].mean()))
+        training.append(float(r.training[coaching].mean()))
+    assert drops[0] - drops[1] == pytest.approx(p.supervision_relief, abs=1e-5)
+    assert training[0] == 1.0 and training[1] < 1.0
+
+
+def test_incidents_fall_with_training_and_legal_duty_concerns_mental_health_patients_only():
+    counts = []
+    for trained in (0.0, 1.0):
+        m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.incident_rate": 1.0,
+                     "peer_support.legal_duty_rate": 1.0})
+        r = m.residents
+        partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+        patients = fresh_patient(m, 30, mental_health=False)
+        accompany(m, partner, patients)
+        r.training[partner] = trained
+        m.budget.new_week()
+        m.budget.pool = 0.0                                  # no supervision
+        m.events.clear()
+        m.peer_support.step()
+        assert m.events["peer_meetings"] >= 30
+        assert m.events["escalations"] == 0 and not m.clinical.escalated[patients].any()
+        counts.append(m.events["incidents"] / m.events["peer_meetings"])
+    untrained, trained = counts
+    assert untrained == 1.0 and trained < 0.6
+
+
+# ============================================================================== retention
+def test_attrition_rises_with_burnout_unpaid_pay_and_tokenism():
+    m = small()
+    r, ret = m.residents, m.retention
+    p = ret.p
+    who = np.flatnonzero(r.role == PATIENT_PARTNER)[:1]
+    r.distress[who], m.unpaid[who], m.stewardship.tokenism = 0.0, False, 0.0
+    base = ret.hazard(who)[0]
+    assert base > 0
+    r.distress[who] = 1.0
+    assert ret.hazard(who)[0] == pytest.approx(base * (1 + p.burnout_factor))
+    r.distress[who] = 0.0
+    m.unpaid[who] = True
+    assert ret.hazard(who)[0] == pytest.approx(base * p.unpaid_factor)
+    m.unpaid[who] = False
+    m.stewardship.tokenism = 1.0
+    assert ret.hazard(who)[0] == pytest.approx(base * (1 + p.tokenism_factor))
+
+
+def test_paid_partners_go_unpaid_only_when_the_compensation_line_falls_short():
+    m = small()
+    r = m.residents
+    paid = np.flatnonzero(r.role == PATIENT_PARTNER)
+    assert m.funding.compensation_mode("patient_partner") == "paid" and len(paid)
+    for money, unpaid in ((1e9, False), (0.0, True)):
+        m.budget.new_week()
+        m.budget.pool = money
+        m.budget.weekly_allocation["partner_compensation"] = money
+        m.retention.pay_partners()
+        assert (m.unpaid[paid] == unpaid).all()
+
+
+def test_leavers_are_counted_by_role_and_volunteers_by_compensation_mode():
+    m = small()
+    r = m.residents
+    ret = m.retention
+    ret.hazard = lambda who: np.ones(len(who))                # everyone leaves this week
+    m.assign_role(np.flatnonzero((r.role == NO_ROLE) & (r.age_group == ADULT))[:3], CITIZEN_PARTNER)
+    before = {role: int((r.role == role).sum()) for role in (1, 2, 3)}
+    volunteers = sum(n for role, n in before.items()
+                     if m.funding.compensation_mode(("", "patient_partner", "carer_partner", "citizen_partner")[role]) == "volunteer")
+    assert 0 < volunteers < sum(before.values())
+    m.events.clear()
+    ret.leave()
+    assert (r.role == NO_ROLE).all()
+    assert m.events["patient_partners_left"] == before[PATIENT_PARTNER]
+    assert m.events["citizen_partners_left"] == before[CITIZEN_PARTNER]
+    assert m.events["volunteers_left"] == volunteers
+
+
+def test_recruitment_stays_within_the_training_fund_and_the_pay_the_budget_affords():
+    m = small()
+    r, ret, course = m.residents, m.retention, m.params.funding.training_cost
+    ret.p.max_cohort = 6                                      # (scaled down to 1 in a small community)
+    r.engagement[r.is_patient] = np.maximum(r.engagement[r.is_patient], 1)
+    r.waiting_since[fresh_patient(m, 40)] = m.week            # demand for many partners
+    m.budget.weekly_allocation["training"] = 0.0
+    m.budget.weekly_allocation["partner_compensation"] = 1e9
+    m.assign_role(fresh_patient(m, 3, chronic=True), PATIENT_PARTNER)   # now citizen partners are wanted too
+    ret.training_fund = 2 * course
+    before = int((r.role != NO_ROLE).sum())
+    ret.recruit()
+    assert ret.training_fund >= 0.0
+    assert int((r.role != NO_ROLE).sum()) - before == 2      # two courses paid, two trained
+    # Pay for the partners already there and no more: no new patient partner, however long the list.
+    coaching = int(coaching_role(r.role).sum())
+    n_pp = int((r.role == PATIENT_PARTNER).sum())
+    f = m.params.funding
+    m.budget.weekly_allocation["partner_compensation"] = n_pp * m.params.peer_support.hours_per_week * f.partner_hourly_rate
+    ret.training_fund = 100 * course
+    ret.recruit()
+    assert int(coaching_role(r.role).sum()) == coaching
+    # Patient-partner candidates are partners in their own care (level 1 or more).
+    r.engagement[:] = 0
+    assert len(ret.candidates_patient_partner()) == 0
+
+
+# ============================================================================== individual states
+def test_support_weights_peer_ties_and_isolation_starts_below_the_threshold():
+    m = small(**{"states.peer_tie_weight": 0.0})
+    r, t, states = m.residents, m.ties, m.states
+    patient = int(fresh_patient(m)[0])
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    t.remove(t.ties_of(np.array([patient])))
+    accompany(m, partner, patient, strength=0.8)
+    states.update_ties()
+    assert r.active_ties[patient] == 1 and m.support[patient] == 0.0   # an active tie of no weight
+    friends = fresh_patient(m, 2 + states.p.isolation_threshold)[1:]
+    friends = friends[friends != patient][:states.p.isolation_threshold - 1]
+    t.add(np.full(len(friends), patient), friends, FRIEND, 0.8, m.week)
+    states.update_ties()
+    assert r.active_ties[patient] == states.p.isolation_threshold and not r.isolated[patient]
+    assert m.support[patient] == pytest.approx(0.8 * len(friends))
+
+
+def test_being_accompanied_lowers_loneliness_and_pauses_competency_return():
+    m = small()
+    r, states = m.residents, m.states
+    who = fresh_patient(m, 2)
+    m.support_received_week[:] = 0.0
+    alone = states.target_loneliness()[who]
+    m.support_received_week[who[0]] = 1.0
+    accompanied = states.target_loneliness()[who]
+    assert accompanied[0] < alone[0] and accompanied[1] == alone[1]
+    r.usual_competency[who], r.competency[who] = 60.0, 40.0
+    states.competency_return()
+    assert r.competency[who[0]] == 40.0 and 40.0 < r.competency[who[1]] < 60.0
+
+
+def test_crises_are_rarer_with_competency_and_cost_competency():
+    m = small(**{"states.crisis_per_year": 2.0})
+    r, states = m.residents, m.states
+    r.loneliness[:] = 0.0
+    counts = []
+    for level in (85.0, 35.0):
+        r.ed_visits[:] = 0
+        for _ in range(10):
+            r.competency[:] = level
+            states.crises()
+        counts.append(int(r.ed_visits.sum()))
+    assert counts[1] > 2 * counts[0] > 0
+    r.competency[:] = 50.0
+    states.crises()
+    assert (r.competency[m.in_crisis] == 50.0 - states.p.crisis_competency_loss).all()
+    assert (r.competency[~m.in_crisis] == 50.0).all()
+
+
+def test_level_one_needs_shared_decisions_and_level_three_needs_low_distress():
+    m = small(**{"governance.seats.patients": 3, "states.level3_per_year": 1.0, "states.level3_after_weeks": 0})
+    r = m.residents
+    p = fresh_patient(m)[0]
+    r.engagement[p], r.competency[p], r.shared_decisions[p] = 0, 90.0, 0.2
+    m.states.partner_in_own_care()
+    assert r.engagement[p] == 0
+    partners = np.flatnonzero(r.role == PATIENT_PARTNER)
+    r.engagement[partners], r.distress[partners], r.governance_seat[:] = 2, 0.9, False
+    m.stewardship.tokenism = 0.0
+    for _ in range(20):
+        m.states.engagement()
+        m.week += 1
+    assert (r.engagement[partners] == 2).all() and not r.governance_seat.any()
+    # Nor are partners who have not yet been in their role for level3_after_weeks.
+    m.states.p.level3_after_weeks = 10
+    r.distress[partners], r.partner_since[partners] = 0.0, m.week
+    for _ in range(5):
+        m.states.engagement()
+        m.week += 1
+    assert (r.engagement[partners] == 2).all() and not r.governance_seat.any()
+
+
+def test_recovery_falls_with_loneliness():
+    m = small()
+    r = m.residents
+    who = fresh_patient(m, 2)
+    for name in ("participation", "helping", "recovery"):
+        getattr(r, name)[who] = 0.5
+    r.engagement[who] = 0
+    r.loneliness[who] = [0.0, 1.0]
+    m.attended_week[:] = False
+    m.help_given_week[:] = 0.0
+    m.states.recovery()
+    assert r.recovery[who[0]] > r.recovery[who[1]]
+
+
+def test_movers_keep_their_household_ties_and_partners_do_not_move_out():
+    m = small(**{"states.moves_per_year": 1.0})             # everyone without a role moves out this week
+    r, t = m.residents, m.ties
+    s = t.live((HOUSEHOLD,))
+    households = {(int(a), int(b)) for a, b in zip(t.a[s], t.b[s])}
+    partners = np.flatnonzero(r.role != NO_ROLE)
+    m.states.turnover()
+    s = t.live((HOUSEHOLD,))
+    assert {(int(a), int(b)) for a, b in zip(t.a[s], t.b[s])} == households
+    assert (r.role[partners] != NO_ROLE).all() and (r.arrived_week[partners] != m.week).all()
+    assert (r.arrived_week[r.role == NO_ROLE] == m.week).all()
+
+
+# ============================================================================== ties
+def test_a_tie_in_contact_this_week_does_not_decay():
+    m = small(**{"ties.contact_probability": 0.0, "ties.friend_replacement_per_year": 0.0})
+    t = m.ties
+    m.week = 1
+    s = t.live((FRIEND,))
+    touched, idle = s[::2], s[1::2]
+    t.last_contact[touched] = m.week
+    t.last_contact[idle] = 0
+    before = t.strength.copy()
+    m.tie_dynamics.step()
+    touched, idle = touched[t.alive[touched]], idle[t.alive[idle]]
+    assert np.array_equal(t.strength[touched], before[touched])
+    assert (t.strength[idle] < before[idle]).all()
+
+
+def test_contact_grows_with_strength_and_a_crisis_at_either_end_halves_it():
+    m = small(n=1500, **{"ties.contact_probability": 0.5, "ties.friend_replacement_per_year": 0.0})
+    r, t = m.residents, m.ties
+    m.week = 1
+    s = t.live((KIN, FRIEND, MUTUAL_AID))
+    s = s[t.b[s] < r.n]
+    strong = np.zeros(t.size, dtype=bool)
+    strong[s[::2]] = True
+    t.strength[s] = np.where(strong[s], 0.9, 0.2)
+    t.last_contact[s] = 0
+    m.in_crisis[:] = False
+    m.tie_dynamics._usual_mobility = np.ones(r.n)           # everyone equally mobile outside a crisis
+    m.in_crisis[r.n // 2:] = True                            # residents above the middle id are in crisis
+    m.tie_dynamics.step()
+    met = t.last_contact[s] == m.week
+    crisis_ends = m.in_crisis[t.a[s]].astype(int) + m.in_crisis[t.b[s]].astype(int)
+    weak_calm, strong_calm = met[(crisis_ends == 0) & ~strong[s]].mean(), met[(crisis_ends == 0) & strong[s]].mean()
+    assert strong_calm > 1.5 * weak_calm                    # (0.3 + 0.9) against (0.3 + 0.2)
+    one_end = met[(crisis_ends == 1) & strong[s]].mean()
+    assert one_end == pytest.approx(strong_calm / 2, rel=0.25)
+
+
+def test_people_who_cannot_go_out_replace_no_friends():
+    m = small(**{"ties.friend_replacement_per_year": 52.0})
+    r, t = m.residents, m.ties
+    lost = np.flatnonzero(r.usual_friends >= 3)[:30]
+    t.remove(t.ties_of(lost, (FRIEND,)))
+    m.week = 1
+    assert m.tie_dynamics.replace_friends(np.zeros(r.n, dtype=np.float32)) == 0
+    assert m.tie_dynamics.replace_friends(np.ones(r.n, dtype=np.float32)) > 0
+
+
+# ============================================================================== network
+def test_tie_table_keeps_the_stronger_tie_and_a_peer_tie_beside_a_social_one():
+    t = TieTable(10)
+    slot = t.add([1], [2], FRIEND, 0.6, 3)[0][0]
+    t.add([2], [1], KIN, 0.2, 7)                             # the pair's social tie again, weaker
+    assert t.strength[slot] == pytest.approx(0.6) and t.last_contact[slot] == 7 and t.count() == 1
+    peer = t.add([1], [2], PEER_SUPPORT, 0.3, 7)[0][0]
+    assert peer != slot and t.count() == 2 and t.find(1, 2, FRIEND)[0] == slot
+    t.strength[slot] = 0.2
+    t.contact(np.array([slot]), 0.5, 8)                      # half the way to 1
+    assert t.strength[slot] == pytest.approx(0.6)
+    t.strength[slot] = 0.95
+    t.contact(np.array([slot]), 0.9, 8)
+    assert t.strength[slot] <= 1.0
+    t.helper[slot] = 1
+    t.remove([slot])
+    reused = t.add([3], [4], FRIEND, 0.5, 9)[0][0]
+    assert reused == slot and t.helper[reused] == -1       # a reused slot forgets who helped last
+
+
+def test_initial_network_respects_homophily_kin_age_and_who_has_fewer_friends():
+    m = small(**{"network.homophily": 1.0, "network.triadic_closure": 0.0})
+    r, t = m.residents, m.ties
+    s = t.live((FRIEND,))
+    a, b = t.a[s], t.b[s]
+    assert (r.age_group[a] == r.age_group[b]).all() and (r.equity_group[a] == r.equity_group[b]).all()
+    s = t.live((KIN,))
+    assert (r.age_group[t.a[s]] != CHILD).all() and (r.age_group[t.b[s]] != CHILD).all()
+    factor = m.params.network.friends_factor_65_alone
+    seniors = r.age_group == SENIOR
+    group = np.asarray([m.params.population.equity_groups[g].tie_factor for g in m.equity_group_names])[r.equity_group]
+    assert np.allclose(r.tie_factor[seniors & r.lives_alone], factor * group[seniors & r.lives_alone])
+    assert np.allclose(r.tie_factor[seniors & ~r.lives_alone], group[seniors & ~r.lives_alone])
+
+
+def test_a_contact_with_two_ties_introduces_them():
+    m = small()
+    r = m.residents
+    hub, u, v = np.flatnonzero(r.age_group == ADULT)[:3]
+    t = TieTable(r.n)
+    t.add([hub, hub], [u, v], FRIEND, 0.5, 0)
+    assert close_triangles(t, r, 1, np.random.default_rng(0), week=0, strength=0.3, nodes=np.array([hub])) == 1
+    assert t.find(u, v, FRIEND)[0] >= 0
+
+
+# ============================================================================== population
+def test_demography_follows_its_shares():
+    p = PopulationParams(n_patients=4000, share_single_parent_families=0.85, share_women_65plus=0.9)
+    r = generate_residents(p, np.random.default_rng(1))
+    child, adult, senior = (r.age_group == g for g in (CHILD, ADULT, SENIOR))
+    assert not r.mental_health[child].any()
+    assert r.chronic[senior].mean() > r.chronic[adult].mean() > r.chronic[child].mean()
+    assert r.is_patient[senior].mean() > r.is_patient[adult].mean()            # 65+ weigh twice
+    assert r.woman[senior].mean() > 0.8 and abs(r.woman[adult].mean() - 0.5) < 0.05
+    families = np.unique(r.household[child])
+    parents = np.bincount(r.household[adult & np.isin(r.household, families)], minlength=r.household.max() + 1)[families]
+    assert (parents == 1).mean() > 0.75
+    assert r.lives_alone[senior].mean() == pytest.approx(p.share_65plus_living_alone, abs=0.02)
+
+
+def test_a_newcomer_is_not_waiting_and_has_no_support_history():
+    m = small()
+    r = m.residents
+    i = fresh_patient(m, 1)
+    r.waiting_since[i], r.sessions[i], r.first_support_week[i] = 3, 7, 2
+    r.reset_person(i, np.random.default_rng(0), m.params.population)
+    assert r.waiting_since[i] == -1 and r.sessions[i] == 0 and r.first_support_week[i] == -1
+
+
+# ============================================================================== community activities
+def test_a_citizen_accompaniment_lasts_its_weeks_ends_with_its_partner_and_counts_as_support():
+    m = small(**{"activities.brokering_probability": 0.0})
+    r, act = m.residents, m.activities
+    weeks = act.p.accompaniment_weeks
+    m.assign_role(np.flatnonzero((r.role == NO_ROLE) & ~r.is_patient & (r.age_group == ADULT))[:1], CITIZEN_PARTNER)
+    cps = np.flatnonzero(r.role == CITIZEN_PARTNER)[:2]
+    a, b, c = fresh_patient(m, 3)
+    m.week = 100
+    act.accompanied_by[[a, b, c]] = [cps[0], cps[0], cps[1]]
+    act.accompanied_since[[a, b, c]] = [m.week - weeks + 1, m.week - weeks, m.week - 1]
+    m.remove_role(cps[1:2])
+    m.support_received_week[:] = 0.0
+    act.broker()
+    assert act.accompanied_by[a] == cps[0] and m.support_received_week[a] > 0     # still within its weeks
+    assert act.accompanied_by[b] == -1                                            # its weeks are over
+    assert act.accompanied_by[c] == -1                                            # its partner left the role
+
+
+def test_a_brokered_introduction_forms_a_mutual_aid_tie():
+    m = small(**{"activities.brokering_probability": 1.0, "activities.organization_share": 0.0,
+                 "activities.homophily": 0.0})
+    r, act, t = m.residents, m.activities, m.ties
+    m.coordination_level, m.week = 1.0, 10
+    cp = int(np.flatnonzero(r.role == CITIZEN_PARTNER)[0])
+    patients = fresh_patient(m, 5)
+    act.accompanied_by[patients], act.accompanied_since[patients] = cp, m.week
+    before = t.count()
+    m.events.clear()
+    act.broker()
+    assert m.events["brokered_ties"] > 0
+    new = t.live()[t.formed[t.live()] == m.week]
+    assert len(new) and (t.kind[new] == MUTUAL_AID).all()
+    assert t.count() - before == m.events["brokered_ties"]
+
+
+def test_co_attendance_ties_remember_their_organization():
+    m = small(**{"activities.attendance": 1.0, "activities.pairs_per_attendee": 5.0, "activities.homophily": 0.0})
+    t = m.ties
+    m.week = 1
+    m.activities.attend()
+    new = t.live((MUTUAL_AID,))
+    new = new[t.formed[new] == m.week]
+    assert len(new) > 0
+    nodes = {o.node for o in m.organizations}
+    assert set(t.origin[new].tolist()) <= nodes
+    for s in new[:20]:                        # both ends are members of the organization
+        for end in (t.a[s], t.b[s]):
+            assert t.find(end, t.origin[s], 6)[0] >= 0   # MEMBERSHIP
+
+
+def test_residents_join_organizations_of_their_neighbourhood_with_room():
+    m = small("rhizomes", n=1200)
+    r, act = m.residents, m.activities
+    org = {o.node: o for o in m.organizations}
+    members = m.org_members()
+    for o in m.organizations:                                 # three places left in each
+        o.capacity = o.full_capacity = int(members[o.node]) + 3
+    act.join(np.flatnonzero(r.age_group != CHILD))
+    members = m.org_members()
+    assert all(members[o.node] <= o.capacity for o in m.organizations)      # never beyond capacity
+    assert sum(members[o.node] == o.capacity for o in m.organizations) >= len(m.organizations) // 2
+    for o in m.organizations:                                 # room for everyone
+        o.capacity = o.full_capacity = 100_000
+    before = m.ties.count()
+    act.join(np.flatnonzero(r.age_group != CHILD))
+    assert m.ties.count() - before > 100
+    s = m.ties.live((6,))                                     # MEMBERSHIP
+    nb_of_org = np.array([m.org_neighbourhood[org[int(b)].unique_id] for b in m.ties.b[s]])
+    assert (r.neighbourhood[m.ties.a[s]] == nb_of_org).all()
+
+
+def test_isolated_residents_rarely_join_on_their_own():
+    m = small(n=1500, **{"activities.spontaneous_joining_per_year": 1.0})
+    r = m.residents
+    for o in m.organizations:
+        o.capacity = o.full_capacity = 100_000
+        o.target = "all"
+    m.ties.remove(m.ties.live((6,)))                          # no one is a member
+    r.isolated[:] = np.arange(r.n) % 2 == 0
+    m.activities.join_spontaneously()
+    members = np.zeros(r.n, dtype=bool)
+    members[m.ties.a[m.ties.live((6,))]] = True
+    assert members[~r.isolated].mean() > 0.9
+    assert members[r.isolated].mean() < 0.5
+
+
+# ============================================================================== clinical encounters
+def clinic(**overrides):
+    m = small(**{"clinical.detection": 1.0, "clinical.consent": 1.0, "clinical.visits_per_year": 52.0,
+                 "clinical.waiting_list_max": 100_000, **overrides})
+    r = m.residents
+    for c in m.clinicians:
+        c.buy_in, c.capacity = 1.0, 10_000
+    m.in_crisis[:] = False
+    r.waiting_since[:] = -1
+    m.group_access[:] = 1.0
+    return m, r
+
+
+def test_only_patients_in_need_and_not_yet_waiting_are_introduced():
+    m, r = clinic()
+    r.isolated[:], r.loneliness[:] = False, 0.0
+    r.competency[:] = 90.0                                    # no one in need
+    m.clinical.see_patients()
+    assert m.events["introductions"] == 0
+    r.competency[:] = 10.0                                    # everyone in need
+    m.week = 5
+    m.clinical.see_patients()
+    introduced = r.waiting_since == 5
+    assert introduced.any() and (r.competency[introduced] < m.clinical.p.low_competency).all()
+    m.week = 6                                                # those waiting are not introduced again
+    m.events.clear()
+    m.clinical.see_patients()
+    assert introduced.sum() == (r.waiting_since == 5).sum()
+
+
+def test_a_full_waiting_list_stops_introductions_and_the_focus_public_is_respected():
+    m, r = clinic(**{"clinical.waiting_list_max": 100, "clinical.focus": "seniors"})
+    limit = m.clinical.p.waiting_list_max                     # scaled with the population
+    assert limit >= 2
+    for partner in np.flatnonzero(r.role != NO_ROLE):
+        m.remove_role(np.array([partner]))                    # no free places
+    r.competency[:] = 0.0
+    waiting = fresh_patient(m, limit)
+    r.waiting_since[waiting] = 0
+    m.week = 3
+    m.clinical.see_patients()
+    assert m.events["introductions"] == 0 and m.events["unmet_need"] > 0
+    r.waiting_since[waiting] = -1
+    m.week = 4
+    m.clinical.see_patients()
+    introduced = np.flatnonzero(r.waiting_since == 4)
+    assert len(introduced) == limit and (r.age_group[introduced] == SENIOR).all()
+
+
+def test_shared_decisions_drift_down_outside_partnership():
+    m, r = clinic()
+    for c in m.clinicians:
+        c.buy_in = 0.0
+    pts = m.clinical.patients
+    r.shared_decisions[pts] = 0.5
+    m.clinical.see_patients()
+    assert m.events["encounters"] > 0 and m.events["partnership_encounters"] == 0
+    assert (r.shared_decisions[pts] <= 0.5).all() and (r.shared_decisions[pts] < 0.5).sum() == m.events["encounters"]
+
+
+def test_an_official_status_for_partners_lifts_part_of_the_barrier_to_buy_in():
+    mean = []
+    for status in (True, False):
+        m = small(**{"governance.partner_official_status": status, "clinical.barrier": 0.8})
+        for _ in range(150):
+            m.budget.new_week()
+            m.budget.pool = 1e9
+            m.budget.weekly_allocation["training"] = 1e9
+            m.clinical.update_buy_in()
+        mean.append(np.mean([c.buy_in for c in m.clinicians]))
+    assert mean[0] > mean[1]
+
+
+# ============================================================================== outcomes
+def test_the_weekly_row_measures_partners_among_partners_and_counts_every_leaver_and_waiter():
+    from sim.outcomes import measure
+    m = small()
+    r = m.residents
+    coaching = coaching_role(r.role)
+    r.distress[:] = 0.0
+    r.distress[coaching] = 0.9
+    m.caseload[:] = 0
+    m.caseload[coaching] = 2
+    r.waiting_since[:] = -1
+    r.waiting_since[fresh_patient(m, 3)] = 0                  # joined the list in week 0
+    m.events.clear()
+    m.events.update({"patient_partners_left": 1, "carer_partners_left": 2, "citizen_partners_left": 3})
+    r.engagement[m.patient_ids], r.competency[m.patient_ids], r.shared_decisions[m.patient_ids] = 3, 100.0, 1.0
+    row = measure(m)
+    assert row["partner_burnout_share"] == 1.0 and row["partner_distress_mean"] == pytest.approx(0.9)
+    assert row["caseload_mean"] == 2.0
+    assert row["waiting_list"] == 3
+    assert row["partners_left"] == 6
+    assert row["empowerment_index"] == pytest.approx(1.0)    # every component at its top
+
+
+def test_the_summary_sums_flows_over_the_last_year_and_averages_levels():
+    import pandas as pd
+    from sim.outcomes import _spread, summarise
+    weeks = np.arange(105)
+    df = pd.DataFrame({"week": weeks, "year": weeks / 52, "ed_visits": 1.0, "partners_left": 1.0,
+                       "isolated_share_all": np.where(weeks > 52, 0.2, 0.6), "isolated_share_65_alone": 0.3,
+                       "lonely_share_65plus": 0.2, "competency_mean": 60.0})
+    s = summarise(df)
+    assert s["weeks"] == 104
+    assert s["ed_visits"] == 52 and s["partners_left"] == 52
+    assert s["isolated_share_all"] == pytest.approx(0.2) and s["isolated_share_all_start"] == pytest.approx(0.6)
+    assert _spread([float("nan"), 0.1, 0.4]) == pytest.approx(0.3)      # an empty group (NaN) is left out
