@@ -329,14 +329,13 @@ def test_a_freed_seat_goes_to_a_seatless_co_leader_and_seats_are_not_given_by_nu
 
 
 # ----------------------------------------------------------------------------- mutual aid
-def test_timebank_hours_given_equal_hours_credited():
+def test_timebank_balances_hours_given_and_received():
     m = small(**{"mutual_aid.timebank": True, "mutual_aid.timebank_membership": 1.0,
                  "mutual_aid.help_probability": 1.0, "states.moves_per_year": 0.0, "population.end_of_life": 0.0})
     r = m.residents
     for _ in range(8):
         m.step()
     assert m.mutual_aid.hours_given_total > 0
-    assert m.mutual_aid.hours_credited_total == pytest.approx(m.mutual_aid.hours_given_total)
     # Every hour credited to a giver was spent by a receiver: the bank balances.
     assert r.timebank.sum() + m.mutual_aid.community_account == pytest.approx(0.0, abs=1e-3)
     assert r.timebank[r.timebank > 0].sum() > 0

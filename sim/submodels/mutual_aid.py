@@ -41,9 +41,8 @@ class MutualAid(Submodel):
         self.timebank_on = params.timebank or model.uses_timebank
         self.member = np.zeros(n, dtype=bool)
         self.join_timebank(np.arange(n))
-        self.hours_credited_total = 0.0
         self.community_account = 0.0   # hours the timebank owes partners paid in hours
-        self.hours_given_total = 0.0
+        self.hours_given_total = 0.0   # hours given between members and credited to the giver, since the start
         self.last_giver: dict[str, np.ndarray] = {}
 
     def join_timebank(self, idx: np.ndarray) -> None:
@@ -115,5 +114,4 @@ class MutualAid(Submodel):
             np.add.at(r.timebank, giver[bank], credited)
             np.subtract.at(r.timebank, taker[bank], credited)
             self.hours_given_total += float(credited.sum())
-            self.hours_credited_total += float(credited.sum())
             m.events["timebank_hours"] += float(credited.sum())
