@@ -227,6 +227,10 @@ TEXT = {
                            "the widest 95% interval is ±{hw}, so an index below 0 or above 1, and the order of the "
                            "levers, may be noise. Run the sweep again with a larger 'samples' (N) until every interval "
                            "is within ±{limit} before relying on this ranking.",
+        "imprecise_morris": "These Morris μ* are imprecise: with {n} trajectories ({points} design points), the widest "
+                            "95% interval of μ* is ±{hw} of the largest μ*, so the order of the levers, and which of "
+                            "them matter little, may be noise. Run the sweep again with more trajectories ('samples') "
+                            "until every interval is within ±{limit} of the largest μ* before relying on this ranking.",
         "incomplete_sens": "These main effects come from an incomplete sweep ({short} of {total} design points lack "
                            "some of their replications): their level means average fewer runs than the design asked "
                            "for. Re-run the missing runs before relying on this ranking.",
@@ -435,6 +439,11 @@ TEXT = {
                            "1, et l’ordre des leviers, peuvent n’être que du bruit. Relancez le balayage avec un "
                            "« samples » (N) plus grand, jusqu’à ce que chaque intervalle soit dans ±{limit}, avant de vous "
                            "fier à ce classement.",
+        "imprecise_morris": "Ces μ* de Morris sont imprécis : avec {n} trajectoires ({points} points du plan), le plus "
+                            "large intervalle à 95 % d’un μ* est de ±{hw} du plus grand μ* ; l’ordre des leviers, et "
+                            "lesquels comptent peu, peuvent n’être que du bruit. Relancez le balayage avec plus de "
+                            "trajectoires (« samples ») jusqu’à ce que chaque intervalle soit dans ±{limit} du plus "
+                            "grand μ*, avant de vous fier à ce classement.",
         "incomplete_sens": "Ces effets principaux viennent d’un balayage incomplet (points du plan auxquels il manque des "
                            "réplications : {short} sur {total}) ; les moyennes par niveau reposent donc sur moins de "
                            "simulations que prévu. Relancez les simulations manquantes avant de vous fier à ce classement.",

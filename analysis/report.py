@@ -26,7 +26,7 @@ from sim.errors import UserError, file_in_the_way
 from . import plots
 from .i18n import check_lang, count, fmt, group_label, outcome_label, t
 from .load import Results, load
-from .sensitivity import DEFAULT_METHOD, SOBOL_MAX_HALF_WIDTH, Sensitivity, analyse
+from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference,
                     spending_lines, summarise, weekly_bands)
 
@@ -663,9 +663,10 @@ def _sensitivity_section(w: _Writer, results: Results, sens: Sensitivity, outcom
     if sens.incomplete:
         out.append(f"<p class='warning' role='alert'>"
                    f"{w.t('incomplete_sens', short=sens.incomplete_points, total=sens.n_points)}</p>")
-    if sens.caution and sens.method == "sobol":
-        text = w.t("imprecise_sobol", n=sens.base_samples, points=sens.n_points,
-                   hw=w.num(sens.widest_interval, "index"), limit=w.num(SOBOL_MAX_HALF_WIDTH, "index"))
+    if sens.caution:   # too few samples (Sobol or Morris): the half-widths as indices, or shares of the largest μ*
+        hw_kind = "index" if sens.method == "sobol" else "share"
+        text = w.t("imprecise_" + sens.method, n=sens.base_samples, points=sens.n_points,
+                   hw=w.num(sens.widest_interval, hw_kind), limit=w.num(sens.interval_limit, hw_kind))
         out.append(f"<p class='warning' role='alert'>{text}</p>")
     out += [w.img(fig, labels["title"]),
            f"<p class='note'>{w.t('sens_note_' + ('main' if sens.method == 'main_effects' else sens.method))}</p>"]

@@ -36,6 +36,12 @@ DEFAULT_METHOD = {"sobol": "sobol", "morris": "morris", "full_factorial": "main_
 #: index is wider than this either side, the base sample N is too small for the indices to be read
 #: (with a few samples SALib returns values below 0 or above 1 and rankings that change with the seed).
 SOBOL_MAX_HALF_WIDTH = 0.1
+#: Morris μ* screens the levers by their size relative to the most influential one's. When the widest
+#: 95% interval of a μ* (SALib's ``mu_star_conf``) is wider, either side, than this share of the largest
+#: μ*, the trajectories are too few for the order of the levers, or which of them matter little, to be
+#: read (the interval is measured against the largest μ*, not each lever's own: a lever that does not
+#: matter has a μ* near 0, which any interval dwarfs).
+MORRIS_MAX_RELATIVE_HALF_WIDTH = 0.25
 
 
 @dataclass
@@ -50,9 +56,13 @@ class Sensitivity:
     main effect; for main effects ``low``/``high`` are the smallest and largest level means).
     ``incomplete_points`` counts the design points with fewer finished runs than the design's
     replications (only main effects are ever computed on such a sweep), out of ``n_points``.
-    ``caution`` says why the indices are imprecise (a Sobol design whose base sample is too small:
-    an interval wider than ±:data:`SOBOL_MAX_HALF_WIDTH`), and is ``None`` otherwise; the report shows it
-    and :func:`sobol` also issues it as a :class:`UserWarning`.
+    ``caution`` says why the indices are imprecise (a design with too few samples: a Sobol index's
+    interval wider than ±:data:`SOBOL_MAX_HALF_WIDTH`, or a Morris μ*'s wider than
+    ±:data:`MORRIS_MAX_RELATIVE_HALF_WIDTH` of the largest μ*), and is ``None`` otherwise; the report
+    shows it and :func:`sobol` and :func:`morris` also issue it as a :class:`UserWarning`.
+    ``base_samples`` is the sample size SALib was given (Sobol: the base sample N; Morris: the number
+    of trajectories), ``widest_interval`` the widest 95% half-width (Morris: as a share of the
+    largest μ*) and ``interval_limit`` the widest allowed.
     """
 
     method: str
@@ -63,8 +73,10 @@ class Sensitivity:
     incomplete_points: int = 0
     n_points: int = 0
     caution: str | None = None   # why the indices are not to be relied on (too few samples), or None
-    base_samples: int | None = None      # Sobol: the base sample N
-    widest_interval: float | None = None  # Sobol: the widest 95% half-width of S1 and ST
+    base_samples: int | None = None      # Sobol: the base sample N; Morris: the trajectories
+    widest_interval: float | None = None  # Sobol: the widest 95% half-width of S1 and ST; Morris: of μ*,
+                                          # as a share of the largest μ*
+    interval_limit: float | None = None   # the widest half-width allowed before ``caution`` is set
 
     @property
     def incomplete(self) -> bool:
@@ -154,19 +166,41 @@ def sobol(results: Results, outcome: str, seed: int = 1, level: float = 0.95) ->
                             "low": table["ST"] - table["ST_conf"], "high": table["ST"] + table["ST_conf"]})
     conf = np.abs(table[["S1_conf", "ST_conf"]].to_numpy(dtype=float))
     widest = float(conf.max()) if conf.size and np.isfinite(conf).all() else float("inf")
-    caution, n = None, len(y) // per
-    if not widest <= SOBOL_MAX_HALF_WIDTH:
-        if n >= 16 and math.isfinite(widest):   # intervals narrow as 1/sqrt(N): the power of 2 that would do
-            more = f"of about {2 ** math.ceil(math.log2(n * (widest / SOBOL_MAX_HALF_WIDTH) ** 2))}"
-        else:                                    # too few samples to extrapolate from
-            more = "in the hundreds or more"
-        caution = (f"these Sobol indices of '{outcome}' are imprecise: with a base sample of N = {n} ({len(y)} design "
-                   f"points) the widest 95% interval is ±{widest:.2f}, so indices below 0 or above 1 and the ranking "
-                   f"may be noise; a sweep with 'samples' {more} would bring the intervals within "
-                   f"±{SOBOL_MAX_HALF_WIDTH:g}")
-        warnings.warn(caution, UserWarning, stacklevel=2)
-    return Sensitivity("sobol", outcome, table, ranking, "sobol", n_points=len(y), caution=caution, base_samples=n,
-                       widest_interval=widest)
+    n = len(y) // per
+    return _with_caution(Sensitivity("sobol", outcome, table, ranking, "sobol", n_points=len(y), base_samples=n,
+                                     widest_interval=widest, interval_limit=SOBOL_MAX_HALF_WIDTH))
+
+
+def _with_caution(sens: Sensitivity) -> Sensitivity:
+    """``sens`` with its :attr:`~Sensitivity.caution` set, and issued as a :class:`UserWarning`, when
+    its widest interval is wider than its limit (Sobol and Morris alike).
+
+    Intervals narrow as 1/sqrt(n) with the sample size n, so the message gives the sample that would
+    bring them within the limit (for Sobol a power of 2), extrapolated from at least 16 Sobol base
+    samples or 8 Morris trajectories, and an order of magnitude below that.
+    """
+    widest, limit, n = sens.widest_interval, sens.interval_limit, sens.base_samples
+    if widest is None or limit is None or widest <= limit:
+        return sens
+    sobol_design = sens.method == "sobol"
+    if n >= (16 if sobol_design else 8) and math.isfinite(widest):
+        need = n * (widest / limit) ** 2
+        more = f"of about {2 ** math.ceil(math.log2(need)) if sobol_design else math.ceil(need)}"
+    else:   # too few samples to extrapolate from
+        more = "in the hundreds or more" if sobol_design else "in the tens or more"
+    if sobol_design:
+        caution = (f"these Sobol indices of '{sens.outcome}' are imprecise: with a base sample of N = {n} "
+                   f"({sens.n_points} design points) the widest 95% interval is ±{widest:.2f}, so indices below 0 or "
+                   f"above 1 and the ranking may be noise; a sweep with 'samples' {more} would bring the intervals "
+                   f"within ±{limit:g}")
+    else:
+        caution = (f"these Morris μ* of '{sens.outcome}' are imprecise: with {n} trajectories ({sens.n_points} design "
+                   f"points) the widest 95% interval of μ* is ±{widest:.0%} of the largest μ*, so the order of the "
+                   f"levers, and which of them matter little, may be noise; a sweep with 'samples' (trajectories) "
+                   f"{more} would bring the intervals within ±{limit:.0%}")
+    warnings.warn(caution, UserWarning, stacklevel=3)
+    sens.caution = caution
+    return sens
 
 
 def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -> Sensitivity:
@@ -190,7 +224,15 @@ def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -
     ranking = pd.DataFrame({"parameter": table["parameter"], "value": table["mu_star"],
                             "low": table["mu_star"] - table["mu_star_conf"],
                             "high": table["mu_star"] + table["mu_star_conf"]})
-    return Sensitivity("morris", outcome, table, ranking, "morris", n_points=len(y))
+    conf = np.abs(table["mu_star_conf"].to_numpy(dtype=float))
+    largest = float(np.nanmax(table["mu_star"].to_numpy(dtype=float))) if len(table) else 0.0
+    if not largest > 0:     # no lever moves the outcome: nothing to rank, nothing imprecise
+        widest = 0.0
+    else:
+        widest = float(conf.max()) / largest if np.isfinite(conf).all() else float("inf")
+    return _with_caution(Sensitivity("morris", outcome, table, ranking, "morris", n_points=len(y),
+                                     base_samples=len(y) // (problem["num_vars"] + 1), widest_interval=widest,
+                                     interval_limit=MORRIS_MAX_RELATIVE_HALF_WIDTH))
 
 
 def _subexperiment_blocks(results: Results) -> "dict[int, list[str]] | None":

@@ -26,7 +26,8 @@ def _cmd_sweep(args) -> int:
     spec, _, _ = read_spec(args.spec)
     out = Path(args.out) if args.out else Path("sweeps") / (spec.name or Path(args.spec).stem)
     result = run_sweep(args.spec, out, backend=args.backend, workers=args.workers, scheduler=args.scheduler,
-                       retry_failed=args.retry_failed, progress=not args.quiet, batch_size=args.batch_size)
+                       retry_failed=args.retry_failed, progress=not args.quiet, batch_size=args.batch_size,
+                       allow_code_change=args.allow_code_change)
     print(f"{out}: {result.ran} runs done now, {result.skipped} already finished or skipped, "
           f"{result.failed} failed, of {result.expected} ({result.backend}, {result.seconds:.1f} s)")
     if result.failed:
@@ -49,5 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="with --backend dask: an existing scheduler, e.g. tcp://host:8786")
     p.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
     p.add_argument("--batch-size", type=int, default=None, help="runs per task (default: automatic)")
+    p.add_argument("--allow-code-change", action="store_true",
+                   help="resume a folder whose runs were made by other model code, mixing the results of both")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_sweep)

@@ -8,12 +8,15 @@ traceback and never stops the sweep. Running the same spec on the same folder ag
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import platform
 import socket
 import time
 import traceback
 import uuid
+import warnings
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -32,6 +35,45 @@ from .backends import Backend, make_backend
 from .design import Design, build_design, design_from_frame, replication_seeds, run_id
 from .spec import (MAX_BATCH_SIZE, SweepSpec, base_scenario, check_plain_value, check_point_keys, check_spec,
                    check_value, horizon_weeks, read_spec)
+
+
+# ----------------------------------------------------------------------------- what code made the runs
+@functools.lru_cache(maxsize=1)
+def model_code() -> dict[str, str]:
+    """The code that makes a sweep's runs, as recorded in ``meta.json`` under ``code``: ``version``,
+    the installed ``caring-community`` package's version, and ``model_source``, the
+    :func:`source_digest` of the ``sim`` package this process imports. Computed once per process."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import sim
+    try:
+        package = version("caring-community")
+    except PackageNotFoundError:   # a checkout on the path, not installed
+        package = "unknown"
+    return {"version": package, "model_source": source_digest(Path(sim.__file__).resolve().parent)}
+
+
+def source_digest(root: Path) -> str:
+    """A SHA-256 of the model's Python source under ``root`` (the ``sim`` package): every ``.py``
+    file but the workshop page (``viz/``), each as its path relative to ``root`` and its text with
+    line endings normalised to LF.
+
+    It depends on that source alone, not on where the checkout is, file times, ``__pycache__`` or
+    git, so a driver and its workers (dask on other machines included) running the same code get the
+    same value, and any edit to the model gives another.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py"), key=lambda p: p.relative_to(root).as_posix()):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("viz/") or "__pycache__" in rel.split("/"):
+            continue
+        digest.update(rel.encode() + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()
+
+
+def _describe_code(code: dict) -> str:
+    return f"version {code.get('version', '?')}, model source {str(code.get('model_source', '?'))[:12]}"
 
 
 # ----------------------------------------------------------------------------- what a worker gets
@@ -71,6 +113,8 @@ class TaskResult:
     failures: list[dict] = field(default_factory=list)
     seconds: float = 0.0            # wall time spent running models (the runs themselves)
     cpu_seconds: float = 0.0        # CPU time of the same
+    model_source: str = ""          # the worker's :func:`model_code` (the driver checks it is its own)
+    host: str = ""                  # where the worker ran
 
 
 _SCENARIO_CACHE: dict[str, Scenario] = {}
@@ -131,7 +175,8 @@ def run_task(task: Task) -> TaskResult:
             weeklies.append(pa.table(columns))
     summary_table = _summary_table(summaries, task.param_dtypes) if summaries else None
     weekly_table = pa.concat_tables(weeklies, promote_options="permissive") if weeklies else None
-    return TaskResult(summary_table, weekly_table, failures, seconds, cpu)
+    return TaskResult(summary_table, weekly_table, failures, seconds, cpu, model_code()["model_source"],
+                      socket.gethostname())
 
 
 _ARROW_TYPES = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(), "object": pa.string(),
@@ -188,6 +233,7 @@ class Plan:
             "fixed": s.fixed,
             **self.design.extra,
             "fingerprint": self.fingerprint(),
+            "code": model_code(),
         }
 
     def fingerprint(self) -> str:
@@ -284,8 +330,38 @@ def _what_else_differs(store: storage.SweepStore, plan: Plan, base_yaml: str) ->
     return "the spec's other settings (spec.yaml)"
 
 
-def _prepare_folder(store: storage.SweepStore, plan: Plan) -> None:
-    """Write the sweep's description, or check that the folder holds this same sweep."""
+def _check_code(store: storage.SweepStore, old: dict, meta: dict, allow_code_change: bool) -> None:
+    """Refuse to add runs made by other model code than the folder's (see :func:`model_code`),
+    unless ``allow_code_change``; then ``meta`` records the code the folder's runs came from.
+
+    A folder written before sweeps recorded their code (no ``code`` in ``meta.json``) resumes with
+    a warning, and keeps saying that its code is unknown.
+    """
+    before, now = old.get("code"), meta["code"]
+    if before is None:
+        warnings.warn(f"{store.root}: this sweep was written before sweeps recorded the model code that made "
+                      "their runs; resuming it cannot tell whether the model changed since", stacklevel=4)
+        meta.pop("code")
+        return
+    earlier = list(old.get("earlier_code", []))
+    if before.get("model_source") == now["model_source"]:
+        if earlier:
+            meta["earlier_code"] = earlier
+        return
+    if not allow_code_change:
+        raise UserError(f"this folder's runs were made by other model code ({_describe_code(before)}) than this "
+                        f"one ({_describe_code(now)}): results of the two would be mixed; expected the same code to "
+                        "resume it: run the sweep into another --out, or pass --allow-code-change "
+                        "(run_sweep(..., allow_code_change=True)) to add runs of this code to the folder anyway",
+                        file=str(store.root))
+    warnings.warn(f"{store.root}: adding runs made by other model code ({_describe_code(now)}) than the folder's "
+                  f"earlier runs ({_describe_code(before)}); meta.json records both", stacklevel=4)
+    meta["earlier_code"] = earlier + [before]
+
+
+def _prepare_folder(store: storage.SweepStore, plan: Plan, allow_code_change: bool = False) -> None:
+    """Write the sweep's description, or check that the folder holds this same sweep, made by the
+    same model code (see :func:`_check_code`)."""
     meta = plan.meta()
     seeds = pd.DataFrame({"replication": range(len(plan.seeds)), "seed": plan.seeds}).astype("int64")
     base_yaml = yaml.safe_dump(plan.base.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
@@ -299,7 +375,10 @@ def _prepare_folder(store: storage.SweepStore, plan: Plan) -> None:
             what = ", ".join(changed)
             raise UserError(f"this folder holds a different sweep (differs in: {what}); expected the same spec "
                             f"to resume it; use another --out for a new sweep", file=str(store.root))
+        _check_code(store, old, meta, allow_code_change)
         if old.get("replications") == meta["replications"]:
+            if old.get("code") != meta.get("code"):   # runs of other code now join the folder: say so
+                store.write_meta({**old, **{k: meta[k] for k in ("code", "earlier_code") if k in meta}})
             return  # same sweep: keep its description as first written
         if int(old.get("replications", 0)) > meta["replications"]:
             raise UserError(f"this folder holds {old['replications']} replications; expected at least as many to "
@@ -335,7 +414,8 @@ class SweepResult:
 def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: str | Backend = "processes",
               workers: int | None = None, scheduler: str | None = None, retry_failed: bool = False,
               progress: bool = True, batch_size: int | None = None, points: pd.DataFrame | None = None,
-              max_runs: int | None = None, simulate: Callable[..., pd.DataFrame] | None = None) -> SweepResult:
+              max_runs: int | None = None, simulate: Callable[..., pd.DataFrame] | None = None,
+              allow_code_change: bool = False) -> SweepResult:
     """Run (or resume) a sweep into the folder ``out``; returns counts and timings.
 
     ``backend`` is ``serial``, ``processes`` (default: all cores) or ``dask`` (a LocalCluster, or the
@@ -344,6 +424,11 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
     stops after that many runs (the rest is done by a later call). ``simulate`` replaces the model
     wrapper: a module-level function ``(scenario, params, seed, weeks) -> weekly DataFrame`` (it is
     sent to the workers by reference), by default :func:`simulate`.
+
+    ``meta.json`` records the model code that made the runs (:func:`model_code`). Resuming a folder
+    whose runs were made by other code is refused, unless ``allow_code_change`` (the folder then
+    mixes the results of both, and ``meta.json`` lists the earlier code under ``earlier_code``). A
+    worker whose model code is not the driver's stops the sweep before any of its rows is written.
 
     The spec and the backend options are checked before anything is written to ``out``; the folder
     is then locked for the session, so that a second driver on the same folder stops at once.
@@ -358,7 +443,7 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
     try:
         store = storage.SweepStore(out)
         with store.lock():
-            _prepare_folder(store, plan)
+            _prepare_folder(store, plan, allow_code_change)
             store.clean_partial()
             return _run(plan, store, engine, retry_failed, progress, batch_size, max_runs, simulate)
     finally:
@@ -423,6 +508,7 @@ class _Session:
         from tqdm import tqdm
         tqdm.monitor_interval = 0  # no monitor thread: worker processes can then be forked safely
         self.store = store
+        self.code = model_code()
         self.started = self.last_write = time.time()
         self.ran = self.failures = 0
         self.run_seconds = self.run_cpu = 0.0
@@ -442,6 +528,11 @@ class _Session:
             result = TaskResult(None, None, [
                 {"run_id": r.run_id, "point": r.point, "replication": r.replication, "seed": r.seed,
                  "parameters": r.params, "error": str(result), "traceback": str(result)} for r in task.runs])
+        if result.model_source and result.model_source != self.code["model_source"]:
+            raise UserError(f"a worker (on {result.host or 'another host'}) runs other model code (model source "
+                            f"{result.model_source[:12]}) than this driver ({_describe_code(self.code)}); expected "
+                            "the same code on every machine: install this checkout on the workers and run the "
+                            "sweep again (it resumes)", file=str(self.store.root))
         for record in result.failures:
             self.store.write_failure(record)
         self.store.write_batch(task.shard, result.summary, result.weekly)

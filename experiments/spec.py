@@ -6,7 +6,7 @@ number of replications and their root seed, the horizon and the outcomes to keep
 
     name: funding-governance
     base_scenario: centre-sud        # a preset name or a scenario file (relative to this spec)
-    residents: 2000                  # optional: the same community scaled to this size
+    residents: 2000                  # optional: the same community scaled to this size (30 at least for Centre-Sud)
     years: 5                         # or weeks: 260 (default: the scenario's horizon)
     replications: 20
     root_seed: 2026
@@ -31,7 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from sim.errors import ScenarioError, UserError, did_you_mean
-from sim.scenario import Scenario, _StrictLoader, load_scenario, scale_scenario
+from sim.scenario import Scenario, _StrictLoader, check_residents, load_scenario, scale_scenario
 
 DESIGNS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 MAX_BATCH_SIZE = 10_000   # runs per task
@@ -77,7 +77,9 @@ class SweepSpec(BaseModel):
     name: str = ""
     description: str = ""
     base_scenario: str | dict = Field(..., description="a preset name, a scenario file, or a scenario dict")
-    residents: int | None = Field(None, ge=10, description="scale the base scenario to this many residents")
+    residents: int | None = Field(None, ge=1, description="scale the base scenario to this many residents (at least "
+                                                          "20 clinic patients and their other residents: 30 "
+                                                          "for Centre-Sud)")
     fixed: dict[str, Any] = Field(default_factory=dict, description="dotted overrides applied to every run")
     years: float | None = Field(None, gt=0, le=100)
     weeks: int | None = Field(None, ge=1, le=5200)
@@ -204,6 +206,10 @@ def base_scenario(spec: SweepSpec, file: str | None) -> Scenario:
         where = f" ({e.file}" + (f", key '{e.key}'" if e.key else "") + ")" if e.file or e.key else ""
         raise _error(f"expected a usable base scenario{where}: {e.detail}", file, "base_scenario") from None
     if spec.residents is not None:
+        try:
+            check_residents(scenario, spec.residents)
+        except ScenarioError as e:
+            raise _error(e.detail, file, "residents") from None
         scenario = scale_scenario(scenario, spec.residents)
     if spec.fixed:
         try:

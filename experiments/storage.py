@@ -146,6 +146,9 @@ class SweepStore:
             write_text_atomic(base_yaml, self.root / "base_scenario.yaml")
         write_json_atomic(meta, self.meta_path)
 
+    def write_meta(self, meta: dict) -> None:
+        write_json_atomic(meta, self.meta_path)
+
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the folder's exclusive lock while the block runs: one driver writes a folder at a time.

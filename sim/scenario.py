@@ -503,11 +503,40 @@ def _scaled_count(count: int, factor: float) -> int:
     return max(1 if count else 0, int(round(count * factor)))
 
 
+def residents_range(scenario: Scenario) -> tuple[int, int]:
+    """The smallest and largest community :func:`scale_scenario` can make of ``scenario``.
+
+    The model needs between 20 and 5,000,000 clinic patients (``population.n_patients``), and each
+    comes with ``population.citizens_per_patient`` other residents: 30 residents at least for
+    Centre-Sud (0.5 per patient). Asked for fewer (or more), :func:`scale_scenario` would make the
+    smallest (largest) community instead; :func:`check_residents` refuses such a size.
+    """
+    lo, hi = _bounds(PopulationParams.model_fields["n_patients"])
+    per_patient = 1.0 + scenario.population.citizens_per_patient
+    return int(round(lo * per_patient)), int(round(hi * per_patient))
+
+
+def check_residents(scenario: Scenario, n_residents: int, key: str = "residents", file: str | None = None) -> None:
+    """Raise a :class:`ScenarioError` naming ``key`` unless ``scenario`` can be scaled to ``n_residents``
+    (see :func:`residents_range`), rather than let the community silently be another size."""
+    lo, hi = residents_range(scenario)
+    if not lo <= n_residents <= hi:
+        low = n_residents < lo
+        patients = _bounds(PopulationParams.model_fields["n_patients"])[0 if low else 1]
+        per = scenario.population.citizens_per_patient
+        raise ScenarioError(f"expected {'at least' if low else 'at most'} {lo if low else hi:,} residents for "
+                            f"scenario '{scenario.name}' (the model needs {'at least' if low else 'at most'} "
+                            f"{patients:,} clinic patients, and this scenario has {per:g} other residents per "
+                            f"patient); found {n_residents:,}", file=file, key=key)
+
+
 def scale_scenario(scenario: Scenario, n_residents: int) -> Scenario:
     """The same community at another size: residents, clinicians, organizations, partners and money scale together.
 
     Used for workshop-sized and benchmark-sized runs; the scenario's description says so. A scaled
-    value stays within its parameter's allowed range.
+    value stays within its parameter's allowed range, so a size outside :func:`residents_range`
+    gives the smallest (largest) community: check a size given by a user with :func:`check_residents`.
+    The result has about ``n_residents`` residents (``population.n_residents`` says exactly how many).
     """
     factor = n_residents / scenario.population.n_residents
     data = scenario.model_dump()

@@ -237,3 +237,35 @@ def test_main_effects_of_sub_experiments_compare_each_key_within_its_own_block(t
     ranking = sens.ranking.set_index("parameter")["value"]
     assert ranking["b"] == pytest.approx(10.0) and ranking["a"] == pytest.approx(0.0)
     assert set(sens.table[sens.table["parameter"] == "a"]["level"]) == {1, 2, 3}
+
+
+def test_morris_from_too_few_trajectories_comes_with_a_warning(tmp_path):
+    """With 4 trajectories of Ishigami, μ*'s intervals span about half the largest μ*: the analysis
+    says so (and the report shows it, in both languages), as it does for Sobol; a linear model, whose
+    elementary effects do not vary, needs no warning."""
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[-np.pi, np.pi]] * 3}
+    x = morris_sample.sample(problem, 4, num_levels=4, seed=2)
+    folder = _sweep(tmp_path / "few", x, _ishigami(x), "morris", {"salib_problem": problem, "num_levels": 4})
+    with pytest.warns(UserWarning, match=r"Morris μ\* of 'y' are imprecise: with 4 trajectories \(16 design points\)"):
+        sens = analyse(load(folder), "y")
+    assert sens.caution and sens.base_samples == 4 and sens.widest_interval > 0.25 == sens.interval_limit
+    assert "in the tens or more" in sens.caution
+    for lang, words in (("en", "These Morris μ* are imprecise"), ("fr", "Ces μ* de Morris sont imprécis")):
+        html = build_report(load(folder), outcome="y", lang=lang)
+        assert words in html and "4 traject" in html
+        assert ("Too few samples" if lang == "en" else "Trop peu d’échantillons") in html   # in the summary too
+    # 10 trajectories: still imprecise, and the number that would do is extrapolated
+    x = morris_sample.sample(problem, 10, num_levels=4, seed=2)
+    with pytest.warns(UserWarning, match=r"'samples' \(trajectories\) of about \d+ would"):
+        analyse(load(_sweep(tmp_path / "ten", x, _ishigami(x), "morris",
+                            {"salib_problem": problem, "num_levels": 4})), "y")
+    # no spread of the elementary effects: no warning
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[0.0, 1.0]] * 3}
+    x = morris_sample.sample(problem, 4, num_levels=4, seed=2)
+    linear = _sweep(tmp_path / "linear", x, 10 * x[:, 0] + 2 * x[:, 1], "morris",
+                    {"salib_problem": problem, "num_levels": 4})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sens = analyse(load(linear), "y")
+    assert sens.caution is None and sens.widest_interval == pytest.approx(0.0, abs=1e-9)
+    assert "imprecise" not in build_report(load(linear), outcome="y", lang="en")

@@ -3,8 +3,6 @@ and other corners of the researcher's path found in review."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
@@ -131,3 +129,21 @@ def test_an_output_folder_inside_a_file_names_the_file(tmp_path, capsys):
     assert main(["sweep", str(spec), "--out", str(tmp_path / "afile" / "sweep"), "--quiet"]) == 2
     assert f"expected a folder at {tmp_path / 'afile'} to hold the output folder (--out); found a file" in \
         capsys.readouterr().err
+
+
+@pytest.mark.parametrize("base, residents, least", [("centre-sud", 10, "30"), ("paris-mental-health", 35, "40")])
+def test_residents_below_what_the_model_can_make_are_refused(tmp_path, capsys, base, residents, least):
+    """The model needs 20 clinic patients at least: a spec asking for fewer residents than come with
+    them stops, naming the minimum, instead of silently running a larger community."""
+    path = tmp_path / "small.yaml"
+    path.write_text(f"base_scenario: {base}\nresidents: {residents}\nweeks: 1\n")
+    with pytest.raises(UserError) as info:
+        plan_sweep(path)
+    assert info.value.file == str(path) and info.value.key == "residents"
+    assert f"at least {least} residents" in str(info.value) and f"found {residents}" in str(info.value)
+    from sim.cli import main
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "at least" in capsys.readouterr().err and not (tmp_path / "out").exists()
+    smallest = plan_sweep({"base_scenario": base, "residents": int(least), "weeks": 1})
+    assert smallest.base.population.n_residents == int(least)
+

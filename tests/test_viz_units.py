@@ -341,6 +341,17 @@ def test_viz_rejects_a_bad_size(capsys):
     assert "key '--residents'" in err and "found 5" in err
 
 
+def test_viz_refuses_a_size_its_scenario_cannot_have(tmp_path, capsys, monkeypatch):
+    """A scenario with many residents per clinic patient (the model needs 20 patients) cannot be
+    scaled to 60 residents: refused, naming the minimum, rather than shown larger than asked."""
+    monkeypatch.setattr("sim.viz.cli.run_server", lambda cmd, env: 0)   # never start a server
+    path = tmp_path / "dense.yaml"
+    path.write_text("extends: centre-sud\npopulation:\n  citizens_per_patient: 4.0\n")
+    assert main(["viz", str(path), "--residents", "60"]) == 2
+    err = capsys.readouterr().err
+    assert "key '--residents'" in err and "at least 100 residents" in err and "found 60" in err
+
+
 def test_viz_command_starts_solara_with_the_settings(monkeypatch, capsys):
     calls = {}
 

@@ -51,7 +51,9 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int, seed: i
     ref = scenario
     if ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref:
         ref = str(Path(ref).resolve())
-    workshop_scenarios(ref, residents)   # raises ScenarioError (a UserError) for a bad scenario
+    from ..scenario import check_residents, load_scenario
+    check_residents(load_scenario(ref), residents, key="--residents")   # ScenarioError (a UserError) if bad
+    workshop_scenarios(ref, residents)
     return ref
 
 
