@@ -39,6 +39,11 @@ def test_the_baseline_is_centre_sud_without_the_programme():
     assert ret.initial_patient_partners == ret.initial_carer_partners == ret.initial_citizen_partners == 0
     assert base.population == pilot.population and base.organizations == pilot.organizations
     assert base.clinical == pilot.clinical
+    # The workshop view's baseline of any other preset is that preset with the same overrides.
+    from sim.viz.session import BASELINE_OVERRIDES  # noqa: PLC0415
+    same = load_scenario("centre-sud", BASELINE_OVERRIDES).model_dump(exclude={"name", "title", "description",
+                                                                               "sources", "extends"})
+    assert same == base.model_dump(exclude={"name", "title", "description", "sources", "extends"})
 
 
 @pytest.mark.parametrize("name", sorted(TRACKS))
