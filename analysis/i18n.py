@@ -114,6 +114,12 @@ TEXT = {
         "summary_h": "In short",
         "short_run": "These runs last {weeks} weeks, less than a year: the “final year” values cover those {weeks} weeks "
                      "only (events and spending “a year” are their totals over that time).",
+        "other_community_h": "The baseline is another community",
+        "other_community": "its parameters differ from the scenario’s at '{where}' (scenario {s}, baseline {b}). A "
+                           "baseline is the same community without the programme: against another one, the "
+                           "differences below mix the programme’s effect with the differences between the two "
+                           "communities. Compare the scenario with itself without the programme (README, "
+                           "“Reports and analysis”).",
         "incomplete_h": "Incomplete results",
         "incomplete": "{kind} is incomplete: {completed} of {expected} runs completed, {missing} missing and {failed} failed. "
                       "The averages below use only the completed runs; they are not the averages the design asked for.",
@@ -319,6 +325,12 @@ TEXT = {
         "summary_h": "En bref",
         "short_run": "Ces simulations durent {weeks} semaines, moins d’un an : les valeurs de la « dernière année » ne "
                      "couvrent que ces {weeks} semaines (les événements et dépenses « par an » en sont les totaux).",
+        "other_community_h": "La référence est une autre communauté",
+        "other_community": "ses paramètres diffèrent de ceux du scénario à « {where} » (scénario {s}, référence {b}). "
+                           "Une référence est la même communauté sans le programme : face à une autre, les "
+                           "différences ci-dessous mêlent l’effet du programme aux différences entre les deux "
+                           "communautés. Comparez le scénario à lui-même sans le programme (README, « Reports "
+                           "and analysis »).",
         "incomplete_h": "Résultats incomplets",
         "incomplete": "{kind} est incomplet (simulations terminées : {completed} sur {expected} ; manquantes : "
                       "{missing} ; en échec : {failed}). Les moyennes ci-dessous n’utilisent que les simulations terminées ; ce ne sont "

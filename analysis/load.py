@@ -45,6 +45,9 @@ class Results:
     ``kind`` is ``"run"``, ``"replications"`` or ``"sweep"``. ``summary`` has one row per completed
     run; ``weekly`` one row per run and week (may be empty for a sweep that did not keep weekly
     outcomes). ``design`` (sweeps) has one row per design point, ``parameters`` the swept keys.
+    ``scenario_parameters`` is the scenario its runs simulated, as recorded with them (a run's
+    ``scenario.yaml``, a sweep's ``base_scenario.yaml``) without its descriptive keys, or None where
+    none was recorded.
     """
 
     kind: str
@@ -59,6 +62,7 @@ class Results:
     failed: list[dict] = field(default_factory=list)
     residents: int | None = None
     weeks: int | None = None
+    scenario_parameters: dict[str, Any] | None = None
 
     @property
     def completed_runs(self) -> int:
@@ -201,13 +205,33 @@ def _read_run(folder: Path) -> tuple[dict, pd.DataFrame]:
 DESCRIPTIVE_KEYS = ("name", "title", "description", "sources", "extends", "seed")
 
 
-def _parameters(folder: Path) -> dict | None:
-    """The simulated parameters recorded in a run folder's ``scenario.yaml`` (None where unreadable)."""
+def _parameters(folder: Path, file: str = "scenario.yaml") -> dict | None:
+    """The simulated parameters recorded in a run folder's ``scenario.yaml`` (a sweep's
+    ``base_scenario.yaml``), None where unreadable."""
     try:
-        data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+        data = yaml.safe_load((folder / file).read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError):
         return None
     return {k: v for k, v in data.items() if k not in DESCRIPTIVE_KEYS} if isinstance(data, dict) else None
+
+
+def community_difference(scenario: Results, baseline: Results) -> tuple[str, Any, Any] | None:
+    """Where the baseline simulates another community than the scenario: the first dotted key of
+    ``population`` or ``organizations`` (whether an organization is a partner of the programme
+    aside) at which their recorded parameters differ, with the scenario's and the baseline's
+    values; None when they are the same community or either is unknown.
+
+    A baseline is the scenario's community without the programme; against another community the
+    paired differences mix the programme's effect with the communities' own differences.
+    """
+    def community(params: dict) -> dict:
+        orgs = [{k: v for k, v in o.items() if k != "partnered"} if isinstance(o, dict) else o
+                for o in params.get("organizations") or []]
+        return {"population": params.get("population"), "organizations": orgs}
+
+    if scenario.scenario_parameters is None or baseline.scenario_parameters is None:
+        return None
+    return _first_difference(community(scenario.scenario_parameters), community(baseline.scenario_parameters))
 
 
 def _first_difference(a: Any, b: Any, key: str = "") -> tuple[str, Any, Any] | None:
@@ -218,12 +242,12 @@ def _first_difference(a: Any, b: Any, key: str = "") -> tuple[str, Any, Any] | N
             if found:
                 return found
         return None
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+    if isinstance(a, list) and isinstance(b, list):
         for i, (x, y) in enumerate(zip(a, b)):
             found = _first_difference(x, y, f"{key}.{i}")
             if found:
                 return found
-        return None
+        return None if len(a) == len(b) else (key, f"{len(a)} items", f"{len(b)} items")
     return None if a == b else (key, a, b)
 
 
@@ -277,7 +301,8 @@ def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Re
     name = next(iter(scenarios)) or path.name
     return Results(kind=kind, path=path, name=name, summary=summary, weekly=weekly,
                    meta={"scenario": name}, expected_runs=len(folders), failed=failed,
-                   residents=residents.pop() if len(residents) == 1 else None, weeks=weeks.pop() if weeks else None)
+                   residents=residents.pop() if len(residents) == 1 else None, weeks=weeks.pop() if weeks else None,
+                   scenario_parameters=reference[1] if reference else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,4 +328,5 @@ def load_sweep(path: str | Path) -> Results:
     return Results(kind="sweep", path=stored.path, name=name, summary=summary, weekly=weekly, meta=meta,
                    design=stored.design if not stored.design.empty else None, parameters=stored.parameters,
                    expected_runs=stored.expected_runs, failed=stored.failed.to_dict("records"),
-                   weeks=meta.get("weeks"), residents=meta.get("residents"))
+                   weeks=meta.get("weeks"), residents=meta.get("residents"),
+                   scenario_parameters=_parameters(stored.path, "base_scenario.yaml"))

@@ -25,7 +25,7 @@ from sim.errors import UserError, file_in_the_way
 
 from . import plots
 from .i18n import check_lang, count, fmt, group_label, outcome_label, t
-from .load import Results, load
+from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference,
                     spending_lines, summarise, weekly_bands)
@@ -231,6 +231,12 @@ def _seeds_text(seeds: list[int]) -> str:
     return ", ".join(map(str, seeds))
 
 
+def _short(value, limit: int = 60) -> str:
+    """A recorded parameter value as a short text for a notice."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _header(w: _Writer, results: Results, baseline: Results | None) -> str:
     if results.kind == "sweep":
         what = w.t("what_sweep", points=w.count(len(results.points()), "design_point"),
@@ -247,6 +253,11 @@ def _header(w: _Writer, results: Results, baseline: Results | None) -> str:
         n = len(set(results.seeds) & set(baseline.seeds))
         line = w.t("baseline_line", name=baseline.name, path=str(baseline.path), seeds_n=w.count(n, "seed"))
         out.append(f"<p class='meta'>{html.escape(line)}</p>")
+    differs = community_difference(results, baseline) if baseline is not None else None
+    if differs is not None:
+        out.append(f"<div class='warning' role='alert'><strong>{w.t('other_community_h')}</strong>{w.t('colon')}"
+                   + html.escape(w.t("other_community", where=differs[0], s=_short(differs[1]), b=_short(differs[2])), quote=False)
+                   + "</div>")
     if results.weeks and int(results.weeks) < 52:
         out.append(f"<p class='warning'>{w.t('short_run', weeks=int(results.weeks))}</p>")
     for res in (results, baseline):

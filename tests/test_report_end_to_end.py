@@ -64,3 +64,21 @@ def test_report_on_a_single_run_folder_says_there_is_no_interval(runs):
     assert single.kind == "run" and single.seeds == [0]
     html = build_report(single, None, "en", figures=False)
     assert "single run" in html and "no confidence interval" in html
+
+
+def test_a_baseline_of_another_community_is_flagged(tmp_path):
+    """hospital-baseline is centre-sud's counterfactual; against the seniors track (other organizations)
+    the report warns that the differences mix the programme with the two communities' differences."""
+    from sim import load_scenario, scale_scenario
+
+    def run(name):
+        scenario = scale_scenario(load_scenario(name, {"network.burn_in_weeks": 0}), 300)
+        return load(run_to_folder(scenario, 1, tmp_path / name, years=0.05) and tmp_path / name)
+
+    baseline, pilot, seniors = run("hospital-baseline"), run("centre-sud"), run("centre-sud-seniors")
+    warning = "The baseline is another community"
+    assert warning not in build_report(pilot, baseline, "en", figures=False)
+    page = build_report(seniors, baseline, "en", figures=False)
+    assert warning in page and "differ from the scenario’s at 'organizations.0" in page
+    assert "La référence est une autre communauté" in build_report(seniors, baseline, "fr", figures=False)
+    assert warning not in build_report(seniors, None, "en", figures=False)
