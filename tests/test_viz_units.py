@@ -352,6 +352,27 @@ def test_viz_refuses_a_size_its_scenario_cannot_have(tmp_path, capsys, monkeypat
     assert "key '--residents'" in err and "at least 100 residents" in err and "found 60" in err
 
 
+def test_viz_refuses_a_port_or_host_it_cannot_listen_on(monkeypatch, capsys):
+    """A port already taken (another workshop page) is refused before any address is printed, and
+    so are port 0 (the server would pick another port than the one printed) and an unknown host."""
+    import socket
+
+    started = []
+    monkeypatch.setattr("sim.viz.cli.run_server", lambda cmd, env: started.append(cmd) or 0)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["viz", "--host", "127.0.0.1", "--port", str(port)]) == 2
+    out, err = capsys.readouterr()
+    assert "key '--port'" in err and f"port {port} on 127.0.0.1 already in use" in err and "http://" not in out
+    assert main(["viz", "--port", "0"]) == 2
+    assert "between 1 and 65535; found 0" in capsys.readouterr().err
+    assert main(["viz", "--host", "no-such-host.invalid"]) == 2
+    assert "key '--host'" in capsys.readouterr().err
+    assert started == []
+
+
 def test_viz_command_starts_solara_with_the_settings(monkeypatch, capsys):
     calls = {}
 
