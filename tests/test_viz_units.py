@@ -11,7 +11,7 @@ import pytest
 from sim.cli import main
 from sim.scenario import load_scenario
 from sim.viz import charts, levers
-from sim.viz.i18n import LANGUAGES, NBSP, NNBSP, STRINGS, labelled, number, t
+from sim.viz.i18n import LANGUAGES, NBSP, NNBSP, STRINGS, labelled, number, scenario_name, t
 from sim.viz.network_view import COLOURS, OKABE_ITO, TIE_OPACITY, NetworkView, StableLayout, tie_prominence
 from sim.viz.session import WorkshopRun, workshop_scenarios
 
@@ -51,6 +51,23 @@ def test_every_lever_and_choice_is_translated():
             assert t(chart.key, lang)
             for _, label, _ in chart.series:
                 assert t(label, lang)
+
+
+def test_the_presets_organizations_and_funding_sources_are_named_in_french():
+    """The French page names the grant under its lever and each organization (its tooltip) in
+    French, for every preset (the presets write them in English); a user's own names stay as written."""
+    from sim.scenario import preset_names
+
+    for preset in preset_names():
+        sc = load_scenario(preset)
+        for name in [o.name for o in sc.organizations] + [s.name for s in sc.funding.sources]:
+            assert scenario_name(name, "fr") != name, (preset, name)
+            assert scenario_name(name, "en") == name
+    community, _ = workshop_scenarios("centre-sud", 300)
+    help_fr = levers.help_text(levers.BY_NAME["grant_end_week"], community, "fr")
+    assert "Subvention de démarrage" in help_fr and "grant" not in help_fr
+    assert "Start-up grant" in levers.help_text(levers.BY_NAME["grant_end_week"], community, "en")
+    assert scenario_name("Notre comité", "fr") == "Notre comité"
 
 
 def test_numbers_and_labels_follow_the_language():
@@ -258,6 +275,8 @@ def test_network_svg_draws_every_node_with_the_palette(run):
     for colour in ("#56B4E9", "#E69F00", "#000000"):
         assert colour in svg
     assert OKABE_ITO["vermillion"] in svg or not run.model.residents.isolated.any()
+    # the organizations' tooltips in the page's language
+    assert "<title>Food bank</title>" in svg and "<title>Banque alimentaire</title>" in run.view.svg(run.model, "fr")
 
 
 def test_weak_ties_are_not_drawn_and_long_ties_are_faint(run):

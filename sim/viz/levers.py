@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .i18n import labelled, number, t
+from .i18n import labelled, number, scenario_name, t
 
 COMPENSATION = ("paid", "volunteer", "timebank", "recognition")
 DECISION_RULES = ("institution_led", "majority", "consensus")
@@ -143,7 +143,7 @@ def help_text(lever: Lever, scenario, lang: str) -> str:
     if lever.name in inert(scenario):
         return t("lever.inert", lang)
     if lever.name == "grant_end_week":
-        return t(lever.help_key, lang, source=scenario.funding.sources[0].name, horizon=scenario.weeks)
+        return t(lever.help_key, lang, source=scenario_name(scenario.funding.sources[0].name, lang), horizon=scenario.weeks)
     return t(lever.help_key, lang)
 
 

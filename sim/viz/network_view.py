@@ -25,7 +25,7 @@ import numpy as np
 
 from ..network import CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MEMBERSHIP, MUTUAL_AID, PEER_SUPPORT
 from ..population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER
-from .i18n import t, t_or
+from .i18n import scenario_name, t, t_or
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
@@ -278,7 +278,7 @@ class NetworkView:
             x, y = pos[o.node]
             fill = COLOURS["organization"] if o.open else "#FFFFFF"
             parts.append(f'<path d="M{x:.1f} {y - 16:.1f}L{x + 16:.1f} {y:.1f}L{x:.1f} {y + 16:.1f}'
-                         f'L{x - 16:.1f} {y:.1f}Z" fill="{fill}"><title>{html.escape(o.name)}</title></path>')
+                         f'L{x - 16:.1f} {y:.1f}Z" fill="{fill}"><title>{html.escape(scenario_name(o.name, lang))}</title></path>')
         parts.append("</g></svg>")
         return "".join(parts)
 
