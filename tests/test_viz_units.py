@@ -198,6 +198,25 @@ def test_baseline_is_hospital_centred_and_same_size(run):
 
 
 # ----------------------------------------------------------------------------- layout
+def test_layout_of_a_large_community_never_holds_an_n_by_n_array():
+    """The layout's repulsion for 3000 residents, a block of rows at a time: it once built n × n
+    arrays (about a gigabyte and 30 s of the page's build at the largest workshop size, 5000)."""
+    import tracemalloc
+
+    from sim.viz.network_view import _force_layout
+
+    n = 3000
+    pos = np.random.default_rng(0).uniform(0, 1, (n, 2))
+    edges = np.arange(n - 1), np.arange(1, n)
+    tracemalloc.start()
+    try:
+        _force_layout(pos, *edges, pos, iterations=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * n * n / 2, f"{peak / 1e6:.0f} MB"                   # half of one n × n array
+
+
 def test_layout_is_deterministic_and_inside_the_frame(scenarios):
     from sim.model import CaringCommunity
 
