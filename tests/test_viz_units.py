@@ -130,6 +130,20 @@ def test_grant_end_lever_stops_a_late_source_no_earlier_than_it_starts():
     assert sc.funding.sources[0].start_week == sc.funding.sources[0].end_week == 104
 
 
+@pytest.mark.parametrize("extra", ["", "years: 1.3\n", "funding:\n  sources:\n    - {name: G, sector: city, "
+                                   "amount_per_year: 1000, start_week: 0, end_week: 100}\n"])
+def test_the_grant_slider_can_show_its_scenarios_own_value_and_horizon(extra, tmp_path):
+    """A slider snaps to its steps: the scenario's own grant end and its horizon ("it does not
+    stop") must lie on them, or the page changes the lever on load (years: 1.3, 68 weeks, became 65)."""
+    path = tmp_path / "s.yaml"
+    path.write_text("extends: centre-sud\n" + extra)
+    sc = load_scenario(str(path))
+    spec = levers.model_params(levers.defaults(sc), "en", ("grant_end_week",), sc)["grant_end_week"]
+    for value in (spec["value"], spec["max"]):
+        assert (value - spec["min"]) % spec["step"] == 0, (value, spec)
+    assert spec["max"] == sc.weeks
+
+
 def test_untouched_levers_keep_every_preset_exact():
     """Each preset (and a scenario file with its own horizon) loads with lever values that change
     nothing, so the page starts without a 'not applied yet' notice and Reset keeps the scenario."""

@@ -169,8 +169,14 @@ def model_params(values: dict[str, Any], lang: str, names: tuple[str, ...] | Non
         else:
             spec["value"] = value
             if lever.kind != "Checkbox":
-                top = scenario.weeks if scenario is not None and lever.name == "grant_end_week" else lever.max
-                spec.update(min=lever.min, max=top, step=lever.step)
+                top, step = lever.max, lever.step
+                if scenario is not None and lever.name == "grant_end_week":
+                    top = scenario.weeks
+                    # The slider snaps to its steps: a horizon or a grant end off the 13-week grid
+                    # (years: 1.3 is 68 weeks) would be changed on load, and "never stops" unreachable.
+                    if (top - lever.min) % step or (_grant_end(scenario) - lever.min) % step:
+                        step = 1
+                spec.update(min=lever.min, max=top, step=step)
         out[lever.name] = spec
     return out
 
