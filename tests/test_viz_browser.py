@@ -217,6 +217,10 @@ def test_switching_language_changes_the_labels(page):
     for selector, text in checks.items():
         assert wait_for(lambda: text in page.locator(selector).inner_text()), \
             f"{selector} shows {page.locator(selector).inner_text()!r}"
+    slider = page.locator(".cc-lever-funding_level [role=slider]")
+    slider.focus()                                                     # as when dragging: Vuetify's
+    page.keyboard.press("ArrowRight")                                  # thumb label would say "1.1"
+    assert wait_for(lambda: "1,10" in page.locator(".cc-lever-funding_level .v-label").inner_text())
     french = page.locator("body").inner_text()
     english = [w for w in ENGLISH_WORDS if re.search(rf"\b{w}\b", french)]
     assert english == [], f"English words on the French page: {english}"

@@ -11,7 +11,7 @@ import pytest
 from sim.cli import main
 from sim.scenario import load_scenario
 from sim.viz import charts, levers
-from sim.viz.i18n import LANGUAGES, NBSP, NNBSP, STRINGS, labelled, number, t
+from sim.viz.i18n import LANGUAGES, NBSP, NNBSP, STRINGS, labelled, number, scenario_name, t
 from sim.viz.network_view import COLOURS, OKABE_ITO, TIE_OPACITY, NetworkView, StableLayout, tie_prominence
 from sim.viz.session import WorkshopRun, workshop_scenarios
 
@@ -51,6 +51,23 @@ def test_every_lever_and_choice_is_translated():
             assert t(chart.key, lang)
             for _, label, _ in chart.series:
                 assert t(label, lang)
+
+
+def test_the_presets_organizations_and_funding_sources_are_named_in_french():
+    """The French page names the grant under its lever and each organization (its tooltip) in
+    French, for every preset (the presets write them in English); a user's own names stay as written."""
+    from sim.scenario import preset_names
+
+    for preset in preset_names():
+        sc = load_scenario(preset)
+        for name in [o.name for o in sc.organizations] + [s.name for s in sc.funding.sources]:
+            assert scenario_name(name, "fr") != name, (preset, name)
+            assert scenario_name(name, "en") == name
+    community, _ = workshop_scenarios("centre-sud", 300)
+    help_fr = levers.help_text(levers.BY_NAME["grant_end_week"], community, "fr")
+    assert "Subvention de démarrage" in help_fr and "grant" not in help_fr
+    assert "Start-up grant" in levers.help_text(levers.BY_NAME["grant_end_week"], community, "en")
+    assert scenario_name("Notre comité", "fr") == "Notre comité"
 
 
 def test_numbers_and_labels_follow_the_language():
@@ -111,6 +128,20 @@ def test_grant_end_lever_stops_a_late_source_no_earlier_than_it_starts():
     late = load_scenario("centre-sud", {"funding.sources.0.start_week": 104})
     sc = load_scenario(late, levers.to_overrides({**levers.defaults(late), "grant_end_week": 52}, late))
     assert sc.funding.sources[0].start_week == sc.funding.sources[0].end_week == 104
+
+
+@pytest.mark.parametrize("extra", ["", "years: 1.3\n", "funding:\n  sources:\n    - {name: G, sector: city, "
+                                   "amount_per_year: 1000, start_week: 0, end_week: 100}\n"])
+def test_the_grant_slider_can_show_its_scenarios_own_value_and_horizon(extra, tmp_path):
+    """A slider snaps to its steps: the scenario's own grant end and its horizon ("it does not
+    stop") must lie on them, or the page changes the lever on load (years: 1.3, 68 weeks, became 65)."""
+    path = tmp_path / "s.yaml"
+    path.write_text("extends: centre-sud\n" + extra)
+    sc = load_scenario(str(path))
+    spec = levers.model_params(levers.defaults(sc), "en", ("grant_end_week",), sc)["grant_end_week"]
+    for value in (spec["value"], spec["max"]):
+        assert (value - spec["min"]) % spec["step"] == 0, (value, spec)
+    assert spec["max"] == sc.weeks
 
 
 def test_untouched_levers_keep_every_preset_exact():
@@ -181,6 +212,25 @@ def test_baseline_is_hospital_centred_and_same_size(run):
 
 
 # ----------------------------------------------------------------------------- layout
+def test_layout_of_a_large_community_never_holds_an_n_by_n_array():
+    """The layout's repulsion for 3000 residents, a block of rows at a time: it once built n × n
+    arrays (about a gigabyte and 30 s of the page's build at the largest workshop size, 5000)."""
+    import tracemalloc
+
+    from sim.viz.network_view import _force_layout
+
+    n = 3000
+    pos = np.random.default_rng(0).uniform(0, 1, (n, 2))
+    edges = np.arange(n - 1), np.arange(1, n)
+    tracemalloc.start()
+    try:
+        _force_layout(pos, *edges, pos, iterations=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * n * n / 2, f"{peak / 1e6:.0f} MB"                   # half of one n × n array
+
+
 def test_layout_is_deterministic_and_inside_the_frame(scenarios):
     from sim.model import CaringCommunity
 
@@ -258,6 +308,8 @@ def test_network_svg_draws_every_node_with_the_palette(run):
     for colour in ("#56B4E9", "#E69F00", "#000000"):
         assert colour in svg
     assert OKABE_ITO["vermillion"] in svg or not run.model.residents.isolated.any()
+    # the organizations' tooltips in the page's language
+    assert "<title>Food bank</title>" in svg and "<title>Banque alimentaire</title>" in run.view.svg(run.model, "fr")
 
 
 def test_weak_ties_are_not_drawn_and_long_ties_are_faint(run):
@@ -350,6 +402,27 @@ def test_viz_refuses_a_size_its_scenario_cannot_have(tmp_path, capsys, monkeypat
     assert main(["viz", str(path), "--residents", "60"]) == 2
     err = capsys.readouterr().err
     assert "key '--residents'" in err and "at least 100 residents" in err and "found 60" in err
+
+
+def test_viz_refuses_a_port_or_host_it_cannot_listen_on(monkeypatch, capsys):
+    """A port already taken (another workshop page) is refused before any address is printed, and
+    so are port 0 (the server would pick another port than the one printed) and an unknown host."""
+    import socket
+
+    started = []
+    monkeypatch.setattr("sim.viz.cli.run_server", lambda cmd, env: started.append(cmd) or 0)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["viz", "--host", "127.0.0.1", "--port", str(port)]) == 2
+    out, err = capsys.readouterr()
+    assert "key '--port'" in err and f"port {port} on 127.0.0.1 already in use" in err and "http://" not in out
+    assert main(["viz", "--port", "0"]) == 2
+    assert "between 1 and 65535; found 0" in capsys.readouterr().err
+    assert main(["viz", "--host", "no-such-host.invalid"]) == 2
+    assert "key '--host'" in capsys.readouterr().err
+    assert started == []
 
 
 def test_viz_command_starts_solara_with_the_settings(monkeypatch, capsys):

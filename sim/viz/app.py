@@ -50,6 +50,9 @@ html { font-size: 19px !important; }
 .v-application .v-btn { font-size: 1.05rem !important; font-weight: 700; letter-spacing: 0; text-transform: none; }
 .v-application .v-input--selection-controls { margin-top: 4px; }
 .v-slider__thumb-label, .v-slider .v-label { white-space: normal; }
+/* Vuetify's bubble over a dragged slider writes the raw value ("1.3" on the French page) and covers
+   the label, which already shows the value as the page's language writes it. */
+.cc-lever .v-slider__thumb-label-container { display: none !important; }
 .v-application .v-input__control .v-slider + .v-messages, .v-application .v-select__selection { color: #000 !important; }
 .cc-sidebar { width: 440px; }
 @media (max-width: 1500px) { .cc-sidebar { width: 340px; } html { font-size: 17px !important; } }

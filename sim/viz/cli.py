@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -42,8 +44,8 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int, seed: i
     check_language(lang)
     if not 50 <= residents <= 5000:
         raise UserError(f"expected a workshop size between 50 and 5000; found {residents}", key="--residents")
-    if not 0 <= port <= 65535:
-        raise UserError(f"expected a port number between 0 and 65535; found {port}", key="--port")
+    if not 1 <= port <= 65535:   # 0 would let the server pick a port the printed address does not name
+        raise UserError(f"expected a port number between 1 and 65535; found {port}", key="--port")
     seeds = BY_NAME["seed"]
     if not seeds.min <= seed <= seeds.max:   # the page's seed slider
         raise UserError(f"expected a seed from {seeds.min:g} to {seeds.max:g} (the page's seed slider); found {seed}",
@@ -57,6 +59,31 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int, seed: i
     return ref
 
 
+def check_can_listen(host: str, port: int) -> None:
+    """Refuse, before the address is printed, a host or port the server could not listen on (the
+    server would only log an error after the room was told to open the address, which may be
+    another program's page: another ``caring-community viz`` already on that port)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as e:
+        raise UserError(f"expected a host name or address of this computer (such as localhost or 0.0.0.0); "
+                        f"found '{host}' ({e.strerror})", key="--host") from None
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the server does
+        try:
+            s.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise UserError(f"expected a free port; found port {port} on {host} already in use (another "
+                                "workshop page or program?): choose another with --port", key="--port") from None
+            if e.errno == errno.EACCES:
+                raise UserError(f"expected a port this user may listen on; found {port} (ports below 1024 need "
+                                "administrator rights): choose another with --port", key="--port") from None
+            raise UserError(f"expected an address this computer can listen on; found {host}:{port} ({e.strerror})",
+                            key="--host") from None
+
+
 def _cmd_viz(args) -> int:
     ref = check_arguments(args.scenario, args.lang, args.residents, args.port, args.seed)
     needed = ("solara", "solara_assets", "ipyvuetify", "altair")
@@ -64,6 +91,7 @@ def _cmd_viz(args) -> int:
     if missing:
         raise UserError(f"the workshop page needs the 'viz' extra (missing: {', '.join(missing)}): "
                         "pip install -e '.[viz]'")
+    check_can_listen(args.host, args.port)
     shown = "localhost" if args.host in ("0.0.0.0", "::", "") else args.host
     print(f"Workshop page for '{args.scenario}' ({args.residents} residents, language {args.lang}): "
           f"http://{shown}:{args.port}/", flush=True)

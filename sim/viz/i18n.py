@@ -248,6 +248,46 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+#: French names of the organizations and funding sources that the presets (and the default
+#: organizations) name in English; the page shows them on the French page. A scenario file's own
+#: names are shown as written.
+SCENARIO_NAMES_FR = {
+    "Community centre": "Centre communautaire",
+    "Community centre (Centre-Sud)": "Centre communautaire (Centre-Sud)",
+    "Community centre (Ouest)": "Centre communautaire (Ouest)",
+    "Day shelter": "Centre de jour pour personnes en situation d'itinérance",
+    "Family organization": "Organisme famille",
+    "Family organization (Centre-Sud)": "Organisme famille (Centre-Sud)",
+    "Family organization (Ouest)": "Organisme famille (Ouest)",
+    "Food bank": "Banque alimentaire",
+    "Food bank (Centre-Sud)": "Banque alimentaire (Centre-Sud)",
+    "Food bank (Ouest)": "Banque alimentaire (Ouest)",
+    "Home-care support network (CIUSSS SAD)": "Réseau de soutien à domicile (SAD du CIUSSS)",
+    "Housing committee": "Comité logement",
+    "Le Phare Enfants et Familles (paediatric palliative care)":
+        "Le Phare Enfants et Familles (soins palliatifs pédiatriques)",
+    "Meals on wheels": "Popote roulante",
+    "Mental-health peer group": "Groupe d'entraide en santé mentale",
+    "Municipal community centre": "Centre communautaire municipal",
+    "Mutual-aid group (GEM-like)": "Groupe d'entraide mutuelle (type GEM)",
+    "Patients' association (UNAFAM-like)": "Association de patients (type UNAFAM)",
+    "Seniors' centre": "Centre pour aînés",
+    "Seniors' centre (Centre-Sud)": "Centre pour aînés (Centre-Sud)",
+    "Seniors' centre (Ouest)": "Centre pour aînés (Ouest)",
+    "Seniors' centre (east)": "Centre pour aînés (est)",
+    "Seniors' centre (west)": "Centre pour aînés (ouest)",
+    "Start-up grant (Ville de Montréal / MESI)": "Subvention de démarrage (Ville de Montréal / MESI)",
+    "Health institution (CIUSSS) in-kind coordination": "Coordination offerte par l'établissement de santé (CIUSSS)",
+    "Hospital group (GHU) patient-partnership budget": "Budget du partenariat patient du groupe hospitalier (GHU)",
+    "Second neighbourhood grant (city)": "Subvention du second quartier (ville)",
+}
+
+
+def scenario_name(name: str, lang: str) -> str:
+    """An organization's or funding source's name from the scenario, in ``lang`` where the page knows it."""
+    return SCENARIO_NAMES_FR.get(name, name) if lang == "fr" else name
+
+
 def _french_spacing(text: str) -> str:
     """French typography: a no-break space before ``: ; ! ?`` and inside « », so none starts a line."""
     text = re.sub(r" ([:;!?»])", NBSP + r"\1", text)

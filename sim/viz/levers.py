@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .i18n import labelled, number, t
+from .i18n import labelled, number, scenario_name, t
 
 COMPENSATION = ("paid", "volunteer", "timebank", "recognition")
 DECISION_RULES = ("institution_led", "majority", "consensus")
@@ -143,7 +143,7 @@ def help_text(lever: Lever, scenario, lang: str) -> str:
     if lever.name in inert(scenario):
         return t("lever.inert", lang)
     if lever.name == "grant_end_week":
-        return t(lever.help_key, lang, source=scenario.funding.sources[0].name, horizon=scenario.weeks)
+        return t(lever.help_key, lang, source=scenario_name(scenario.funding.sources[0].name, lang), horizon=scenario.weeks)
     return t(lever.help_key, lang)
 
 
@@ -169,8 +169,14 @@ def model_params(values: dict[str, Any], lang: str, names: tuple[str, ...] | Non
         else:
             spec["value"] = value
             if lever.kind != "Checkbox":
-                top = scenario.weeks if scenario is not None and lever.name == "grant_end_week" else lever.max
-                spec.update(min=lever.min, max=top, step=lever.step)
+                top, step = lever.max, lever.step
+                if scenario is not None and lever.name == "grant_end_week":
+                    top = scenario.weeks
+                    # The slider snaps to its steps: a horizon or a grant end off the 13-week grid
+                    # (years: 1.3 is 68 weeks) would be changed on load, and "never stops" unreachable.
+                    if (top - lever.min) % step or (_grant_end(scenario) - lever.min) % step:
+                        step = 1
+                spec.update(min=lever.min, max=top, step=step)
         out[lever.name] = spec
     return out
 
