@@ -249,19 +249,14 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 #: French names of the organizations and funding sources that the presets (and the default
-#: organizations) name in English; the page shows them on the French page. A scenario file's own
-#: names are shown as written.
+#: organizations) name in English; the page shows them on the French page. A name followed by a
+#: place in brackets ("Food bank (Ouest)") is the name translated, then the place (translated when
+#: known). A scenario file's own names are shown as written.
 SCENARIO_NAMES_FR = {
     "Community centre": "Centre communautaire",
-    "Community centre (Centre-Sud)": "Centre communautaire (Centre-Sud)",
-    "Community centre (Ouest)": "Centre communautaire (Ouest)",
     "Day shelter": "Centre de jour pour personnes en situation d'itinérance",
     "Family organization": "Organisme famille",
-    "Family organization (Centre-Sud)": "Organisme famille (Centre-Sud)",
-    "Family organization (Ouest)": "Organisme famille (Ouest)",
     "Food bank": "Banque alimentaire",
-    "Food bank (Centre-Sud)": "Banque alimentaire (Centre-Sud)",
-    "Food bank (Ouest)": "Banque alimentaire (Ouest)",
     "Home-care support network (CIUSSS SAD)": "Réseau de soutien à domicile (SAD du CIUSSS)",
     "Housing committee": "Comité logement",
     "Le Phare Enfants et Familles (paediatric palliative care)":
@@ -272,10 +267,8 @@ SCENARIO_NAMES_FR = {
     "Mutual-aid group (GEM-like)": "Groupe d'entraide mutuelle (type GEM)",
     "Patients' association (UNAFAM-like)": "Association de patients (type UNAFAM)",
     "Seniors' centre": "Centre pour aînés",
-    "Seniors' centre (Centre-Sud)": "Centre pour aînés (Centre-Sud)",
-    "Seniors' centre (Ouest)": "Centre pour aînés (Ouest)",
-    "Seniors' centre (east)": "Centre pour aînés (est)",
-    "Seniors' centre (west)": "Centre pour aînés (ouest)",
+    "east": "est",
+    "west": "ouest",
     "Start-up grant (Ville de Montréal / MESI)": "Subvention de démarrage (Ville de Montréal / MESI)",
     "Health institution (CIUSSS) in-kind coordination": "Coordination offerte par l'établissement de santé (CIUSSS)",
     "Hospital group (GHU) patient-partnership budget": "Budget du partenariat patient du groupe hospitalier (GHU)",
@@ -285,7 +278,14 @@ SCENARIO_NAMES_FR = {
 
 def scenario_name(name: str, lang: str) -> str:
     """An organization's or funding source's name from the scenario, in ``lang`` where the page knows it."""
-    return SCENARIO_NAMES_FR.get(name, name) if lang == "fr" else name
+    if lang != "fr":
+        return name
+    if name in SCENARIO_NAMES_FR:
+        return SCENARIO_NAMES_FR[name]
+    placed = re.fullmatch(r"(.+) \((.+)\)", name)
+    if placed and placed.group(1) in SCENARIO_NAMES_FR:
+        return f"{SCENARIO_NAMES_FR[placed.group(1)]} ({SCENARIO_NAMES_FR.get(placed.group(2), placed.group(2))})"
+    return name
 
 
 def _french_spacing(text: str) -> str:
