@@ -312,6 +312,17 @@ def test_network_svg_draws_every_node_with_the_palette(run):
     assert "<title>Food bank</title>" in svg and "<title>Banque alimentaire</title>" in run.view.svg(run.model, "fr")
 
 
+def test_dots_shrink_in_a_large_community_and_partners_care_team_ties_are_in_the_legend(run):
+    from sim.viz.network_view import dot_scale, legend_items
+
+    assert dot_scale(300) == dot_scale(1000) == 1.0
+    assert dot_scale(1000) > dot_scale(2000) > dot_scale(5000) >= 0.45
+    radii = {float(r) for r in re.findall(r'<circle cx="[^"]+" cy="[^"]+" r="([^"]+)"', run.view.svg(run.model, "en"))}
+    assert max(radii) <= 14 * dot_scale(run.model.residents.n) + 0.05
+    team = [label for shape, colour, label in legend_items("en") if colour == COLOURS["clinician"] and shape == "line"]
+    assert team == ["Partner in a clinician's care team"]
+
+
 def test_weak_ties_are_not_drawn_and_long_ties_are_faint(run):
     model = run.model
     tie_paths = re.compile(f'<path d="[^"]+" fill="none" stroke="{COLOURS["tie"]}"')

@@ -258,7 +258,8 @@ class NetworkView:
         cat = np.where(role == CARER_PARTNER, 4, cat)
         cat = np.where(role == CITIZEN_PARTNER, 5, cat)
         names = ("patient", "citizen", "isolated", "patient_partner", "carer_partner", "citizen_partner")
-        radius = (6.5, 6.0, 8.0, 11.0, 11.0, 11.0)
+        scale = dot_scale(n)
+        radius = tuple(round(r0 * scale, 1) for r0 in (6.5, 6.0, 8.0, 11.0, 11.0, 11.0))
         for c, name in enumerate(names):
             idx = np.flatnonzero(cat == c)
             if len(idx) == 0:
@@ -270,7 +271,8 @@ class NetworkView:
         ringed = np.flatnonzero(iso & (role != NO_ROLE))
         if len(ringed):
             parts.append(f'<g fill="none" stroke="{COLOURS["isolated"]}" stroke-width="3.5">')
-            parts.append("".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="14"/>' for x, y in xy[ringed].tolist()))
+            parts.append("".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{14 * scale:.1f}"/>'
+                                 for x, y in xy[ringed].tolist()))
             parts.append("</g>")
 
         # Clinicians (black squares) and organizations (orange diamonds, hollow when closed).
@@ -288,6 +290,13 @@ class NetworkView:
                          f'L{x - 16:.1f} {y:.1f}Z" fill="{fill}"><title>{html.escape(scenario_name(o.name, lang))}</title></path>')
         parts.append("</g></svg>")
         return "".join(parts)
+
+
+def dot_scale(residents: int) -> float:
+    """How large residents' dots are drawn, relative to a community of 1,000 or fewer: they shrink
+    as the square root of the crowd (so the dots cover about the same share of the picture) down to
+    a little under half size, so that a large community is not one solid blob."""
+    return float(np.clip(np.sqrt(1000 / max(residents, 1)), 0.45, 1.0))
 
 
 def tie_prominence(strength: np.ndarray, offset: np.ndarray) -> np.ndarray:
@@ -328,6 +337,7 @@ def legend_items(lang: str) -> list[tuple[str, str, str]]:
         ("line", COLOURS["tie"], t("leg.tie", lang)),
         ("thick", COLOURS["peer"], t("leg.peer", lang)),
         ("line", COLOURS["member"], t("leg.member", lang)),
+        ("line", COLOURS["clinician"], t("leg.team", lang)),
         ("new", COLOURS["new_tie"], t("leg.new_tie", lang)),
         ("dashed", COLOURS["fading"], t("leg.fading", lang)),
     ]
