@@ -176,8 +176,8 @@ def test_play_advances_and_pause_stops(page):
 
 
 def test_play_stops_at_the_end_of_the_scenario(browser, tmp_path):
-    """A scenario file of five weeks: Play runs to its horizon and stops there, Step is disabled, and
-    the page says how to start again."""
+    """A scenario file of five weeks: Play runs to its horizon and stops there, Play and Step are
+    disabled, and the page says how to start again."""
     short = tmp_path / "five-weeks.yaml"
     short.write_text("extends: centre-sud\nyears: 0.1\n")
     with serve(scenario=str(short), lang="en", residents=60, log=tmp_path / "server.log") as url:
@@ -187,12 +187,13 @@ def test_play_stops_at_the_end_of_the_scenario(browser, tmp_path):
             page.click(".cc-play")
             assert wait_for(lambda: page.locator(".cc-play").inner_text().strip() == "Play" and week_on_page(page) == 5,
                             timeout=30), f"week {week_on_page(page)}, button {page.locator('.cc-play').inner_text()!r}"
-            assert page.locator(".cc-step").is_disabled()
+            assert page.locator(".cc-step").is_disabled() and page.locator(".cc-play").is_disabled()
             assert "End of the scenario (0.1 years)" in page.locator(".cc-end").inner_text()
             time.sleep(1.0)
             assert week_on_page(page) == 5
             page.click(".cc-reset")
-            assert wait_for(lambda: week_on_page(page) == 0 and not page.locator(".cc-step").is_disabled())
+            assert wait_for(lambda: week_on_page(page) == 0 and not page.locator(".cc-step").is_disabled()
+                            and not page.locator(".cc-play").is_disabled())
             assert page.errors == [] and page.external == []
         finally:
             page.close()

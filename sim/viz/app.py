@@ -192,7 +192,8 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
     with solara.Row(justify="space-between", style={"flex-wrap": "wrap", "gap": "8px"}):
         solara.Button(t("reset", lang), color="primary", on_click=do_reset, classes=["cc-reset"])
         solara.Button(t("pause", lang) if playing.value else t("play", lang), color="primary",
-                      on_click=lambda: playing.set(not playing.value), classes=["cc-play"])
+                      on_click=lambda: playing.set(not playing.value), classes=["cc-play"],
+                      disabled=run.value.finished and not playing.value)   # at the horizon: Reset to start again
         solara.Button(t("step", lang), color="primary", on_click=do_step, disabled=playing.value or run.value.finished,
                       classes=["cc-step"])
     with solara.Div(classes=["cc-lever", "cc-speed"]):
