@@ -181,3 +181,19 @@ def test_scenarios_validate_a_good_file(tmp_path, capsys):
 def test_scenarios_validate_without_a_target_is_a_clear_error(capsys):
     assert main(["scenarios", "validate"]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_scaling_scales_every_amount_of_money_and_keeps_none_where_there_was_none():
+    """Residents, organizations' costs and income, funding and coordination scale by one factor; a role
+    or a profession with no one in it stays empty (killed mutants: costs left unscaled, zero made one)."""
+    base = load_scenario("centre-sud", {"retention.initial_citizen_partners": 0, "retention.initial_patient_partners": 3})
+    small = scale_scenario(base, 2000)
+    factor = 2000 / base.population.n_residents
+    for org, before in zip(small.organizations, base.organizations):
+        assert org.weekly_cost == pytest.approx(before.weekly_cost * factor)
+        assert org.own_income_per_year == pytest.approx(before.own_income_per_year * factor)
+    assert small.funding.coordination_cost_per_year == pytest.approx(base.funding.coordination_cost_per_year * factor)
+    assert [s.amount_per_year for s in small.funding.sources] == pytest.approx(
+        [s.amount_per_year * factor for s in base.funding.sources])
+    assert small.retention.initial_citizen_partners == 0
+    assert small.retention.initial_patient_partners == 1            # some stay some: one at least
