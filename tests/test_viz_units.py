@@ -12,7 +12,8 @@ from sim.cli import main
 from sim.scenario import load_scenario
 from sim.viz import charts, levers
 from sim.viz.i18n import LANGUAGES, NBSP, NNBSP, STRINGS, labelled, number, scenario_name, t
-from sim.viz.network_view import COLOURS, OKABE_ITO, TIE_OPACITY, NetworkView, StableLayout, tie_prominence
+from sim.viz.network_view import (COLOURS, FADE_WEEKS, OKABE_ITO, TIE_OPACITY, NetworkView, StableLayout,
+                                  tie_prominence)
 from sim.viz.session import WorkshopRun, workshop_scenarios
 
 
@@ -292,10 +293,14 @@ def test_dissolved_ties_fade_out(scenarios):
     slots = model.ties.live()[:5]
     model.ties.remove(slots)
     view.observe(model)
-    assert len(view.ghost_a) >= 5
-    for _ in range(3):
+    gone = set(zip(model.ties.a[slots].tolist(), model.ties.b[slots].tolist()))
+    ghosts = lambda: set(zip(view.ghost_a.tolist(), view.ghost_b.tolist()))   # noqa: E731
+    assert gone <= ghosts()
+    for _ in range(FADE_WEEKS - 1):          # drawn fading for FADE_WEEKS weeks in all, then forgotten
         view.observe(model)
-    assert len(view.ghost_a) == 0 or view.ghost_age.max() < 3
+        assert gone <= ghosts()
+    view.observe(model)
+    assert not gone & ghosts()
 
 
 # ----------------------------------------------------------------------------- drawing
