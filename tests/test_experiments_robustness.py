@@ -29,18 +29,9 @@ from experiments import load_sweep, plan_sweep, run_sweep
 from experiments.design import replication_seeds
 from experiments.storage import SweepStore
 from sim.errors import UserError
+from sweep_specs import tiny_spec
 
-SPEC = {
-    "name": "robust",
-    "base_scenario": "centre-sud",
-    "residents": 200,
-    "fixed": {"network.burn_in_weeks": 4},
-    "weeks": 4,
-    "replications": 3,
-    "root_seed": 7,
-    "parameters": {"governance.decision_rule": ["majority", "consensus"]},
-    "outputs": {"weekly_every": 2},
-}
+SPEC = tiny_spec("robust", replications=3, root_seed=7, outputs={"weekly_every": 2})
 EXPECTED = 6
 HERE = Path(__file__).resolve().parent
 TARGET_SEED = replication_seeds(7, 3)[0]  # the target run: point 0 ('majority'), replication 0

@@ -18,17 +18,9 @@ import experiments.runner as runner
 from experiments import load_sweep, run_sweep
 from experiments.runner import model_code, source_digest
 from sim.errors import UserError
+from sweep_specs import tiny_spec
 
-SPEC = {
-    "name": "code",
-    "base_scenario": "centre-sud",
-    "residents": 200,
-    "fixed": {"network.burn_in_weeks": 4},
-    "weeks": 4,
-    "replications": 2,
-    "root_seed": 3,
-    "parameters": {"governance.decision_rule": ["majority", "consensus"]},
-}
+SPEC = tiny_spec("code")
 OTHER = {"version": "9.9.9", "model_source": "0" * 64}
 
 

@@ -9,17 +9,9 @@ import yaml
 from experiments import plan_sweep, run_sweep
 from experiments.runner import simulate as _simulate
 from sim.errors import UserError
+from sweep_specs import tiny_spec
 
-SPEC = {
-    "name": "edges",
-    "base_scenario": "centre-sud",
-    "residents": 200,
-    "fixed": {"network.burn_in_weeks": 4},
-    "weeks": 4,
-    "replications": 2,
-    "root_seed": 3,
-    "parameters": {"governance.decision_rule": ["majority", "consensus"]},
-}
+SPEC = tiny_spec("edges")
 
 
 def test_a_key_given_twice_in_a_spec_file_is_refused(tmp_path):
