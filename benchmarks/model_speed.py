@@ -17,7 +17,10 @@ others are slowed by other work); peak memory is the largest of the R.
 * **virus_on_network at N nodes**: ``mesa.examples.basic.virus_on_network.model.VirusOnNetwork``
   with its default parameters except ``num_nodes`` (its constructor's Erdős–Rényi generator is
   quadratic, so it is compared at 1,000 and 10,000 nodes only); agent-steps per second =
-  nodes x steps / stepping time. Mesa's example also collects its data every step.
+  nodes x steps / stepping time. Mesa's example also collects its data every step. Its work per
+  step grows with the number infected, so the ratio depends on how far its outbreak spreads: its
+  Erdős–Rényi graph is drawn from Python's global ``random``, which is seeded with ``--seed`` (as
+  is the model), so that every repeat runs the same outbreak.
 * **where a week goes** (at the ``--virus-sizes``): the same community, each weekly process and
   the weekly outcome recording (``outcomes.measure`` and ``DataCollector.collect``) timed on its
   own, in milliseconds a week, next to the whole week that ``--ratio`` times
@@ -112,7 +115,12 @@ def child(kind: str, size: int, steps: int, seed: int, pin: bool = False) -> dic
         return {"kind": kind, "size": size, "steps": steps, "week_ms": week_ms, "parts_ms": parts,
                 "agent_steps_per_s": size / week_ms * 1e3}
     if kind == "virus":
+        import random
+
         from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
+        # Its graph comes from networkx's default, Python's global random: seeded too, so that each
+        # repeat runs the same outbreak (how far it spreads sets how much work a step does).
+        random.seed(seed)
         before = _rss_mib()
         t0 = time.perf_counter()
         model = VirusOnNetwork(num_nodes=size, seed=seed)
