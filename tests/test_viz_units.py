@@ -463,8 +463,6 @@ def test_viz_command_starts_solara_with_the_settings(monkeypatch, capsys):
 def test_the_page_module_loads_and_scales_the_preset(monkeypatch):
     import importlib
 
-    pytest.importorskip("solara")
-
     monkeypatch.setenv("CC_VIZ_RESIDENTS", "300")
     monkeypatch.setenv("CC_VIZ_LANG", "fr")
     import sim.viz.app as app
@@ -476,4 +474,10 @@ def test_the_page_module_loads_and_scales_the_preset(monkeypatch):
     assert app.SETTINGS.lang == "fr"
     # the page says so in the page's language only (not the scenario description's English note)
     assert "ramené à 300 résidents" in app.scaled_sentence("fr") and "scaled" not in app.scaled_sentence("fr")
-    assert "scaled to 300 residents" in app.scaled_sentence("en")
+    assert "Preset “centre-sud” scaled to 300 residents" in app.scaled_sentence("en")
+    # a scenario file is not called a preset
+    import dataclasses
+
+    monkeypatch.setattr(app, "SETTINGS", dataclasses.replace(app.SETTINGS, scenario="my-neighbourhood.yaml"))
+    assert app.scaled_sentence("en").startswith("Scenario “centre-sud” scaled to 300 residents")
+    assert app.scaled_sentence("fr").startswith("Scénario «")

@@ -26,7 +26,7 @@ warnings.filterwarnings("ignore", message=".*ComponentsView: `use_state` found",
 from mesa.visualization.solara_viz import UserInputs  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
-from sim.scenario import load_scenario  # noqa: E402
+from sim.scenario import load_scenario, preset_names  # noqa: E402
 from sim.viz import charts, levers  # noqa: E402
 from sim.viz.i18n import LANGUAGES, labelled, t  # noqa: E402
 from sim.viz.network_view import legend_items, legend_swatch  # noqa: E402
@@ -98,8 +98,10 @@ html { font-size: 19px !important; }
 
 
 def scaled_sentence(lang: str) -> str:
-    """The page saying that the preset was scaled down to a workshop-sized community, and by how much."""
-    return t("scaled", lang, name=COMMUNITY.name, n=COMMUNITY.population.n_residents, factor=SCALE)
+    """The page saying that the preset (or the scenario file) was scaled down to a workshop-sized
+    community, and by how much."""
+    key = "scaled" if SETTINGS.scenario in preset_names() else "scaled_file"
+    return t(key, lang, name=COMMUNITY.name, n=COMMUNITY.population.n_residents, factor=SCALE)
 
 
 def _error_text(e: BaseException) -> str:
