@@ -206,6 +206,20 @@ def test_applied_values_read_back_the_running_model(scenarios):
     assert r.model.seed == r.baseline.seed == 4
 
 
+def test_funding_level_reads_back_when_the_first_source_pays_nothing(scenarios):
+    """The level is read from the first source that pays something (it stayed 1.0, so the page said
+    'not applied yet' for good); where no source pays anything the lever is inert."""
+    community, baseline = scenarios
+    free_first = load_scenario(community, {"funding.sources.0.amount_per_year": 0.0})
+    assert any(src.amount_per_year > 0 for src in free_first.funding.sources[1:])
+    r = WorkshopRun(free_first, baseline, {**levers.defaults(free_first), "funding_level": 1.5})
+    assert r.applied()["funding_level"] == 1.5
+    assert "funding_level" not in levers.inert(free_first)
+    nothing = load_scenario(community, {f"funding.sources.{i}.amount_per_year": 0.0
+                                        for i in range(len(community.funding.sources))})
+    assert {"funding_level"} <= levers.inert(nothing) and "grant_end_week" not in levers.inert(nothing)
+
+
 def test_baseline_is_hospital_centred_and_same_size(run):
     assert run.baseline.residents.n == run.model.residents.n
     assert not run.baseline.params.governance.stewardship_group

@@ -83,12 +83,15 @@ def defaults(scenario, seed: int = 0) -> dict[str, Any]:
 
 
 def inert(scenario) -> set[str]:
-    """The levers that cannot act on ``scenario``: the funding levers without a funding source; where
+    """The levers that cannot act on ``scenario``: the funding levers without a funding source (the
+    funding level also where every source pays 0, which no multiple changes); where
     no programme runs (no stewardship group: the hospital-centred baseline), the numbers of partners,
     their compensation, and the group's seats and decision rule."""
     out = set()
     if not scenario.funding.sources:
         out |= {"funding_level", "grant_end_week"}
+    elif not any(src.amount_per_year > 0 for src in scenario.funding.sources):
+        out.add("funding_level")
     if not scenario.governance.stewardship_group:
         out |= {"patient_partners", "citizen_partners", "comp_patient", "comp_citizen", "decision_rule",
                 *(f"seats_{s}" for s in SECTORS)}
@@ -199,11 +202,12 @@ def from_widget(name: str, widget_value: Any, lang: str) -> Any:
 def applied_values(model, base) -> dict[str, Any]:
     """The lever values a running model was built with, read back from its scenario.
 
-    ``base`` is the scenario the levers act on; the funding level is the ratio of the first
-    source's yearly amount to the base's.
+    ``base`` is the scenario the levers act on; the funding level is the ratio of the yearly amount
+    of the first source that pays something in ``base`` to the base's.
     """
     values = defaults(model.params, seed=model.seed)
     now, then = model.params.funding.sources, base.funding.sources
-    if now and then and then[0].amount_per_year > 0:
-        values["funding_level"] = round(now[0].amount_per_year / then[0].amount_per_year, 2)
+    paying = [i for i, src in enumerate(then) if src.amount_per_year > 0 and i < len(now)]
+    if paying:
+        values["funding_level"] = round(now[paying[0]].amount_per_year / then[paying[0]].amount_per_year, 2)
     return values
