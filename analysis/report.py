@@ -184,12 +184,13 @@ def build_report(results: Results, baseline: Results | None = None, lang: str = 
     if baseline is not None and baseline.name == results.name:
         results = dataclasses.replace(results, name=f"{results.name} ({results.path.name})")
         baseline = dataclasses.replace(baseline, name=f"{baseline.name} ({baseline.path.name})")
-    parts = [_header(w, results, baseline)]
+    other_community = community_difference(results, baseline) if baseline is not None else None
+    parts = [_header(w, results, baseline, other_community)]
     if results.kind == "sweep":
         parts += _sweep_body(w, results, baseline, outcome)
     else:
         comparison = compare(results, baseline) if baseline is not None else None
-        parts += _runs_body(w, results, comparison)
+        parts += _runs_body(w, results, comparison, sizes_said=other_community is not None)
     parts.append(f"<h2>{w.t('method_h')}</h2><p class='note'>{html.escape(_method_note(w, results, baseline))}</p>")
     title = html.escape(w.t("title", name=results.name))
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
@@ -237,7 +238,10 @@ def _short(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _header(w: _Writer, results: Results, baseline: Results | None) -> str:
+def _header(w: _Writer, results: Results, baseline: Results | None,
+            other_community: tuple[str, object, object] | None = None) -> str:
+    """Title, what was run, against which baseline, and the notices: a baseline of another community
+    (``other_community``, from :func:`~analysis.load.community_difference`), a short run, missing runs."""
     if results.kind == "sweep":
         what = w.t("what_sweep", points=w.count(len(results.points()), "design_point"),
                    reps=w.count(results.replications, "replication"), design=results.design_name)
@@ -253,11 +257,11 @@ def _header(w: _Writer, results: Results, baseline: Results | None) -> str:
         n = len(set(results.seeds) & set(baseline.seeds))
         line = w.t("baseline_line", name=baseline.name, path=str(baseline.path), seeds_n=w.count(n, "seed"))
         out.append(f"<p class='meta'>{html.escape(line)}</p>")
-    differs = community_difference(results, baseline) if baseline is not None else None
-    if differs is not None:
+    if other_community is not None:
+        where, s, b = other_community
+        text = w.t("other_community", where=where, s=_short(s), b=_short(b))
         out.append(f"<div class='warning' role='alert'><strong>{w.t('other_community_h')}</strong>{w.t('colon')}"
-                   + html.escape(w.t("other_community", where=differs[0], s=_short(differs[1]), b=_short(differs[2])), quote=False)
-                   + "</div>")
+                   f"{html.escape(text, quote=False)}</div>")
     if results.weeks and int(results.weeks) < 52:
         out.append(f"<p class='warning'>{w.t('short_run', weeks=int(results.weeks))}</p>")
     for res in (results, baseline):
@@ -516,13 +520,15 @@ def _spending_section(w: _Writer, results: Results, cmp: Comparison | None, head
     return "\n".join(out)
 
 
-def _runs_body(w: _Writer, results: Results, cmp: Comparison | None) -> list[str]:
+def _runs_body(w: _Writer, results: Results, cmp: Comparison | None, sizes_said: bool = False) -> list[str]:
+    """The report on one scenario's runs; ``sizes_said``: the header already warned that the baseline is
+    another community, which a different number of residents is one case of."""
     out = [f"<h2>{w.t('summary_h')}</h2>", _summary_paragraph(w, results, cmp)]
     if cmp is not None:
         if any(cmp.unpaired.values()):
             seeds = sorted(set(cmp.unpaired["scenario"]) | set(cmp.unpaired["baseline"]))
             out.append(f"<p class='warning'>{w.t('unpaired', seeds=_seeds_text(seeds))}</p>")
-        if "residents" in cmp.warnings:
+        if "residents" in cmp.warnings and not sizes_said:
             out.append(f"<p class='warning'>{w.t('residents_warning', a=results.residents, b=cmp.baseline.residents)}</p>")
     out.append(_key_table(w, results, cmp))
     out.append(_time_section(w, results, cmp.baseline if cmp else None))

@@ -42,6 +42,8 @@ SOBOL_MAX_HALF_WIDTH = 0.1
 #: read (the interval is measured against the largest μ*, not each lever's own: a lever that does not
 #: matter has a μ* near 0, which any interval dwarfs).
 MORRIS_MAX_RELATIVE_HALF_WIDTH = 0.25
+#: The widest half-width each method's intervals may have before its result comes with a caution.
+INTERVAL_LIMITS = {"sobol": SOBOL_MAX_HALF_WIDTH, "morris": MORRIS_MAX_RELATIVE_HALF_WIDTH}
 
 
 @dataclass
@@ -62,7 +64,7 @@ class Sensitivity:
     shows it and :func:`sobol` and :func:`morris` also issue it as a :class:`UserWarning`.
     ``base_samples`` is the sample size SALib was given (Sobol: the base sample N; Morris: the number
     of trajectories), ``widest_interval`` the widest 95% half-width (Morris: as a share of the
-    largest μ*) and ``interval_limit`` the widest allowed.
+    largest μ*) and :attr:`interval_limit` the widest allowed.
     """
 
     method: str
@@ -76,7 +78,11 @@ class Sensitivity:
     base_samples: int | None = None      # Sobol: the base sample N; Morris: the trajectories
     widest_interval: float | None = None  # Sobol: the widest 95% half-width of S1 and ST; Morris: of μ*,
                                           # as a share of the largest μ*
-    interval_limit: float | None = None   # the widest half-width allowed before ``caution`` is set
+
+    @property
+    def interval_limit(self) -> float | None:
+        """The widest half-width allowed before :attr:`caution` is set (None for main effects)."""
+        return INTERVAL_LIMITS.get(self.method)
 
     @property
     def incomplete(self) -> bool:
@@ -168,7 +174,7 @@ def sobol(results: Results, outcome: str, seed: int = 1, level: float = 0.95) ->
     widest = float(conf.max()) if conf.size and np.isfinite(conf).all() else float("inf")
     n = len(y) // per
     return _with_caution(Sensitivity("sobol", outcome, table, ranking, "sobol", n_points=len(y), base_samples=n,
-                                     widest_interval=widest, interval_limit=SOBOL_MAX_HALF_WIDTH))
+                                     widest_interval=widest))
 
 
 def _with_caution(sens: Sensitivity) -> Sensitivity:
@@ -231,8 +237,7 @@ def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -
     else:
         widest = float(conf.max()) / largest if np.isfinite(conf).all() else float("inf")
     return _with_caution(Sensitivity("morris", outcome, table, ranking, "morris", n_points=len(y),
-                                     base_samples=len(y) // (problem["num_vars"] + 1), widest_interval=widest,
-                                     interval_limit=MORRIS_MAX_RELATIVE_HALF_WIDTH))
+                                     base_samples=len(y) // (problem["num_vars"] + 1), widest_interval=widest))
 
 
 def _subexperiment_blocks(results: Results) -> "dict[int, list[str]] | None":
@@ -263,15 +268,14 @@ def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0
         df = df.copy()
         df[outcome] = df[outcome] - df.groupby("replication")[outcome].transform("mean") + df[outcome].mean()
     rows = []
-    whole = df
     blocks = _subexperiment_blocks(results)
     for param in results.parameters:
-        if param not in whole:
+        if param not in df:
             continue
         # sub-experiments: only the points of the blocks that vary this key (elsewhere it sits at its base
         # value while other keys move, which would be credited to its base level)
-        df = whole if blocks is None else whole[whole["point"].map(blocks).apply(lambda keys: param in keys)]
-        values = df[param]
+        runs = df if blocks is None else df[df["point"].map(blocks).apply(lambda keys: param in keys)]
+        values = runs[param]
         if values.nunique() < 2:
             continue
         binned = bool(pd.api.types.is_numeric_dtype(values) and values.nunique() > 10)
@@ -280,10 +284,10 @@ def main_effects(results: Results, outcome: str, bins: int = 5, level: float = 0
             distinct = np.sort(values.unique())
             bin_of = pd.qcut(np.arange(len(distinct)), q=min(bins, len(distinct)), labels=False)
             codes = values.map(dict(zip(distinct, bin_of)))
-            groups = df.groupby(codes)
+            groups = runs.groupby(codes)
             level_value = groups[param].mean()
         else:
-            groups = df.groupby(param, sort=True)
+            groups = runs.groupby(param, sort=True)
             level_value = pd.Series(groups.groups.keys(), index=list(groups.groups.keys()))
         for key, g in groups:
             ci = mean_ci(g[outcome], level)

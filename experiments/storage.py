@@ -144,9 +144,10 @@ class SweepStore:
         write_parquet_atomic(seeds, self.root / "seeds.parquet")
         if base_yaml is not None:
             write_text_atomic(base_yaml, self.root / "base_scenario.yaml")
-        write_json_atomic(meta, self.meta_path)
+        self.write_meta(meta)
 
     def write_meta(self, meta: dict) -> None:
+        """Write (or rewrite) ``meta.json``, atomically: the sweep's description readers go by."""
         write_json_atomic(meta, self.meta_path)
 
     @contextmanager
@@ -162,9 +163,9 @@ class SweepStore:
         except ImportError:  # pragma: no cover - Windows
             yield
             return
-        if self.root.exists() and not self.root.is_dir():
-            raise UserError("expected an output folder (--out); found a file", file=str(self.root))
         blocker = file_in_the_way(self.root)
+        if blocker == self.root:
+            raise UserError("expected an output folder (--out); found a file", file=str(self.root))
         if blocker is not None:
             raise UserError(f"expected a folder at {blocker} to hold the output folder (--out); found a file",
                             file=str(self.root))

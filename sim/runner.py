@@ -80,9 +80,9 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     snapshot_weeks = sorted(set(snapshot_weeks or []))
     check_run_arguments(seed, years, snapshot_weeks, weeks, edges)
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise UserError("expected a folder; found a file", file=str(out), key="--out")
     blocker = file_in_the_way(out)
+    if blocker == out:
+        raise UserError("expected a folder; found a file", file=str(out), key="--out")
     if blocker is not None:
         raise UserError(f"expected a folder at {blocker} to hold the run's folder; found a file", file=str(out),
                         key="--out")

@@ -207,7 +207,7 @@ def applied_values(model, base) -> dict[str, Any]:
     """
     values = defaults(model.params, seed=model.seed)
     now, then = model.params.funding.sources, base.funding.sources
-    paying = [i for i, src in enumerate(then) if src.amount_per_year > 0 and i < len(now)]
-    if paying:
-        values["funding_level"] = round(now[paying[0]].amount_per_year / then[paying[0]].amount_per_year, 2)
+    paying = next((i for i, src in enumerate(then) if src.amount_per_year > 0 and i < len(now)), None)
+    if paying is not None:
+        values["funding_level"] = round(now[paying].amount_per_year / then[paying].amount_per_year, 2)
     return values
