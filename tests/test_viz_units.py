@@ -7,6 +7,7 @@ import string
 
 import numpy as np
 import pytest
+from scipy.spatial import cKDTree
 
 from sim.cli import main
 from sim.scenario import load_scenario
@@ -228,8 +229,8 @@ def test_baseline_is_hospital_centred_and_same_size(run):
 
 # ----------------------------------------------------------------------------- layout
 def test_layout_of_a_large_community_never_holds_an_n_by_n_array():
-    """The layout's repulsion for 3000 residents, a block of rows at a time: it once built n × n
-    arrays (about a gigabyte and 30 s of the page's build at the largest workshop size, 5000)."""
+    """The layout's repulsion for 3000 residents: it once built n × n arrays (about a gigabyte and
+    30 s of the page's build at the largest workshop size, 5000)."""
     import tracemalloc
 
     from sim.viz.network_view import _force_layout
@@ -244,6 +245,42 @@ def test_layout_of_a_large_community_never_holds_an_n_by_n_array():
     finally:
         tracemalloc.stop()
     assert peak < 8 * n * n / 2, f"{peak / 1e6:.0f} MB"                   # half of one n × n array
+
+
+def test_repulsion_reaches_every_resident_in_a_small_community_and_only_near_ones_in_a_large_one():
+    """Up to ALL_PAIRS_UP_TO residents every pair repels; above it only residents within
+    REPULSION_REACH ideal tie lengths do (the 5000-resident page was built in 16 s, now in 1)."""
+    from sim.viz.network_view import ALL_PAIRS_UP_TO, REPULSION_REACH, _repulsion
+
+    for n in (ALL_PAIRS_UP_TO, ALL_PAIRS_UP_TO + 1):
+        k = 1 / np.sqrt(n)
+        pos = np.column_stack([np.linspace(0, 1, n), np.zeros(n)])   # a row of residents
+        pos[1] = (pos[0, 0] + 0.5 * k, 0.0)                          # resident 1 right beside resident 0
+        pos[2:, 0] = np.linspace(5 * REPULSION_REACH * k, 1, n - 2)   # everyone else well beyond reach
+        push = _repulsion(pos, k)
+        alone = _repulsion(pos[:2], k)[0, 0]     # resident 0 pushed by resident 1 alone: -k² / (0.5 k)
+        assert alone == pytest.approx(-2 * k)
+        if n <= ALL_PAIRS_UP_TO:
+            assert push[0, 0] < alone - 0.01 * k   # the far residents push too
+        else:
+            assert push[0, 0] == pytest.approx(alone)
+            assert push[0, 1] == 0 and push[-1, 0] > 0   # the last one is pushed by its near neighbours
+
+
+def test_layout_of_a_large_community_puts_tied_residents_near_each_other():
+    from sim.model import CaringCommunity
+    from sim.viz.network_view import ALL_PAIRS_UP_TO, _resident_edges
+
+    community, _ = workshop_scenarios("centre-sud", 2 * ALL_PAIRS_UP_TO)
+    model = CaringCommunity(community, rng=1, agent_views=False)
+    pos = StableLayout(model).pos[:model.residents.n]
+    a, b = _resident_edges(model)
+    pairs = np.random.default_rng(0).integers(0, model.residents.n, (20_000, 2))
+    tie_length = np.linalg.norm(pos[a] - pos[b], axis=1).mean()
+    any_pair = np.linalg.norm(pos[pairs[:, 0]] - pos[pairs[:, 1]], axis=1).mean()
+    assert tie_length < 0.4 * any_pair           # 0.36 with near repulsion only, 0.31 with every pair
+    nearest = cKDTree(pos).query(pos, 2)[0][:, 1]
+    assert np.mean(nearest < 0.2 / np.sqrt(model.residents.n)) < 0.05   # dots do not pile up
 
 
 def test_layout_is_deterministic_and_inside_the_frame(scenarios):
