@@ -59,7 +59,9 @@ class Results:
     design: pd.DataFrame | None = None
     parameters: list[str] = field(default_factory=list)
     expected_runs: int = 0
-    failed: list[dict] = field(default_factory=list)
+    #: One row per run that failed (``run_id``, ``error`` and, in a sweep, ``point``, ``replication``,
+    #: ``seed``, ``parameters``), as :func:`experiments.load_sweep` gives it.
+    failed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["run_id", "error"]))
     residents: int | None = None
     weeks: int | None = None
     scenario_parameters: dict[str, Any] | None = None
@@ -88,7 +90,7 @@ class Results:
 
     @property
     def complete(self) -> bool:
-        return self.completed_runs >= self.expected_runs and not self.failed
+        return self.completed_runs >= self.expected_runs and self.failed.empty
 
     @property
     def design_name(self) -> str | None:
@@ -124,7 +126,8 @@ class Results:
             raise UserError("only a sweep has design points", file=str(self.path))
         summary = self.summary[self.summary["point"] == point].reset_index(drop=True)
         weekly = self.weekly[self.weekly["point"] == point].reset_index(drop=True) if "point" in self.weekly else self.weekly
-        failed = [f for f in self.failed if f.get("point") == point]
+        failed = (self.failed[self.failed["point"] == point].reset_index(drop=True) if "point" in self.failed
+                  else self.failed.iloc[0:0])
         return Results(kind="replications", path=self.path, name=f"{self.name} #{point}", summary=summary,
                        weekly=weekly, meta={**self.meta, "point": point}, expected_runs=self.replications, failed=failed,
                        residents=self.residents, weeks=self.weeks)
@@ -300,7 +303,8 @@ def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Re
     weekly = pd.concat(weeklies, ignore_index=True).sort_values(["seed", "week"]).reset_index(drop=True)
     name = next(iter(scenarios)) or path.name
     return Results(kind=kind, path=path, name=name, summary=summary, weekly=weekly,
-                   meta={"scenario": name}, expected_runs=len(folders), failed=failed,
+                   meta={"scenario": name}, expected_runs=len(folders),
+                   failed=pd.DataFrame(failed, columns=["run_id", "error"]),
                    residents=residents.pop() if len(residents) == 1 else None, weeks=weeks.pop() if weeks else None,
                    scenario_parameters=reference[1] if reference else None)
 
@@ -327,6 +331,6 @@ def load_sweep(path: str | Path) -> Results:
     name = str(meta.get("name") or meta.get("base_scenario") or stored.path.name)
     return Results(kind="sweep", path=stored.path, name=name, summary=summary, weekly=weekly, meta=meta,
                    design=stored.design if not stored.design.empty else None, parameters=stored.parameters,
-                   expected_runs=stored.expected_runs, failed=stored.failed.to_dict("records"),
+                   expected_runs=stored.expected_runs, failed=stored.failed,
                    weeks=meta.get("weeks"), residents=meta.get("residents"),
                    scenario_parameters=_parameters(stored.path, "base_scenario.yaml"))

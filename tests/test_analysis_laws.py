@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
+import experiments
 from analysis import analyse, load
 from analysis.load import Results, add_derived_outcomes
 from analysis.stats import (cost_per_person_no_longer_isolated, mean_ci, paired_difference, summarise,
@@ -163,10 +164,10 @@ def test_turnover_with_no_partners_on_the_roster_is_undefined_not_infinite():
 
 def test_a_failed_run_makes_results_incomplete_and_is_not_also_missing():
     res = _results(pd.DataFrame({"seed": [0, 1, 2]}), expected_runs=3,
-                   failed=[{"run_id": "x", "error": "boom"}])
+                   failed=pd.DataFrame([{"run_id": "x", "error": "boom"}]))
     assert not res.complete                    # three rows for three expected runs, but one failed
     assert res.missing_runs == 0 and res.failed_runs == 1
-    short = _results(pd.DataFrame({"seed": [0, 1]}), expected_runs=4, failed=[{"run_id": "x"}])
+    short = _results(pd.DataFrame({"seed": [0, 1]}), expected_runs=4, failed=pd.DataFrame({"run_id": ["x"]}))
     assert short.missing_runs == 1
 
 
@@ -176,8 +177,23 @@ def test_one_point_of_a_sweep_carries_only_its_own_failures(tmp_path):
     folder = write_sweep(tmp_path / "sw", design, summary, {"replications": 2},
                          failed=[{"point": 1, "replication": 1, "seed": 1001, "error": "boom"}])
     res = load(folder)
-    assert res.select(0).failed == [] and res.select(0).complete
-    assert len(res.select(1).failed) == 1 and not res.select(1).complete
+    assert res.select(0).failed.empty and res.select(0).complete
+    assert res.select(1).failed[["point", "replication", "error"]].values.tolist() == [[1, 1, "boom"]]
+    assert not res.select(1).complete
+    assert res.failed.equals(experiments.load_sweep(folder).failed)   # the same table as experiments gives
+
+
+def test_a_replication_folder_lists_an_incomplete_run_as_failed_in_a_dataframe(tmp_path):
+    """analysis.load's ``failed`` is a pandas table, as experiments.load_sweep's is."""
+    from analysis.synthetic import write_replications
+
+    folder = write_replications(tmp_path / "reps", [0, 1], "sc")
+    (folder / "broken").mkdir()                                  # a run that crashed after writing its scenario
+    (folder / "broken" / "scenario.yaml").write_text((folder / "sc-seed0" / "scenario.yaml").read_text())
+    res = load(folder)
+    assert isinstance(res.failed, pd.DataFrame) and res.failed_runs == 1
+    assert res.failed["run_id"].tolist() == ["broken"] and "incomplete run folder" in res.failed["error"].iloc[0]
+    assert not res.complete and res.missing_runs == 0
 
 
 def test_a_parameter_only_one_run_sets_makes_another_scenario(tmp_path):
