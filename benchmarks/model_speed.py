@@ -185,6 +185,26 @@ def _fmt_rate(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"
 
 
+def _sizes(ap: argparse.ArgumentParser, option: str, text: str, community: bool) -> list[int]:
+    """The sizes given to ``option``: whole numbers, and for the community sizes the Centre-Sud preset
+    can be scaled to (a size outside that range would silently measure another size); otherwise
+    the parser stops with a one-line message (exit status 2)."""
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        ap.error(f"{option}: expected whole numbers separated by commas (1000,10000); found {text!r}")
+    if any(n < 1 for n in sizes):
+        ap.error(f"{option}: expected sizes of at least 1; found {text!r}")
+    if community:
+        from sim.scenario import ScenarioError, check_residents, load_scenario
+        for n in sizes:
+            try:
+                check_residents(load_scenario("centre-sud"), n, key=option)
+            except ScenarioError as e:
+                ap.error(str(e))
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
@@ -206,8 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-breakdown", dest="breakdown", action="store_false",
                     help="skip the per-process timing of a week at the virus_on_network sizes")
     args = ap.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    virus_sizes = [int(s) for s in args.virus_sizes.split(",") if s.strip()]
+    sizes = _sizes(ap, "--sizes", args.sizes, community=True)
+    virus_sizes = _sizes(ap, "--virus-sizes", args.virus_sizes, community=False)
     virus_steps = args.virus_steps or args.weeks
 
     import mesa

@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=float, default=None, help="horizon (default 5; 1 with --quick)")
     parser.add_argument("--skip-batch-run", action="store_true", help="do not time mesa.batch_run")
     args = parser.parse_args(argv)
+    from sim.scenario import ScenarioError, check_residents, load_scenario
+    try:
+        check_residents(load_scenario("centre-sud"), args.residents, key="--residents")
+    except ScenarioError as e:   # a size the preset cannot be scaled to would silently time another size
+        parser.error(str(e))
     runs = max(2, args.runs + args.runs % 2)
     years = args.years or (1.0 if args.quick else 5.0)
     rounds = args.rounds or (1 if args.quick else 2)
@@ -57,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     from experiments.design import replication_seeds
     from experiments.runner import run_sweep
     from sim.model import CaringCommunity
-    from sim.scenario import load_scenario, scale_scenario
+    from sim.scenario import scale_scenario
 
     scenario = scale_scenario(load_scenario("centre-sud"), args.residents)
     rules = ["majority", "consensus"]

@@ -61,3 +61,14 @@ def test_compiled_states_prototype_does_the_same_work_as_the_submodel():
     assert reference.events == compiled.events
     # Both sides consumed the same random numbers.
     assert reference.states.rng.random() == compiled.states.rng.random()
+
+
+def test_benchmarks_refuse_sizes_they_cannot_measure_in_one_line():
+    """A size the preset cannot be scaled to would silently time another community: refused, exit 2."""
+    cases = [(["benchmarks/model_speed.py", "--sizes", "10"], "key '--sizes': expected at least 30 residents"),
+             (["benchmarks/model_speed.py", "--sizes", "1k"], "--sizes: expected whole numbers"),
+             (["benchmarks/model_speed.py", "--virus-sizes", "0"], "--virus-sizes: expected sizes of at least 1"),
+             (["-m", "experiments.benchmark_sweeps", "--residents", "5"], "key '--residents': expected at least 30")]
+    for args, message in cases:
+        out = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
