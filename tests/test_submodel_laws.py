@@ -598,10 +598,36 @@ def test_a_citizen_accompaniment_lasts_its_weeks_ends_with_its_partner_and_count
     act.accompanied_since[[a, b, c]] = [m.week - weeks + 1, m.week - weeks, m.week - 1]
     m.remove_role(cps[1:2])
     m.support_received_week[:] = 0.0
+    act.end_accompaniments()
     act.broker()
     assert act.accompanied_by[a] == cps[0] and m.support_received_week[a] > 0     # still within its weeks
     assert act.accompanied_by[b] == -1                                            # its weeks are over
     assert act.accompanied_by[c] == -1                                            # its partner left the role
+    assert m.support_received_week[b] == m.support_received_week[c] == 0
+
+
+def test_a_place_freed_by_an_ended_accompaniment_takes_this_weeks_referral():
+    """Accompaniments end before referrals are assigned: the partner's freed place takes a new
+    patient the same week, and a patient whose accompaniment ended can be taken on again."""
+    m = small(**{"activities.brokering_probability": 0.0, "activities.citizen_partner_caseload": 1})
+    r, act = m.residents, m.activities
+    cps = np.flatnonzero(r.role == CITIZEN_PARTNER)
+    assert len(cps)
+    old, new = fresh_patient(m, 2)
+    m.week = 100
+    act.accompanied_by[:] = -1
+    act.accompanied_by[cps] = -1
+    act.accompanied_by[old] = cps[0]                                  # every partner's one place is taken,
+    act.accompanied_since[old] = m.week - act.p.accompaniment_weeks   # the first one's accompaniment just ended
+    others = fresh_patient(m, len(cps) + 2)[2:]
+    act.accompanied_by[others[:len(cps) - 1]] = cps[1:]
+    act.accompanied_since[others[:len(cps) - 1]] = m.week
+    m.referrals[:] = [new]
+    m.events.clear()
+    act.step()
+    assert act.accompanied_by[new] == cps[0] and act.accompanied_since[new] == m.week
+    assert m.events["referrals_unserved"] == 0 and m.events["accompaniments"] == 1
+    assert act.accompanied_by[old] == -1
 
 
 def test_a_brokered_introduction_forms_a_mutual_aid_tie():
@@ -655,6 +681,24 @@ def test_residents_join_organizations_of_their_neighbourhood_with_room():
     s = m.ties.live((6,))                                     # MEMBERSHIP
     nb_of_org = np.array([m.org_neighbourhood[org[int(b)].unique_id] for b in m.ties.b[s]])
     assert (r.neighbourhood[m.ties.a[s]] == nb_of_org).all()
+
+
+def test_a_resident_does_not_join_an_organization_they_already_belong_to():
+    """Their place goes to an organization they are not a member of yet (it once went to waste)."""
+    m = small(n=1500)
+    r, act = m.residents, m.activities
+    for o in m.organizations:
+        o.capacity = o.full_capacity = 100_000
+        o.target = "all"
+    adults = np.flatnonzero((r.age_group != CHILD) & (r.neighbourhood == 0))
+    nodes = np.array([o.node for o in m.organizations if m.org_neighbourhood[o.unique_id] == 0])
+    assert len(nodes) >= 2
+    m.ties.remove(m.ties.live((6,)))                          # no one is a member, then everyone joins
+    m.ties.add(np.repeat(adults, len(nodes) - 1), np.tile(nodes[:-1], len(adults)), 6, 0.5, 0)   # all but the last
+    joined = act.join(adults)
+    assert joined == len(adults)                              # every one of them joined something new
+    last = m.ties.find(adults, np.full(len(adults), nodes[-1]), 6)
+    assert (last >= 0).all()                                  # the only organization they were not in
 
 
 def test_isolated_residents_rarely_join_on_their_own():

@@ -84,12 +84,23 @@ class CommunityActivities(Submodel):
         self.accompanied_since = np.full(n, -1, dtype=np.int32)
 
     def step(self) -> None:
+        self.end_accompaniments()
         self.assign_referrals()
         self.broker()
         self.attend()
         self.join_spontaneously()
 
     # -------------------------------------------------------------- brokering
+    def end_accompaniments(self) -> None:
+        """Accompaniments that have run their ``accompaniment_weeks``, or whose citizen partner left the
+        role, end before this week's referrals are assigned: their places are free again, and the
+        patient can be referred anew."""
+        m, r = self.model, self.model.residents
+        acc = np.flatnonzero(self.accompanied_by >= 0)
+        over = ((m.week - self.accompanied_since[acc] >= self.p.accompaniment_weeks)
+                | (r.role[self.accompanied_by[acc]] != CITIZEN_PARTNER))
+        self.accompanied_by[acc[over]] = -1
+
     def assign_referrals(self) -> None:
         """Referred patients are taken on by citizen partners with free places."""
         m, r = self.model, self.model.residents
@@ -114,10 +125,6 @@ class CommunityActivities(Submodel):
     def broker(self) -> None:
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
         acc = np.flatnonzero(self.accompanied_by >= 0)
-        over = ((m.week - self.accompanied_since[acc] >= p.accompaniment_weeks)
-                | (r.role[self.accompanied_by[acc]] != CITIZEN_PARTNER))
-        self.accompanied_by[acc[over]] = -1
-        acc = acc[~over]
         m.support_received_week[acc] += 1.0        # accompanied by a citizen partner this week
         if len(acc) == 0:
             return
@@ -178,6 +185,9 @@ class CommunityActivities(Submodel):
         # Which organizations serve each resident (residents x organizations).
         serves = np.stack([targets_mask(m, o.target, who) for o in orgs], axis=1)
         serves &= r.neighbourhood[who][:, None] == org_nb[None, :]
+        nodes = np.array([o.node for o in orgs], dtype=np.int64)   # not one they already belong to
+        serves &= m.ties.find(np.repeat(who, len(orgs)), np.tile(nodes, len(who)),
+                             MEMBERSHIP).reshape(serves.shape) < 0
         pick = self.rng.random(serves.shape)
         chosen_who, chosen_org = [], []
         for row in range(len(who)):
