@@ -157,7 +157,9 @@ def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str |
         ref = spec.base_scenario
         if ref.endswith((".yaml", ".yml")) or "/" in ref:
             candidate = Path(file).parent / ref
-            if not Path(ref).is_absolute() and candidate.exists():
+            # relative to the spec; relative to the working folder only where that alone has the file, so a
+            # missing file is reported where the spec says it is
+            if not Path(ref).is_absolute() and (candidate.exists() or not Path(ref).exists()):
                 spec = spec.model_copy(update={"base_scenario": str(candidate)})
     return spec, file, text
 

@@ -210,7 +210,9 @@ def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
         path = Path(ref)
         if not path.is_absolute() and relative_to is not None:
             candidate = relative_to.parent / path
-            path = candidate if candidate.exists() else path
+            # the referring file's folder first; the working folder where only it has the file; and where
+            # neither has it, the path the reference means (relative to the file), for the error to name
+            path = path if path.exists() and not candidate.exists() else candidate
         return path
     path = preset_path(ref)
     if not path.exists():
