@@ -22,11 +22,19 @@ class Section(BaseModel):
 
 
 def param(default: Any, meaning: str, unit: str = "", ge: float | None = None,
-          le: float | None = None, source: str = "", **kwargs: Any) -> Any:
-    """Declare one parameter: its default, meaning, unit, allowed range and where the default comes from."""
+          le: float | None = None, source: str = "", whole: bool = False, **kwargs: Any) -> Any:
+    """Declare one parameter: its default, meaning, unit, allowed range and where the default comes from.
+
+    A table (a dict default, such as seats by sector) is completed key by key: a scenario that sets
+    some of its keys keeps the others from its parent, defaults included. ``whole=True`` marks a
+    table that a scenario names in full instead (its equity groups): setting it replaces the
+    parent's. Lists are always replaced whole.
+    """
     extra = {"unit": unit}
     if source:
         extra["source"] = source
+    if whole:
+        extra["whole"] = True
     if isinstance(default, (list, dict)):
         return Field(default_factory=lambda: _copy(default), description=meaning, ge=ge, le=le,
                      json_schema_extra=extra, **kwargs)

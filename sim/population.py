@@ -83,7 +83,8 @@ class PopulationParams(Section):
     equity_groups: dict[str, EquityGroup] = param(
         {"majority": {"share": 0.72}, "cultural_community": {"share": 0.18, "access": 0.7, "tie_factor": 0.85},
          "lgbti": {"share": 0.10, "access": 0.8, "tie_factor": 0.9}},
-        "groups followed for equity; shares are normalised", unit="")
+        "groups followed for equity; shares are normalised (a scenario that sets them lists them all)", unit="",
+        whole=True)
     neighbourhoods: list[NeighbourhoodSpec] = param(
         [{"name": "centre-sud"}], "the neighbourhoods; rhizome scenarios list several", unit="")
 

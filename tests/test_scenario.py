@@ -3,6 +3,9 @@ overrides, and the ``scenarios list|show|validate`` commands."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import yaml
 import pytest
 
@@ -51,6 +54,51 @@ def test_extends_child_overrides_parent_and_keeps_the_rest(tmp_path):
     assert child.funding.sources == base.funding.sources               # grandparent's value kept
     assert child.retention == base.retention
     assert child.population.share_single_parent_families == base.population.share_single_parent_families
+
+
+def test_extends_merges_tables_key_by_key_and_replaces_lists_as_the_readme_says(tmp_path):
+    """The README's planner example: its funding list replaces the parent's (so it lists the CIUSSS
+    source again), while a table such as the professions keeps the parent's other keys."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = re.search(r"```yaml\n(extends: centre-sud\n.*?)```", readme, re.S).group(1)
+    (tmp_path / "mine.yaml").write_text(example + "clinical:\n  professions:\n    nurse: {count: 30}\n")
+    base, mine = load_scenario("centre-sud"), load_scenario(tmp_path / "mine.yaml")
+    assert [s.name for s in mine.funding.sources] == ["City", base.funding.sources[1].name]
+    assert mine.funding.sources[1] == base.funding.sources[1]           # the README's example keeps it
+    assert mine.clinical.professions["nurse"].count == 30
+    assert mine.clinical.professions["physician"] == base.clinical.professions["physician"]   # merged
+    assert set(mine.clinical.professions) == set(base.clinical.professions)
+
+
+def test_a_dotted_override_changes_only_the_value_it_names():
+    """Sweeps and --set change one entry of a table: the table's other entries keep the scenario's
+    values (they once fell back to nothing: no decay for the other tie kinds, a clinic of nurses only)."""
+    base = load_scenario("centre-sud")
+    cases = {"ties.decay_per_year.kin": 0.5, "retention.attrition_per_year.volunteer": 0.5,
+             "clinical.professions.nurse.count": 30, "governance.seats.city": 3,
+             "population.equity_groups.lgbti.access": 0.3}
+    for key, value in cases.items():
+        changed = load_scenario("centre-sud", {key: value}).model_dump()
+        expected = base.model_dump()
+        node = expected
+        *parents, last = key.split(".")
+        for part in parents:
+            node = node[part]
+        node[last] = value
+        assert changed == expected, key
+
+
+def test_a_table_set_in_part_in_a_file_keeps_its_other_keys_and_equity_groups_are_listed_whole(tmp_path):
+    (tmp_path / "alone.yaml").write_text("ties:\n  decay_per_year: {kin: 0.5}\n")      # no extends: the defaults
+    alone = load_scenario(tmp_path / "alone.yaml").ties.decay_per_year
+    assert alone == {**Scenario().ties.decay_per_year, "kin": 0.5}
+    (tmp_path / "groups.yaml").write_text(
+        "extends: centre-sud-homelessness\npopulation:\n  equity_groups:\n"
+        "    majority: {share: 0.9}\n    newcomers: {share: 0.1, access: 0.5}\n")
+    groups = load_scenario(tmp_path / "groups.yaml").population.equity_groups   # the scenario names its groups
+    assert set(groups) == {"majority", "newcomers"} and groups["newcomers"].access == 0.5
+    (tmp_path / "empty.yaml").write_text("extends: centre-sud\nclinical:\n  professions: {}\n")
+    assert load_scenario(tmp_path / "empty.yaml").clinical.professions == {}          # {} empties a table
 
 
 def test_extends_by_preset_name_in_a_file_and_in_a_dict(tmp_path):
