@@ -130,7 +130,8 @@ class Results:
                   else self.failed.iloc[0:0])
         return Results(kind="replications", path=self.path, name=f"{self.name} #{point}", summary=summary,
                        weekly=weekly, meta={**self.meta, "point": point}, expected_runs=self.replications, failed=failed,
-                       residents=self.residents, weeks=self.weeks)
+                       residents=self.residents, weeks=self.weeks,
+                       scenario_parameters=None if self.parameters else self.scenario_parameters)   # no swept key: the base
 
     def completeness_note(self) -> dict[str, int]:
         return {"expected": self.expected_runs, "completed": self.completed_runs,

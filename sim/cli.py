@@ -37,9 +37,12 @@ def _cmd_run(args) -> int:
     from tqdm import tqdm
 
     from .runner import check_run_arguments, horizon_weeks, run_to_folder
-    from .scenario import load_scenario
+    from .scenario import check_residents, load_scenario, scale_scenario
 
     scenario = load_scenario(args.scenario)
+    if args.residents is not None:   # as a sweep's 'residents:' does: the same community at another size
+        check_residents(scenario, args.residents, key="--residents")
+        scenario = scale_scenario(scenario, args.residents)
     weeks = horizon_weeks(scenario, args.years)
     snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
     check_run_arguments(args.seed, args.years, snaps, weeks, args.edges)  # before the progress bar appears
@@ -129,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", nargs="?", default="centre-sud", help="preset name or YAML file (default: centre-sud)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--years", type=float, default=None, help="horizon in years (default: the scenario's)")
+    p.add_argument("--residents", type=int, default=None,
+                   help="scale the community to about this many residents, as a sweep's 'residents:' does "
+                        "(default: the scenario's own size)")
     p.add_argument("--out", default=None, help="output folder (default: runs/SCENARIO-seedN)")
     p.add_argument("--snapshot-weeks", default="", help="comma-separated weeks at which to write a per-resident snapshot")
     p.add_argument("--edges", action="store_true", help="also write the network's edge list at the snapshot weeks")

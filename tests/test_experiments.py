@@ -427,6 +427,20 @@ def test_example_specs_are_valid():
         assert plan.expected_runs > 0
 
 
+def test_the_example_baseline_spec_has_the_seeds_and_community_of_its_sweep():
+    """governance-funding-baseline.yaml is the baseline of governance-funding.yaml (README): the same
+    seeds for every replication, and the same community (hospital-baseline is centre-sud's counterfactual)."""
+    from analysis.load import _first_difference
+
+    specs = ROOT / "experiments" / "specs"
+    sweep, baseline = plan_sweep(specs / "governance-funding.yaml"), plan_sweep(specs / "governance-funding-baseline.yaml")
+    assert list(baseline.seeds) == list(sweep.seeds) and baseline.weeks == sweep.weeks
+    assert baseline.design.n_points == 1
+    community = [{k: getattr(p.base, k).model_dump() if k == "population" else [o.model_dump() for o in p.base.organizations]
+                  for k in ("population", "organizations")} for p in (sweep, baseline)]
+    assert _first_difference(*community) is None
+
+
 def test_load_sweep_reads_chosen_columns_from_wherever_they_are(reference):
     """`columns` may name summary-only, weekly-only or shared outcomes; a typo is one clear error."""
     out = reference.path

@@ -82,3 +82,22 @@ def test_a_baseline_of_another_community_is_flagged(tmp_path):
     assert warning in page and "differ from the scenario’s at 'organizations.0" in page
     assert "La référence est une autre communauté" in build_report(seniors, baseline, "fr", figures=False)
     assert warning not in build_report(seniors, None, "en", figures=False)
+
+
+def test_a_sweep_of_one_point_is_the_baseline_of_a_sweep_at_the_same_size(tmp_path, capsys):
+    """The baseline of a scaled sweep: the same spec with the baseline scenario and no parameters has
+    the same seeds; the report pairs every point with it, and a baseline sweep of several points is refused."""
+    from experiments import run_sweep
+    from sweep_specs import tiny_spec
+
+    scen, base, two = tmp_path / "scen", tmp_path / "base", tmp_path / "two"
+    run_sweep(tiny_spec("scen"), scen, workers=1, progress=False)
+    run_sweep(tiny_spec("base", base_scenario="hospital-baseline", parameters={}), base, workers=1, progress=False)
+    page = build_report(load(scen), load(base), "en", figures=False)
+    assert "Compared with “base”" in page and "paired by seed over 2 seeds" in page
+    assert "The baseline is another community" not in page       # same size: the same community
+    run_sweep(tiny_spec("two", base_scenario="hospital-baseline"), two, workers=1, progress=False)
+    capsys.readouterr()
+    assert main(["report", str(scen), "--baseline", str(two), "--out", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert "a sweep of one design point" in err and "found a sweep of 2 points" in err and "Traceback" not in err

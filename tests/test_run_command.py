@@ -198,3 +198,21 @@ def test_summary_line_of_a_run_shorter_than_a_year_says_what_it_covers(tiny_yaml
     printed = capsys.readouterr().out
     assert "Final year" not in printed
     assert f"The whole run, {WEEKS} weeks (less than a year; spending is the total over it): isolated" in printed
+
+
+def test_run_residents_scales_the_community_as_a_sweep_does(tmp_path, capsys):
+    """``--residents`` runs the preset at a sweep's size, so that a scaled sweep has a baseline of the
+    same community; a size the preset cannot be scaled to is refused in one line."""
+    from sim.scenario import scale_scenario
+
+    out = tmp_path / "small"
+    assert main(["run", "hospital-baseline", "--residents", "300", "--years", "0.05", "--out", str(out), "--quiet"]) == 0
+    written = load_scenario(out / "scenario.yaml")
+    expected = scale_scenario(load_scenario("hospital-baseline"), 300)
+    assert written.population == expected.population and written.organizations == expected.organizations
+    assert json.loads((out / "summary.json").read_text())["residents"] == 300
+    capsys.readouterr()
+    assert main(["run", "centre-sud", "--residents", "3", "--out", str(tmp_path / "tiny")]) == 2
+    err = capsys.readouterr().err
+    assert "key '--residents': expected at least 30 residents" in err and "Traceback" not in err
+    assert not (tmp_path / "tiny").exists()
