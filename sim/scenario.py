@@ -404,7 +404,13 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
             except (KeyError, IndexError, ValueError, TypeError, AttributeError):
                 raise ScenarioError("expected a key path whose list indices and sections exist; found no such "
                                     "list item or section along it", file=file, key=key) from None
-    return validate(data, file=file)
+    try:
+        return validate(data, file=file)
+    except ScenarioError as e:   # a value given as an override, not written in the file: say so
+        if overrides and e.key and any(e.key == k or e.key.startswith(f"{k}.") for k in overrides):
+            raise ScenarioError(f"in the overrides applied to this scenario: {e.detail}", file=e.file,
+                                key=e.key) from None
+        raise
 
 
 def validate(data: dict, file: str | None = None) -> Scenario:

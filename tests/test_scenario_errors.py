@@ -291,6 +291,16 @@ def test_bad_dotted_overrides_are_clear_errors(overrides, key, fragment):
     assert fragment in message and "expected" in message
 
 
+def test_a_bad_override_is_not_blamed_on_the_file_and_a_mistake_in_the_file_not_on_the_overrides(tmp_path):
+    for overrides in ({"governance.decision_rul": "consensus"}, {"population.share_65plus_living_alone": 2}):
+        with pytest.raises(ScenarioError, match="in the overrides applied to this scenario"):
+            load_scenario("centre-sud", overrides)
+    path = _write(tmp_path, "typo.yaml", "extends: centre-sud\ngovernance: {decision_rul: consensus}\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, {"governance.seats.city": 2})
+    assert info.value.key == "governance.decision_rul" and "overrides" not in str(info.value)
+
+
 def test_bad_dict_scenarios_are_clear_errors():
     with pytest.raises(ScenarioError, match=r"key 'extends'.*did you mean 'centre-sud'"):
         load_scenario({"extends": "centre-sd"})
