@@ -28,10 +28,16 @@ def _cmd_sweep(args) -> int:
     result = run_sweep(args.spec, out, backend=args.backend, workers=args.workers, scheduler=args.scheduler,
                        retry_failed=args.retry_failed, progress=not args.quiet, batch_size=args.batch_size,
                        allow_code_change=args.allow_code_change)
-    print(f"{out}: {result.ran} runs done now, {result.skipped} already finished or skipped, "
+    earlier = (f"{result.failed_earlier} failed earlier and not retried (--retry-failed reruns them), "
+               if result.failed_earlier else "")
+    print(f"{out}: {result.ran} runs done now, {result.finished_earlier} already finished, {earlier}"
           f"{result.failed} failed, of {result.expected} ({result.backend}, {result.seconds:.1f} s)")
-    if result.failed:
-        print(f"failed runs are recorded in {out}/failed/ (rerun them with --retry-failed)")
+    failed = result.failed + result.failed_earlier
+    if failed:   # exit status 1: the folder holds failed runs, so the sweep is not done
+        print(f"{failed} failed run{'s are' if failed != 1 else ' is'} recorded in {out}/failed/ with "
+              f"{'their errors' if failed != 1 else 'its error'} (rerun {'them' if failed != 1 else 'it'} "
+              "with --retry-failed)")
+        return 1
     return 0
 
 
