@@ -272,7 +272,7 @@ def plan_sweep(spec: "str | Path | dict | SweepSpec", points: pd.DataFrame | Non
         frame = pd.DataFrame(spec.points)
         for key in frame.columns:
             for i, value in enumerate(frame[key]):
-                check_plain_value(value, file, f"points.{i}.{key}")
+                check_plain_value(value, file, f"points.{i}.{key}", base, key)
             for value in pd.unique(frame[key]):
                 check_value(base, key, value.item() if hasattr(value, "item") else value, file, f"points.{key}")
         spec_for_check = spec.model_copy(update={"points": spec.points[:1]})

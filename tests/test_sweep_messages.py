@@ -4,11 +4,13 @@ command line (a user audit of the sweep and report messages)."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
-from experiments import run_sweep
+from experiments import plan_sweep, run_sweep
 from experiments.runner import simulate as _simulate
 from sim.cli import main
+from sim.errors import UserError
 from sweep_specs import tiny_spec
 
 SPEC = tiny_spec("messages")
@@ -56,3 +58,65 @@ def test_a_sweep_whose_runs_fail_now_exits_with_status_1(tmp_path, capsys, monke
     assert main(["sweep", spec, "--out", str(out), "--backend", "serial", "--quiet"]) == 1
     text = capsys.readouterr().out
     assert "2 runs done now, 0 already finished, 2 failed, of 4" in text and "--retry-failed" in text, text
+
+
+# ----------------------------------------------------------------------------- spec files
+@pytest.mark.parametrize("text", ["", "\n  \n", "# a sweep, one day\n"])
+def test_an_empty_spec_file_is_said_to_be_empty(tmp_path, capsys, text):
+    """As an empty scenario file is, not 'expected a mapping ...; found NoneType'."""
+    path = tmp_path / "empty.yaml"
+    path.write_text(text)
+    with pytest.raises(UserError) as info:
+        plan_sweep(path)
+    assert info.value.file == str(path)
+    assert "expected a sweep spec: at least one key, such as 'base_scenario: centre-sud'; found an empty file" \
+        in str(info.value), str(info.value)
+    assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "found an empty file" in err and "NoneType" not in err, err
+    assert not (tmp_path / "o").exists()
+    assert main(["scenarios", "validate", str(path)]) == 2   # the scenario file says the same kind of thing
+    assert "found an empty file (nothing but blanks or comments)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, found", [("- a\n- b\n", "found a list"), ("just words\n", "found a str")])
+def test_a_spec_file_that_is_not_a_mapping_says_what_it_is(tmp_path, text, found):
+    path = tmp_path / "odd.yaml"
+    path.write_text(text)
+    with pytest.raises(UserError, match=f"expected a mapping \\(key: value\\) at the top level; {found}$"):
+        plan_sweep(path)
+
+
+def test_a_spec_folder_is_named_as_a_folder(tmp_path):
+    with pytest.raises(UserError, match="expected a sweep spec file; found a folder") as info:
+        plan_sweep(tmp_path)
+    assert info.value.file == str(tmp_path)
+
+
+@pytest.mark.parametrize("change, key, example", [
+    ({"parameters": {"governance.seats": [{"city": 1}, {"city": 2}]}}, "parameters.governance.seats",
+     "governance.seats.city"),
+    ({"design": "points", "parameters": {}, "points": [{"governance.seats": {"city": 1}},
+                                                       {"governance.seats": {"city": 2}}]},
+     "points.0.governance.seats", "governance.seats.city"),
+    ({"parameters": {"governance.seats": [[1], [2]]}}, "parameters.governance.seats",
+     "governance.seats.health_institution"),
+    ({"parameters": {"funding.sources": [[], []]}}, "parameters.funding.sources",
+     "funding.sources.0.amount_per_year"),
+])
+def test_a_swept_list_or_mapping_suggests_a_key_inside_that_parameter(change, key, example):
+    """A mapping swept under governance.seats suggests a seat, not 'funding.sources.0.end_week'; a repeated
+    value ([] twice) is refused as a list used as a value, not as 'expected distinct values'."""
+    with pytest.raises(UserError) as info:
+        plan_sweep({**SPEC, **change})
+    assert info.value.key == key, str(info.value)
+    assert f"sweep the fields inside it instead (e.g. '{example}')" in str(info.value), str(info.value)
+    assert "distinct" not in str(info.value)
+
+
+def test_lists_swept_under_a_plain_parameter_are_refused_as_such():
+    with pytest.raises(UserError) as info:
+        plan_sweep({**SPEC, "parameters": {"governance.decision_rule": [["majority"], ["consensus"]]}})
+    assert info.value.key == "parameters.governance.decision_rule"
+    assert "found a list: 'governance.decision_rule' takes one value per run (here 'majority'), so list the " \
+           "values themselves" in str(info.value), str(info.value)
