@@ -120,3 +120,36 @@ def test_lists_swept_under_a_plain_parameter_are_refused_as_such():
     assert info.value.key == "parameters.governance.decision_rule"
     assert "found a list: 'governance.decision_rule' takes one value per run (here 'majority'), so list the " \
            "values themselves" in str(info.value), str(info.value)
+
+
+# ----------------------------------------------------------------------------- reports on what a sweep kept
+def test_a_report_on_a_sweep_that_kept_no_summary_says_so(tmp_path, capsys):
+    """Not "key '--outcome': no outcome 'isolated_share_65_alone' in these results" when no --outcome was given."""
+    from analysis import analyse, load, summarise
+
+    out = tmp_path / "nosum"
+    run_sweep({**SPEC, "outputs": {"summary": False, "weekly_every": 2}}, out, backend="serial", progress=False)
+    assert main(["report", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: file {out}, key 'outputs.summary': "), err
+    assert "this sweep kept no final-year summary (its spec had outputs: {summary: false})" in err
+    assert "no outcome to report on or analyse (its weekly series are in weekly/)" in err
+    assert "--outcome" not in err and not (out / "report-en.html").exists()
+    results = load(out)
+    for call in (lambda: analyse(results, "isolated_share_65_alone"), lambda: summarise(results)):
+        with pytest.raises(UserError, match="kept no final-year summary") as info:
+            call()
+        assert info.value.file == str(out) and info.value.key == "outputs.summary"
+
+
+def test_a_report_on_a_sweep_that_kept_some_outcomes_names_them(tmp_path, capsys):
+    out = tmp_path / "some"
+    run_sweep({**SPEC, "outputs": {"summary": ["lonely_share_65plus", "isolated_share_all"]}}, out,
+              backend="serial", progress=False)
+    assert main(["report", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "no outcome 'isolated_share_65_alone' in these results (did you mean 'isolated_share_all'?): this sweep " \
+           "kept only lonely_share_65plus, isolated_share_all of the final-year summary (outputs.summary); expected " \
+           "one of them (--outcome picks the outcome; its default is isolated_share_65_alone)" in err, err
+    assert main(["report", str(out), "--outcome", "isolated_share_65_alone"]) == 2
+    assert "its default is" not in capsys.readouterr().err   # named by the user: no word about a default
