@@ -153,3 +153,37 @@ def test_a_report_on_a_sweep_that_kept_some_outcomes_names_them(tmp_path, capsys
            "one of them (--outcome picks the outcome; its default is isolated_share_65_alone)" in err, err
     assert main(["report", str(out), "--outcome", "isolated_share_65_alone"]) == 2
     assert "its default is" not in capsys.readouterr().err   # named by the user: no word about a default
+
+
+# ----------------------------------------------------------------------------- warnings on the command line
+def test_the_command_line_prints_the_projects_warnings_as_one_line(tmp_path, capsys):
+    """A sweep folder written before sweeps recorded their code resumes with a warning: on the command line
+    one 'warning:' line, not Python's 'experiments/cli.py:28: UserWarning: ...' and the source line."""
+    import json
+    import warnings
+
+    spec, out = _write(tmp_path / "s.yaml", SPEC), tmp_path / "out"
+    run_sweep(spec, out, backend="serial", progress=False, max_runs=1)
+    meta = json.loads((out / "meta.json").read_text())
+    del meta["code"]
+    (out / "meta.json").write_text(json.dumps(meta))
+    shown = warnings.showwarning
+    assert main(["sweep", spec, "--out", str(out), "--backend", "serial", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"warning: {out}: this sweep was written before sweeps recorded the model code") \
+        and err.count("\n") == 1, err
+    assert "UserWarning" not in err and "cli.py" not in err
+    assert warnings.showwarning is shown   # restored when the command returns: Python callers get warnings as ever
+
+
+def test_other_warnings_keep_their_usual_display(capsys):
+    from sim.cli import _plain_warnings
+
+    seen = []
+    show = _plain_warnings(lambda *args: seen.append(args))
+    show(UserWarning("from a library"), UserWarning, "/usr/lib/python3/site-packages/lib.py", 3)
+    show(DeprecationWarning("old"), DeprecationWarning, __file__.replace("tests/", "sim/"), 3)
+    assert len(seen) == 2 and capsys.readouterr().err == ""
+    show(UserWarning("two\n  lines"), UserWarning, __file__.replace("tests/test_sweep_messages.py",
+                                                                     "analysis/sensitivity.py"), 3)
+    assert capsys.readouterr().err == "warning: two lines\n"
