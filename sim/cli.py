@@ -14,7 +14,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .errors import ScenarioError, UserError
+from .errors import Interrupted, ScenarioError, UserError
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
 PLUGINS = ("experiments.cli", "analysis.cli", "sim.viz.cli", "experiments.calibration_cli")
@@ -53,6 +53,9 @@ def _cmd_run(args) -> int:
         if e.file is None:
             raise ScenarioError(e.detail, file=str(args.scenario), key=e.key) from None
         raise
+    except KeyboardInterrupt:
+        raise Interrupted("the run did not finish, and a run does not resume: run the same command again to run "
+                          "it from the start") from None
     print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png, scenario.yaml")
     weeks = int(summary["weeks"])
     # a run shorter than a year is summarised over all its weeks (the report warns the same way)
@@ -196,6 +199,9 @@ def _run_command(args) -> int:
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_status
+    except Interrupted as e:   # the command says what Ctrl-C left behind and how to go on
+        print(f"interrupted: {e}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -187,3 +187,51 @@ def test_other_warnings_keep_their_usual_display(capsys):
     show(UserWarning("two\n  lines"), UserWarning, __file__.replace("tests/test_sweep_messages.py",
                                                                      "analysis/sensitivity.py"), 3)
     assert capsys.readouterr().err == "warning: two lines\n"
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+def test_ctrl_c_during_a_sweep_says_what_is_kept_and_how_to_resume(tmp_path, capsys, monkeypatch):
+    import experiments.runner as runner
+
+    calls = []
+
+    def interrupted_on_the_third_run(scenario, params, seed, weeks):
+        calls.append(seed)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return _simulate(scenario, params, seed, weeks)
+
+    spec, out = _write(tmp_path / "s.yaml", SPEC), tmp_path / "out"
+    command = ["sweep", spec, "--out", str(out), "--backend", "serial", "--batch-size", "1", "--quiet"]
+    monkeypatch.setattr(runner, "simulate", interrupted_on_the_third_run)
+    assert main(command) == 130
+    assert capsys.readouterr().err == (f"interrupted: 2 of 4 runs are finished and kept in {out}; run the same "
+                                       "command again to resume (2 runs left)\n")
+    monkeypatch.setattr(runner, "simulate", _simulate)
+    assert main(command) == 0     # as it said: the same command resumes, the finished runs are not run again
+    assert "2 runs done now, 2 already finished, 0 failed, of 4" in capsys.readouterr().out
+
+
+def test_ctrl_c_before_a_sweep_wrote_anything_says_so(tmp_path, capsys, monkeypatch):
+    import experiments.runner as runner
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_prepare_folder", interrupt)
+    spec, out = _write(tmp_path / "s.yaml", SPEC), tmp_path / "out"
+    assert main(["sweep", spec, "--out", str(out), "--backend", "serial", "--quiet"]) == 130
+    assert capsys.readouterr().err == (f"interrupted: the sweep stopped before it wrote any run to {out}; run the "
+                                       "same command again to start it\n")
+
+
+def test_ctrl_c_during_a_run_says_it_starts_over(tmp_path, capsys, monkeypatch):
+    import sim.runner
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim.runner, "run_to_folder", interrupt)
+    assert main(["run", "centre-sud", "--years", "1", "--out", str(tmp_path / "r"), "--quiet"]) == 130
+    assert capsys.readouterr().err == ("interrupted: the run did not finish, and a run does not resume: run the same "
+                                       "command again to run it from the start\n")
