@@ -10,7 +10,7 @@ from sim.errors import UserError
 def _cmd_report(args) -> int:
     from .i18n import check_lang
     from .load import load
-    from .report import write_report
+    from .report import HEADLINE, write_report
 
     lang = check_lang(args.lang)
     results = load(args.folder)
@@ -18,7 +18,13 @@ def _cmd_report(args) -> int:
         baseline = load(args.baseline) if args.baseline else None
     except UserError as e:  # the folder's own error, naming the option it came from
         raise UserError(e.detail, file=e.file, key=e.key or "--baseline") from None
-    out = write_report(results, args.out, baseline=baseline, lang=lang, outcome=args.outcome)
+    try:
+        out = write_report(results, args.out, baseline=baseline, lang=lang, outcome=args.outcome or HEADLINE)
+    except UserError as e:
+        if args.outcome is None and e.key == "--outcome":   # the user named none: say it is the default
+            raise UserError(f"{e.detail} (--outcome picks the outcome; its default is {HEADLINE})", file=e.file,
+                            key=e.key) from None
+        raise
     note = results.completeness_note()
     print(f"Wrote {out}")
     if not results.complete:
@@ -40,6 +46,6 @@ def register(subparsers) -> None:
                         "(for example the hospital-baseline scenario run with the same seeds)")
     p.add_argument("--lang", default="en", choices=("fr", "en"), help="language of the report (default en)")
     p.add_argument("--out", type=Path, default=None, help="HTML file to write (default FOLDER/report-LANG.html)")
-    p.add_argument("--outcome", default="isolated_share_65_alone",
+    p.add_argument("--outcome", default=None,
                    help="outcome for a sweep's sensitivity ranking (default isolated_share_65_alone)")
     p.set_defaults(func=_cmd_report)

@@ -70,11 +70,35 @@ class Results:
     def completed_runs(self) -> int:
         return len(self.summary)
 
+    @property
+    def kept_summary(self) -> "bool | list[str]":
+        """What a sweep kept of the final-year summary, as its spec's ``outputs.summary`` said: ``True``
+        (every outcome), ``False`` (none: ``summary`` is only the run index) or a list of outcomes;
+        ``True`` for runs, which always keep it."""
+        kept = (self.meta.get("outputs") or {}).get("summary", True) if self.kind == "sweep" else True
+        return kept if isinstance(kept, (bool, list)) else True
+
+    def check_summary_kept(self) -> None:
+        """Stop with one clear message on a sweep that kept no final-year outcome (``outputs.summary: false``)."""
+        if self.kept_summary is False:
+            weekly = " (its weekly series are in weekly/)" if not self.weekly.empty else ""
+            raise UserError("this sweep kept no final-year summary (its spec had outputs: {summary: false}), so it has "
+                            f"no outcome to report on or analyse{weekly}; expected a sweep that kept the summary: run "
+                            "the spec with outputs.summary true, or a list of the outcomes wanted, into another --out",
+                            file=str(self.path), key="outputs.summary")
+
     def check_outcomes(self, outcomes: list[str], key: str | None = None) -> None:
         """Stop with one clear message at the first of ``outcomes`` these results do not have."""
-        available = [c for c in self.summary.columns if c not in ("run_id", "seed", "point", "replication")]
+        self.check_summary_kept()
+        available = [c for c in self.summary.columns if c not in ("run_id", "seed", "point", "replication")
+                     and c not in self.parameters]
+        kept = self.kept_summary
         for name in outcomes:
             if name not in self.summary.columns:
+                if isinstance(kept, list):
+                    raise UserError(f"no outcome '{name}' in these results{did_you_mean(name, available)}: this sweep "
+                                    f"kept only {', '.join(available) or 'none'} of the final-year summary "
+                                    "(outputs.summary); expected one of them", file=str(self.path), key=key or name)
                 raise UserError(f"no outcome '{name}' in these results{did_you_mean(name, available)}; expected "
                                 "one of the final-year summary's columns (as in summary.csv of a run)",
                                 file=str(self.path), key=key or name)

@@ -112,6 +112,7 @@ def _summary_rows(df: pd.DataFrame, outcomes, level) -> pd.DataFrame:
 
 
 def _outcomes(results: Results, outcomes) -> list[str]:
+    results.check_summary_kept()
     available = set(results.summary.columns)
     if outcomes is None:
         return [c for c in KEY_OUTCOMES if c in available]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.errors import UserError
+from sim.errors import Interrupted, UserError
 
 from .backends import BACKENDS
 
@@ -25,14 +25,39 @@ def _cmd_sweep(args) -> int:
 
     spec, _, _ = read_spec(args.spec)
     out = Path(args.out) if args.out else Path("sweeps") / (spec.name or Path(args.spec).stem)
-    result = run_sweep(args.spec, out, backend=args.backend, workers=args.workers, scheduler=args.scheduler,
-                       retry_failed=args.retry_failed, progress=not args.quiet, batch_size=args.batch_size,
-                       allow_code_change=args.allow_code_change)
-    print(f"{out}: {result.ran} runs done now, {result.skipped} already finished or skipped, "
+    try:
+        result = run_sweep(args.spec, out, backend=args.backend, workers=args.workers, scheduler=args.scheduler,
+                           retry_failed=args.retry_failed, progress=not args.quiet, batch_size=args.batch_size,
+                           allow_code_change=args.allow_code_change)
+    except KeyboardInterrupt:
+        raise Interrupted(_kept_after_interrupt(out)) from None
+    earlier = (f"{result.failed_earlier} failed earlier and not retried (--retry-failed reruns them), "
+               if result.failed_earlier else "")
+    print(f"{out}: {result.ran} runs done now, {result.finished_earlier} already finished, {earlier}"
           f"{result.failed} failed, of {result.expected} ({result.backend}, {result.seconds:.1f} s)")
-    if result.failed:
-        print(f"failed runs are recorded in {out}/failed/ (rerun them with --retry-failed)")
+    failed = result.failed + result.failed_earlier
+    if failed:   # exit status 1: the folder holds failed runs, so the sweep is not done
+        print(f"{failed} failed run{'s are' if failed != 1 else ' is'} recorded in {out}/failed/ with "
+              f"{'their errors' if failed != 1 else 'its error'} (rerun {'them' if failed != 1 else 'it'} "
+              "with --retry-failed)")
+        return 1
     return 0
+
+
+def _kept_after_interrupt(out: Path) -> str:
+    """What an interrupted sweep left in ``out``, and how to go on: finished runs are kept, and the
+    same command resumes without running them again."""
+    from .storage import SweepStore, sweep_status
+
+    try:
+        if not SweepStore(out).exists():
+            return f"the sweep stopped before it wrote any run to {out}; run the same command again to start it"
+        status = sweep_status(out)
+    except Exception:  # noqa: BLE001 - a message about the folder must not hide the interruption
+        return f"the runs finished so far are kept in {out}; run the same command again to resume"
+    failed = f", {status.failed} failed (--retry-failed reruns them)" if status.failed else ""
+    return (f"{status.done} of {status.expected} runs are finished and kept in {out}{failed}; run the same command "
+            f"again to resume ({status.remaining} run{'s' if status.remaining != 1 else ''} left)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -272,7 +272,7 @@ def plan_sweep(spec: "str | Path | dict | SweepSpec", points: pd.DataFrame | Non
         frame = pd.DataFrame(spec.points)
         for key in frame.columns:
             for i, value in enumerate(frame[key]):
-                check_plain_value(value, file, f"points.{i}.{key}")
+                check_plain_value(value, file, f"points.{i}.{key}", base, key)
             for value in pd.unique(frame[key]):
                 check_value(base, key, value.item() if hasattr(value, "item") else value, file, f"points.{key}")
         spec_for_check = spec.model_copy(update={"points": spec.points[:1]})
@@ -394,7 +394,12 @@ def _auto_batch(remaining: int, workers: int) -> int:
 
 @dataclass
 class SweepResult:
-    """What one call of :func:`run_sweep` did."""
+    """What one call of :func:`run_sweep` did.
+
+    ``skipped`` counts the runs not run by this call: those already finished and, unless
+    ``retry_failed``, those that failed in an earlier call, ``failed_earlier`` (still recorded in
+    ``failed/``; ``retry_failed=True`` reruns them). ``failed`` counts the runs that failed in this call.
+    """
 
     path: Path
     expected: int
@@ -405,10 +410,19 @@ class SweepResult:
     run_seconds: float          # wall time the workers spent in the model
     run_cpu_seconds: float      # CPU time the workers spent in the model
     backend: str
+    failed_earlier: int = 0     # of ``skipped``: runs that failed in an earlier call and were not run again
+
+    @property
+    def finished_earlier(self) -> int:
+        """Runs skipped because an earlier call finished them."""
+        return self.skipped - self.failed_earlier
 
     @property
     def complete(self) -> bool:
-        return storage.sweep_status(self.path).remaining == 0 and not self.failed
+        """Whether every run of the sweep has finished: none remains, none is recorded as failed (in this
+        call or an earlier one)."""
+        status = storage.sweep_status(self.path)
+        return status.remaining == 0 and status.failed == 0 and not self.failed
 
 
 def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: str | Backend = "processes",
@@ -455,7 +469,8 @@ def _run(plan: Plan, store: storage.SweepStore, engine: Backend, retry_failed: b
          batch_size: int | None, max_runs: int | None, simulate: Callable | None) -> SweepResult:
     """The loop of one session on a prepared, locked folder."""
     done = store.done_run_ids()
-    skip = done | (set() if retry_failed else store.failed_run_ids() - done)
+    failed_earlier = set() if retry_failed else store.failed_run_ids() - done
+    skip = done | failed_earlier
     already = min(plan.expected_runs, len(skip))  # every id in the folder is a run of this plan
     left = plan.expected_runs - already
     todo = left if max_runs is None else min(max_runs, left)
@@ -477,7 +492,8 @@ def _run(plan: Plan, store: storage.SweepStore, engine: Backend, retry_failed: b
         raise
     session.finish("finished")
     return SweepResult(store.root, plan.expected_runs, already, session.ran, session.failures,
-                       time.time() - session.started, session.run_seconds, session.run_cpu, engine.describe())
+                       time.time() - session.started, session.run_seconds, session.run_cpu, engine.describe(),
+                       failed_earlier=min(len(failed_earlier), already))
 
 
 def _task_template(plan: Plan, simulate: Callable | None) -> Task:

@@ -31,7 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from sim.errors import ScenarioError, UserError, did_you_mean
-from sim.scenario import Scenario, _StrictLoader, check_residents, load_scenario, scale_scenario
+from sim.scenario import Scenario, check_residents, load_scenario, read_yaml_mapping, scale_scenario
 
 DESIGNS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 MAX_BATCH_SIZE = 10_000   # runs per task
@@ -133,22 +133,9 @@ def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str |
     else:
         path = Path(source)
         file = str(path)
-        if not path.is_file():
-            raise _error("expected an existing sweep spec (a YAML file); found no such file", file)
-        try:
-            text = path.read_text(encoding="utf-8")
-            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
-        except UnicodeDecodeError:
-            raise _error("expected a UTF-8 text file; found undecodable bytes", file) from None
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(e, "problem", None) or e
-            if isinstance(e, yaml.constructor.ConstructorError) and "twice" in str(problem):
-                problem = f"expected each key once in a mapping; found {problem}"
-            raise _error(f"malformed YAML{where}: {problem}", file) from None
-        if not isinstance(data, dict):
-            raise _error(f"expected a mapping (key: value) at the top level; found {type(data).__name__}", file)
+        data, text = read_yaml_mapping(path, what="a sweep spec", example="'base_scenario: centre-sud'",
+                                       missing="expected an existing sweep spec (a YAML file); found no such file",
+                                       error=UserError)
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as e:
@@ -339,6 +326,8 @@ def _check_lists(mapping: dict[str, list], scenario: Scenario, file: str | None,
     for key, values in mapping.items():
         if not values:
             raise _error("expected a non-empty list of values; found an empty list", file, f"{where}.{key}")
+        for v in values:   # a list or mapping as a value first: it is what is wrong, not its type or repetition
+            check_plain_value(v, file, f"{where}.{key}", scenario, key)
         kinds = {"number" if isinstance(v, (int, float)) and not isinstance(v, bool) else type(v).__name__
                  for v in values}
         if len(kinds) > 1:
@@ -347,16 +336,51 @@ def _check_lists(mapping: dict[str, list], scenario: Scenario, file: str | None,
         if len(set(map(_same, values))) != len(values):   # 1 and 1.0 are one value (and would be one run)
             raise _error(f"expected distinct values; found a repeated value in {values!r}", file, f"{where}.{key}")
         for v in values:
-            check_plain_value(v, file, f"{where}.{key}")
             check_value(scenario, key, v, file, f"{where}.{key}")
 
 
-def check_plain_value(value: Any, file: str | None, where: str) -> None:
-    """A swept value is one cell of the design table: a number, a text, true/false or null."""
-    if isinstance(value, (list, tuple, dict)):
-        raise _error(f"expected a number, a text or true/false as a swept value; found a "
-                     f"{'mapping' if isinstance(value, dict) else 'list'}: sweep the fields inside it instead "
-                     "(e.g. 'funding.sources.0.end_week'), or write one scenario file per variant", file, where)
+def check_plain_value(value: Any, file: str | None, where: str, scenario: Scenario | None = None,
+                      dotted: str | None = None) -> None:
+    """A swept value is one cell of the design table: a number, a text, true/false or null.
+
+    A list or a mapping is refused with a suggestion of a key inside it to sweep instead: one of
+    that mapping (or of the base scenario's value at ``dotted``), e.g. ``governance.seats.city``
+    for ``governance.seats: [{city: 1}, ...]``.
+    """
+    if not isinstance(value, (list, tuple, dict)):
+        return
+    found = f"found a {'mapping' if isinstance(value, dict) else 'list'}"
+    base = value_at(scenario, dotted) if scenario is not None and dotted else None
+    if base is not None and not isinstance(base, (list, dict)):   # a plain parameter given lists of values
+        raise _error(f"expected a number, a text or true/false as a swept value; {found}: '{dotted}' takes one "
+                     f"value per run (here {base!r}), so list the values themselves, one per design point",
+                     file, where)
+    raise _error(f"expected a number, a text or true/false as a swept value; {found}: sweep the fields inside "
+                 f"it instead (e.g. '{_inner_key(value, base, dotted)}'), or write one scenario file per variant",
+                 file, where)
+
+
+def _inner_key(value: Any, base: Any, dotted: str | None) -> str:
+    """A dotted key inside the list or mapping swept at ``dotted``, to suggest sweeping instead: down
+    the base scenario's value there, ``base`` (a key of the swept mapping itself where both are mappings), to
+    its first number (or first plain value)."""
+    fallback = "funding.sources.0.end_week"
+    if not dotted:
+        return fallback
+    node = base if isinstance(base, (list, dict)) and base else value
+    if isinstance(value, dict) and value and isinstance(base, dict):   # the user's own key: governance.seats.city
+        node = value
+    path = dotted
+    for _ in range(4):   # down to a plain value, as deep as a scenario goes
+        if isinstance(node, dict) and node:   # a number first: what a sweep most often varies
+            name = next((k for k, v in node.items() if isinstance(v, (int, float)) and not isinstance(v, bool)),
+                        next(iter(node)))
+            path, node = f"{path}.{name}", node[name]
+        elif isinstance(node, (list, tuple)) and node:
+            path, node = f"{path}.0", node[0]
+        else:
+            break
+    return path if path != dotted and not isinstance(node, (list, tuple, dict)) else fallback
 
 
 def _check_ranges(spec: SweepSpec, scenario: Scenario, file: str | None) -> None:

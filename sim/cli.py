@@ -11,9 +11,10 @@ import argparse
 import importlib
 import math
 import sys
+import warnings
 from pathlib import Path
 
-from .errors import ScenarioError, UserError
+from .errors import Interrupted, ScenarioError, UserError
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
 PLUGINS = ("experiments.cli", "analysis.cli", "sim.viz.cli", "experiments.calibration_cli")
@@ -55,6 +56,9 @@ def _cmd_run(args) -> int:
         if e.file is None:
             raise ScenarioError(e.detail, file=str(args.scenario), key=e.key) from None
         raise
+    except KeyboardInterrupt:
+        raise Interrupted("the run did not finish, and a run does not resume: run the same command again to run "
+                          "it from the start") from None
     print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png, scenario.yaml")
     weeks = int(summary["weeks"])
     # a run shorter than a year is summarised over all its weeks (the report warns the same way)
@@ -158,18 +162,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_PROJECT = Path(__file__).resolve().parent.parent   # sim/, experiments/, analysis/ live here
+
+
+def _plain_warnings(show):
+    """A ``warnings.showwarning`` that prints the project's own warnings (a ``UserWarning`` raised in
+    its code) as one ``warning: ...`` line on stderr, without the file, line and source line that
+    Python adds; other warnings (a library's deprecation, say) are shown by ``show`` as usual."""
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        if not (issubclass(category, UserWarning) and _in_project(filename)):
+            return show(message, category, filename, lineno, file, line)
+        print(f"warning: {' '.join(str(message).split())}", file=sys.stderr if file is None else file)
+    return showwarning
+
+
+def _in_project(filename: str) -> bool:
+    try:
+        where = Path(filename).resolve().relative_to(_PROJECT)
+    except (ValueError, OSError):
+        return False
+    return where.parts[:1] in (("sim",), ("experiments",), ("analysis",))
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; returns the exit status (2 for bad input, with one ``error:`` line on stderr)."""
+    """Run the command; returns the exit status (2 for bad input, with one ``error:`` line on stderr).
+
+    The project's warnings (:func:`warnings.warn` from Python) are printed as one ``warning:`` line.
+    """
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse's own usage errors (status 2) and --help (status 0)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    with warnings.catch_warnings():   # restores the usual display when the command returns
+        warnings.showwarning = _plain_warnings(warnings.showwarning)
+        return _run_command(args)
+
+
+def _run_command(args) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_status
+    except Interrupted as e:   # the command says what Ctrl-C left behind and how to go on
+        print(f"interrupted: {e}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

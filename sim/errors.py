@@ -27,6 +27,11 @@ class ScenarioError(UserError):
     """A scenario file or scenario dictionary that cannot be used."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a command, with what it means for the command's outputs: the command line prints
+    ``interrupted: MESSAGE`` and exits with status 130 (a plain ``KeyboardInterrupt``: ``interrupted``)."""
+
+
 def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str:
     """`` (did you mean 'x'?)``, naming the choice nearest ``word``, or ``""`` when none is near enough."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ScenarioError, did_you_mean
+from .errors import ScenarioError, UserError, did_you_mean
 from .network import NetworkParams
 from .params import Section, param
 from .population import PopulationParams
@@ -163,18 +163,34 @@ def _preset_hint(path: "str | Path") -> str:
 
 
 def _read_yaml(path: Path) -> dict:
+    data, _ = read_yaml_mapping(
+        path, what="a scenario", example="'extends: centre-sud' for the Centre-Sud pilot",
+        missing="expected an existing scenario file (a preset name or a path to a .yaml file); "
+                f"found no such file{_preset_hint(path)}")
+    return data
+
+
+def read_yaml_mapping(path: Path, *, what: str, example: str, missing: str,
+                      error: type[UserError] = ScenarioError) -> tuple[dict, str]:
+    """The top-level mapping of a YAML file a user wrote (a scenario, a sweep spec) and its text.
+
+    Every problem raises ``error`` naming the file, with what was expected and what was found: no
+    such file (the ``missing`` message), a folder, bytes that are not UTF-8, malformed YAML (a key
+    given twice in one mapping included), an empty file ("expected {what}: at least one key, such
+    as {example}; found an empty file"), or a top level that is not a mapping. Scenario files and
+    sweep specs are read by this one function, so they report the same problem the same way.
+    """
     if not path.exists():
-        raise ScenarioError("expected an existing scenario file (a preset name or a path to a .yaml file); "
-                            f"found no such file{_preset_hint(path)}", file=str(path))
+        raise error(missing, file=str(path))
     if path.is_dir():
-        raise ScenarioError("expected a scenario file; found a folder", file=str(path))
+        raise error(f"expected {what} file; found a folder", file=str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
-        raise ScenarioError(f"expected a UTF-8 text file; found undecodable bytes at byte {e.start}",
-                            file=str(path)) from None
+        raise error(f"expected a UTF-8 text file; found undecodable bytes at byte {e.start}",
+                    file=str(path)) from None
     except OSError as e:
-        raise ScenarioError(f"expected a readable file; found {e.strerror or e}", file=str(path)) from None
+        raise error(f"expected a readable file; found {e.strerror or e}", file=str(path)) from None
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as e:
@@ -182,17 +198,17 @@ def _read_yaml(path: Path) -> dict:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(e, "problem", None) or str(e).replace("\n", " ")
         if isinstance(e, yaml.constructor.ConstructorError) and "twice" in problem:
-            raise ScenarioError(f"malformed YAML{where}: expected each key once in a mapping; found {problem}",
-                                file=str(path)) from None
-        raise ScenarioError(f"malformed YAML{where}: expected well-formed YAML; found a syntax error ({problem})",
-                            file=str(path)) from None
+            raise error(f"malformed YAML{where}: expected each key once in a mapping; found {problem}",
+                        file=str(path)) from None
+        raise error(f"malformed YAML{where}: expected well-formed YAML; found a syntax error ({problem})",
+                    file=str(path)) from None
     if data is None:  # empty, or comments only: most likely a file not yet written or saved
-        raise ScenarioError("expected a scenario: at least one key, such as 'extends: centre-sud' for the "
-                            "Centre-Sud pilot; found an empty file (nothing but blanks or comments)", file=str(path))
+        raise error(f"expected {what}: at least one key, such as {example}; found an empty file (nothing but "
+                    "blanks or comments)", file=str(path))
     if not isinstance(data, dict):
-        raise ScenarioError(f"expected a mapping of sections (key: value) at the top level; found a "
-                            f"{type(data).__name__}", file=str(path))
-    return data
+        raise error(f"expected a mapping (key: value) at the top level; found a {type(data).__name__}",
+                    file=str(path))
+    return data, text
 
 
 def _deep_merge(base: dict, over: dict, path: tuple[str, ...] = ()) -> dict:

@@ -64,9 +64,11 @@ def test_the_command_line_names_the_opt_in_flag(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(runner, "model_code", lambda: OTHER)
     assert main(["sweep", str(spec), "--out", str(out), "--backend", "serial", "--quiet"]) == 2
     assert "--allow-code-change" in capsys.readouterr().err
-    with pytest.warns(UserWarning):
-        assert main(["sweep", str(spec), "--out", str(out), "--backend", "serial", "--quiet",
-                     "--allow-code-change"]) == 0
+    assert main(["sweep", str(spec), "--out", str(out), "--backend", "serial", "--quiet",
+                 "--allow-code-change"]) == 0
+    err = capsys.readouterr().err   # one plain line, not Python's "file:line: UserWarning: ..." and source line
+    assert err == f"warning: {out}: adding runs made by other model code (version 9.9.9, model source 000000000000) " \
+                  f"than the folder's earlier runs ({runner._describe_code(model_code())}); meta.json records both\n", err
     assert len(load_sweep(out).summary) == 4
 
 
