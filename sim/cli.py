@@ -46,7 +46,7 @@ def _cmd_run(args) -> int:
         scenario = scale_scenario(scenario, args.residents)
     weeks = horizon_weeks(scenario, args.years)
     snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
-    check_run_arguments(args.seed, args.years, snaps, weeks, args.edges)  # before the progress bar appears
+    check_run_arguments(args.seed, args.years, snaps, weeks, args.edges, command_line=True)   # before the progress bar
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-seed{args.seed}"
     try:
         with tqdm(total=weeks, unit="week", desc=scenario.name, disable=args.quiet) as bar:

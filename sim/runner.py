@@ -52,23 +52,29 @@ def horizon_weeks(scenario: Scenario, years: float | None) -> int:
 
 
 def check_run_arguments(seed: Any, years: float | None, snapshot_weeks: list[int], weeks: int,
-                        edges: bool = False) -> None:
-    """Bad seeds, horizons and snapshot weeks are user errors (exit status 2), not tracebacks."""
+                        edges: bool = False, command_line: bool = False) -> None:
+    """Bad seeds, horizons and snapshot weeks are user errors (exit status 2), not tracebacks; the
+    message names the command's option (``--seed``) or, from Python, the argument (``seed``)."""
+    def name(argument: str) -> str:
+        return "--" + argument.replace("_", "-") if command_line else argument
+
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise UserError(f"expected a whole number 0 or more; found {seed!r}", key="--seed")
+        raise UserError(f"expected a whole number 0 or more; found {seed!r}", key=name("seed"))
     if years is not None and not (isinstance(years, (int, float, np.integer, np.floating)) and 0 < years <= 100):
         finite = "finite " if isinstance(years, (float, np.floating)) and not np.isfinite(years) else ""
-        raise UserError(f"expected a {finite}horizon above 0 and at most 100 years; found {years!r}", key="--years")
+        raise UserError(f"expected a {finite}horizon above 0 and at most 100 years; found {years!r}",
+                        key=name("years"))
     if weeks < 1:
         raise UserError(f"expected a horizon of at least one week (0.02 years); found {years!r} years, which is "
-                        f"{weeks} weeks", key="--years")
+                        f"{weeks} weeks", key=name("years"))
     bad = [w for w in snapshot_weeks if not 0 <= w <= weeks]
     if bad:
         raise UserError(f"expected snapshot weeks within the run (0 to {weeks}); found {bad[0]}",
-                        key="--snapshot-weeks")
+                        key=name("snapshot_weeks"))
     if edges and not snapshot_weeks:
-        raise UserError("expected --snapshot-weeks with it (the weeks at which to write the edge list, "
-                        f"e.g. --snapshot-weeks 0,{weeks}); found none", key="--edges")
+        raise UserError(f"expected {name('snapshot_weeks')} with it (the weeks at which to write the edge list, "
+                        f"e.g. {name('snapshot_weeks')} {'0,' if command_line else '[0, '}{weeks}"
+                        f"{'' if command_line else ']'}); found none", key=name("edges"))
 
 
 def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path, years: float | None = None,

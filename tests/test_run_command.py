@@ -133,14 +133,20 @@ def test_python_api_matches_the_command(tiny_yaml, tmp_path):
     pd.testing.assert_frame_equal(from_dict.reset_index(drop=True), from_cli, check_dtype=False)
 
 
-@pytest.mark.parametrize("kwargs, key", [({"years": 0}, "--years"), ({"years": -1}, "--years"),
-                                         ({"seed": -1, "years": 0.1}, "--seed"),
-                                         ({"seed": 1.5, "years": 0.1}, "--seed")])
-def test_python_run_refuses_bad_seeds_and_horizons(tiny_yaml, kwargs, key):
-    """``sim.run`` checks its seed and horizon as the command does (no empty run, no numpy traceback)."""
+@pytest.mark.parametrize("kwargs, key", [({"years": 0}, "years"), ({"years": -1}, "years"),
+                                         ({"seed": -1, "years": 0.1}, "seed"),
+                                         ({"seed": 1.5, "years": 0.1}, "seed")])
+def test_python_run_refuses_bad_seeds_and_horizons(tiny_yaml, kwargs, key, tmp_path):
+    """``sim.run`` checks its seed and horizon as the command does (no empty run, no numpy traceback),
+    naming its own argument rather than the command's option."""
     from sim.errors import UserError
-    with pytest.raises(UserError, match=key):
+    from sim.runner import run_to_folder
+    with pytest.raises(UserError) as info:
         run(str(tiny_yaml), **kwargs)
+    assert info.value.key == key and "--" not in str(info.value)
+    with pytest.raises(UserError) as info:
+        run_to_folder(str(tiny_yaml), kwargs.get("seed", 0), tmp_path / "out", years=kwargs["years"])
+    assert info.value.key == key
 
 
 @pytest.mark.parametrize("rng", [-1, 1.5, "3", True])
