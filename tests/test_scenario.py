@@ -3,6 +3,7 @@ overrides, and the ``scenarios list|show|validate`` commands."""
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -245,3 +246,45 @@ def test_scaling_scales_every_amount_of_money_and_keeps_none_where_there_was_non
         [s.amount_per_year * factor for s in base.funding.sources])
     assert small.retention.initial_citizen_partners == 0
     assert small.retention.initial_patient_partners == 1            # some stay some: one at least
+
+
+def _leaves(value, prefix=""):
+    """Every (dotted key, value) of a resolved scenario that a number or a yes/no sits at."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, f"{prefix}{k}.")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, f"{prefix}{i}.")
+    elif isinstance(value, (bool, int, float)):
+        yield prefix[:-1], value
+
+
+@pytest.mark.parametrize("preset", ["centre-sud", "rhizomes"])
+def test_every_dotted_override_changes_exactly_the_value_it_names(preset):
+    """For every number and yes/no of a preset, in sections, tables and list items alike, an override
+    leaves every other value of the resolved scenario as it was."""
+    from sim.errors import ScenarioError
+
+    base = load_scenario(preset).model_dump()
+    tried = 0
+    for key, value in _leaves(base):
+        candidates = [not value] if isinstance(value, bool) else [value + 1, value - 1, value / 2]
+        for new in candidates:
+            new = type(value)(new) if not isinstance(value, bool) else new
+            if new == value:
+                continue
+            try:
+                changed = load_scenario(preset, {key: new}).model_dump()
+            except ScenarioError:
+                continue                                   # out of range, or a check across parameters
+            expected = copy.deepcopy(base)
+            *parents, last = key.split(".")
+            node = expected
+            for part in parents:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            node[int(last) if isinstance(node, list) else last] = new
+            assert changed == expected, key
+            tried += 1
+            break
+    assert tried > 150
