@@ -82,7 +82,7 @@ def _percent(share: float) -> str:
 def _cmd_scenarios(args) -> int:
     import yaml
 
-    from .scenario import describe_parameters, list_scenarios, load_scenario
+    from .scenario import check_residents, describe_parameters, list_scenarios, load_scenario, scale_scenario
 
     if args.action == "list":
         rows = list_scenarios()
@@ -94,6 +94,9 @@ def _cmd_scenarios(args) -> int:
     if args.target is None:
         raise UserError(f"'scenarios {args.action}' needs a scenario name or file")
     scenario = load_scenario(args.target)
+    if args.residents is not None:   # the values a sweep with 'residents:' starts from (and overrides apply to)
+        check_residents(scenario, args.residents, key="--residents")
+        scenario = scale_scenario(scenario, args.residents)
     if args.action == "validate":
         print(f"{args.target}: valid ({scenario.population.n_residents} residents, {scenario.years:g} years)")
         return 0
@@ -149,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("list", "show", "validate"))
     p.add_argument("target", nargs="?", help="preset name or YAML file")
     p.add_argument("--params", action="store_true", help="with 'show': every parameter with unit, range and meaning")
+    p.add_argument("--residents", type=int, default=None,
+                   help="the scenario scaled to this many residents, as 'run --residents' and a sweep's "
+                        "'residents:' scale it")
     p.set_defaults(func=_cmd_scenarios)
 
     for name in PLUGINS:

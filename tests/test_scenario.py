@@ -198,6 +198,15 @@ def test_scenarios_show_prints_the_fully_resolved_parameters(capsys):
     assert load_scenario(shown) == load_scenario("hospital-baseline")
 
 
+def test_scenarios_show_residents_prints_the_scaled_values_a_sweep_starts_from(capsys):
+    assert main(["scenarios", "show", "centre-sud", "--residents", "2000"]) == 0
+    shown = yaml.safe_load(capsys.readouterr().out)
+    assert shown == scale_scenario(load_scenario("centre-sud"), 2000).model_dump(mode="json")
+    assert shown["funding"]["sources"][0]["amount_per_year"] < 250000 / 5      # money scales with the community
+    assert main(["scenarios", "show", "centre-sud", "--residents", "2"]) == 2
+    assert "key '--residents': expected at least 30 residents" in capsys.readouterr().err
+
+
 def test_scenarios_show_a_file(tmp_path, capsys):
     path = tmp_path / "small.yaml"
     path.write_text("extends: centre-sud\npopulation: {n_patients: 321}\n")
