@@ -19,7 +19,7 @@ silently dropped: see :attr:`Results.missing_runs`, :attr:`Results.failed` and
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +156,20 @@ class Results:
                        weekly=weekly, meta={**self.meta, "point": point}, expected_runs=self.replications, failed=failed,
                        residents=self.residents, weeks=self.weeks,
                        scenario_parameters=None if self.parameters else self.scenario_parameters)   # no swept key: the base
+
+    def as_baseline(self) -> "Results":
+        """These results as a baseline to compare with: a run or replications as they are; a sweep of
+        one design point (a spec with no ``parameters``, run with the scenario sweep's ``residents``,
+        ``weeks``, ``replications`` and ``root_seed``, hence the same seeds) as its replications; a
+        sweep of several points is refused."""
+        if self.kind != "sweep":
+            return self
+        points = self.points()
+        if len(points) != 1:
+            raise UserError(f"expected a baseline that is a run, a set of replications or a sweep of one design "
+                            f"point (a spec with no 'parameters'); found a sweep of {len(points)} points",
+                            file=str(self.path), key="--baseline")
+        return replace(self.select(points[0]), name=self.name)
 
     def completeness_note(self) -> dict[str, int]:
         return {"expected": self.expected_runs, "completed": self.completed_runs,

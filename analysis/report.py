@@ -165,25 +165,13 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
     return out
 
 
-def baseline_replications(sweep: Results) -> Results:
-    """A sweep given as a baseline: the replications of its one design point (a sweep spec with no
-    ``parameters``, run with the scenario sweep's ``residents``, ``weeks``, ``replications`` and
-    ``root_seed``, has the same seeds); a sweep of several points is refused."""
-    points = sweep.points()
-    if len(points) != 1:
-        raise UserError(f"expected a baseline that is a run, a set of replications or a sweep of one design point "
-                        f"(a spec with no 'parameters'); found a sweep of {len(points)} points", file=str(sweep.path),
-                        key="--baseline")
-    return dataclasses.replace(sweep.select(points[0]), name=sweep.name)
-
-
 def build_report(results: Results, baseline: Results | None = None, lang: str = "en",
                  outcome: str = HEADLINE, figures: bool = True) -> str:
     """The report's HTML text (``figures=False``: the text and tables only, much faster)."""
     check_lang(lang)
     w = _Writer(lang, figures)
     if baseline is not None and baseline.kind == "sweep":
-        baseline = baseline_replications(baseline)
+        baseline = baseline.as_baseline()
     if results.summary.empty:
         note = results.completeness_note()
         raise UserError(f"nothing to report yet: 0 of {note['expected']} runs completed ({note['failed']} failed, "

@@ -282,9 +282,10 @@ def compare(scenario: Results, baseline: Results, outcomes=None, level: float = 
     difference (scenario − baseline) with its interval, the number of pairs (and of seeds where each
     side is defined) and a paired t-test p.
     """
-    if scenario.kind == "sweep" or baseline.kind == "sweep":
+    if scenario.kind == "sweep":
         raise UserError("compare one scenario's replications at a time; for a sweep use Results.select(point)",
-                        file=str(scenario.path if scenario.kind == "sweep" else baseline.path))
+                        file=str(scenario.path))
+    baseline = baseline.as_baseline()   # a sweep of one point: its replications
     common, warnings = check_compatible(scenario, baseline)
     shared = [c for c in _outcomes(scenario, outcomes) if c in baseline.summary.columns]
     s = scenario.summary.set_index("seed").loc[common]

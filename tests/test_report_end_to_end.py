@@ -101,3 +101,21 @@ def test_a_sweep_of_one_point_is_the_baseline_of_a_sweep_at_the_same_size(tmp_pa
     assert main(["report", str(scen), "--baseline", str(two), "--out", str(tmp_path / "r.html")]) == 2
     err = capsys.readouterr().err
     assert "a sweep of one design point" in err and "found a sweep of 2 points" in err and "Traceback" not in err
+
+
+def test_compare_takes_a_sweep_of_one_point_as_the_baseline_of_a_point(tmp_path):
+    """From Python as in the report: compare(sweep.select(p), baseline_sweep) pairs by seed."""
+    from experiments import run_sweep
+    from sweep_specs import tiny_spec
+
+    from sim.errors import UserError
+
+    run_sweep(tiny_spec("scen"), tmp_path / "scen", workers=1, progress=False)
+    run_sweep(tiny_spec("base", base_scenario="hospital-baseline", parameters={}), tmp_path / "base", workers=1,
+              progress=False)
+    sweep, base = load(tmp_path / "scen"), load(tmp_path / "base")
+    cmp = compare(sweep.select(1), base)
+    assert cmp.row("spending_total")["n_pairs"] == 2
+    assert cmp.row("spending_total")["difference"] > 0          # the programme costs money; the baseline has none
+    with pytest.raises(UserError, match="found a sweep of 2 points"):
+        compare(sweep.select(0), sweep)
