@@ -224,33 +224,10 @@ def _deep_merge(base: dict, over: dict, path: tuple[str, ...] = ()) -> dict:
     return out
 
 
-def _with_defaults(data: dict, path: tuple[str, ...] = ()) -> dict:
-    """``data`` (at key path ``path``) with each table and section it sets completed from the schema's
-    defaults, so that a table set in part keeps its other keys (decay of the tie kinds not named, the
-    professions not named) instead of losing them; lists, empty tables and tables marked ``whole`` stay
-    as set."""
-    out = dict(data)
-    for k, v in data.items():
-        here = path + (k,)
-        if not isinstance(v, dict) or not v or _whole(here):
-            continue
-        default = _default_at(list(here))
-        filled = _with_defaults(v, here)
-        out[k] = _deep_merge(default, filled, here) if isinstance(default, dict) else filled
-    return out
-
-
 def _whole(path: tuple[str, ...]) -> bool:
     """Whether the parameter at ``path`` is set whole by a scenario (``param(..., whole=True)``)."""
-    model: Any = Scenario
-    for part in path[:-1]:
-        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
-        if field is None or typing.get_origin(field.annotation) is not None:
-            return False                    # not a section: inside a table or a list
-        model = _unwrap(field.annotation)
-    if not (isinstance(model, type) and issubclass(model, BaseModel)) or path[-1] not in model.model_fields:
-        return False
-    return bool((model.model_fields[path[-1]].json_schema_extra or {}).get("whole"))
+    field = _field_at(list(path))
+    return field is not None and bool((field.json_schema_extra or {}).get("whole"))
 
 
 def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
@@ -332,44 +309,10 @@ def _list_index(part: str, dotted: str) -> int:
     return int(part)
 
 
-def _materialise_defaults(data: dict, overrides: dict) -> dict:
-    """Expand the defaults (sections, tables, lists) that an override reaches into, so that it changes
-    the one value it names: ``ties.decay_per_year.kin`` keeps the other kinds' decay, and
-    ``organizations.0.capacity`` the other organizations."""
-    for key in overrides:
-        parts = key.split(".")
-        for i in range(1, len(parts)):
-            prefix = parts[:i]
-            node = data
-            for part in prefix[:-1]:
-                node = node.setdefault(part, {}) if isinstance(node, dict) else node[int(part)]
-            if isinstance(node, dict) and prefix[-1] not in node:
-                default = _default_at(prefix)
-                if isinstance(default, (list, dict)):
-                    node[prefix[-1]] = copy.deepcopy(default)
-    return data
-
-
 @functools.cache
 def _schema_defaults() -> dict:
+    """Every parameter at its default, as a scenario file would write it (not to be changed: copied)."""
     return Scenario().model_dump()
-
-
-def _default_at(path: list[str]) -> Any:
-    """The schema's default at a key path (a copy), or None where the schema has none."""
-    value: Any = _schema_defaults()
-    for part in path:
-        if isinstance(value, list):
-            if not (part.isascii() and part.isdigit()) or int(part) >= len(value):
-                return None
-            value = value[int(part)]
-        elif isinstance(value, dict):
-            value = value.get(part)
-        else:
-            return None
-        if value is None:
-            return None
-    return copy.deepcopy(value)
 
 
 def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
@@ -402,16 +345,14 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
         data = _load_raw(path)
     else:
         raise ScenarioError(f"expected a preset name, a YAML path, a dict or a Scenario; found {type(ref).__name__}")
-    data = _with_defaults(data)
+    # Completed from the schema's defaults, so that a table set in part keeps its other keys (decay of
+    # the tie kinds not named, the professions not named) and an override changes only what it names.
+    data = _deep_merge(_schema_defaults(), data)
     if overrides:
         for key in overrides:
             if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
                 raise ScenarioError(f"expected a dotted key path such as 'governance.decision_rule'; found {key!r}",
                                     file=file, key=str(key))
-        try:
-            data = _materialise_defaults(data, overrides)
-        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
-            pass  # reported precisely below
         for key, value in overrides.items():
             try:
                 set_dotted(data, key, value)
