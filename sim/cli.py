@@ -38,12 +38,9 @@ def _cmd_run(args) -> int:
     from tqdm import tqdm
 
     from .runner import check_run_arguments, horizon_weeks, run_to_folder
-    from .scenario import check_residents, load_scenario, scale_scenario
+    from .scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
-    if args.residents is not None:   # as a sweep's 'residents:' does: the same community at another size
-        check_residents(scenario, args.residents, key="--residents")
-        scenario = scale_scenario(scenario, args.residents)
+    scenario = _at_size(load_scenario(args.scenario), args.residents)
     weeks = horizon_weeks(scenario, args.years)
     snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
     check_run_arguments(args.seed, args.years, snaps, weeks, args.edges, command_line=True)   # before the progress bar
@@ -71,6 +68,17 @@ def _cmd_run(args) -> int:
     return 0
 
 
+def _at_size(scenario, residents: int | None):
+    """``--residents``: the scenario scaled as a sweep's ``residents:`` scales it (the values a sweep's
+    fixed and swept values apply to), or as it is without the option; a size it cannot have is refused."""
+    from .scenario import check_residents, scale_scenario
+
+    if residents is None:
+        return scenario
+    check_residents(scenario, residents, key="--residents")
+    return scale_scenario(scenario, residents)
+
+
 def _percent(share: float) -> str:
     """A share of a group as the run's summary line prints it: ``12.3%``, or that the group is empty.
 
@@ -82,7 +90,7 @@ def _percent(share: float) -> str:
 def _cmd_scenarios(args) -> int:
     import yaml
 
-    from .scenario import check_residents, describe_parameters, list_scenarios, load_scenario, scale_scenario
+    from .scenario import describe_parameters, list_scenarios, load_scenario
 
     if args.action == "list":
         rows = list_scenarios()
@@ -93,10 +101,7 @@ def _cmd_scenarios(args) -> int:
         return 0
     if args.target is None:
         raise UserError(f"'scenarios {args.action}' needs a scenario name or file")
-    scenario = load_scenario(args.target)
-    if args.residents is not None:   # the values a sweep with 'residents:' starts from (and overrides apply to)
-        check_residents(scenario, args.residents, key="--residents")
-        scenario = scale_scenario(scenario, args.residents)
+    scenario = _at_size(load_scenario(args.target), args.residents)
     if args.action == "validate":
         print(f"{args.target}: valid ({scenario.population.n_residents} residents, {scenario.years:g} years)")
         return 0
