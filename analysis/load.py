@@ -90,8 +90,7 @@ class Results:
     def check_outcomes(self, outcomes: list[str], key: str | None = None) -> None:
         """Stop with one clear message at the first of ``outcomes`` these results do not have."""
         self.check_summary_kept()
-        available = [c for c in self.summary.columns if c not in ("run_id", "seed", "point", "replication")
-                     and c not in self.parameters]
+        available = [c for c in self.summary.columns if c not in ID_COLUMNS and c not in self.parameters]
         kept = self.kept_summary
         for name in outcomes:
             if name not in self.summary.columns:
