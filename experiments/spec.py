@@ -31,7 +31,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from sim.errors import ScenarioError, UserError, did_you_mean
-from sim.scenario import Scenario, check_residents, load_scenario, read_yaml_mapping, scale_scenario
+from sim.scenario import (Scenario, check_residents, file_ref, load_scenario, names_a_file, read_yaml_mapping,
+                          scale_scenario)
 
 DESIGNS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 MAX_BATCH_SIZE = 10_000   # runs per task
@@ -140,14 +141,8 @@ def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str |
         spec = SweepSpec.model_validate(data)
     except ValidationError as e:
         raise _spec_error(e, file) from None
-    if file is not None and isinstance(spec.base_scenario, str):
-        ref = spec.base_scenario
-        if ref.endswith((".yaml", ".yml")) or "/" in ref:
-            candidate = Path(file).parent / ref
-            # relative to the spec; relative to the working folder only where that alone has the file, so a
-            # missing file is reported where the spec says it is
-            if not Path(ref).is_absolute() and (candidate.exists() or not Path(ref).exists()):
-                spec = spec.model_copy(update={"base_scenario": str(candidate)})
+    if file is not None and isinstance(spec.base_scenario, str) and names_a_file(spec.base_scenario):
+        spec = spec.model_copy(update={"base_scenario": str(file_ref(spec.base_scenario, Path(file)))})
     return spec, file, text
 
 

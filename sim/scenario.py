@@ -230,16 +230,26 @@ def _whole(path: tuple[str, ...]) -> bool:
     return field is not None and bool((field.json_schema_extra or {}).get("whole"))
 
 
+def names_a_file(ref: str) -> bool:
+    """Whether a scenario reference is a file path (else a preset name)."""
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
+
+
+def file_ref(ref: str, referring: Path | None) -> Path:
+    """The file a path named in the file ``referring`` (``extends:``, a sweep's ``base_scenario:``)
+    means: relative to that file's folder; relative to the working folder only where that alone has
+    it; and where neither has it, relative to the file, for the error to name."""
+    path = Path(ref)
+    if path.is_absolute() or referring is None:
+        return path
+    candidate = referring.parent / path
+    return path if path.exists() and not candidate.exists() else candidate
+
+
 def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
     """A scenario reference: a preset name, or a path (relative to the referring file)."""
-    if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
-        path = Path(ref)
-        if not path.is_absolute() and relative_to is not None:
-            candidate = relative_to.parent / path
-            # the referring file's folder first; the working folder where only it has the file; and where
-            # neither has it, the path the reference means (relative to the file), for the error to name
-            path = path if path.exists() and not candidate.exists() else candidate
-        return path
+    if names_a_file(ref):
+        return file_ref(ref, relative_to)
     path = preset_path(ref)
     if not path.exists():
         if relative_to is None and Path(ref).is_file():  # a file named without a .yaml suffix
