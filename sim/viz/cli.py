@@ -50,10 +50,8 @@ def check_arguments(scenario: str, lang: str, residents: int, port: int, seed: i
     if not seeds.min <= seed <= seeds.max:   # the page's seed slider
         raise UserError(f"expected a seed from {seeds.min:g} to {seeds.max:g} (the page's seed slider); found {seed}",
                         key="--seed")
-    ref = scenario
-    if ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref:
-        ref = str(Path(ref).resolve())
-    from ..scenario import check_residents, load_scenario
+    from ..scenario import check_residents, load_scenario, names_a_file
+    ref = str(Path(scenario).resolve()) if names_a_file(scenario) else scenario   # as the server gets it
     check_residents(load_scenario(ref), residents, key="--residents")   # ScenarioError (a UserError) if bad
     workshop_scenarios(ref, residents)
     return ref
