@@ -37,6 +37,7 @@ def test_the_baseline_is_centre_sud_without_the_programme():
     assert not base.governance.stewardship_group and not base.funding.sources
     ret = base.retention
     assert ret.initial_patient_partners == ret.initial_carer_partners == ret.initial_citizen_partners == 0
+    assert not base.governance.partner_official_status and not base.governance.stewardship_group
     assert base.population == pilot.population and base.organizations == pilot.organizations
     assert base.clinical == pilot.clinical
     # The workshop view's baseline of any other preset is that preset with the same overrides.

@@ -26,7 +26,8 @@ from .network_view import NetworkView
 DEFAULT_RESIDENTS = 500
 BASELINE_PRESET = "hospital-baseline"
 #: How the hospital-centred baseline differs from a caring-community scenario (MODEL.md §5).
-BASELINE_OVERRIDES = {"governance.stewardship_group": False, "retention.initial_patient_partners": 0,
+BASELINE_OVERRIDES = {"governance.stewardship_group": False, "governance.partner_official_status": False,
+                      "retention.initial_patient_partners": 0,
                       "retention.initial_carer_partners": 0, "retention.initial_citizen_partners": 0,
                       "funding.sources": []}
 
