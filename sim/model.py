@@ -202,9 +202,11 @@ class CaringCommunity(mesa.Model):
                 "org_deficit": sum((not o.open) or o.weeks_in_deficit > 0 for o in orgs) / max(1, len(orgs))}
 
     def coaches(self) -> np.ndarray:
-        """Per neighbourhood: whether partners of any role with 2+ years' standing, or co-leaders (level 3), can mentor."""
+        """Per neighbourhood: whether partners of any role of long standing (``peer_support.coach_after_weeks``),
+        or co-leaders (level 3), can mentor."""
         r = self.residents
-        coach = (r.role != NO_ROLE) & ((self.week - r.partner_since >= 104) | (r.engagement == 3))
+        standing = self.params.peer_support.coach_after_weeks
+        coach = (r.role != NO_ROLE) & ((self.week - r.partner_since >= standing) | (r.engagement == 3))
         return np.bincount(r.neighbourhood[coach], minlength=self.n_neighbourhoods) > 0
 
     def mentoring(self) -> tuple[np.ndarray, np.ndarray]:
@@ -344,7 +346,7 @@ class CaringCommunity(mesa.Model):
                 if role == PATIENT_PARTNER:
                     r.competency[chosen] = np.maximum(r.competency[chosen], 70.0)
                 self.assign_role(chosen, role)
-                r.partner_since[chosen] = -52  # already experienced when the run starts
+                r.partner_since[chosen] = -sc.initial_partner_weeks  # already experienced when the run starts
 
     def _initial_shared_decisions(self, rng: np.random.Generator) -> None:
         """Each patient's share of shared decisions starts near the level their clinician's buy-in sustains."""

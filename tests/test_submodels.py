@@ -635,6 +635,20 @@ def test_rhizome_mentors_give_hours_to_the_new_neighbourhood():
     assert "isolated_share_nb_ouest" in m.outcomes().columns
 
 
+def test_partners_coach_after_their_standing_and_the_first_partners_bring_theirs():
+    # The first partners start with initial_partner_weeks of standing; a partner coaches after coach_after_weeks.
+    m = small(**{"retention.initial_partner_weeks": 30, "peer_support.coach_after_weeks": 40})
+    r = m.residents
+    first = np.flatnonzero(r.role != NO_ROLE)
+    assert len(first) and (r.partner_since[first] == -30).all() and (r.engagement[first] < 3).all()
+    m.week = 9
+    assert not m.coaches().any()                       # 39 weeks' standing
+    m.week = 10
+    assert m.coaches()[np.unique(r.neighbourhood[first])].all()
+    m.params.peer_support.coach_after_weeks = 41
+    assert not m.coaches().any()
+
+
 def test_people_at_the_ends_of_the_neighbourhood_have_ordinary_numbers_of_ties():
     from sim.network import nearby
     spatial = np.arange(100)[::-1]                     # resident at place i

@@ -4,7 +4,7 @@ A partner with free capacity takes patients from the waiting list (a partner at 
 takes none). Meetings raise the patient's competency with diminishing returns, lead to a needs
 and life-project assessment and to a connection with a citizen partner or an organization.
 Partner distress rises with hard cases and falls with supervision (budget line), mentoring by
-coach partners (partners of two years' standing or co-leaders, or the mentoring neighbourhood of
+coach partners (partners of *coach_after_weeks* standing or co-leaders, or the mentoring neighbourhood of
 a rhizome) and access to partnership clinicians. Training fades without supervision. Rare incidents (role confusion,
 confidentiality breach) fall with training and supervision; a disclosure that carries a legal
 duty (e.g. suicidal ideation) is escalated to the patient's clinician.
@@ -43,6 +43,8 @@ class PeerSupportParams(Section):
     supervision_relief: float = probability(0.0177, "weekly distress relief at full supervision",
                                               source="fitted (docs/CALIBRATION.md): about 40% highly exhausted at staff-like workloads")
     mentoring_relief: float = probability(0.01, "weekly distress relief when coach partners are available")
+    coach_after_weeks: int = param(104, "weeks in a partner role after which a partner coaches the others of their neighbourhood",
+                                   unit="weeks", ge=0, le=2080)
     clinician_access_relief: float = probability(0.01, "weekly distress relief with a partnership clinician to turn to")
     natural_relief: float = probability(0.004, "weekly distress relief without any support")
     skill_fade_per_year: float = probability(0.15, "share of a partner's training lost in a year without supervision")

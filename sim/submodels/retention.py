@@ -30,6 +30,8 @@ class RetentionParams(Section):
                                           source="Centre-Sud deck: three patient partners named in the team")
     initial_carer_partners: int = param(0, "carer partners at the start", unit="persons", ge=0, le=100000)
     initial_citizen_partners: int = param(4, "citizen partners at the start", unit="persons", ge=0, le=100000)
+    initial_partner_weeks: int = param(52, "weeks the partners present at the start have already been in their role",
+                                       unit="weeks", ge=0, le=2080)
     attrition_per_year: dict[str, float] = param(
         {"paid": 0.15, "volunteer": 0.3437, "timebank": 0.28, "recognition": 0.28},
         "yearly share of partners who leave, by compensation mode", unit="share/year",
