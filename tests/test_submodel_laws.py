@@ -9,7 +9,7 @@ import pytest
 
 from sim import CaringCommunity, load_scenario, scale_scenario
 from sim.network import (FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, TieTable, close_triangles)
-from sim.population import (ADULT, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR, PopulationParams,
+from sim.population import (ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR, PopulationParams,
                             coaching_role, generate_residents)
 from sim.submodels.funding import BUDGET_LINES, Budget
 from sim.submodels.governance import SECTOR_PREFERENCES, allocate
@@ -367,6 +367,25 @@ def test_recruitment_stays_within_the_training_fund_and_the_pay_the_budget_affor
     r.engagement[:] = 0
     assert len(ret.candidates_patient_partner()) == 0
 
+
+
+def test_the_room_for_new_patient_partners_leaves_what_every_paid_or_recognised_partner_costs():
+    m = small(**{"funding.compensation.patient_partner": "paid", "funding.compensation.carer_partner": "recognition",
+                 "funding.compensation.citizen_partner": "volunteer"})
+    r, ret, f = m.residents, m.retention, m.params.funding
+    one = m.params.peer_support.hours_per_week * f.partner_hourly_rate
+    n_pp = int((r.role == PATIENT_PARTNER).sum())
+    m.budget.weekly_allocation["partner_compensation"] = (n_pp + 5) * one
+    assert ret.room_for_patient_partners() == 5
+    # Two carer partners recognised from the same line leave room for fewer patient partners.
+    m.assign_role(np.flatnonzero((r.role == NO_ROLE) & ~r.is_patient & (r.age_group == ADULT))[:2], CARER_PARTNER)
+    recognised = 2 * f.recognition_cost_per_year / 52.0
+    assert ret.room_for_patient_partners() == int((5 * one - recognised) // one) < 5
+    # Volunteers cost the line nothing; unpaid patient partners have no limit.
+    m.assign_role(np.flatnonzero((r.role == NO_ROLE) & (r.age_group == ADULT))[:3], CITIZEN_PARTNER)
+    assert ret.room_for_patient_partners() == int((5 * one - recognised) // one)
+    m.params.funding.compensation.patient_partner = "volunteer"
+    assert ret.room_for_patient_partners() > 10**6
 
 # ============================================================================== individual states
 def test_support_weights_peer_ties_and_isolation_starts_below_the_threshold():

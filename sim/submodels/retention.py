@@ -22,6 +22,9 @@ from ..population import ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, 
 from . import Submodel
 from .funding import Compensation
 
+#: Compensation modes that the budget's partner-compensation line pays for (the others cost nothing).
+COSTED_MODES = ("paid", "recognition")
+
 
 class RetentionParams(Section):
     """Workforce at the start, attrition by compensation mode, and recruitment."""
@@ -73,24 +76,30 @@ class Retention(Submodel):
     def pay_partners(self) -> None:
         """Pay or recognise partners from the compensation line; record who went unpaid."""
         m, r = self.model, self.model.residents
-        f = m.funding.p
         m.unpaid[:] = False
         for role in (PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER):
             who = np.flatnonzero(r.role == role)
             if len(who) == 0:
                 continue
             mode = m.funding.compensation_mode(ROLES[role])
-            if mode == "paid":
-                cost = float(r.capacity[who].sum()) * f.partner_hourly_rate
-            elif mode == "recognition":
-                cost = len(who) * f.recognition_cost_per_year / 52.0
-            else:
-                if mode == "timebank":
-                    m.mutual_aid.credit_service(who, r.capacity[who])
+            if mode == "timebank":
+                m.mutual_aid.credit_service(who, r.capacity[who])
+            if mode not in COSTED_MODES:
                 continue
-            level = m.budget.level("partner_compensation", cost)
+            level = m.budget.level("partner_compensation", self.weekly_pay(role, r.capacity[who]))
             if mode == "paid" and level < 0.999:
                 m.unpaid[who[self.rng.random(len(who)) > level]] = True
+
+    def weekly_pay(self, role: int, hours: np.ndarray) -> float:
+        """What the compensation line owes a week to partners of ``role`` giving these weekly hours
+        (pay for their hours, or recognition per partner; nothing in unpaid modes)."""
+        f = self.model.funding.p
+        mode = self.model.funding.compensation_mode(ROLES[role])
+        if mode == "paid":
+            return float(np.sum(hours)) * f.partner_hourly_rate
+        if mode == "recognition":
+            return len(hours) * f.recognition_cost_per_year / 52.0
+        return 0.0
 
     def hazard(self, who: np.ndarray) -> np.ndarray:
         m, r, p = self.model, self.model.residents, self.p
@@ -125,7 +134,7 @@ class Retention(Submodel):
         demand = int((r.waiting_since >= 0).sum()) + int(m.events.get("unmet_need", 0))
         per_partner = max(1, int(m.params.peer_support.hours_per_week // m.params.peer_support.hours_per_patient))
         want_pp = max(0, min(p.max_cohort, int(np.ceil(max(0, demand + p.target_free_places - free) / per_partner)),
-                             self.affordable(PATIENT_PARTNER) - int((r.role == PATIENT_PARTNER).sum())))
+                             self.room_for_patient_partners()))
         n_cp = int((r.role == CITIZEN_PARTNER).sum())
         want_cp = min(p.max_cohort, max(0, int(np.ceil(p.citizen_partners_per_patient_partner * len(partners))) - n_cp))
         # Training is paid into a fund week by week until a trainee's course is covered.
@@ -143,17 +152,16 @@ class Retention(Submodel):
             trained += self.train(self.candidates_citizen_partner(), n_cp_new, CITIZEN_PARTNER)
         self.training_fund -= trained * f.training_cost      # courses are paid for those who take them
 
-    def affordable(self, role: int) -> int:
-        """How many partners of this role the compensation budget line can pay (no limit for unpaid modes)."""
-        m = self.model
-        f = m.funding.p
-        mode = m.funding.compensation_mode(ROLES[role])
-        weekly = m.budget.weekly_allocation["partner_compensation"]
-        if mode == "paid":
-            return int(weekly // max(1e-9, m.params.peer_support.hours_per_week * f.partner_hourly_rate))
-        if mode == "recognition":
-            return int(weekly // max(1e-9, f.recognition_cost_per_year / 52.0))
-        return 10**9
+    def room_for_patient_partners(self) -> int:
+        """How many more patient partners the weekly compensation allocation can pay on top of all the
+        partners it pays now, of every role (no limit when patient partners are not paid or recognised)."""
+        m, r = self.model, self.model.residents
+        if m.funding.compensation_mode(ROLES[PATIENT_PARTNER]) not in COSTED_MODES:
+            return 10**9
+        owed = sum(self.weekly_pay(role, r.capacity[r.role == role])
+                   for role in (PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER))
+        one = self.weekly_pay(PATIENT_PARTNER, np.array([m.params.peer_support.hours_per_week]))
+        return int((m.budget.weekly_allocation["partner_compensation"] - owed) // max(1e-9, one))
 
     # Who can be trained for each role (eligible pools, in the programme's neighbourhoods).
     def _eligible(self) -> np.ndarray:
