@@ -56,6 +56,9 @@ html { font-size: 19px !important; }
 .v-application .v-input__control .v-slider + .v-messages, .v-application .v-select__selection { color: #000 !important; }
 .cc-sidebar { width: 440px; }
 @media (max-width: 1500px) { .cc-sidebar { width: 340px; } html { font-size: 17px !important; } }
+@media (max-width: 1100px) { .cc-sidebar { width: 290px; } }
+/* Solara's drawer is at least 400 px wide: as wide as the sidebar instead, so no empty strip beside it. */
+.v-navigation-drawer { min-width: 0 !important; }
 .v-toolbar__title { font-size: 1.6rem !important; font-weight: 700; }
 .cc-week { font-size: 2.3rem; font-weight: 800; line-height: 1.2; margin: 6px 0; color: #000; }
 .cc-week .cc-year { font-size: 1.1rem; font-weight: 400; margin-left: 12px; display: inline-block; white-space: nowrap; }
