@@ -532,3 +532,49 @@ def test_the_page_module_loads_and_scales_the_preset(monkeypatch):
     monkeypatch.setattr(app, "SETTINGS", dataclasses.replace(app.SETTINGS, scenario="my-neighbourhood.yaml"))
     assert app.scaled_sentence("en").startswith("Scenario “centre-sud” scaled to 300 residents")
     assert app.scaled_sentence("fr").startswith("Scénario «")
+
+
+@pytest.fixture
+def page_module(monkeypatch):
+    """The page module, for a small community (60 residents) in English."""
+    import importlib
+
+    monkeypatch.setenv("CC_VIZ_RESIDENTS", "60")
+    monkeypatch.setenv("CC_VIZ_LANG", "en")
+    import sim.viz.app as app
+
+    return importlib.reload(app)
+
+
+def render_controls(app):
+    """The page's controls, rendered without a browser; returns a function that clicks a button."""
+    import ipyvuetify as v
+    import solara
+
+    @solara.component
+    def Controls():
+        pending = solara.use_reactive(dict(app.DEFAULTS))
+        first = solara.use_memo(lambda: app.WorkshopRun(app.COMMUNITY, app.BASELINE, app.DEFAULTS), [])
+        app.Controller(solara.use_reactive(first), pending, "en")
+
+    _, rc = solara.render(Controls(), handle_error=False)
+    return lambda name: rc.find(v.Btn, class_=name).widget.click()
+
+
+def test_reset_rebuilds_nothing_while_the_community_is_already_new(page_module, monkeypatch):
+    """Each rebuild takes seconds at 5000 residents and the page waits for it: a room clicking Reset
+    again and again must not queue one rebuild per click."""
+    built = []
+    monkeypatch.setattr(page_module, "WorkshopRun", lambda *a: built.append(a) or WorkshopRun(*a))
+    click = render_controls(page_module)
+    assert len(built) == 1
+    for _ in range(3):
+        click("cc-reset")
+    assert len(built) == 1                                   # already the community Reset would make
+    click("cc-step")
+    click("cc-reset")
+    click("cc-reset")
+    assert len(built) == 2                                   # once after a step, then nothing again
+    # a lever changed (here the seed) is a new community: Reset builds it
+    run = WorkshopRun(page_module.COMMUNITY, page_module.BASELINE, page_module.DEFAULTS)
+    assert run.is_new_with(page_module.DEFAULTS) and not run.is_new_with({**page_module.DEFAULTS, "seed": 1})

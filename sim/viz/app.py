@@ -184,8 +184,13 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
         force_update()
 
     def do_reset():
+        was_playing = playing.value
         playing.set(False)
         error.set(None)
+        with state["lock"]:   # not while Play is stepping
+            unchanged = not was_playing and run.value.is_new_with(pending.value)
+        if unchanged:   # a second click while the first rebuilds (seconds at 5000 residents) rebuilds nothing
+            return
         try:
             run.set(WorkshopRun(COMMUNITY, BASELINE, pending.value))
         except Exception as e:
