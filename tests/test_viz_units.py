@@ -578,3 +578,21 @@ def test_reset_rebuilds_nothing_while_the_community_is_already_new(page_module, 
     # a lever changed (here the seed) is a new community: Reset builds it
     run = WorkshopRun(page_module.COMMUNITY, page_module.BASELINE, page_module.DEFAULTS)
     assert run.is_new_with(page_module.DEFAULTS) and not run.is_new_with({**page_module.DEFAULTS, "seed": 1})
+
+
+def test_a_lever_that_cannot_act_is_not_shown_as_a_group_heading(page_module, monkeypatch):
+    """In the hospital-centred baseline most levers cannot act: their names are greyed labels under
+    their group, not headings like the groups' own."""
+    import solara
+
+    monkeypatch.setattr(page_module, "COMMUNITY", workshop_scenarios("hospital-baseline", 60)[0])
+
+    @solara.component
+    def Levers():
+        page_module.Levers(solara.use_reactive(dict(page_module.DEFAULTS)), "fr")
+
+    _, rc = solara.render(Levers(), handle_error=False)
+    headings = [w.unsafe_innerHTML for w in rc.find(attributes={"class": "cc-group"}).widgets]
+    assert headings == [t(group, "fr") for group in levers.GROUPS]
+    inert = [w.unsafe_innerHTML for w in rc.find(attributes={"class": "cc-inert"}).widgets]
+    assert t("lever.funding_level", "fr") in inert and len(inert) == len(levers.inert(page_module.COMMUNITY))

@@ -74,6 +74,7 @@ html { font-size: 19px !important; }
 .cc-lever .v-select.v-text-field { padding-top: 0; margin-top: 0; }
 .cc-lever .v-select__selection { font-size: 1.1rem; font-weight: 700; }
 .cc-group { font-size: 1.2rem; font-weight: 800; margin: 10px 0 6px 0; border-bottom: 2px solid #000; }
+.cc-inert { font-size: 1.05rem; color: #555; margin-top: 8px; }   /* a lever that cannot act here */
 .cc-pending { background: #F0E442; color: #000; padding: 6px 10px; font-weight: 700; margin: 6px 0; }
 .cc-info p { margin: 4px 0; font-size: 1rem; }
 .cc-applied-table td { padding: 1px 8px 1px 0; font-size: 0.95rem; vertical-align: top; }
@@ -233,8 +234,8 @@ def Levers(pending: solara.Reactive, lang: str):
                 if lever.name not in levers.inert(COMMUNITY):   # a lever that cannot act is not shown as one
                     UserInputs(levers.model_params(pending.value, lang, (lever.name,), COMMUNITY),
                                on_change=on_change)
-                else:
-                    solara.HTML(tag="div", classes=["cc-group"], unsafe_innerHTML=html.escape(t(f"lever.{lever.name}", lang)))
+                else:   # its name as a label, greyed: not a group's heading
+                    solara.HTML(tag="div", classes=["cc-inert"], unsafe_innerHTML=html.escape(t(f"lever.{lever.name}", lang)))
                 solara.HTML(tag="div", classes=["cc-help"],
                             unsafe_innerHTML=html.escape(levers.help_text(lever, COMMUNITY, lang)))
 
