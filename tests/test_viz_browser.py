@@ -53,9 +53,14 @@ def requirements():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("viz") / "server.log"
-    with serve(lang="en", residents=500, log=log) as url:
+def server_log(tmp_path_factory):
+    """What ``caring-community viz`` writes to the facilitator's terminal (stdout and stderr)."""
+    return tmp_path_factory.mktemp("viz") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def server(server_log):
+    with serve(lang="en", residents=500, log=server_log) as url:
         yield url
 
 
@@ -229,6 +234,16 @@ def test_switching_language_changes_the_labels(page):
     assert decimals == [], f"numbers with a decimal point on the French page: {decimals}"
     page.locator(".cc-lang .v-btn", has_text="EN").click()
     assert wait_for(lambda: page.locator(".cc-reset").inner_text().strip() == "Reset")
+
+
+def test_the_facilitators_terminal_shows_no_warning_once_pages_are_open(page, server_log):
+    """The server, visited at 127.0.0.1 as a laptop in the room visits it at this machine's address,
+    prints its address and nothing that would alarm the facilitator (Solara's cookie warning, a
+    traceback)."""
+    page.click(".cc-step")
+    assert wait_for(lambda: week_on_page(page) == 1)
+    log = server_log.read_text()
+    assert "Traceback" not in log and "Warning" not in log, log
 
 
 def pending_shown(page) -> bool:

@@ -23,6 +23,10 @@ import warnings
 import solara
 import solara.lab
 warnings.filterwarnings("ignore", message=".*ComponentsView: `use_state` found", category=UserWarning)
+# Served over http to the room's laptops (--host 0.0.0.0), Solara warns on the first visit that its
+# session cookie falls back to SameSite=Lax, with advice about https and iframes: nothing to do
+# for a workshop page, and a screen of text in the facilitator's terminal.
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
 from mesa.visualization.solara_viz import UserInputs  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
