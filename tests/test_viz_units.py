@@ -91,6 +91,16 @@ def test_french_strings_never_break_before_a_colon():
         assert "« " not in text, key
 
 
+def test_texts_name_the_reset_button_as_it_is_labelled_and_the_tie_legend_names_the_same_kinds():
+    reset = {"fr": f"«{NBSP}{t('reset', 'fr')}{NBSP}»", "en": f"“{t('reset', 'en')}”"}
+    for lang in LANGUAGES:
+        for key, text in STRINGS[lang].items():
+            if key != "reset" and re.search(rf"\b{t('reset', lang)}\b", text):
+                assert reset[lang] in text, (lang, key)
+    kinds = {lang: re.search(r"\((.*?)\)", t("leg.tie", lang)).group(1).split(", ") for lang in LANGUAGES}
+    assert len(kinds["fr"]) == len(kinds["en"]), kinds
+
+
 def test_chart_values_and_slider_labels_use_the_languages_numbers():
     assert charts._fmt(0.25, "fr") == "0,25" and charts._fmt(12.5, "fr") == "12,5"
     assert charts._fmt(2500, "fr") == f"2{NNBSP}500" and charts._fmt(2500, "en") == "2,500"
