@@ -111,6 +111,16 @@ def test_chart_values_and_slider_labels_use_the_languages_numbers():
         .endswith(" (× planned amounts): 1.00")
 
 
+def test_the_partners_chart_counts_in_whole_numbers():
+    """Two partners must not put 1,2 and 2,5 partners on the axis."""
+    chart = next(c for c in charts.CHARTS if c.key == "chart.partners")
+    for top in range(0, 130):
+        counts = {col: np.array([0.0, top]) for col, _, _ in chart.series}
+        ticks = re.findall(r'text-anchor="end" fill="#000">([^<]*)<', charts.chart_svg(chart, counts, counts, "fr"))
+        assert len(ticks) == 3 and all(tick.isdigit() for tick in ticks), (top, ticks)
+        assert top <= int(ticks[-1]) <= 4 * max(top, 1), (top, ticks)
+
+
 # ----------------------------------------------------------------------------- levers
 def test_default_levers_reproduce_the_scenario(scenarios):
     community, _ = scenarios
