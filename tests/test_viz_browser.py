@@ -53,9 +53,14 @@ def requirements():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("viz") / "server.log"
-    with serve(lang="en", residents=500, log=log) as url:
+def server_log(tmp_path_factory):
+    """What ``caring-community viz`` writes to the facilitator's terminal (stdout and stderr)."""
+    return tmp_path_factory.mktemp("viz") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def server(server_log):
+    with serve(lang="en", residents=500, log=server_log) as url:
         yield url
 
 
@@ -231,6 +236,16 @@ def test_switching_language_changes_the_labels(page):
     assert wait_for(lambda: page.locator(".cc-reset").inner_text().strip() == "Reset")
 
 
+def test_the_facilitators_terminal_shows_no_warning_once_pages_are_open(page, server_log):
+    """The server, visited at 127.0.0.1 as a laptop in the room visits it at this machine's address,
+    prints its address and nothing that would alarm the facilitator (Solara's cookie warning, a
+    traceback)."""
+    page.click(".cc-step")
+    assert wait_for(lambda: week_on_page(page) == 1)
+    log = server_log.read_text()
+    assert "Traceback" not in log and "Warning" not in log, log
+
+
 def pending_shown(page) -> bool:
     return page.locator(".cc-pending").count() == 1
 
@@ -263,10 +278,12 @@ def test_two_pages_keep_separate_models(browser, server, page):
         other.context.close()
 
 
-@pytest.mark.parametrize("lang, scaled", [("en", "scaled to 500 residents"), ("fr", "ramené à 500 résidents")],
-                         ids=["en", "fr"])
-def test_a_1280x720_projector_shows_the_scaling_the_network_and_two_charts(browser, server, lang, scaled):
-    small = open_page(browser, server, width=1280, height=720)
+@pytest.mark.parametrize("lang, scaled, width, height", [("en", "scaled to 500 residents", 1280, 720),
+                                                          ("fr", "ramené à 500 résidents", 1280, 720),
+                                                          ("fr", "ramené à 500 résidents", 1024, 768)],
+                         ids=["en", "fr", "fr-1024x768"])
+def test_a_projector_shows_the_scaling_the_network_and_two_charts(browser, server, lang, scaled, width, height):
+    small = open_page(browser, server, width=width, height=height)
     try:
         if lang != "en":
             small.locator(".cc-lang .v-btn", has_text=lang.upper()).click()
@@ -275,7 +292,14 @@ def test_a_1280x720_projector_shows_the_scaling_the_network_and_two_charts(brows
         time.sleep(0.5)                                                    # the new labels' layout
         for selector in (subtitle, ".cc-week", ".cc-play", ".cc-network svg",
                          'svg.cc-chart >> nth=0', 'svg.cc-chart >> nth=1'):
-            assert in_viewport(small, selector), f"{selector} is not visible without scrolling at 1280x720"
+            assert in_viewport(small, selector), f"{selector} is not visible without scrolling at {width}x{height}"
+        # the sidebar takes no more room than its controls need (Solara's drawer is 400 px at least)
+        drawer = small.locator(".v-navigation-drawer").bounding_box()
+        sidebar = small.locator(".cc-sidebar").bounding_box()
+        strip = drawer["x"] + drawer["width"] - (sidebar["x"] + sidebar["width"])
+        assert strip <= 14, f"an empty strip of {strip:.0f} px beside the sidebar at {width}x{height}"
+        chart = small.locator('svg.cc-chart >> nth=0').bounding_box()
+        assert chart["width"] >= 270, f"charts only {chart['width']:.0f} px wide at {width}x{height}"
         assert small.external == [] and small.errors == []
     finally:
         small.context.close()

@@ -91,6 +91,16 @@ def test_french_strings_never_break_before_a_colon():
         assert "« " not in text, key
 
 
+def test_texts_name_the_reset_button_as_it_is_labelled_and_the_tie_legend_names_the_same_kinds():
+    reset = {"fr": f"«{NBSP}{t('reset', 'fr')}{NBSP}»", "en": f"“{t('reset', 'en')}”"}
+    for lang in LANGUAGES:
+        for key, text in STRINGS[lang].items():
+            if key != "reset" and re.search(rf"\b{t('reset', lang)}\b", text):
+                assert reset[lang] in text, (lang, key)
+    kinds = {lang: re.search(r"\((.*?)\)", t("leg.tie", lang)).group(1).split(", ") for lang in LANGUAGES}
+    assert len(kinds["fr"]) == len(kinds["en"]), kinds
+
+
 def test_chart_values_and_slider_labels_use_the_languages_numbers():
     assert charts._fmt(0.25, "fr") == "0,25" and charts._fmt(12.5, "fr") == "12,5"
     assert charts._fmt(2500, "fr") == f"2{NNBSP}500" and charts._fmt(2500, "en") == "2,500"
@@ -99,6 +109,16 @@ def test_chart_values_and_slider_labels_use_the_languages_numbers():
     assert params["buy_in"]["label"].endswith(f"{NBSP}: " + number(params["buy_in"]["value"], "fr", ".2f"))
     assert levers.model_params(levers.defaults(load_scenario("centre-sud")), "en")["funding_level"]["label"] \
         .endswith(" (× planned amounts): 1.00")
+
+
+def test_the_partners_chart_counts_in_whole_numbers():
+    """Two partners must not put 1,2 and 2,5 partners on the axis."""
+    chart = next(c for c in charts.CHARTS if c.key == "chart.partners")
+    for top in range(0, 130):
+        counts = {col: np.array([0.0, top]) for col, _, _ in chart.series}
+        ticks = re.findall(r'text-anchor="end" fill="#000">([^<]*)<', charts.chart_svg(chart, counts, counts, "fr"))
+        assert len(ticks) == 3 and all(tick.isdigit() for tick in ticks), (top, ticks)
+        assert top <= int(ticks[-1]) <= 4 * max(top, 1), (top, ticks)
 
 
 # ----------------------------------------------------------------------------- levers
@@ -532,3 +552,67 @@ def test_the_page_module_loads_and_scales_the_preset(monkeypatch):
     monkeypatch.setattr(app, "SETTINGS", dataclasses.replace(app.SETTINGS, scenario="my-neighbourhood.yaml"))
     assert app.scaled_sentence("en").startswith("Scenario “centre-sud” scaled to 300 residents")
     assert app.scaled_sentence("fr").startswith("Scénario «")
+
+
+@pytest.fixture
+def page_module(monkeypatch):
+    """The page module, for a small community (60 residents) in English."""
+    import importlib
+
+    monkeypatch.setenv("CC_VIZ_RESIDENTS", "60")
+    monkeypatch.setenv("CC_VIZ_LANG", "en")
+    import sim.viz.app as app
+
+    return importlib.reload(app)
+
+
+def render_controls(app):
+    """The page's controls, rendered without a browser; returns a function that clicks a button."""
+    import ipyvuetify as v
+    import solara
+
+    @solara.component
+    def Controls():
+        pending = solara.use_reactive(dict(app.DEFAULTS))
+        first = solara.use_memo(lambda: app.WorkshopRun(app.COMMUNITY, app.BASELINE, app.DEFAULTS), [])
+        app.Controller(solara.use_reactive(first), pending, "en")
+
+    _, rc = solara.render(Controls(), handle_error=False)
+    return lambda name: rc.find(v.Btn, class_=name).widget.click()
+
+
+def test_reset_rebuilds_nothing_while_the_community_is_already_new(page_module, monkeypatch):
+    """Each rebuild takes seconds at 5000 residents and the page waits for it: a room clicking Reset
+    again and again must not queue one rebuild per click."""
+    built = []
+    monkeypatch.setattr(page_module, "WorkshopRun", lambda *a: built.append(a) or WorkshopRun(*a))
+    click = render_controls(page_module)
+    assert len(built) == 1
+    for _ in range(3):
+        click("cc-reset")
+    assert len(built) == 1                                   # already the community Reset would make
+    click("cc-step")
+    click("cc-reset")
+    click("cc-reset")
+    assert len(built) == 2                                   # once after a step, then nothing again
+    # a lever changed (here the seed) is a new community: Reset builds it
+    run = WorkshopRun(page_module.COMMUNITY, page_module.BASELINE, page_module.DEFAULTS)
+    assert run.is_new_with(page_module.DEFAULTS) and not run.is_new_with({**page_module.DEFAULTS, "seed": 1})
+
+
+def test_a_lever_that_cannot_act_is_not_shown_as_a_group_heading(page_module, monkeypatch):
+    """In the hospital-centred baseline most levers cannot act: their names are greyed labels under
+    their group, not headings like the groups' own."""
+    import solara
+
+    monkeypatch.setattr(page_module, "COMMUNITY", workshop_scenarios("hospital-baseline", 60)[0])
+
+    @solara.component
+    def Levers():
+        page_module.Levers(solara.use_reactive(dict(page_module.DEFAULTS)), "fr")
+
+    _, rc = solara.render(Levers(), handle_error=False)
+    headings = [w.unsafe_innerHTML for w in rc.find(attributes={"class": "cc-group"}).widgets]
+    assert headings == [t(group, "fr") for group in levers.GROUPS]
+    inert = [w.unsafe_innerHTML for w in rc.find(attributes={"class": "cc-inert"}).widgets]
+    assert t("lever.funding_level", "fr") in inert and len(inert) == len(levers.inert(page_module.COMMUNITY))

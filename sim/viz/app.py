@@ -23,6 +23,10 @@ import warnings
 import solara
 import solara.lab
 warnings.filterwarnings("ignore", message=".*ComponentsView: `use_state` found", category=UserWarning)
+# Served over http to the room's laptops (--host 0.0.0.0), Solara warns on the first visit that its
+# session cookie falls back to SameSite=Lax, with advice about https and iframes: nothing to do
+# for a workshop page, and a screen of text in the facilitator's terminal.
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
 from mesa.visualization.solara_viz import UserInputs  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
@@ -56,6 +60,9 @@ html { font-size: 19px !important; }
 .v-application .v-input__control .v-slider + .v-messages, .v-application .v-select__selection { color: #000 !important; }
 .cc-sidebar { width: 440px; }
 @media (max-width: 1500px) { .cc-sidebar { width: 340px; } html { font-size: 17px !important; } }
+@media (max-width: 1100px) { .cc-sidebar { width: 290px; } }
+/* Solara's drawer is at least 400 px wide: as wide as the sidebar instead, so no empty strip beside it. */
+.v-navigation-drawer { min-width: 0 !important; }
 .v-toolbar__title { font-size: 1.6rem !important; font-weight: 700; }
 .cc-week { font-size: 2.3rem; font-weight: 800; line-height: 1.2; margin: 6px 0; color: #000; }
 .cc-week .cc-year { font-size: 1.1rem; font-weight: 400; margin-left: 12px; display: inline-block; white-space: nowrap; }
@@ -71,6 +78,7 @@ html { font-size: 19px !important; }
 .cc-lever .v-select.v-text-field { padding-top: 0; margin-top: 0; }
 .cc-lever .v-select__selection { font-size: 1.1rem; font-weight: 700; }
 .cc-group { font-size: 1.2rem; font-weight: 800; margin: 10px 0 6px 0; border-bottom: 2px solid #000; }
+.cc-inert { font-size: 1.05rem; color: #555; margin-top: 8px; }   /* a lever that cannot act here */
 .cc-pending { background: #F0E442; color: #000; padding: 6px 10px; font-weight: 700; margin: 6px 0; }
 .cc-info p { margin: 4px 0; font-size: 1rem; }
 .cc-applied-table td { padding: 1px 8px 1px 0; font-size: 0.95rem; vertical-align: top; }
@@ -181,8 +189,13 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
         force_update()
 
     def do_reset():
+        was_playing = playing.value
         playing.set(False)
         error.set(None)
+        with state["lock"]:   # not while Play is stepping
+            unchanged = not was_playing and run.value.is_new_with(pending.value)
+        if unchanged:   # a second click while the first rebuilds (seconds at 5000 residents) rebuilds nothing
+            return
         try:
             run.set(WorkshopRun(COMMUNITY, BASELINE, pending.value))
         except Exception as e:
@@ -225,8 +238,8 @@ def Levers(pending: solara.Reactive, lang: str):
                 if lever.name not in levers.inert(COMMUNITY):   # a lever that cannot act is not shown as one
                     UserInputs(levers.model_params(pending.value, lang, (lever.name,), COMMUNITY),
                                on_change=on_change)
-                else:
-                    solara.HTML(tag="div", classes=["cc-group"], unsafe_innerHTML=html.escape(t(f"lever.{lever.name}", lang)))
+                else:   # its name as a label, greyed: not a group's heading
+                    solara.HTML(tag="div", classes=["cc-inert"], unsafe_innerHTML=html.escape(t(f"lever.{lever.name}", lang)))
                 solara.HTML(tag="div", classes=["cc-help"],
                             unsafe_innerHTML=html.escape(levers.help_text(lever, COMMUNITY, lang)))
 

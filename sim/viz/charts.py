@@ -28,6 +28,7 @@ class Chart:
     series: tuple[tuple[str, str, str], ...]   # (outcome column, i18n key of the label, colour)
     scale: float = 1.0                         # multiply values (100 for percentages)
     baseline: bool = True                      # draw the baseline run too
+    whole: bool = False                        # counts: whole numbers on the axis
 
 
 CHARTS = (
@@ -40,13 +41,18 @@ CHARTS = (
                                ("engagement_level_2_share", "s.level2", OKABE_ITO["blue"]),
                                ("engagement_level_3_share", "s.level3", OKABE_ITO["reddish_purple"])), 100.0),
     Chart("chart.partners", (("patient_partners", "s.patient_partners", OKABE_ITO["blue"]),
-                             ("citizen_partners", "s.citizen_partners", OKABE_ITO["bluish_green"]))),
+                             ("citizen_partners", "s.citizen_partners", OKABE_ITO["bluish_green"])), whole=True),
     Chart("chart.burnout", (("partner_burnout_share", "s.burnout", OKABE_ITO["vermillion"]),), 100.0),
     Chart("chart.spending", (("spending_cumulative", "s.spending", OKABE_ITO["orange"]),), 0.001),
 )
 
 
-def _nice_max(v: float) -> float:
+def _nice_max(v: float, whole: bool = False) -> float:
+    """The top of an axis for values up to ``v``; with ``whole``, one whose half (the middle tick)
+    is a whole number too: a count reads 0, 2, 4 rather than 0, 1.25, 2.5."""
+    if whole:
+        exp = 10 ** max(0, math.floor(math.log10(v))) if v > 0 and math.isfinite(v) else 1
+        return float(next(m * exp for m in (2, 4, 6, 10) if v <= m * exp))
     if v <= 0 or not math.isfinite(v):
         return 1.0
     exp = 10 ** math.floor(math.log10(v))
@@ -69,7 +75,7 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
     weeks = max(52, len(community[chart.series[0][0]]) - 1)
     runs = [(community, None)] + ([(baseline, "8 6")] if chart.baseline and baseline is not None else [])
     top = max(float(np.nanmax(run[col])) if len(run[col]) else 0.0 for run, _ in runs for col, _, _ in chart.series)
-    ymax = _nice_max(top * chart.scale * 1.02)
+    ymax = _nice_max(top * chart.scale * 1.02, chart.whole)
     if chart.scale == 100.0:
         ymax = min(ymax, 100.0)
     columns = 2 if len(chart.series) > 2 else 1

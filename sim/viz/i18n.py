@@ -54,7 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lever.grant_end_week.help": "Semaine où « {source} » cesse de payer ({horizon} = la fin du scénario : "
                                      "il ne cesse pas).",
         "lever.inert": "Sans objet dans ce scénario.",
-        "end_of_run": "Fin du scénario ({years:g} ans) : Réinitialiser pour recommencer.",
+        "end_of_run": "Fin du scénario ({years:g} ans) : cliquez sur « Réinitialiser » pour recommencer.",
         "lever.comp_patient": "Compensation des patients partenaires",
         "lever.comp_patient.help": "Rémunérés, bénévoles, banque de temps ou reconnaissance.",
         "lever.comp_citizen": "Compensation des citoyens partenaires",
@@ -99,7 +99,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "leg.citizen_partner": "Citoyen partenaire",
         "leg.clinician": "Clinicien",
         "leg.organization": "Organisme communautaire",
-        "leg.tie": "Lien actif (famille, voisinage, amitié, entraide) ; plus foncé = plus fort ; long = pâle",
+        "leg.tie": "Lien actif (famille, ménage, voisinage, amitié, entraide) ; plus foncé = plus fort ; long = pâle",
         "leg.peer": "Accompagnement par un patient partenaire",
         "leg.member": "Membre d'un organisme",
         "leg.team": "Partenaire intégré à l'équipe de soins d'un clinicien",
@@ -169,7 +169,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lever.grant_end_week.help": "The week “{source}” stops paying ({horizon} = the end of the scenario: "
                                      "it does not stop).",
         "lever.inert": "Not used in this scenario.",
-        "end_of_run": "End of the scenario ({years:g} years): press Reset to start again.",
+        "end_of_run": "End of the scenario ({years:g} years): click “Reset” to start again.",
         "lever.comp_patient": "Compensation of patient partners",
         "lever.comp_patient.help": "Paid, volunteer, timebank or recognition.",
         "lever.comp_citizen": "Compensation of citizen partners",

@@ -96,6 +96,11 @@ class WorkshopRun:
         self.baseline.step()
         self.view.observe(self.model)
 
+    def is_new_with(self, values: dict[str, Any]) -> bool:
+        """Whether this run has not stepped yet and was built with lever ``values``: a new run with
+        them would be the same (same seed), so *Reset* has nothing to do."""
+        return self.week == 0 and self.values == dict(values)
+
     def applied(self) -> dict[str, Any]:
         """The lever values the running community was built with (read back from its scenario)."""
         return levers.applied_values(self.model, self.base)
