@@ -12,7 +12,7 @@ from scipy.spatial import cKDTree
 from sim.cli import main
 from sim.scenario import load_scenario
 from sim.viz import charts, levers
-from sim.viz.i18n import LANGUAGES, NBSP, NNBSP, STRINGS, labelled, number, scenario_name, t
+from sim.viz.i18n import LANGUAGES, NBSP, NNBSP, STRINGS, duration_in_years, labelled, number, scenario_name, t
 from sim.viz.network_view import (COLOURS, FADE_WEEKS, OKABE_ITO, TIE_OPACITY, NetworkView, StableLayout,
                                   tie_prominence)
 from sim.viz.session import WorkshopRun, workshop_scenarios
@@ -83,6 +83,12 @@ def test_numbers_and_labels_follow_the_language():
     assert t("year", "fr", year=0.5) == "année 0,5" and t("year", "en", year=0.5) == "year 0.5"
     assert "facteur 0,0278" in t("scaled", "fr", name="x", n=500, factor=0.02777)
     assert "500 résidents" in t("scaled", "fr", name="x", n=500, factor=0.02777)
+
+
+def test_a_duration_in_years_takes_the_singular_or_plural_of_its_language():
+    assert [duration_in_years(y, "fr") for y in (1, 1.5, 2, 10)] == ["1 an", "1,5 an", "2 ans", "10 ans"]
+    assert [duration_in_years(y, "en") for y in (1, 1.5, 10)] == ["1 year", "1.5 years", "10 years"]
+    assert "(1 an)" in t("end_of_run", "fr", duration=duration_in_years(1, "fr"))
 
 
 def test_french_strings_never_break_before_a_colon():

@@ -32,7 +32,7 @@ from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
 from sim.scenario import load_scenario, preset_names  # noqa: E402
 from sim.viz import charts, levers  # noqa: E402
-from sim.viz.i18n import LANGUAGES, labelled, t  # noqa: E402
+from sim.viz.i18n import LANGUAGES, duration_in_years, labelled, t  # noqa: E402
 from sim.viz.network_view import legend_items, legend_swatch  # noqa: E402
 from sim.viz.session import WorkshopRun, settings_from_env, workshop_scenarios  # noqa: E402
 
@@ -216,7 +216,7 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
     solara.HTML(tag="div", classes=["cc-help"], unsafe_innerHTML=html.escape(t("speed_help", lang)))
     if run.value.finished:
         solara.HTML(tag="div", classes=["cc-pending", "cc-end"], unsafe_innerHTML=html.escape(
-            t("end_of_run", lang, years=run.value.model.params.years)))
+            t("end_of_run", lang, duration=duration_in_years(run.value.model.params.years, lang))))
     if error.value:
         solara.Error(error.value, classes=["cc-error"])
 

@@ -54,7 +54,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "lever.grant_end_week.help": "Semaine où « {source} » cesse de payer ({horizon} = la fin du scénario : "
                                      "il ne cesse pas).",
         "lever.inert": "Sans objet dans ce scénario.",
-        "end_of_run": "Fin du scénario ({years:g} ans) : cliquez sur « Réinitialiser » pour recommencer.",
+        "end_of_run": "Fin du scénario ({duration}) : cliquez sur « Réinitialiser » pour recommencer.",
+        "years.one": "{years:g} an",
+        "years.many": "{years:g} ans",
         "lever.comp_patient": "Compensation des patients partenaires",
         "lever.comp_patient.help": "Rémunérés, bénévoles, banque de temps ou reconnaissance.",
         "lever.comp_citizen": "Compensation des citoyens partenaires",
@@ -169,7 +171,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "lever.grant_end_week.help": "The week “{source}” stops paying ({horizon} = the end of the scenario: "
                                      "it does not stop).",
         "lever.inert": "Not used in this scenario.",
-        "end_of_run": "End of the scenario ({years:g} years): click “Reset” to start again.",
+        "end_of_run": "End of the scenario ({duration}): click “Reset” to start again.",
+        "years.one": "{years:g} year",
+        "years.many": "{years:g} years",
         "lever.comp_patient": "Compensation of patient partners",
         "lever.comp_patient.help": "Paid, volunteer, timebank or recognition.",
         "lever.comp_citizen": "Compensation of citizen partners",
@@ -350,3 +354,10 @@ def t(key: str, lang: str, **values) -> str:
     if not values:
         return text
     return text.format(**{name: _localized(value, lang) for name, value in values.items()})
+
+
+def duration_in_years(years: float, lang: str) -> str:
+    """``years`` with the word for year in ``lang``, singular or plural as that language has it
+    (French: « 1,5 an », « 2 ans »; English: "1 year", "1.5 years")."""
+    one = years < 2 if lang == "fr" else years == 1
+    return t("years.one" if one else "years.many", lang, years=years)
