@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from sim.errors import UserError, did_you_mean
@@ -330,6 +331,21 @@ def _what_else_differs(store: storage.SweepStore, plan: Plan, base_yaml: str) ->
     return "the spec's other settings (spec.yaml)"
 
 
+def _description_says(store: storage.SweepStore, replications: int) -> bool:
+    """Whether the folder's ``spec.yaml`` and ``seeds.parquet`` say ``replications``, as its ``meta.json`` does.
+
+    Raising ``replications`` rewrites the whole description, ``meta.json`` last; a session stopped in
+    between (Ctrl-C, ``kill -9``) leaves a ``spec.yaml`` and perhaps a ``seeds.parquet`` of the extension
+    over runs that ``meta.json`` still rightly describes as the sweep before it.
+    """
+    try:
+        spec = yaml.safe_load((store.root / "spec.yaml").read_text(encoding="utf-8"))
+        seeds = pq.read_metadata(store.root / "seeds.parquet").num_rows
+    except (OSError, ValueError, yaml.YAMLError, pa.ArrowException):
+        return False
+    return isinstance(spec, dict) and spec.get("replications", 1) == replications == seeds
+
+
 def _check_code(store: storage.SweepStore, old: dict, meta: dict, allow_code_change: bool) -> None:
     """Refuse to add runs made by other model code than the folder's (see :func:`model_code`),
     unless ``allow_code_change``; then ``meta`` records the code the folder's runs came from.
@@ -377,8 +393,11 @@ def _prepare_folder(store: storage.SweepStore, plan: Plan, allow_code_change: bo
                             f"to resume it; use another --out for a new sweep", file=str(store.root))
         _check_code(store, old, meta, allow_code_change)
         if old.get("replications") == meta["replications"]:
-            if old.get("code") != meta.get("code"):   # runs of other code now join the folder: say so
-                store.write_meta({**old, **{k: meta[k] for k in ("code", "earlier_code") if k in meta}})
+            kept = {**old, **{k: meta[k] for k in ("code", "earlier_code") if k in meta}}
+            if not _description_says(store, meta["replications"]):   # an extension stopped before its meta.json
+                store.write_description(plan.text, kept, plan.design.points, seeds, base_yaml)
+            elif old.get("code") != meta.get("code"):   # runs of other code now join the folder: say so
+                store.write_meta(kept)
             return  # same sweep: keep its description as first written
         if int(old.get("replications", 0)) > meta["replications"]:
             raise UserError(f"this folder holds {old['replications']} replications; expected at least as many to "

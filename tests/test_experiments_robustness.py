@@ -228,6 +228,35 @@ def test_duplicated_rows_are_reported_not_hidden(tmp_path):
     assert info.value.file == str(out / "summary")
 
 
+def test_an_extension_stopped_before_its_meta_json_is_put_back_by_a_resume(tmp_path, monkeypatch):
+    """More replications rewrite spec.yaml and seeds.parquet, then meta.json last. A session stopped in
+    between (here by an error where a kill would strike) leaves them saying 5 replications over runs of
+    3; resuming with the spec of 3 puts them back in line with meta.json and the runs, and the extension
+    can still be made later."""
+    out = tmp_path / "extended"
+    run_sweep(SPEC, out, backend="serial", progress=False)
+    more = {**SPEC, "replications": 5}
+
+    def killed(self, meta):
+        raise RuntimeError("killed before meta.json")
+
+    with monkeypatch.context() as m:
+        m.setattr(SweepStore, "write_meta", killed)
+        with pytest.raises(RuntimeError, match="killed"):
+            run_sweep(more, out, backend="serial", progress=False)
+    assert json.loads((out / "meta.json").read_text())["replications"] == 3
+    assert yaml.safe_load((out / "spec.yaml").read_text())["replications"] == 5   # the half-written extension
+
+    again = run_sweep(SPEC, out, backend="serial", progress=False)
+    assert again.ran == 0 and again.skipped == EXPECTED
+    assert yaml.safe_load((out / "spec.yaml").read_text())["replications"] == 3
+    loaded = load_sweep(out)
+    assert loaded.seeds["seed"].tolist() == replication_seeds(7, 3) and loaded.meta["replications"] == 3
+    extended = run_sweep(more, out, backend="serial", progress=False)
+    assert extended.ran == 4 and extended.skipped == EXPECTED
+    assert load_sweep(out).seeds["seed"].tolist() == replication_seeds(7, 5)
+
+
 # ----------------------------------------------------------------------------- the driver
 def test_runs_are_streamed_not_listed(tmp_path, monkeypatch):
     pulled = []
