@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -85,6 +86,10 @@ def _worker_start(driver_pid: int) -> None:
     from .storage import release_inherited_locks
 
     release_inherited_locks()
+    # Ctrl-C reaches every process of the terminal's group. The driver says what is kept; a worker
+    # leaves at once and quietly (no traceback, and no waiting for its batch: it is lost, as with any
+    # dead worker, and run on resume).
+    signal.signal(signal.SIGINT, lambda *_: os._exit(1))
 
     def exit_with_the_driver() -> None:
         while os.getppid() == driver_pid:
@@ -199,6 +204,13 @@ def _outcome(task, fut: Future) -> tuple[Any, bool, Any]:
         return task, False, f"{type(e).__name__}: {e}"
 
 
+def dask_setup(worker) -> None:
+    """Dask's preload hook, run in each worker process of the LocalCluster a sweep starts: Ctrl-C
+    reaches every process of the terminal's group, and the driver alone should take it (it says
+    what is kept and closes the cluster); each dask worker would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class DaskBackend(Backend):
     """A ``dask.distributed`` cluster: an existing one at ``scheduler`` or a new LocalCluster.
 
@@ -222,7 +234,7 @@ class DaskBackend(Backend):
                                 key="--scheduler") from None
         else:
             n = workers or default_workers()
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, preload=[__name__],
                                          dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         self.scheduler = self._client.scheduler.address

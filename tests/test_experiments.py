@@ -254,6 +254,49 @@ def test_a_killed_driver_takes_its_lock_and_its_workers_with_it(spec_file, tmp_p
         pass
 
 
+CTRL_C_SCRIPT = """
+import os, sys, time
+from pathlib import Path
+from experiments import run_sweep
+
+def slow(scenario, params, seed, weeks):   # a run far longer than the test waits
+    (Path(sys.argv[2]) / f"{os.getpid()}-{seed}").touch()
+    end = time.time() + 300
+    while time.time() < end:   # busy, as a model run is
+        pass
+
+if __name__ == "__main__":
+    try:
+        run_sweep(SPEC, sys.argv[1], backend=sys.argv[3], workers=2, batch_size=1, progress=False, simulate=slow)
+    except KeyboardInterrupt:
+        sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path, backend):
+    """Ctrl-C reaches the driver and its workers (the terminal's process group): the workers stop
+    without finishing their runs and without a traceback of their own; the driver exits."""
+    script, out, markers = tmp_path / "sweep.py", tmp_path / "out", tmp_path / "markers"
+    markers.mkdir()
+    script.write_text(CTRL_C_SCRIPT.replace("SPEC", repr(SPEC)))
+    proc = subprocess.Popen([sys.executable, str(script), str(out), str(markers), backend], cwd=ROOT,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 90
+    while len(list(markers.iterdir())) < 2 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)   # both workers in a run
+    assert proc.poll() is None and len(list(markers.iterdir())) >= 2, proc.stderr.read()
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=120)   # the runs would take 300 s
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("the sweep waited for its workers' runs after Ctrl-C")
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert sweep_status(out).remaining == 16
+
+
 def test_partial_runs_then_resume(reference, tmp_path):
     out = tmp_path / "partial"
     first = run_sweep(SPEC, out, backend="serial", progress=False, max_runs=5)
