@@ -526,15 +526,27 @@ def test_viz_command_starts_solara_with_the_settings(monkeypatch, capsys):
         return 0
 
     monkeypatch.setattr("sim.viz.cli.run_server", fake_run)
+    monkeypatch.setattr("sim.viz.cli.room_address", lambda: "192.168.1.23")
     assert main(["viz", "centre-sud", "--lang", "en", "--port", "9123", "--host", "0.0.0.0"]) == 0
     out = capsys.readouterr().out
-    assert "http://localhost:9123/" in out
+    assert "http://localhost:9123/" in out and "Other computers in the room: http://192.168.1.23:9123/" in out
     cmd, env = calls["cmd"], calls["env"]
     assert cmd[1:4] == ["-m", "solara", "run"] and cmd[4].endswith("sim/viz/app.py")
     assert cmd[cmd.index("--port") + 1] == "9123" and cmd[cmd.index("--host") + 1] == "0.0.0.0"
     assert "--production" in cmd and "--no-check-version" in cmd
     assert env["CC_VIZ_LANG"] == "en" and env["CC_VIZ_SCENARIO"] == "centre-sud"
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def test_the_room_is_told_an_address_it_can_open():
+    from sim.viz.cli import announcement, room_address
+
+    address = room_address()        # this machine's, if it has a network: never a loopback address
+    assert address is None or (not address.startswith("127.") and address.count(".") == 3)
+    alone = announcement("centre-sud", 500, "fr", "localhost", 8765, "10.0.0.5")
+    assert alone[0].endswith("http://localhost:8765/") and not any("10.0.0.5" in line for line in alone)
+    offline = announcement("centre-sud", 500, "fr", "0.0.0.0", 8765, None)
+    assert "no network address" in offline[1] and "http://None" not in " ".join(offline)
 
 
 def test_the_page_module_loads_and_scales_the_preset(monkeypatch):

@@ -90,15 +90,36 @@ def _cmd_viz(args) -> int:
         raise UserError(f"the workshop page needs the 'viz' extra (missing: {', '.join(missing)}): "
                         "pip install -e '.[viz]'")
     check_can_listen(args.host, args.port)
-    shown = "localhost" if args.host in ("0.0.0.0", "::", "") else args.host
-    print(f"Workshop page for '{args.scenario}' ({args.residents} residents, language {args.lang}): "
-          f"http://{shown}:{args.port}/", flush=True)
-    if args.host in ("0.0.0.0", "::"):
-        print("Listening on every network interface: other computers in the room can use this machine's address.",
-              flush=True)
-    print("Stop with Ctrl+C.", flush=True)
+    for line in announcement(args.scenario, args.residents, args.lang, args.host, args.port, room_address()):
+        print(line, flush=True)
     env = server_env(ref, args.lang, args.residents, args.seed)
     return run_server(server_command(args.host, args.port), env)
+
+
+def room_address() -> str | None:
+    """This computer's address on its local network, the one the room's other computers reach it by
+    (None without a network). Nothing is sent: connecting a UDP socket only picks the interface."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def announcement(scenario: str, residents: int, lang: str, host: str, port: int, room: str | None) -> list[str]:
+    """What the facilitator reads when the page starts: the address to open, and, when the page
+    listens on every interface, the address the room's computers open (``room``: :func:`room_address`)."""
+    everywhere = host in ("0.0.0.0", "::", "")
+    lines = [f"Workshop page for '{scenario}' ({residents} residents, language {lang}): "
+             f"http://{'localhost' if everywhere else host}:{port}/"]
+    if everywhere:
+        lines.append(f"Other computers in the room: http://{room}:{port}/" if room else
+                     "Listening on every network interface, but this computer has no network address yet: "
+                     "other computers in the room use its address once it is on the room's network.")
+    lines.append("Stop with Ctrl+C.")
+    return lines
 
 
 def run_server(cmd: list[str], env: dict[str, str]) -> int:
