@@ -17,6 +17,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -382,6 +383,11 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
 
 def validate(data: dict, file: str | None = None) -> Scenario:
     """Validate a scenario dictionary, turning pydantic's errors into one clear message."""
+    flag = _flag_for_a_number(data)
+    if flag is not None:   # pydantic would read true as 1 and false as 0
+        key, value = flag
+        raise ScenarioError(f"expected a number{_range_note(key.split('.'))}; found: {value!r} (true/false is not a "
+                            "number)", file=file, key=key)
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
@@ -390,6 +396,43 @@ def validate(data: dict, file: str | None = None) -> Scenario:
         if e.file is None and file is not None:
             raise ScenarioError(e.detail, file=file, key=e.key) from None
         raise
+
+
+def _flag_for_a_number(data: Any, path: tuple[str, ...] = ()) -> tuple[str, bool] | None:
+    """The first key path in ``data`` where true or false stands for a parameter that is a number
+    (``years: true``, ``governance.seats.city: false``), with that value; None if there is none."""
+    if isinstance(data, dict):
+        items = ((str(k), v) for k, v in data.items())
+    elif isinstance(data, list):
+        items = ((str(i), v) for i, v in enumerate(data))
+    else:
+        flag = isinstance(data, (bool, np.bool_))
+        return (".".join(path), bool(data)) if flag and path and _takes_numbers(path) else None
+    for key, value in items:
+        found = _flag_for_a_number(value, path + (key,))
+        if found is not None:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _takes_numbers(path: tuple[str, ...]) -> bool:
+    """Whether the parameter at a key path of the schema is a number (or a table or list of numbers)."""
+    field = _field_at(list(path))
+    return field is not None and _numbers_only(field.annotation)
+
+
+def _numbers_only(annotation: Any) -> bool:
+    """Whether a schema annotation takes numbers (``int``, ``float | None``, ``dict[str, int]``...) and no booleans."""
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin is dict:
+        return _numbers_only(args[1])
+    if origin is list:
+        return _numbers_only(args[0])
+    if args and origin is not None and origin is not typing.Literal:   # a union such as int | None
+        return all(_numbers_only(a) for a in args)
+    return annotation in (int, float)
 
 
 def _short(value: Any, limit: int = 80) -> str:

@@ -61,6 +61,18 @@ CASES = {
         files={"type.yaml": "extends: centre-sud\npopulation:\n  n_patients: lots\n"},
         ref="type.yaml", file="type.yaml", key="population.n_patients",
         fragments=["expected a valid integer", "found: 'lots'"]),
+    "true_for_a_number": dict(
+        files={"bool.yaml": "extends: centre-sud\nyears: true\n"},
+        ref="bool.yaml", file="bool.yaml", key="years",
+        fragments=["expected a number (allowed range [0.02, 100.0]", "found: True (true/false is not a number)"]),
+    "false_for_a_number_in_a_table": dict(
+        files={"seats.yaml": "extends: centre-sud\ngovernance: {seats: {city: false}}\n"},
+        ref="seats.yaml", file="seats.yaml", key="governance.seats.city",
+        fragments=["expected a number", "found: False (true/false is not a number)"]),
+    "true_for_a_number_in_a_list_item": dict(
+        files={"org.yaml": "extends: centre-sud\norganizations:\n  - {name: Food bank, capacity: true}\n"},
+        ref="org.yaml", file="org.yaml", key="organizations.0.capacity",
+        fragments=["expected a number (allowed range [1, ", "found: True"]),
     "wrong_type_section": dict(
         files={"section.yaml": "extends: centre-sud\ngovernance: 3\n"},
         ref="section.yaml", file="section.yaml", key="governance",
@@ -299,6 +311,21 @@ def test_a_bad_override_is_not_blamed_on_the_file_and_a_mistake_in_the_file_not_
     with pytest.raises(ScenarioError) as info:
         load_scenario(path, {"governance.seats.city": 2})
     assert info.value.key == "governance.decision_rul" and "overrides" not in str(info.value)
+
+
+def test_true_or_false_is_a_number_nowhere_but_a_switch_takes_it():
+    """pydantic would read true as 1 and false as 0: a horizon, a seat count or a share given as
+    true/false is refused (numpy's booleans too), and a switch still takes true/false."""
+    import numpy as np
+
+    for overrides, key in (({"years": True}, "years"), ({"governance.seats.patients": np.True_}, "governance.seats.patients"),
+                           ({"population.share_65plus": False}, "population.share_65plus"),
+                           ({"funding.sources.0.end_week": True}, "funding.sources.0.end_week")):
+        with pytest.raises(ScenarioError, match="true/false is not a number") as info:
+            load_scenario("centre-sud", overrides)
+        assert info.value.key == key
+    scenario = load_scenario("centre-sud", {"governance.stewardship_group": False, "mutual_aid.timebank": True})
+    assert scenario.governance.stewardship_group is False and scenario.mutual_aid.timebank is True
 
 
 def test_bad_dict_scenarios_are_clear_errors():
