@@ -176,6 +176,8 @@ def _spec_error(e: ValidationError, file: str | None) -> UserError:
     if err["type"] == "value_error":
         return _error(err["msg"].removeprefix("Value error, "), file, key or None)
     msg = err["msg"].removeprefix("Input should be ")
+    if err["type"] == "int_parsing_size":   # a whole number too large for pydantic (1e308): "unable to parse..."
+        msg = "a smaller whole number"
     if msg.startswith(("greater", "less")):
         msg = "a value " + msg
     return _error(f"expected {msg[0].lower() + msg[1:]}; found {found!r}", file, key or None)

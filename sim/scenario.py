@@ -496,6 +496,8 @@ def _scenario_error(e: ValidationError, file: str | None) -> ScenarioError:
         for prefix in ("Input should be ", "Value error, ", "Assertion failed, "):
             if text.startswith(prefix):
                 text = text[len(prefix):]
+        if kind == "int_parsing_size":   # a whole number too large for pydantic (1e308): "unable to parse..."
+            text = "a smaller whole number"
         if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             # NaN fails every bound: "less than or equal to 1; found nan" would miss the point
             finite = not isinstance(found, float) or math.isfinite(found)

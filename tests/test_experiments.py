@@ -372,6 +372,7 @@ def test_python_api_with_a_dataframe_of_points(tmp_path):
     ({"replicatons": 3}, "replicatons", "did you mean 'replications'"),
     ({"replications": 0}, "replications", "greater than or equal to 1"),
     ({"replications": True}, "replications", "expected a whole number; found true"),
+    ({"root_seed": 1e308}, "root_seed", "expected a smaller whole number; found 1e+308"),
     ({"design": "morris", "parameters": {}, "samples": 4, "num_levels": 5,
       "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "num_levels", "even num_levels"),
     ({"outputs": {"summary": ["isolated_share_al"]}}, "outputs.summary", "did you mean 'isolated_share_all'"),

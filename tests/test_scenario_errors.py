@@ -73,6 +73,10 @@ CASES = {
         files={"org.yaml": "extends: centre-sud\norganizations:\n  - {name: Food bank, capacity: true}\n"},
         ref="org.yaml", file="org.yaml", key="organizations.0.capacity",
         fragments=["expected a number (allowed range [1, ", "found: True"]),
+    "whole_number_too_large": dict(
+        files={"big.yaml": "extends: centre-sud\npopulation: {n_patients: 1.0e+300}\n"},
+        ref="big.yaml", file="big.yaml", key="population.n_patients",
+        fragments=["expected a smaller whole number (allowed range [20, 5000000]", "found: 1e+300"]),
     "wrong_type_section": dict(
         files={"section.yaml": "extends: centre-sud\ngovernance: 3\n"},
         ref="section.yaml", file="section.yaml", key="governance",
