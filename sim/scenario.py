@@ -144,6 +144,8 @@ class _StrictLoader(yaml.SafeLoader):
 def _construct_mapping_once(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":   # '<<: *anchor': construct_mapping merges it, and keys
+            continue                                    # written beside it override the merged ones
         key = loader.construct_object(key_node, deep=deep)
         if isinstance(key, typing.Hashable) and key in seen:
             raise yaml.constructor.ConstructorError(
