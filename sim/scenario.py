@@ -196,6 +196,9 @@ def read_yaml_mapping(path: Path, *, what: str, example: str, missing: str,
         raise error(f"expected a readable file; found {e.strerror or e}", file=str(path)) from None
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
+    except RecursionError:
+        raise error(f"malformed YAML: expected at most {MAX_NESTING} levels of lists and mappings inside one "
+                    "another; found more", file=str(path)) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -211,7 +214,51 @@ def read_yaml_mapping(path: Path, *, what: str, example: str, missing: str,
     if not isinstance(data, dict):
         raise error(f"expected a mapping (key: value) at the top level; found a {type(data).__name__}",
                     file=str(path))
+    problem = _too_big(data)
+    if problem:
+        raise error(f"malformed YAML: {problem}", file=str(path))
     return data, text
+
+
+#: What a file a user wrote may hold: a scenario nests four or five levels deep and holds a few
+#: hundred values; YAML's aliases (``*anchor``) can make a short file hold a great many more.
+MAX_NESTING = 32
+MAX_VALUES = 1_000_000
+
+
+def _too_big(data: Any) -> str | None:
+    """What is wrong with the size of ``data`` read from YAML, or None: lists and mappings nested
+    more than :data:`MAX_NESTING` deep, more than :data:`MAX_VALUES` values once aliases are
+    expanded, or a list or mapping that contains itself. Each list and mapping is looked at once."""
+    extent: dict[int, tuple[int, int]] = {}   # id -> (values inside, once aliases are expanded; levels)
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        children = [c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, (dict, list))]
+        if children_done:
+            open_.discard(id(node))
+            inner = [extent[id(c)] for c in children]
+            values = len(node) + sum(v for v, _ in inner)
+            levels = 1 + max((d for _, d in inner), default=0)
+            if levels > MAX_NESTING:
+                return f"expected at most {MAX_NESTING} levels of lists and mappings inside one another; found more"
+            if values > MAX_VALUES:
+                return (f"expected at most {MAX_VALUES:,} values (aliases such as *anchor count each time they are "
+                        f"used); found {values:,}")
+            extent[id(node)] = (values, levels)
+            continue
+        if id(node) in extent:
+            continue
+        open_.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_:
+                return ("expected lists and mappings that end; found one that contains itself (an alias inside "
+                        "its own anchor)")
+            if id(child) not in extent:
+                stack.append((child, False))
+    return None
 
 
 def _deep_merge(base: dict, over: dict, path: tuple[str, ...] = ()) -> dict:
@@ -400,28 +447,34 @@ def validate(data: dict, file: str | None = None) -> Scenario:
         raise
 
 
-def _flag_for_a_number(data: Any, path: tuple[str, ...] = ()) -> tuple[str, bool] | None:
+def _flag_for_a_number(data: Any, path: tuple[str, ...] = (), seen: set[int] | None = None) -> tuple[str, bool] | None:
     """The first key path in ``data`` where true or false stands for a parameter that is a number
-    (``years: true``, ``governance.seats.city: false``), with that value; None if there is none."""
-    if isinstance(data, dict):
-        items = ((str(k), v) for k, v in data.items())
-    elif isinstance(data, list):
-        items = ((str(i), v) for i, v in enumerate(data))
-    else:
-        flag = isinstance(data, (bool, np.bool_))
-        return (".".join(path), bool(data)) if flag and path and _takes_numbers(path) else None
-    for key, value in items:
-        found = _flag_for_a_number(value, path + (key,))
-        if found is not None:
-            return found
+    (``years: true``, ``governance.seats.city: false``), with that value; None if there is none.
+
+    Only keys of the schema are followed (pydantic names an unknown key), and a list or mapping met
+    again (a YAML alias, or one that contains itself) is not walked twice."""
+    seen = set() if seen is None else seen
+    if isinstance(data, (dict, list)):
+        if id(data) in seen:
+            return None
+        seen.add(id(data))
+        items = data.items() if isinstance(data, dict) else enumerate(data)
+        for key, value in items:
+            inner = path + (str(key),)
+            if _schema_field(inner) is not None:
+                found = _flag_for_a_number(value, inner, seen)
+                if found is not None:
+                    return found
+        return None
+    if isinstance(data, (bool, np.bool_)) and path and _numbers_only(_schema_field(path).annotation):
+        return ".".join(path), bool(data)
     return None
 
 
 @functools.lru_cache(maxsize=4096)
-def _takes_numbers(path: tuple[str, ...]) -> bool:
-    """Whether the parameter at a key path of the schema is a number (or a table or list of numbers)."""
-    field = _field_at(list(path))
-    return field is not None and _numbers_only(field.annotation)
+def _schema_field(path: tuple[str, ...]) -> Any:
+    """:func:`_field_at` for a key path given as a tuple, remembered."""
+    return _field_at(list(path))
 
 
 def _numbers_only(annotation: Any) -> bool:

@@ -77,6 +77,23 @@ CASES = {
         files={"big.yaml": "extends: centre-sud\npopulation: {n_patients: 1.0e+300}\n"},
         ref="big.yaml", file="big.yaml", key="population.n_patients",
         fragments=["expected a smaller whole number (allowed range [20, 5000000]", "found: 1e+300"]),
+    "nested_too_deep": dict(
+        files={"deep.yaml": "extends: centre-sud\ntitle: " + "[" * 40 + "]" * 40 + "\n"},
+        ref="deep.yaml", file="deep.yaml", key=None,
+        fragments=["expected at most 32 levels of lists and mappings", "found more"]),
+    "nested_too_deep_for_the_yaml_reader": dict(
+        files={"deeper.yaml": "population: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n"},
+        ref="deeper.yaml", file="deeper.yaml", key=None,
+        fragments=["expected at most 32 levels of lists and mappings", "found more"]),
+    "aliases_that_expand_too_far": dict(
+        files={"laughs.yaml": "sources:\n  - &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"  - &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 8))},
+        ref="laughs.yaml", file="laughs.yaml", key=None,
+        fragments=["expected at most 1,000,000 values (aliases such as *anchor count each time", "found "]),
+    "alias_inside_its_own_anchor": dict(
+        files={"loop.yaml": "extends: centre-sud\nsources: &s [x, *s]\n"},
+        ref="loop.yaml", file="loop.yaml", key=None,
+        fragments=["found one that contains itself (an alias inside its own anchor)"]),
     "wrong_type_section": dict(
         files={"section.yaml": "extends: centre-sud\ngovernance: 3\n"},
         ref="section.yaml", file="section.yaml", key="governance",
