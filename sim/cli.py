@@ -92,6 +92,13 @@ def _cmd_scenarios(args) -> int:
 
     from .scenario import describe_parameters, list_scenarios, load_scenario
 
+    if args.action == "list" and (args.target is not None or args.residents is not None):   # it lists every preset
+        found = f"'{args.target}'" if args.target is not None else "--residents"
+        raise UserError(f"expected no scenario or size with 'scenarios list' (it lists every preset); found {found}: "
+                        "'scenarios show NAME' prints one", key=None if args.target is not None else "--residents")
+    if args.params and args.action != "show":
+        raise UserError(f"expected --params with 'scenarios show' (it prints every parameter); found it with "
+                        f"'scenarios {args.action}'", key="--params")
     if args.action == "list":
         rows = list_scenarios()
         width = max(len(r["name"]) for r in rows)

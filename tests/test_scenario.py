@@ -205,6 +205,22 @@ def test_scenarios_list_shows_every_preset_with_its_title(capsys):
             assert f"(extends {row['extends']})" in line
 
 
+@pytest.mark.parametrize("argv, words", [
+    (["scenarios", "list", "centre-sud"], "expected no scenario or size with 'scenarios list' (it lists every preset); "
+                                          "found 'centre-sud'"),
+    (["scenarios", "list", "--residents", "500"], "found --residents"),
+    (["scenarios", "list", "--params"], "expected --params with 'scenarios show'"),
+    (["scenarios", "validate", "centre-sud", "--params"], "found it with 'scenarios validate'"),
+])
+def test_scenarios_options_that_do_nothing_there_are_refused(capsys, argv, words):
+    """'scenarios list NAME' listed every preset, as if NAME were not there, and --params was ignored
+    but with 'show'."""
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: ") and words in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+
+
 def test_scenarios_show_prints_the_fully_resolved_parameters(capsys):
     assert main(["scenarios", "show", "hospital-baseline"]) == 0
     shown = yaml.safe_load(capsys.readouterr().out)
