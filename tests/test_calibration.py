@@ -123,6 +123,15 @@ def test_calibrate_command_rejects_bad_input(capsys):
     assert "budget" in capsys.readouterr().err
 
 
+def test_calibrate_refuses_an_empty_out(tmp_path, capsys, monkeypatch):
+    """``--out ""`` calibrated into the current folder (``Path("")``)."""
+    from sim.cli import main
+    monkeypatch.chdir(tmp_path)
+    assert main(["calibrate", "--budget", "2", "--out", ""]) == 2   # refused before the options are checked
+    assert capsys.readouterr().err == 'error: key \'--out\': expected a file or folder name; found an empty text (--out "")\n'
+    assert list(tmp_path.iterdir()) == []
+
+
 # ----------------------------------------------------------------------------- the calibrated defaults
 @pytest.fixture(scope="module")
 def calibrated_runs():

@@ -103,6 +103,17 @@ def test_a_sweep_of_one_point_is_the_baseline_of_a_sweep_at_the_same_size(tmp_pa
     assert "a sweep of one design point" in err and "found a sweep of 2 points" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("option", ["--out", "--baseline"])
+def test_an_empty_out_or_baseline_is_a_clear_error(runs, tmp_path, capsys, monkeypatch, option):
+    """``--out ""`` wrote the report into the current folder and ``--baseline ""`` compared with it
+    (``Path("")`` is the current folder)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(runs / "runs"), option, ""]) == 2
+    err = capsys.readouterr().err
+    assert err == f'error: key \'{option}\': expected a file or folder name; found an empty text ({option} "")\n'
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_compare_takes_a_sweep_of_one_point_as_the_baseline_of_a_point(tmp_path):
     """From Python as in the report: compare(sweep.select(p), baseline_sweep) pairs by seed."""
     from experiments import run_sweep

@@ -378,6 +378,16 @@ def test_bad_run_options_are_clear_errors(tmp_path, capsys, argv, fragment):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_empty_out_is_a_clear_error_not_the_default_folder(tmp_path, capsys, monkeypatch):
+    """``--out ""`` (say ``--out "$DIR"`` with DIR unset) wrote the run to runs/NAME-seedN as if no
+    --out had been given."""
+    monkeypatch.chdir(tmp_path)
+    status = main(["run", "centre-sud", "--quiet", "--years", "0.02", "--residents", "100", "--out", ""])
+    err = capsys.readouterr().err
+    assert status == 2 and err == 'error: key \'--out\': expected a file or folder name; found an empty text (--out "")\n'
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_out_that_is_a_file_is_a_clear_error(tmp_path, capsys):
     target = _write(tmp_path, "taken", "a file, not a folder")
     status = main(["run", "centre-sud", "--quiet", "--years", "0.1", "--out", str(target)])

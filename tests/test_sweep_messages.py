@@ -103,6 +103,15 @@ def test_a_spec_nested_too_deep_or_full_of_aliases_is_one_message(tmp_path, caps
     assert not (tmp_path / "o").exists()
 
 
+def test_an_empty_out_is_a_clear_error_not_the_default_folder(tmp_path, capsys, monkeypatch):
+    """``sweep SPEC --out ""`` ran the sweep into sweeps/NAME as if no --out had been given."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(tiny_spec("s")))
+    assert main(["sweep", "s.yaml", "--backend", "serial", "--quiet", "--out", ""]) == 2
+    assert capsys.readouterr().err == 'error: key \'--out\': expected a file or folder name; found an empty text (--out "")\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
+
+
 def test_a_spec_folder_is_named_as_a_folder(tmp_path):
     with pytest.raises(UserError, match="expected a sweep spec file; found a folder") as info:
         plan_sweep(tmp_path)
