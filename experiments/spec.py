@@ -65,7 +65,8 @@ class Outputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     summary: bool | list[str] = Field(True, description="true (all), false (none: ids and parameters only), "
                                                         "or the summary columns to keep")
-    weekly_every: int | None = Field(None, ge=1, description="keep the weekly series every k weeks (none: not kept)")
+    weekly_every: int | None = Field(None, ge=1, le=5200, description="keep the weekly series every k weeks (none: "
+                                                                    "not kept)")
     weekly_columns: list[str] | None = Field(None, description="the weekly columns to keep (default: all)")
 
     _numbers = field_validator("weekly_every", mode="before")(_no_bool)
@@ -91,8 +92,8 @@ class SweepSpec(BaseModel):
     subexperiments: list[dict[str, list[Any]]] = Field(default_factory=list,
                                                        description="each: key -> values, crossed within it only")
     ranges: dict[str, Range] = Field(default_factory=dict, description="lhs/sobol/morris: key -> [low, high]")
-    samples: int | None = Field(None, ge=1, description="lhs: points; sobol: base sample N (a power of 2); "
-                                                        "morris: trajectories")
+    samples: int | None = Field(None, ge=1, le=1_000_000, description="lhs: points; sobol: base sample N (a power "
+                                                                      "of 2); morris: trajectories")
     sample_seed: int | None = Field(None, ge=0, description="seed of the sampler (default: root_seed)")
     calc_second_order: bool = True
     num_levels: int = Field(4, ge=2)

@@ -373,6 +373,16 @@ def test_python_api_with_a_dataframe_of_points(tmp_path):
     ({"replications": 0}, "replications", "greater than or equal to 1"),
     ({"replications": True}, "replications", "expected a whole number; found true"),
     ({"root_seed": 1e308}, "root_seed", "expected a smaller whole number; found 1e+308"),
+    # seat counts past 64 bits broke the design table (OverflowError), or wrapped round to negative
+    ({"parameters": {"governance.seats.city": [1, 10**30]}}, "parameters.governance.seats.city",
+     "expected a seat count from 0 to 1,000"),
+    ({"parameters": {"governance.seats.city": [1, 2**63]}}, "parameters.governance.seats.city",
+     "expected a seat count from 0 to 1,000"),
+    ({"design": "lhs", "parameters": {}, "samples": 4, "ranges": {"governance.seats.city": [0, 1e30]}},
+     "ranges.governance.seats.city", "expected a seat count from 0 to 1,000"),
+    ({"design": "lhs", "parameters": {}, "samples": 10**30, "ranges": {"peer_support.competency_gain": [0.5, 2]}},
+     "samples", "less than or equal to 1000000"),            # numpy's "Maximum allowed dimension exceeded"
+    ({"outputs": {"weekly_every": 10**30}}, "outputs.weekly_every", "less than or equal to 5200"),   # every run failed
     ({"design": "morris", "parameters": {}, "samples": 4, "num_levels": 5,
       "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "num_levels", "even num_levels"),
     ({"outputs": {"summary": ["isolated_share_al"]}}, "outputs.summary", "did you mean 'isolated_share_all'"),

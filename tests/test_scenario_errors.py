@@ -171,7 +171,11 @@ CASES = {
     "negative_seat_count": dict(
         files={"seats.yaml": "extends: centre-sud\ngovernance:\n  seats: {city: -1}\n"},
         ref="seats.yaml", file="seats.yaml", key="governance.seats.city",
-        fragments=["expected a seat count of 0 or more", "found -1"]),
+        fragments=["expected a seat count from 0 to 1,000", "found -1"]),
+    "seat_count_too_large": dict(
+        files={"seats.yaml": "extends: centre-sud\ngovernance:\n  seats: {city: 1000000000000000000000000000000}\n"},
+        ref="seats.yaml", file="seats.yaml", key="governance.seats.city",
+        fragments=["expected a seat count from 0 to 1,000", "found 1000000000000000000000000000000"]),
     "misspelt_compensation_mode": dict(
         files={"quit.yaml": "extends: centre-sud\nretention:\n  attrition_per_year: {volunter: 0.3}\n"},
         ref="quit.yaml", file="quit.yaml", key="retention.attrition_per_year.volunter",
