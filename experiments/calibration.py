@@ -41,6 +41,8 @@ import pandas as pd
 
 from sim.errors import UserError
 
+from .backends import MAX_WORKERS
+
 from .calibration_targets import (EMULATOR_INPUTS, FITTED, LOG_PRIORS, PRIORS, SHARE_TARGETS, TARGETS,
                                   TARGETS_BY_NAME, CalibrationTask, run_task)
 
@@ -235,8 +237,8 @@ def calibrate(out: str | Path, budget: int = 240, replications: int = 2, residen
               progress: Callable[[str], None] | None = print) -> dict[str, Any]:
     """Run the whole calibration and write its results to ``out``; returns the summary (also in calibration.json)."""
     check_options(budget, replications, residents, years, waves, verify, accept)
-    if workers is not None and workers < 1:
-        raise UserError(f"expected a number of workers of at least 1; found {workers}", key="--workers")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"expected a number of workers from 1 to {MAX_WORKERS:,}; found {workers}", key="--workers")
     say = progress or (lambda s: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -123,6 +123,16 @@ def test_calibrate_command_rejects_bad_input(capsys):
     assert "budget" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("args", [["--workers", str(10**30)], ["--check", "--workers", str(10**30)]])
+def test_calibrate_refuses_more_workers_than_a_pool_can_have(tmp_path, capsys, args):
+    """``--workers 10**30`` was an OverflowError traceback from the process pool."""
+    from sim.cli import main
+    assert main(["calibrate", *args, "--out", str(tmp_path / "cal"), "--quiet"]) == 2
+    assert capsys.readouterr().err == "error: key '--workers': expected a number of workers from 1 to 10,000; found " \
+                                      f"{10**30}\n"
+    assert not (tmp_path / "cal").exists()
+
+
 def test_calibrate_refuses_an_empty_out(tmp_path, capsys, monkeypatch):
     """``--out ""`` calibrated into the current folder (``Path("")``)."""
     from sim.cli import main
