@@ -408,11 +408,18 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
     # Completed from the schema's defaults, so that a table set in part keeps its other keys (decay of
     # the tie kinds not named, the professions not named) and an override changes only what it names.
     data = _deep_merge(_schema_defaults(), data)
+    if overrides is not None and not isinstance(overrides, dict):
+        raise ScenarioError("expected overrides as a mapping of dotted key paths to values, such as "
+                            f"{{'governance.decision_rule': 'consensus'}}; found a {type(overrides).__name__}", file=file)
     if overrides:
         for key in overrides:
             if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
                 raise ScenarioError(f"expected a dotted key path such as 'governance.decision_rule'; found {key!r}",
                                     file=file, key=str(key))
+            if key.split(".")[0] == "extends":   # applied when the scenario was read: changing it would do nothing
+                raise ScenarioError("expected a parameter to change; found 'extends', which names the scenario this "
+                                    "one derives from and is applied as it is read: start from that scenario instead",
+                                    file=file, key=key)
         for key, value in overrides.items():
             try:
                 set_dotted(data, key, value)

@@ -328,6 +328,27 @@ def test_bad_dotted_overrides_are_clear_errors(overrides, key, fragment):
     assert fragment in message and "expected" in message
 
 
+@pytest.mark.parametrize("overrides, words", [
+    ("governance.decision_rule", "found a str"), (3, "found a int"), ({"years"}, "found a set"),
+    ([("years", 2)], "found a list")])
+def test_overrides_that_are_not_a_mapping_are_a_clear_error(overrides, words):
+    """A string, a number or a set as ``overrides`` was an AttributeError or TypeError from inside."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("centre-sud", overrides)
+    assert "expected overrides as a mapping of dotted key paths to values" in str(info.value) and words in str(info.value)
+
+
+@pytest.mark.parametrize("key", ["extends", "extends.x"])
+def test_extends_cannot_be_overridden(key):
+    """An override of 'extends' (a sweep's fixed: {extends: rhizomes}) was accepted and did nothing."""
+    with pytest.raises(ScenarioError, match="found 'extends', which names the scenario this one derives from") as info:
+        load_scenario("centre-sud", {key: "rhizomes"})
+    assert info.value.key == key
+    with pytest.raises(UserError, match=r"key 'fixed.extends'"):
+        from experiments import plan_sweep
+        plan_sweep({"base_scenario": "centre-sud", "residents": 100, "weeks": 1, "fixed": {"extends": "rhizomes"}})
+
+
 def test_a_bad_override_is_not_blamed_on_the_file_and_a_mistake_in_the_file_not_on_the_overrides(tmp_path):
     for overrides in ({"governance.decision_rul": "consensus"}, {"population.share_65plus_living_alone": 2}):
         with pytest.raises(ScenarioError, match="in the overrides applied to this scenario"):
