@@ -434,7 +434,33 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
         if overrides and e.key and any(e.key == k or e.key.startswith(f"{k}.") for k in overrides):
             raise ScenarioError(f"in the overrides applied to this scenario: {e.detail}", file=e.file,
                                 key=e.key) from None
+        origin = _written_in(Path(file), e.key) if file is not None and e.file == file and e.key else None
+        if origin is not None and origin != Path(file).resolve():   # the value comes from a file it extends
+            raise ScenarioError(f"{e.detail} (written in {origin}, which {Path(file).name} extends)", file=e.file,
+                                key=e.key) from None
         raise
+
+
+def _written_in(path: Path, key: str) -> Path | None:
+    """The file of the ``extends`` chain from ``path`` that writes the value at the dotted ``key``
+    (the nearest, whose value the others' give way to), or None where none does (a default)."""
+    seen: set[Path] = set()
+    while path is not None and path.resolve() not in seen:
+        path = path.resolve()
+        seen.add(path)
+        node: Any = _read_yaml(path)
+        parent = node.get("extends")
+        for part in key.split("."):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                break
+        else:
+            return path
+        path = _resolve_ref(parent, path) if isinstance(parent, str) and parent else None
+    return None
 
 
 def validate(data: dict, file: str | None = None) -> Scenario:

@@ -301,6 +301,16 @@ def test_a_problem_in_a_parent_file_names_the_file_that_was_loaded(tmp_path):
         load_scenario(tmp_path / "child.yaml")
     assert info.value.key == "governance.decision_rule"
     assert "child.yaml" in str(info.value) and "'anarchy'" in str(info.value)
+    # ... and says which file wrote it, for it is not in child.yaml
+    assert f"(written in {tmp_path / 'parent.yaml'}, which child.yaml extends)" in str(info.value)
+
+
+def test_a_problem_in_the_file_itself_names_no_other_file(tmp_path):
+    _write(tmp_path, "parent.yaml", "extends: centre-sud\ngovernance: {decision_rule: anarchy}\n")
+    _write(tmp_path, "child.yaml", "extends: parent.yaml\ngovernance: {decision_rule: chaos}\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "child.yaml")   # the child's own values, the parent's given way to
+    assert "written in" not in str(info.value) and "'chaos'" in str(info.value)
 
 
 def test_several_problems_are_counted_in_the_one_message(tmp_path):
