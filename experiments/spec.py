@@ -96,7 +96,7 @@ class SweepSpec(BaseModel):
                                                                       "of 2); morris: trajectories")
     sample_seed: int | None = Field(None, ge=0, description="seed of the sampler (default: root_seed)")
     calc_second_order: bool = True
-    num_levels: int = Field(4, ge=2)
+    num_levels: int = Field(4, ge=2, le=100)
     points: list[dict[str, Any]] = Field(default_factory=list, description="explicit design points")
     outputs: Outputs = Field(default_factory=Outputs)
     batch_size: int | None = Field(None, ge=1, le=MAX_BATCH_SIZE, description="runs per task (default: automatic)")
@@ -113,7 +113,7 @@ class SweepSpec(BaseModel):
             for k, v in value.items():
                 if isinstance(v, (list, tuple)):
                     if len(v) != 2:
-                        raise ValueError(f"range '{k}' must be [low, high]; found {len(v)} values")
+                        raise ValueError(f"expected [low, high] for the range of '{k}'; found {len(v)} values")
                     v = {"low": v[0], "high": v[1]}
                 out[k] = v
             return out

@@ -383,6 +383,10 @@ def test_python_api_with_a_dataframe_of_points(tmp_path):
     ({"design": "lhs", "parameters": {}, "samples": 10**30, "ranges": {"peer_support.competency_gain": [0.5, 2]}},
      "samples", "less than or equal to 1000000"),            # numpy's "Maximum allowed dimension exceeded"
     ({"outputs": {"weekly_every": 10**30}}, "outputs.weekly_every", "less than or equal to 5200"),   # every run failed
+    ({"design": "morris", "parameters": {}, "samples": 4, "num_levels": 10**30,       # numpy: "Maximum allowed size"
+      "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "num_levels", "less than or equal to 100"),
+    ({"design": "lhs", "parameters": {}, "samples": 4, "ranges": {"peer_support.competency_gain": [0.5]}},
+     "ranges", "expected [low, high] for the range of 'peer_support.competency_gain'; found 1 values"),
     ({"design": "morris", "parameters": {}, "samples": 4, "num_levels": 5,
       "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "num_levels", "even num_levels"),
     ({"outputs": {"summary": ["isolated_share_al"]}}, "outputs.summary", "did you mean 'isolated_share_all'"),
