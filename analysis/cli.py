@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.errors import UserError
+from sim.errors import UserError, path_option
 
 
 def _cmd_report(args) -> int:
@@ -13,13 +13,14 @@ def _cmd_report(args) -> int:
     from .report import HEADLINE, write_report
 
     lang = check_lang(args.lang)
+    out, baseline_folder = path_option(args.out), path_option(args.baseline, "--baseline")
     results = load(args.folder)
     try:
-        baseline = load(args.baseline) if args.baseline else None
+        baseline = load(baseline_folder) if baseline_folder else None
     except UserError as e:  # the folder's own error, naming the option it came from
         raise UserError(e.detail, file=e.file, key=e.key or "--baseline") from None
     try:
-        out = write_report(results, args.out, baseline=baseline, lang=lang, outcome=args.outcome or HEADLINE)
+        out = write_report(results, out, baseline=baseline, lang=lang, outcome=args.outcome or HEADLINE)
     except UserError as e:
         if args.outcome is None and e.key == "--outcome":   # the user named none: say it is the default
             raise UserError(f"{e.detail} (--outcome picks the outcome; its default is {HEADLINE})", file=e.file,
@@ -41,11 +42,11 @@ def register(subparsers) -> None:
                     "the equity breakdown, spending and cost per person no longer isolated (with --baseline), and "
                     "for sweeps the sensitivity ranking.")
     p.add_argument("folder", type=Path, help="run folder, folder of run folders, or sweep folder")
-    p.add_argument("--baseline", type=Path, default=None,
+    p.add_argument("--baseline", default=None,
                    help="run folder or folder of run folders to compare with, paired by seed "
                         "(for example the hospital-baseline scenario run with the same seeds)")
     p.add_argument("--lang", default="en", choices=("fr", "en"), help="language of the report (default en)")
-    p.add_argument("--out", type=Path, default=None, help="HTML file to write (default FOLDER/report-LANG.html)")
+    p.add_argument("--out", default=None, help="HTML file to write (default FOLDER/report-LANG.html)")
     p.add_argument("--outcome", default=None,
                    help="outcome for a sweep's sensitivity ranking (default isolated_share_65_alone)")
     p.set_defaults(func=_cmd_report)

@@ -231,13 +231,22 @@ def _read_run(folder: Path) -> tuple[dict, pd.DataFrame]:
         info = json.loads((folder / "summary.json").read_text())
     except (OSError, ValueError) as e:
         raise UserError(f"cannot read summary.json ({e})", file=str(folder / "summary.json")) from None
-    if "final_year" not in info or "seed" not in info:
+    if not isinstance(info, dict) or "final_year" not in info or "seed" not in info:
         raise UserError("summary.json has no 'final_year' or 'seed'; was it written by 'caring-community run'?",
                         file=str(folder / "summary.json"))
+    whole = {k: info.get(k) for k in ("seed", "weeks", "residents") if k in info}
+    bad = next((k for k, v in whole.items() if v is not None and (isinstance(v, bool) or not isinstance(v, int))), None)
+    if not isinstance(info["final_year"], dict) or bad:
+        found = f"'{bad}': {whole[bad]!r}" if bad else f"'final_year': {info['final_year']!r}"
+        raise UserError(f"expected summary.json as 'caring-community run' writes it ('final_year' a mapping of outcomes; "
+                        f"'seed', 'weeks' and 'residents' whole numbers); found {found}", file=str(folder / "summary.json"))
     try:
         weekly = pd.read_parquet(folder / "outcomes.parquet")
     except Exception as e:  # pyarrow raises several kinds
         raise UserError(f"cannot read outcomes.parquet ({e})", file=str(folder / "outcomes.parquet")) from None
+    if "week" not in weekly:
+        raise UserError("expected outcomes.parquet as 'caring-community run' writes it (one row per week); found no "
+                        "'week' column", file=str(folder / "outcomes.parquet"))
     return info, weekly
 
 

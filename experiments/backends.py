@@ -27,6 +27,7 @@ from sim.errors import UserError
 BACKENDS = ("serial", "processes", "dask")
 MAX_RESUBMITS = 3      # dask: resubmissions of a task lost with its worker
 MAX_DEATHS_ALONE = 2   # processes: deaths of a worker running a task alone before the task is reported
+MAX_WORKERS = 10_000   # more is a mistake (10**30 overflowed the process pool's C int)
 
 
 def default_workers() -> int:
@@ -232,6 +233,9 @@ class DaskBackend(Backend):
             except (OSError, TimeoutError) as e:
                 raise UserError(f"expected a running dask scheduler at {scheduler}; could not connect ({e})",
                                 key="--scheduler") from None
+            except ValueError as e:   # not an address: "missing port number in address 'x'"
+                raise UserError(f"expected a scheduler address such as tcp://host:8786; found '{scheduler}' ({e})",
+                                key="--scheduler") from None
         else:
             n = workers or default_workers()
             self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, preload=[__name__],
@@ -304,8 +308,8 @@ class DaskBackend(Backend):
 
 def make_backend(name: str = "processes", workers: int | None = None, scheduler: str | None = None) -> Backend:
     """The backend called ``name`` (serial, processes, dask)."""
-    if workers is not None and workers < 1:
-        raise UserError(f"expected a number of workers of at least 1; found {workers}", key="--workers")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"expected a number of workers from 1 to {MAX_WORKERS:,}; found {workers}", key="--workers")
     if scheduler and name != "dask":
         raise UserError("--scheduler needs --backend dask", key="--scheduler")
     if name == "serial":

@@ -39,9 +39,10 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from sim.errors import UserError
+from sim.errors import UserError, file_in_the_way
 
-from .calibration_targets import (EMULATOR_INPUTS, FITTED, LOG_PRIORS, PRIORS, SHARE_TARGETS, TARGETS,
+from .backends import MAX_WORKERS
+from .calibration_targets import (EMULATOR_INPUTS, EXPERIMENTS, FITTED, LOG_PRIORS, PRIORS, SHARE_TARGETS, TARGETS,
                                   TARGETS_BY_NAME, CalibrationTask, run_task)
 
 #: Seeds: the waves use replication seeds from ROOT_SEED, the verification from VERIFY_SEED.
@@ -208,7 +209,7 @@ def run_tasks(tasks: list[CalibrationTask], backend: str, workers: int | None, s
 
 
 def check_options(budget: int, replications: int, residents: int, years: float | None, waves: int,
-                  verify: int, accept: float) -> None:
+                  verify: int, accept: float, seed: int = ROOT_SEED) -> None:
     if budget < 8:
         raise UserError(f"expected a budget of at least 8 parameter points; found {budget}", key="--budget")
     if replications < 1:
@@ -218,6 +219,10 @@ def check_options(budget: int, replications: int, residents: int, years: float |
     if residents < 500:
         raise UserError(f"expected at least 500 residents for the measurements; found {residents}",
                         key="--residents")
+    most = max_residents()
+    if residents > most:   # scale_scenario would quietly make the largest community it can
+        raise UserError(f"expected at most {most:,} residents for the measurements (the workload experiment has "
+                        f"three times as many); found {residents:,}", key="--residents")
     if years is not None and not 6.0 <= years <= 20.0:
         raise UserError(f"expected --years between 6 and 20 (a burn-in year, then the five years of the turnover "
                         f"target); found {years}", key="--years")
@@ -226,6 +231,17 @@ def check_options(budget: int, replications: int, residents: int, years: float |
                         key="--waves")
     if not 0.0 < accept <= 0.5:
         raise UserError(f"expected an acceptance fraction in (0, 0.5]; found {accept}", key="--accept")
+    if isinstance(seed, bool) or seed < 0:
+        raise UserError(f"expected a seed that is a whole number 0 or more; found {seed}", key="--seed")
+
+
+def max_residents() -> int:
+    """The most residents a calibration run may have: every measurement experiment's scenario can be
+    scaled to its size (see :func:`sim.scenario.residents_range`)."""
+    from sim.scenario import load_scenario, residents_range
+
+    return min(residents_range(load_scenario(exp["scenario"]))[1] // exp.get("population_factor", 1)
+               for exp in EXPERIMENTS.values())
 
 
 def calibrate(out: str | Path, budget: int = 240, replications: int = 2, residents: int = 2000,
@@ -234,12 +250,20 @@ def calibrate(out: str | Path, budget: int = 240, replications: int = 2, residen
               scheduler: str | None = None, seed: int = ROOT_SEED,
               progress: Callable[[str], None] | None = print) -> dict[str, Any]:
     """Run the whole calibration and write its results to ``out``; returns the summary (also in calibration.json)."""
-    check_options(budget, replications, residents, years, waves, verify, accept)
-    if workers is not None and workers < 1:
-        raise UserError(f"expected a number of workers of at least 1; found {workers}", key="--workers")
+    check_options(budget, replications, residents, years, waves, verify, accept, seed)
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"expected a number of workers from 1 to {MAX_WORKERS:,}; found {workers}", key="--workers")
     say = progress or (lambda s: None)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    blocker = file_in_the_way(out)
+    if blocker is not None:
+        raise UserError(f"expected a folder{'' if blocker == out else f' at {blocker} to hold the output folder'}; "
+                        "found a file", file=str(out), key="--out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"expected a folder that can be created or written to; found {e.strerror or e}",
+                        file=str(out), key="--out") from None
     names = list(PRIORS)
     rng = np.random.default_rng(seed)
     seeds = replication_seeds(seed, replications)
@@ -451,7 +475,7 @@ def check_defaults(verify: int = 10, residents: int = 2000, years: float | None 
                    progress: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """How well the scenario defaults, as they are now, meet the calibration targets: the measurement
     experiments with ``verify`` fresh seeds and no fitting. Returns the fit and validation tables."""
-    check_options(8, 1, residents, years, 1, verify, 0.01)
+    check_options(8, 1, residents, years, 1, verify, 0.01, seed)
     tasks = [CalibrationTask(-1, rep, s, {}, residents, years) for rep, s in enumerate(replication_seeds(seed, verify))]
     ver = run_tasks(tasks, backend, workers, scheduler, progress)
     return fit_table(ver), validation_table(ver)

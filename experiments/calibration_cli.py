@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from sim.errors import UserError
+from sim.errors import UserError, path_option
 
 from .backends import BACKENDS
 
@@ -31,7 +30,7 @@ def _cmd_calibrate(args) -> int:
 
     if args.check:
         return _cmd_check(args)
-    out = Path(args.out)
+    out = path_option(args.out)
     if out.exists() and not out.is_dir():
         raise UserError(f"expected a folder for --out; {out} is a file", key="--out")
     summary = calibrate(out, budget=args.budget, replications=args.replications, residents=args.residents,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.errors import Interrupted, UserError
+from sim.errors import Interrupted, UserError, path_option
 
 from .backends import BACKENDS
 
@@ -24,7 +24,7 @@ def _cmd_sweep(args) -> int:
     from .spec import read_spec
 
     spec, _, _ = read_spec(args.spec)
-    out = Path(args.out) if args.out else Path("sweeps") / (spec.name or Path(args.spec).stem)
+    out = path_option(args.out) or Path("sweeps") / (spec.name or Path(args.spec).stem)
     try:
         result = run_sweep(args.spec, out, backend=args.backend, workers=args.workers, scheduler=args.scheduler,
                            retry_failed=args.retry_failed, progress=not args.quiet, batch_size=args.batch_size,

@@ -315,7 +315,7 @@ def _design_differs(store: storage.SweepStore, plan: Plan) -> bool:
     stored = store.root / "design.parquet"
     if not stored.is_file():
         return False
-    old = pd.read_parquet(stored).reset_index(drop=True)
+    old = storage.read_frame(stored).reset_index(drop=True)
     new = plan.design.points.reset_index(drop=True)
     return (list(old.columns) != list(new.columns) or len(old) != len(new)
             or not old.map(repr).equals(new.map(repr)))

@@ -65,7 +65,8 @@ class Outputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     summary: bool | list[str] = Field(True, description="true (all), false (none: ids and parameters only), "
                                                         "or the summary columns to keep")
-    weekly_every: int | None = Field(None, ge=1, description="keep the weekly series every k weeks (none: not kept)")
+    weekly_every: int | None = Field(None, ge=1, le=5200, description="keep the weekly series every k weeks (none: "
+                                                                    "not kept)")
     weekly_columns: list[str] | None = Field(None, description="the weekly columns to keep (default: all)")
 
     _numbers = field_validator("weekly_every", mode="before")(_no_bool)
@@ -91,11 +92,11 @@ class SweepSpec(BaseModel):
     subexperiments: list[dict[str, list[Any]]] = Field(default_factory=list,
                                                        description="each: key -> values, crossed within it only")
     ranges: dict[str, Range] = Field(default_factory=dict, description="lhs/sobol/morris: key -> [low, high]")
-    samples: int | None = Field(None, ge=1, description="lhs: points; sobol: base sample N (a power of 2); "
-                                                        "morris: trajectories")
+    samples: int | None = Field(None, ge=1, le=1_000_000, description="lhs: points; sobol: base sample N (a power "
+                                                                      "of 2); morris: trajectories")
     sample_seed: int | None = Field(None, ge=0, description="seed of the sampler (default: root_seed)")
     calc_second_order: bool = True
-    num_levels: int = Field(4, ge=2)
+    num_levels: int = Field(4, ge=2, le=100)
     points: list[dict[str, Any]] = Field(default_factory=list, description="explicit design points")
     outputs: Outputs = Field(default_factory=Outputs)
     batch_size: int | None = Field(None, ge=1, le=MAX_BATCH_SIZE, description="runs per task (default: automatic)")
@@ -112,7 +113,7 @@ class SweepSpec(BaseModel):
             for k, v in value.items():
                 if isinstance(v, (list, tuple)):
                     if len(v) != 2:
-                        raise ValueError(f"range '{k}' must be [low, high]; found {len(v)} values")
+                        raise ValueError(f"expected [low, high] for the range of '{k}'; found {len(v)} values")
                     v = {"low": v[0], "high": v[1]}
                 out[k] = v
             return out
@@ -176,6 +177,8 @@ def _spec_error(e: ValidationError, file: str | None) -> UserError:
     if err["type"] == "value_error":
         return _error(err["msg"].removeprefix("Value error, "), file, key or None)
     msg = err["msg"].removeprefix("Input should be ")
+    if err["type"] == "int_parsing_size":   # a whole number too large for pydantic (1e308): "unable to parse..."
+        msg = "a smaller whole number"
     if msg.startswith(("greater", "less")):
         msg = "a value " + msg
     return _error(f"expected {msg[0].lower() + msg[1:]}; found {found!r}", file, key or None)

@@ -251,16 +251,61 @@ def read_meta(path: str | Path) -> dict:
         raise UserError("expected a sweep output folder (with meta.json, written by 'caring-community sweep'); "
                         "found no meta.json", file=str(path))
     try:
-        return json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise UserError(f"expected a readable JSON file; found {e}", file=str(meta_path)) from None
+    if not isinstance(meta, dict):
+        raise UserError(f"expected a JSON object (the sweep's description, as 'caring-community sweep' writes it); "
+                        f"found a {type(meta).__name__}", file=str(meta_path))
+    return meta
+
+
+def _unreadable(path: Path, found: str) -> UserError:
+    """The error for a Parquet file of a sweep folder that cannot be read as the sweep wrote it; a shard
+    of summary/ or weekly/ can be removed, and its runs are then redone by running the sweep again."""
+    remedy = "; remove it, then run the sweep again to redo its runs" if path.parent.name in (SUMMARY, WEEKLY) else ""
+    return UserError(f"expected a Parquet file as 'caring-community sweep' writes it; found {found}{remedy}",
+                     file=str(path))
+
+
+def _cannot_read(e: Exception) -> str:
+    return f"a file that cannot be read ({str(e).splitlines()[0] if str(e) else type(e).__name__})"
+
+
+def read_table(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """``columns`` (default: all) of a Parquet file of a sweep folder; a file that is damaged, cut
+    short, or lacks a column asked for (a file the sweep did not write) is a :class:`UserError` naming it."""
+    have = read_schema(path).names
+    missing = [c for c in columns or [] if c not in have]
+    if missing:
+        raise _unreadable(path, f"no column '{missing[0]}' in it")
+    try:
+        return pq.read_table(path, columns=columns)
+    except (OSError, pa.ArrowException) as e:
+        raise _unreadable(path, _cannot_read(e)) from None
+
+
+def read_schema(path: Path) -> pa.Schema:
+    """The schema of a Parquet file of a sweep folder (see :func:`read_table`)."""
+    try:
+        return pq.read_schema(path)
+    except (OSError, pa.ArrowException) as e:
+        raise _unreadable(path, _cannot_read(e)) from None
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """A Parquet file of a sweep folder as pandas reads it (see :func:`read_table`)."""
+    try:
+        return pd.read_parquet(path)
+    except (OSError, pa.ArrowException) as e:
+        raise _unreadable(path, _cannot_read(e)) from None
 
 
 def done_run_ids(path: str | Path) -> set[str]:
     """Run ids with a row in a committed summary shard (reads only the ``run_id`` column)."""
     done: set[str] = set()
     for shard in _shards(Path(path) / SUMMARY):
-        done.update(pq.read_table(shard, columns=["run_id"]).column("run_id").to_pylist())
+        done.update(read_table(shard, columns=["run_id"]).column("run_id").to_pylist())
     return done
 
 
@@ -270,10 +315,10 @@ def _read_dataset(files: Iterable[Path], columns: list[str] | None = None) -> pd
     def wanted(f: Path) -> list[str] | None:
         if columns is None:
             return None
-        have = set(pq.read_schema(f).names)
+        have = set(read_schema(f).names)
         return [c for c in columns if c in have]
 
-    tables = [pq.read_table(f, columns=wanted(f)) for f in files]
+    tables = [read_table(f, columns=wanted(f)) for f in files]
     if not tables:
         return None
     table = pa.concat_tables(tables, promote_options="permissive")
@@ -284,7 +329,7 @@ def _check_columns(path: Path, columns: list[str], files: list[Path]) -> None:
     """Every column asked for is in the summary or the weekly series of at least one shard."""
     if not files:
         return
-    have = set().union(*(pq.read_schema(f).names for f in files))
+    have = set().union(*(read_schema(f).names for f in files))
     unknown = [c for c in columns if c not in have]
     if unknown:
         raise UserError(f"no outcome '{unknown[0]}' in this sweep{did_you_mean(unknown[0], sorted(have))}; "
@@ -305,7 +350,7 @@ def _check_unique(summary: pd.DataFrame, files: list[Path], path: Path) -> None:
     if not len(dup):
         return
     wanted = set(dup)
-    shards = [f.name for f in files if wanted & set(pq.read_table(f, columns=["run_id"]).column("run_id").to_pylist())]
+    shards = [f.name for f in files if wanted & set(read_table(f, columns=["run_id"]).column("run_id").to_pylist())]
     shown = ", ".join(sorted(dup)[:5]) + (f" and {len(dup) - 5} more" if len(dup) > 5 else "")
     raise UserError(f"expected one row per run in summary/; found {len(dup)} run(s) twice or more: {shown} "
                     f"(in shards {', '.join(shards)}); remove the extra shards, then run the sweep again to "
@@ -322,6 +367,8 @@ def read_failures(path: str | Path) -> pd.DataFrame:
         try:
             record = json.loads(f.read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            record = None
+        if not isinstance(record, dict):
             record = {"error": "unreadable failure record"}
         record.setdefault("run_id", f.stem)
         rows.append(record)
@@ -379,9 +426,9 @@ def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None 
     path = Path(path)
     meta = read_meta(path)
     parameters = list(meta.get("parameters", []))
-    design = pd.read_parquet(path / "design.parquet") if (path / "design.parquet").is_file() else pd.DataFrame(
+    design = read_frame(path / "design.parquet") if (path / "design.parquet").is_file() else pd.DataFrame(
         columns=["point", *parameters])
-    seeds = pd.read_parquet(path / "seeds.parquet") if (path / "seeds.parquet").is_file() else pd.DataFrame(
+    seeds = read_frame(path / "seeds.parquet") if (path / "seeds.parquet").is_file() else pd.DataFrame(
         columns=["replication", "seed"])
     summary_files = _shards(path / SUMMARY)
     if columns is not None:
@@ -464,7 +511,7 @@ def _driver_gone(progress: dict) -> bool:
         os.kill(int(pid), 0)
     except ProcessLookupError:
         return True
-    except (PermissionError, OSError):
+    except (PermissionError, OSError, TypeError, ValueError, OverflowError):   # not a pid this process can ask about
         return False
     return False
 
@@ -486,14 +533,21 @@ def sweep_status(path: str | Path) -> SweepStatus:
             progress = json.loads((path / "progress.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             progress = {}
+    if not isinstance(progress, dict):   # progress is only a help: a damaged file is as none
+        progress = {}
     rate = eta = None
-    state = progress.get("state", "not started")
-    if progress:
+    state = str(progress.get("state", "not started"))
+    updated_at = progress.get("updated_at")
+    if isinstance(updated_at, bool) or not isinstance(updated_at, (int, float)):
+        updated_at = None
+    try:
         elapsed = float(progress.get("updated_at", 0)) - float(progress.get("started_at", 0))
         ran = int(progress.get("finished", 0))
-        if elapsed > 0 and ran > 0:
-            rate = 60.0 * ran / elapsed
-            eta = remaining / (rate / 60.0) if remaining else 0.0
+    except (TypeError, ValueError):
+        elapsed = ran = 0
+    if elapsed > 0 and ran > 0:
+        rate = 60.0 * ran / elapsed
+        eta = remaining / (rate / 60.0) if remaining else 0.0
     if state == "running" and _driver_gone(progress):
         state = "interrupted (its process is gone)"
     if remaining == 0 and failed == 0 and done >= expected:
@@ -501,4 +555,4 @@ def sweep_status(path: str | Path) -> SweepStatus:
     elif state == "finished":
         state = "finished with failures" if failed else "incomplete"
     return SweepStatus(path=path, expected=expected, done=done, failed=failed, remaining=remaining, state=state,
-                       rate_per_minute=rate, eta_seconds=eta, updated_at=progress.get("updated_at"))
+                       rate_per_minute=rate, eta_seconds=eta, updated_at=updated_at)

@@ -14,7 +14,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .errors import Interrupted, ScenarioError, UserError
+from .errors import Interrupted, ScenarioError, UserError, path_option
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
 PLUGINS = ("experiments.cli", "analysis.cli", "sim.viz.cli", "experiments.calibration_cli")
@@ -44,7 +44,7 @@ def _cmd_run(args) -> int:
     weeks = horizon_weeks(scenario, args.years)
     snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
     check_run_arguments(args.seed, args.years, snaps, weeks, args.edges, command_line=True)   # before the progress bar
-    out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-seed{args.seed}"
+    out = path_option(args.out) or Path("runs") / f"{scenario.name}-seed{args.seed}"
     try:
         with tqdm(total=weeks, unit="week", desc=scenario.name, disable=args.quiet) as bar:
             summary = run_to_folder(scenario, args.seed, out, years=args.years, snapshot_weeks=snaps,
@@ -92,6 +92,13 @@ def _cmd_scenarios(args) -> int:
 
     from .scenario import describe_parameters, list_scenarios, load_scenario
 
+    if args.action == "list" and (args.target is not None or args.residents is not None):   # it lists every preset
+        found = f"'{args.target}'" if args.target is not None else "--residents"
+        raise UserError(f"expected no scenario or size with 'scenarios list' (it lists every preset); found {found}: "
+                        "'scenarios show NAME' prints one", key=None if args.target is not None else "--residents")
+    if args.params and args.action != "show":
+        raise UserError(f"expected --params with 'scenarios show' (it prints every parameter); found it with "
+                        f"'scenarios {args.action}'", key="--params")
     if args.action == "list":
         rows = list_scenarios()
         width = max(len(r["name"]) for r in rows)

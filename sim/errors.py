@@ -48,3 +48,16 @@ def file_in_the_way(folder: "str | Path") -> Path | None:
         if path.exists():
             return None if path.is_dir() else path
     return None
+
+
+def path_option(text: "str | Path | None", key: str = "--out") -> Path | None:
+    """The path a command-line option such as ``--out`` names, or None where it is not given.
+
+    An empty text (``--out ""``, or ``--out "$DIR"`` with ``DIR`` unset) is refused: ``Path("")`` is
+    the current folder, so the command would quietly write there or to its default folder instead.
+    """
+    if text is None:
+        return None
+    if not str(text).strip():
+        raise UserError(f"expected a file or folder name; found an empty text ({key} \"\")", key=key)
+    return Path(text)

@@ -172,7 +172,10 @@ class CaringCommunity(mesa.Model):
 
     def run(self, weeks: int | None = None, progress=None) -> pd.DataFrame:
         """Run ``weeks`` weeks (default: the scenario's horizon) and return the weekly outcomes."""
-        weeks = self.params.weeks if weeks is None else int(weeks)
+        if weeks is None:
+            weeks = self.params.weeks
+        elif isinstance(weeks, (bool, np.bool_)) or not isinstance(weeks, (int, np.integer)) or weeks < 0:
+            raise UserError(f"expected a whole number of weeks, 0 or more; found {weeks!r}", key="weeks")
         for _ in range(weeks):
             self.step()
             if progress is not None:

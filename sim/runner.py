@@ -60,7 +60,8 @@ def check_run_arguments(seed: Any, years: float | None, snapshot_weeks: list[int
 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise UserError(f"expected a whole number 0 or more; found {seed!r}", key=name("seed"))
-    if years is not None and not (isinstance(years, (int, float, np.integer, np.floating)) and 0 < years <= 100):
+    if years is not None and (isinstance(years, (bool, np.bool_))
+                              or not (isinstance(years, (int, float, np.integer, np.floating)) and 0 < years <= 100)):
         finite = "finite " if isinstance(years, (float, np.floating)) and not np.isfinite(years) else ""
         raise UserError(f"expected a {finite}horizon above 0 and at most 100 years; found {years!r}",
                         key=name("years"))

@@ -17,6 +17,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -143,6 +144,8 @@ class _StrictLoader(yaml.SafeLoader):
 def _construct_mapping_once(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":   # '<<: *anchor': construct_mapping merges it, and keys
+            continue                                    # written beside it override the merged ones
         key = loader.construct_object(key_node, deep=deep)
         if isinstance(key, typing.Hashable) and key in seen:
             raise yaml.constructor.ConstructorError(
@@ -193,6 +196,9 @@ def read_yaml_mapping(path: Path, *, what: str, example: str, missing: str,
         raise error(f"expected a readable file; found {e.strerror or e}", file=str(path)) from None
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
+    except RecursionError:
+        raise error(f"malformed YAML: expected at most {MAX_NESTING} levels of lists and mappings inside one "
+                    "another; found more", file=str(path)) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -208,7 +214,51 @@ def read_yaml_mapping(path: Path, *, what: str, example: str, missing: str,
     if not isinstance(data, dict):
         raise error(f"expected a mapping (key: value) at the top level; found a {type(data).__name__}",
                     file=str(path))
+    problem = _too_big(data)
+    if problem:
+        raise error(f"malformed YAML: {problem}", file=str(path))
     return data, text
+
+
+#: What a file a user wrote may hold: a scenario nests four or five levels deep and holds a few
+#: hundred values; YAML's aliases (``*anchor``) can make a short file hold a great many more.
+MAX_NESTING = 32
+MAX_VALUES = 1_000_000
+
+
+def _too_big(data: Any) -> str | None:
+    """What is wrong with the size of ``data`` read from YAML, or None: lists and mappings nested
+    more than :data:`MAX_NESTING` deep, more than :data:`MAX_VALUES` values once aliases are
+    expanded, or a list or mapping that contains itself. Each list and mapping is looked at once."""
+    extent: dict[int, tuple[int, int]] = {}   # id -> (values inside, once aliases are expanded; levels)
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        children = [c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, (dict, list))]
+        if children_done:
+            open_.discard(id(node))
+            inner = [extent[id(c)] for c in children]
+            values = len(node) + sum(v for v, _ in inner)
+            levels = 1 + max((d for _, d in inner), default=0)
+            if levels > MAX_NESTING:
+                return f"expected at most {MAX_NESTING} levels of lists and mappings inside one another; found more"
+            if values > MAX_VALUES:
+                return (f"expected at most {MAX_VALUES:,} values (aliases such as *anchor count each time they are "
+                        f"used); found {values:,}")
+            extent[id(node)] = (values, levels)
+            continue
+        if id(node) in extent:
+            continue
+        open_.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_:
+                return ("expected lists and mappings that end; found one that contains itself (an alias inside "
+                        "its own anchor)")
+            if id(child) not in extent:
+                stack.append((child, False))
+    return None
 
 
 def _deep_merge(base: dict, over: dict, path: tuple[str, ...] = ()) -> dict:
@@ -358,11 +408,18 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
     # Completed from the schema's defaults, so that a table set in part keeps its other keys (decay of
     # the tie kinds not named, the professions not named) and an override changes only what it names.
     data = _deep_merge(_schema_defaults(), data)
+    if overrides is not None and not isinstance(overrides, dict):
+        raise ScenarioError("expected overrides as a mapping of dotted key paths to values, such as "
+                            f"{{'governance.decision_rule': 'consensus'}}; found a {type(overrides).__name__}", file=file)
     if overrides:
         for key in overrides:
             if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
                 raise ScenarioError(f"expected a dotted key path such as 'governance.decision_rule'; found {key!r}",
                                     file=file, key=str(key))
+            if key.split(".")[0] == "extends":   # applied when the scenario was read: changing it would do nothing
+                raise ScenarioError("expected a parameter to change; found 'extends', which names the scenario this "
+                                    "one derives from and is applied as it is read: start from that scenario instead",
+                                    file=file, key=key)
         for key, value in overrides.items():
             try:
                 set_dotted(data, key, value)
@@ -377,11 +434,42 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
         if overrides and e.key and any(e.key == k or e.key.startswith(f"{k}.") for k in overrides):
             raise ScenarioError(f"in the overrides applied to this scenario: {e.detail}", file=e.file,
                                 key=e.key) from None
+        origin = _written_in(Path(file), e.key) if file is not None and e.file == file and e.key else None
+        if origin is not None and origin != Path(file).resolve():   # the value comes from a file it extends
+            raise ScenarioError(f"{e.detail} (written in {origin}, which {Path(file).name} extends)", file=e.file,
+                                key=e.key) from None
         raise
+
+
+def _written_in(path: Path, key: str) -> Path | None:
+    """The file of the ``extends`` chain from ``path`` that writes the value at the dotted ``key``
+    (the nearest, whose value the others' give way to), or None where none does (a default)."""
+    seen: set[Path] = set()
+    while path is not None and path.resolve() not in seen:
+        path = path.resolve()
+        seen.add(path)
+        node: Any = _read_yaml(path)
+        parent = node.get("extends")
+        for part in key.split("."):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                break
+        else:
+            return path
+        path = _resolve_ref(parent, path) if isinstance(parent, str) and parent else None
+    return None
 
 
 def validate(data: dict, file: str | None = None) -> Scenario:
     """Validate a scenario dictionary, turning pydantic's errors into one clear message."""
+    flag = _flag_for_a_number(data)
+    if flag is not None:   # pydantic would read true as 1 and false as 0
+        key, value = flag
+        raise ScenarioError(f"expected a number{_range_note(key.split('.'))}; found: {value!r} (true/false is not a "
+                            "number)", file=file, key=key)
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
@@ -390,6 +478,49 @@ def validate(data: dict, file: str | None = None) -> Scenario:
         if e.file is None and file is not None:
             raise ScenarioError(e.detail, file=file, key=e.key) from None
         raise
+
+
+def _flag_for_a_number(data: Any, path: tuple[str, ...] = (), seen: set[int] | None = None) -> tuple[str, bool] | None:
+    """The first key path in ``data`` where true or false stands for a parameter that is a number
+    (``years: true``, ``governance.seats.city: false``), with that value; None if there is none.
+
+    Only keys of the schema are followed (pydantic names an unknown key), and a list or mapping met
+    again (a YAML alias, or one that contains itself) is not walked twice."""
+    seen = set() if seen is None else seen
+    if isinstance(data, (dict, list)):
+        if id(data) in seen:
+            return None
+        seen.add(id(data))
+        items = data.items() if isinstance(data, dict) else enumerate(data)
+        for key, value in items:
+            inner = path + (str(key),)
+            if _schema_field(inner) is not None:
+                found = _flag_for_a_number(value, inner, seen)
+                if found is not None:
+                    return found
+        return None
+    if isinstance(data, (bool, np.bool_)) and path and _numbers_only(_schema_field(path).annotation):
+        return ".".join(path), bool(data)
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema_field(path: tuple[str, ...]) -> Any:
+    """:func:`_field_at` for a key path given as a tuple, remembered."""
+    return _field_at(list(path))
+
+
+def _numbers_only(annotation: Any) -> bool:
+    """Whether a schema annotation takes numbers (``int``, ``float | None``, ``dict[str, int]``...) and no booleans."""
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin is dict:
+        return _numbers_only(args[1])
+    if origin is list:
+        return _numbers_only(args[0])
+    if args and origin is not None and origin is not typing.Literal:   # a union such as int | None
+        return all(_numbers_only(a) for a in args)
+    return annotation in (int, float)
 
 
 def _short(value: Any, limit: int = 80) -> str:
@@ -453,6 +584,8 @@ def _scenario_error(e: ValidationError, file: str | None) -> ScenarioError:
         for prefix in ("Input should be ", "Value error, ", "Assertion failed, "):
             if text.startswith(prefix):
                 text = text[len(prefix):]
+        if kind == "int_parsing_size":   # a whole number too large for pydantic (1e308): "unable to parse..."
+            text = "a smaller whole number"
         if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             # NaN fails every bound: "less than or equal to 1; found nan" would miss the point
             finite = not isinstance(found, float) or math.isfinite(found)

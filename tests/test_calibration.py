@@ -108,7 +108,9 @@ def test_fit_table_flags_targets_outside_tolerance():
 @pytest.mark.parametrize("kwargs, key", [
     (dict(budget=3), "--budget"), (dict(replications=0), "--replications"), (dict(verify=1), "--verify"),
     (dict(residents=100), "--residents"), (dict(years=5.0), "--years"), (dict(waves=9), "--waves"),
-    (dict(accept=0.9), "--accept")])
+    (dict(accept=0.9), "--accept"),
+    (dict(seed=-1), "--seed"),                  # numpy's ValueError("expected non-negative integer")
+    (dict(residents=10**9), "--residents")])    # quietly made the largest community there can be
 def test_bad_options_are_user_errors(kwargs, key):
     opts = dict(budget=48, replications=1, residents=2000, years=None, waves=3, verify=6, accept=0.01)
     opts.update(kwargs)
@@ -121,6 +123,37 @@ def test_calibrate_command_rejects_bad_input(capsys):
     from sim.cli import main
     assert main(["calibrate", "--budget", "2", "--out", "unused-calibration-folder"]) == 2
     assert "budget" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--workers", str(10**30)], ["--check", "--workers", str(10**30)]])
+def test_calibrate_refuses_more_workers_than_a_pool_can_have(tmp_path, capsys, args):
+    """``--workers 10**30`` was an OverflowError traceback from the process pool."""
+    from sim.cli import main
+    assert main(["calibrate", *args, "--out", str(tmp_path / "cal"), "--quiet"]) == 2
+    assert capsys.readouterr().err == "error: key '--workers': expected a number of workers from 1 to 10,000; found " \
+                                      f"{10**30}\n"
+    assert not (tmp_path / "cal").exists()
+
+
+def test_calibrate_out_that_cannot_be_a_folder_is_one_message(tmp_path, capsys):
+    """An --out inside a file, or where no folder can be made, was NotADirectoryError or FileNotFoundError."""
+    from sim.cli import main
+    (tmp_path / "taken").write_text("a file")
+    assert main(["calibrate", "--out", str(tmp_path / "taken" / "cal"), "--quiet"]) == 2
+    assert capsys.readouterr().err == (f"error: file {tmp_path / 'taken' / 'cal'}, key '--out': expected a folder at "
+                                       f"{tmp_path / 'taken'} to hold the output folder; found a file\n")
+    assert main(["calibrate", "--out", "/proc/no-such-folder", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: file /proc/no-such-folder, key '--out': expected a folder that can be created")
+
+
+def test_calibrate_refuses_an_empty_out(tmp_path, capsys, monkeypatch):
+    """``--out ""`` calibrated into the current folder (``Path("")``)."""
+    from sim.cli import main
+    monkeypatch.chdir(tmp_path)
+    assert main(["calibrate", "--budget", "2", "--out", ""]) == 2   # refused before the options are checked
+    assert capsys.readouterr().err == 'error: key \'--out\': expected a file or folder name; found an empty text (--out "")\n'
+    assert list(tmp_path.iterdir()) == []
 
 
 # ----------------------------------------------------------------------------- the calibrated defaults

@@ -415,6 +415,21 @@ def test_python_api_with_a_dataframe_of_points(tmp_path):
     ({"replicatons": 3}, "replicatons", "did you mean 'replications'"),
     ({"replications": 0}, "replications", "greater than or equal to 1"),
     ({"replications": True}, "replications", "expected a whole number; found true"),
+    ({"root_seed": 1e308}, "root_seed", "expected a smaller whole number; found 1e+308"),
+    # seat counts past 64 bits broke the design table (OverflowError), or wrapped round to negative
+    ({"parameters": {"governance.seats.city": [1, 10**30]}}, "parameters.governance.seats.city",
+     "expected a seat count from 0 to 1,000"),
+    ({"parameters": {"governance.seats.city": [1, 2**63]}}, "parameters.governance.seats.city",
+     "expected a seat count from 0 to 1,000"),
+    ({"design": "lhs", "parameters": {}, "samples": 4, "ranges": {"governance.seats.city": [0, 1e30]}},
+     "ranges.governance.seats.city", "expected a seat count from 0 to 1,000"),
+    ({"design": "lhs", "parameters": {}, "samples": 10**30, "ranges": {"peer_support.competency_gain": [0.5, 2]}},
+     "samples", "less than or equal to 1000000"),            # numpy's "Maximum allowed dimension exceeded"
+    ({"outputs": {"weekly_every": 10**30}}, "outputs.weekly_every", "less than or equal to 5200"),   # every run failed
+    ({"design": "morris", "parameters": {}, "samples": 4, "num_levels": 10**30,       # numpy: "Maximum allowed size"
+      "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "num_levels", "less than or equal to 100"),
+    ({"design": "lhs", "parameters": {}, "samples": 4, "ranges": {"peer_support.competency_gain": [0.5]}},
+     "ranges", "expected [low, high] for the range of 'peer_support.competency_gain'; found 1 values"),
     ({"design": "morris", "parameters": {}, "samples": 4, "num_levels": 5,
       "ranges": {"peer_support.competency_gain": [0.5, 2]}}, "num_levels", "even num_levels"),
     ({"outputs": {"summary": ["isolated_share_al"]}}, "outputs.summary", "did you mean 'isolated_share_all'"),

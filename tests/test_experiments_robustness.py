@@ -277,6 +277,7 @@ def test_runs_are_streamed_not_listed(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("args,key", [(["--workers", "0"], "--workers"),
+                                      (["--workers", str(10**30)], "--workers"),   # an OverflowError from the pool
                                       (["--batch-size", "-3"], "--batch-size"),
                                       (["--batch-size", "0"], "--batch-size"),
                                       (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler"),
@@ -293,6 +294,21 @@ def test_bad_backend_options_write_nothing(tmp_path, capsys, monkeypatch, args, 
     assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--quiet", *args]) == 2
     err = capsys.readouterr().err
     assert f"key '{key}'" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_scheduler_that_is_not_an_address_is_one_message(tmp_path, capsys):
+    """``--scheduler nonsense`` raised dask's ValueError ("missing port number") as a traceback."""
+    pytest.importorskip("dask.distributed")
+    from sim.cli import main
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--quiet", "--backend", "dask",
+                 "--scheduler", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: key '--scheduler': expected a scheduler address such as tcp://host:8786; found "
+                          "'nonsense' (") and len(err.splitlines()) == 1
     assert not (tmp_path / "o").exists()
 
 

@@ -103,6 +103,43 @@ def test_a_sweep_of_one_point_is_the_baseline_of_a_sweep_at_the_same_size(tmp_pa
     assert "a sweep of one design point" in err and "found a sweep of 2 points" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("option", ["--out", "--baseline"])
+def test_an_empty_out_or_baseline_is_a_clear_error(runs, tmp_path, capsys, monkeypatch, option):
+    """``--out ""`` wrote the report into the current folder and ``--baseline ""`` compared with it
+    (``Path("")`` is the current folder)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(runs / "runs"), option, ""]) == 2
+    err = capsys.readouterr().err
+    assert err == f'error: key \'{option}\': expected a file or folder name; found an empty text ({option} "")\n'
+    assert list(tmp_path.iterdir()) == []
+
+
+def _rewrite_summary(folder, **changes):
+    import json
+    info = json.loads((folder / "summary.json").read_text())
+    (folder / "summary.json").write_text(json.dumps({**info, **changes}))
+
+
+@pytest.mark.parametrize("damage, file, words", [
+    (lambda f: _rewrite_summary(f, final_year=3), "summary.json", "found 'final_year': 3"),
+    (lambda f: _rewrite_summary(f, seed="x"), "summary.json", "found 'seed': 'x'"),
+    (lambda f: _rewrite_summary(f, weeks="x"), "summary.json", "found 'weeks': 'x'"),
+    (lambda f: __import__("pandas").DataFrame({"a": [1]}).to_parquet(f / "outcomes.parquet"), "outcomes.parquet",
+     "found no 'week' column"),
+])
+def test_a_damaged_run_folder_is_one_message_naming_the_file(runs, tmp_path, capsys, damage, file, words):
+    """A summary.json whose final_year is not a mapping (TypeError) or whose seed is not a number
+    (ValueError), or an outcomes.parquet without weeks (KeyError: 'week'), stopped the report with a traceback."""
+    import shutil
+    folder = tmp_path / "runs"
+    shutil.copytree(runs / "runs", folder)
+    damaged = sorted(folder.iterdir())[0]
+    damage(damaged)
+    assert main(["report", str(folder), "--out", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: file {damaged / file}: expected ") and words in err and len(err.splitlines()) == 1
+
+
 def test_compare_takes_a_sweep_of_one_point_as_the_baseline_of_a_point(tmp_path):
     """From Python as in the report: compare(sweep.select(p), baseline_sweep) pairs by seed."""
     from experiments import run_sweep

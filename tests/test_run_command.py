@@ -133,7 +133,7 @@ def test_python_api_matches_the_command(tiny_yaml, tmp_path):
     pd.testing.assert_frame_equal(from_dict.reset_index(drop=True), from_cli, check_dtype=False)
 
 
-@pytest.mark.parametrize("kwargs, key", [({"years": 0}, "years"), ({"years": -1}, "years"),
+@pytest.mark.parametrize("kwargs, key", [({"years": 0}, "years"), ({"years": -1}, "years"), ({"years": True}, "years"),
                                          ({"seed": -1, "years": 0.1}, "seed"),
                                          ({"seed": 1.5, "years": 0.1}, "seed")])
 def test_python_run_refuses_bad_seeds_and_horizons(tiny_yaml, kwargs, key, tmp_path):
@@ -154,6 +154,18 @@ def test_a_model_refuses_a_seed_that_is_not_a_whole_number(tiny_yaml, rng):
     from sim.errors import UserError
     with pytest.raises(UserError, match="rng"):
         CaringCommunity(str(tiny_yaml), rng=rng)
+
+
+@pytest.mark.parametrize("weeks", [-1, 1.5, "3", True])
+def test_a_model_runs_only_a_whole_number_of_weeks(tiny_yaml, weeks):
+    """``model.run(weeks)`` refuses what is not a whole number of weeks 0 or more (it ran -1 as no week
+    and 1.5 as one, and "3" gave a bare ValueError)."""
+    from sim.errors import UserError
+    model = CaringCommunity(str(tiny_yaml), rng=1, agent_views=False)
+    with pytest.raises(UserError, match="expected a whole number of weeks") as info:
+        model.run(weeks)
+    assert info.value.key == "weeks"
+    assert len(model.run(0)) == 1   # week 0 alone
 
 
 def test_default_output_folder_is_named_after_the_scenario_and_seed(tiny_yaml, tmp_path, monkeypatch):

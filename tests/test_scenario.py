@@ -11,6 +11,7 @@ import yaml
 import pytest
 
 from sim.cli import main
+from sim.errors import ScenarioError
 from sim.scenario import (Scenario, describe_parameters, fields_at, list_scenarios, load_scenario, preset_names,
                           preset_path, scale_scenario)
 
@@ -112,6 +113,25 @@ def test_extends_by_preset_name_in_a_file_and_in_a_dict(tmp_path):
     assert from_file.model_dump() == from_dict.model_dump()
 
 
+def test_yaml_anchors_and_merge_keys_work_and_a_key_beside_a_merge_overrides_it(tmp_path):
+    """``<<: *anchor`` (YAML's merge key) was refused as a syntax error by the loader that refuses keys
+    given twice; a key written beside the merge overrides the merged one, and twice is still refused."""
+    path = tmp_path / "anchors.yaml"
+    path.write_text("extends: centre-sud\n"
+                    "funding:\n"
+                    "  sources:\n"
+                    "    - &grant {name: City, sector: city, amount_per_year: 100000, start_week: 0, end_week: 156}\n"
+                    "    - {<<: *grant, name: City again, start_week: 156, end_week: null}\n", encoding="utf-8")
+    first, second = load_scenario(path).funding.sources
+    assert (second.name, second.sector, second.amount_per_year, second.start_week, second.end_week) == \
+        ("City again", "city", 100000, 156, None)
+    assert first.name == "City" and first.end_week == 156
+    path.write_text("extends: centre-sud\nx: &s {city: 1}\n"
+                    "governance: {seats: {<<: *s, city: 2, city: 3}}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="the key 'city' twice"):
+        load_scenario(path)
+
+
 def test_dotted_overrides_set_sections_and_list_items():
     base = load_scenario("centre-sud")
     sc = load_scenario("centre-sud", {"governance.decision_rule": "consensus", "funding.sources.0.end_week": 52})
@@ -183,6 +203,22 @@ def test_scenarios_list_shows_every_preset_with_its_title(capsys):
         assert row["title"] in line
         if row["extends"]:
             assert f"(extends {row['extends']})" in line
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["scenarios", "list", "centre-sud"], "expected no scenario or size with 'scenarios list' (it lists every preset); "
+                                          "found 'centre-sud'"),
+    (["scenarios", "list", "--residents", "500"], "found --residents"),
+    (["scenarios", "list", "--params"], "expected --params with 'scenarios show'"),
+    (["scenarios", "validate", "centre-sud", "--params"], "found it with 'scenarios validate'"),
+])
+def test_scenarios_options_that_do_nothing_there_are_refused(capsys, argv, words):
+    """'scenarios list NAME' listed every preset, as if NAME were not there, and --params was ignored
+    but with 'show'."""
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: ") and words in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
 
 
 def test_scenarios_show_prints_the_fully_resolved_parameters(capsys):

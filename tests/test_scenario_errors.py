@@ -61,6 +61,39 @@ CASES = {
         files={"type.yaml": "extends: centre-sud\npopulation:\n  n_patients: lots\n"},
         ref="type.yaml", file="type.yaml", key="population.n_patients",
         fragments=["expected a valid integer", "found: 'lots'"]),
+    "true_for_a_number": dict(
+        files={"bool.yaml": "extends: centre-sud\nyears: true\n"},
+        ref="bool.yaml", file="bool.yaml", key="years",
+        fragments=["expected a number (allowed range [0.02, 100.0]", "found: True (true/false is not a number)"]),
+    "false_for_a_number_in_a_table": dict(
+        files={"seats.yaml": "extends: centre-sud\ngovernance: {seats: {city: false}}\n"},
+        ref="seats.yaml", file="seats.yaml", key="governance.seats.city",
+        fragments=["expected a number", "found: False (true/false is not a number)"]),
+    "true_for_a_number_in_a_list_item": dict(
+        files={"org.yaml": "extends: centre-sud\norganizations:\n  - {name: Food bank, capacity: true}\n"},
+        ref="org.yaml", file="org.yaml", key="organizations.0.capacity",
+        fragments=["expected a number (allowed range [1, ", "found: True"]),
+    "whole_number_too_large": dict(
+        files={"big.yaml": "extends: centre-sud\npopulation: {n_patients: 1.0e+300}\n"},
+        ref="big.yaml", file="big.yaml", key="population.n_patients",
+        fragments=["expected a smaller whole number (allowed range [20, 5000000]", "found: 1e+300"]),
+    "nested_too_deep": dict(
+        files={"deep.yaml": "extends: centre-sud\ntitle: " + "[" * 40 + "]" * 40 + "\n"},
+        ref="deep.yaml", file="deep.yaml", key=None,
+        fragments=["expected at most 32 levels of lists and mappings", "found more"]),
+    "nested_too_deep_for_the_yaml_reader": dict(
+        files={"deeper.yaml": "population: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n"},
+        ref="deeper.yaml", file="deeper.yaml", key=None,
+        fragments=["expected at most 32 levels of lists and mappings", "found more"]),
+    "aliases_that_expand_too_far": dict(
+        files={"laughs.yaml": "sources:\n  - &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"  - &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 8))},
+        ref="laughs.yaml", file="laughs.yaml", key=None,
+        fragments=["expected at most 1,000,000 values (aliases such as *anchor count each time", "found "]),
+    "alias_inside_its_own_anchor": dict(
+        files={"loop.yaml": "extends: centre-sud\nsources: &s [x, *s]\n"},
+        ref="loop.yaml", file="loop.yaml", key=None,
+        fragments=["found one that contains itself (an alias inside its own anchor)"]),
     "wrong_type_section": dict(
         files={"section.yaml": "extends: centre-sud\ngovernance: 3\n"},
         ref="section.yaml", file="section.yaml", key="governance",
@@ -138,7 +171,11 @@ CASES = {
     "negative_seat_count": dict(
         files={"seats.yaml": "extends: centre-sud\ngovernance:\n  seats: {city: -1}\n"},
         ref="seats.yaml", file="seats.yaml", key="governance.seats.city",
-        fragments=["expected a seat count of 0 or more", "found -1"]),
+        fragments=["expected a seat count from 0 to 1,000", "found -1"]),
+    "seat_count_too_large": dict(
+        files={"seats.yaml": "extends: centre-sud\ngovernance:\n  seats: {city: 1000000000000000000000000000000}\n"},
+        ref="seats.yaml", file="seats.yaml", key="governance.seats.city",
+        fragments=["expected a seat count from 0 to 1,000", "found 1000000000000000000000000000000"]),
     "misspelt_compensation_mode": dict(
         files={"quit.yaml": "extends: centre-sud\nretention:\n  attrition_per_year: {volunter: 0.3}\n"},
         ref="quit.yaml", file="quit.yaml", key="retention.attrition_per_year.volunter",
@@ -264,6 +301,16 @@ def test_a_problem_in_a_parent_file_names_the_file_that_was_loaded(tmp_path):
         load_scenario(tmp_path / "child.yaml")
     assert info.value.key == "governance.decision_rule"
     assert "child.yaml" in str(info.value) and "'anarchy'" in str(info.value)
+    # ... and says which file wrote it, for it is not in child.yaml
+    assert f"(written in {tmp_path / 'parent.yaml'}, which child.yaml extends)" in str(info.value)
+
+
+def test_a_problem_in_the_file_itself_names_no_other_file(tmp_path):
+    _write(tmp_path, "parent.yaml", "extends: centre-sud\ngovernance: {decision_rule: anarchy}\n")
+    _write(tmp_path, "child.yaml", "extends: parent.yaml\ngovernance: {decision_rule: chaos}\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "child.yaml")   # the child's own values, the parent's given way to
+    assert "written in" not in str(info.value) and "'chaos'" in str(info.value)
 
 
 def test_several_problems_are_counted_in_the_one_message(tmp_path):
@@ -291,6 +338,27 @@ def test_bad_dotted_overrides_are_clear_errors(overrides, key, fragment):
     assert fragment in message and "expected" in message
 
 
+@pytest.mark.parametrize("overrides, words", [
+    ("governance.decision_rule", "found a str"), (3, "found a int"), ({"years"}, "found a set"),
+    ([("years", 2)], "found a list")])
+def test_overrides_that_are_not_a_mapping_are_a_clear_error(overrides, words):
+    """A string, a number or a set as ``overrides`` was an AttributeError or TypeError from inside."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("centre-sud", overrides)
+    assert "expected overrides as a mapping of dotted key paths to values" in str(info.value) and words in str(info.value)
+
+
+@pytest.mark.parametrize("key", ["extends", "extends.x"])
+def test_extends_cannot_be_overridden(key):
+    """An override of 'extends' (a sweep's fixed: {extends: rhizomes}) was accepted and did nothing."""
+    with pytest.raises(ScenarioError, match="found 'extends', which names the scenario this one derives from") as info:
+        load_scenario("centre-sud", {key: "rhizomes"})
+    assert info.value.key == key
+    with pytest.raises(UserError, match=r"key 'fixed.extends'"):
+        from experiments import plan_sweep
+        plan_sweep({"base_scenario": "centre-sud", "residents": 100, "weeks": 1, "fixed": {"extends": "rhizomes"}})
+
+
 def test_a_bad_override_is_not_blamed_on_the_file_and_a_mistake_in_the_file_not_on_the_overrides(tmp_path):
     for overrides in ({"governance.decision_rul": "consensus"}, {"population.share_65plus_living_alone": 2}):
         with pytest.raises(ScenarioError, match="in the overrides applied to this scenario"):
@@ -299,6 +367,21 @@ def test_a_bad_override_is_not_blamed_on_the_file_and_a_mistake_in_the_file_not_
     with pytest.raises(ScenarioError) as info:
         load_scenario(path, {"governance.seats.city": 2})
     assert info.value.key == "governance.decision_rul" and "overrides" not in str(info.value)
+
+
+def test_true_or_false_is_a_number_nowhere_but_a_switch_takes_it():
+    """pydantic would read true as 1 and false as 0: a horizon, a seat count or a share given as
+    true/false is refused (numpy's booleans too), and a switch still takes true/false."""
+    import numpy as np
+
+    for overrides, key in (({"years": True}, "years"), ({"governance.seats.patients": np.True_}, "governance.seats.patients"),
+                           ({"population.share_65plus": False}, "population.share_65plus"),
+                           ({"funding.sources.0.end_week": True}, "funding.sources.0.end_week")):
+        with pytest.raises(ScenarioError, match="true/false is not a number") as info:
+            load_scenario("centre-sud", overrides)
+        assert info.value.key == key
+    scenario = load_scenario("centre-sud", {"governance.stewardship_group": False, "mutual_aid.timebank": True})
+    assert scenario.governance.stewardship_group is False and scenario.mutual_aid.timebank is True
 
 
 def test_bad_dict_scenarios_are_clear_errors():
@@ -328,6 +411,16 @@ def test_bad_run_options_are_clear_errors(tmp_path, capsys, argv, fragment):
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
     assert fragment in err and "expected" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_out_is_a_clear_error_not_the_default_folder(tmp_path, capsys, monkeypatch):
+    """``--out ""`` (say ``--out "$DIR"`` with DIR unset) wrote the run to runs/NAME-seedN as if no
+    --out had been given."""
+    monkeypatch.chdir(tmp_path)
+    status = main(["run", "centre-sud", "--quiet", "--years", "0.02", "--residents", "100", "--out", ""])
+    err = capsys.readouterr().err
+    assert status == 2 and err == 'error: key \'--out\': expected a file or folder name; found an empty text (--out "")\n'
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_out_that_is_a_file_is_a_clear_error(tmp_path, capsys):

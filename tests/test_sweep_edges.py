@@ -139,3 +139,67 @@ def test_residents_below_what_the_model_can_make_are_refused(tmp_path, capsys, b
     smallest = plan_sweep({"base_scenario": base, "residents": int(least), "weeks": 1})
     assert smallest.base.population.n_residents == int(least)
 
+
+
+@pytest.fixture(scope="module")
+def finished_sweep(tmp_path_factory):
+    out = tmp_path_factory.mktemp("finished") / "sweep"
+    run_sweep({**SPEC, "outputs": {"summary": True, "weekly_every": 2}}, out, backend="serial", progress=False)
+    return out
+
+
+def _damage(finished_sweep, tmp_path, damage):
+    import shutil
+    folder = tmp_path / "damaged"
+    shutil.copytree(finished_sweep, folder)
+    damage(folder)
+    return folder
+
+
+def _first_shard(folder, dataset="summary"):
+    return sorted((folder / dataset).glob("part-*.parquet"))[0]
+
+
+DAMAGES = [
+    (lambda f: (f / "meta.json").write_text("[]"), "meta.json", "expected a JSON object (the sweep's description"),
+    (lambda f: _first_shard(f).write_bytes(b"not parquet"), "summary/part-", "found a file that cannot be read ("),
+    (lambda f: (f / "summary" / "other.parquet").write_bytes((f / "seeds.parquet").read_bytes()),
+     "summary/other.parquet", "found no column 'run_id' in it; remove it, then run the sweep again to redo its runs"),
+    (lambda f: (f / "design.parquet").write_bytes(b"not parquet"), "design.parquet", "found a file that cannot be read"),
+]
+
+
+@pytest.mark.parametrize("damage, file, words, command", [
+    (*damage, command) for damage in DAMAGES for command in ("status", "resume", "report")
+    if not (command == "status" and damage[1] == "design.parquet")])   # status does not read the design
+def test_a_damaged_sweep_folder_is_one_message_naming_the_file(finished_sweep, tmp_path, capsys, damage, file, words,
+                                                                command):
+    """A meta.json that is not an object (AttributeError), a shard cut short or not written by the sweep,
+    a damaged design.parquet (pyarrow's ArrowInvalid) stopped status, resume and report with a traceback."""
+    from sim.cli import main
+    folder = _damage(finished_sweep, tmp_path, damage)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump({**SPEC, "outputs": {"summary": True, "weekly_every": 2}}))
+    argv = {"status": ["sweep", "status", str(folder)], "resume": ["sweep", str(spec), "--out", str(folder), "--quiet",
+                                                                    "--backend", "serial"],
+            "report": ["report", str(folder), "--out", str(tmp_path / "r.html")]}[command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: file {folder}/{file}") and words in err and len(err.splitlines()) == 1, err
+
+
+def test_damaged_progress_and_failure_records_are_read_as_none(finished_sweep, tmp_path, capsys):
+    """progress.json (a help for 'sweep status') and failed/*.json that are not JSON objects were an
+    AttributeError; they are read as no progress and as an unreadable failure record."""
+    from experiments import load_sweep, sweep_status
+
+    def damage(folder):
+        (folder / "progress.json").write_text('[1, 2]')
+        (folder / "failed").mkdir(exist_ok=True)
+        (folder / "failed" / "p000009-r0000-x.json").write_text('["not", "a", "record"]')
+    folder = _damage(finished_sweep, tmp_path, damage)
+    status = sweep_status(folder)
+    assert status.done == 4 and status.failed == 1 and status.rate_per_minute is None
+    assert load_sweep(folder).failed["error"].tolist() == ["unreadable failure record"]
+    (folder / "progress.json").write_text('{"state": "running", "pid": "x", "updated_at": "y", "finished": 1}')
+    assert "rate" not in sweep_status(folder).format()

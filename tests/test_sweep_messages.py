@@ -87,6 +87,31 @@ def test_a_spec_file_that_is_not_a_mapping_says_what_it_is(tmp_path, text, found
         plan_sweep(path)
 
 
+def test_a_spec_nested_too_deep_or_full_of_aliases_is_one_message(tmp_path, capsys):
+    """A spec read as YAML is checked as a scenario file is: lists and mappings nested past 32 levels
+    (a RecursionError from deep in pydantic or copy) and aliases that expand to millions of values
+    (a message that took gigabytes to write) are refused before anything else."""
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("base_scenario: centre-sud\nfixed: " + "{a: " * 600 + "1" + "}" * 600 + "\n")
+    laughs = tmp_path / "laughs.yaml"
+    laughs.write_text("base_scenario: centre-sud\ndescription:\n  - &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"  - &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 8)))
+    for path, words in ((deep, "expected at most 32 levels"), (laughs, "expected at most 1,000,000 values")):
+        assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: file {path}: malformed YAML: {words}") and len(err.splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_empty_out_is_a_clear_error_not_the_default_folder(tmp_path, capsys, monkeypatch):
+    """``sweep SPEC --out ""`` ran the sweep into sweeps/NAME as if no --out had been given."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(tiny_spec("s")))
+    assert main(["sweep", "s.yaml", "--backend", "serial", "--quiet", "--out", ""]) == 2
+    assert capsys.readouterr().err == 'error: key \'--out\': expected a file or folder name; found an empty text (--out "")\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
+
+
 def test_a_spec_folder_is_named_as_a_folder(tmp_path):
     with pytest.raises(UserError, match="expected a sweep spec file; found a folder") as info:
         plan_sweep(tmp_path)

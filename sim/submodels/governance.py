@@ -34,6 +34,8 @@ SECTOR_PREFERENCES = {
     "patients": (0.40, 0.15, 0.15, 0.10, 0.20),
     "citizens": (0.30, 0.30, 0.10, 0.20, 0.10),
 }
+#: The most seats one sector may hold (a sweep's design table could not hold 10**30 of them).
+MAX_SEATS = 1000
 #: How much of its seats' weight a decision rule gives to patients' and citizens' voices.
 RULE_VOICE = {"institution_led": 0.25, "majority": 0.8, "consensus": 1.0}
 
@@ -55,7 +57,7 @@ class GovernanceParams(Section):
 
     def model_post_init(self, __context) -> None:
         check_names(self.seats, SECTORS, "sector", "governance.seats")
-        check_values(self.seats, "governance.seats", "a seat count of 0 or more")
+        check_values(self.seats, "governance.seats", f"a seat count from 0 to {MAX_SEATS:,}", high=MAX_SEATS)
 
 
 def allocate(seats: dict[str, float], rule: str, signals: dict[str, float], responsiveness: float) -> np.ndarray:
