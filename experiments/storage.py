@@ -74,9 +74,20 @@ def _commit(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _make_folder_for(path: Path) -> None:
+    """Create the folder ``path`` goes in; a file standing where a folder of the sweep should be
+    (a damaged or hand-edited folder) is one message naming it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = file_in_the_way(path.parent) or path.parent
+        raise UserError("expected a folder; found a file (remove or move it, then run the same command again)",
+                        file=str(blocker)) from None
+
+
 def write_parquet_atomic(data: "pd.DataFrame | pa.Table", path: Path) -> None:
     """Write a table as one Parquet file that appears complete or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder_for(path)
     tmp = _tmp_name(path)
     try:
         if isinstance(data, pa.Table):
@@ -89,7 +100,7 @@ def write_parquet_atomic(data: "pd.DataFrame | pa.Table", path: Path) -> None:
 
 
 def write_text_atomic(text: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder_for(path)
     tmp = _tmp_name(path)
     try:
         tmp.write_text(text, encoding="utf-8")

@@ -188,6 +188,20 @@ def test_a_damaged_sweep_folder_is_one_message_naming_the_file(finished_sweep, t
     assert err.startswith(f"error: file {folder}/{file}") and words in err and len(err.splitlines()) == 1, err
 
 
+def test_a_file_where_the_sweep_keeps_its_results_is_one_message_naming_it(tmp_path, capsys):
+    """A resume whose results folder (weekly/) had become a file stopped with FileExistsError."""
+    import shutil
+    from sim.cli import main
+    spec, folder = tmp_path / "spec.yaml", tmp_path / "sweep"
+    spec.write_text(yaml.safe_dump({**SPEC, "outputs": {"summary": True, "weekly_every": 2}}))
+    run_sweep(spec, folder, backend="serial", progress=False, max_runs=1)
+    shutil.rmtree(folder / "weekly")
+    (folder / "weekly").write_text("not a folder")
+    assert main(["sweep", str(spec), "--out", str(folder), "--quiet", "--backend", "serial"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: file {folder}/weekly: expected a folder; found a file") and len(err.splitlines()) == 1, err
+
+
 def test_damaged_progress_and_failure_records_are_read_as_none(finished_sweep, tmp_path, capsys):
     """progress.json (a help for 'sweep status') and failed/*.json that are not JSON objects were an
     AttributeError; they are read as no progress and as an unreadable failure record."""
