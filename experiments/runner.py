@@ -471,6 +471,7 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
                                    or not 1 <= batch_size <= MAX_BATCH_SIZE):
         raise UserError(f"expected a number of runs per task from 1 to {MAX_BATCH_SIZE:,}; found {batch_size!r}",
                         key="--batch-size")
+    storage.check_not_inside_a_sweep(out)
     own = not isinstance(backend, Backend)
     engine = make_backend(backend, workers, scheduler) if own else backend
     try:

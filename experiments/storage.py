@@ -85,6 +85,15 @@ def _make_folder_for(path: Path) -> None:
                         file=str(blocker)) from None
 
 
+def check_not_inside_a_sweep(out: "str | Path") -> None:
+    """Refuse an output folder inside another sweep's folder: its runs would be read as that sweep's
+    (``--out OTHER/summary``) or lie among its files."""
+    for parent in Path(out).resolve().parents:
+        if (parent / "meta.json").is_file() and (parent / "design.parquet").is_file():
+            raise UserError(f"expected an output folder outside other sweeps' folders; found one inside the "
+                            f"sweep folder {parent}", key="--out")
+
+
 def write_parquet_atomic(data: "pd.DataFrame | pa.Table", path: Path) -> None:
     """Write a table as one Parquet file that appears complete or not at all."""
     _make_folder_for(path)

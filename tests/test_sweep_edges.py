@@ -202,6 +202,18 @@ def test_a_file_where_the_sweep_keeps_its_results_is_one_message_naming_it(tmp_p
     assert err.startswith(f"error: file {folder}/weekly: expected a folder; found a file") and len(err.splitlines()) == 1, err
 
 
+def test_a_sweep_inside_another_sweeps_folder_is_refused(finished_sweep, tmp_path, capsys):
+    """--out OTHER/summary/x was accepted, and its runs were then read as OTHER's."""
+    from sim.cli import main
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    before = sorted(p.name for p in finished_sweep.rglob("*"))
+    assert main(["sweep", str(spec), "--out", str(finished_sweep / "summary" / "x"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "key '--out'" in err and f"inside the sweep folder {finished_sweep.resolve()}" in err
+    assert sorted(p.name for p in finished_sweep.rglob("*")) == before
+
+
 def test_damaged_progress_and_failure_records_are_read_as_none(finished_sweep, tmp_path, capsys):
     """progress.json (a help for 'sweep status') and failed/*.json that are not JSON objects were an
     AttributeError; they are read as no progress and as an unreadable failure record."""
