@@ -174,8 +174,10 @@ class CaringCommunity(mesa.Model):
         """Run ``weeks`` weeks (default: the scenario's horizon) and return the weekly outcomes."""
         if weeks is None:
             weeks = self.params.weeks
-        elif isinstance(weeks, (bool, np.bool_)) or not isinstance(weeks, (int, np.integer)) or weeks < 0:
+        elif (isinstance(weeks, (bool, np.bool_)) or not isinstance(weeks, (int, np.integer, float, np.floating))
+              or not np.isfinite(weeks) or weeks != int(weeks) or weeks < 0):   # 3.0 is whole (Mesa 3.5's steps)
             raise UserError(f"expected a whole number of weeks, 0 or more; found {weeks!r}", key="weeks")
+        weeks = int(weeks)
         for _ in range(weeks):
             self.step()
             if progress is not None:

@@ -156,7 +156,7 @@ def test_a_model_refuses_a_seed_that_is_not_a_whole_number(tiny_yaml, rng):
         CaringCommunity(str(tiny_yaml), rng=rng)
 
 
-@pytest.mark.parametrize("weeks", [-1, 1.5, "3", True])
+@pytest.mark.parametrize("weeks", [-1, 1.5, float("inf"), "3", True])
 def test_a_model_runs_only_a_whole_number_of_weeks(tiny_yaml, weeks):
     """``model.run(weeks)`` refuses what is not a whole number of weeks 0 or more (it ran -1 as no week
     and 1.5 as one, and "3" gave a bare ValueError)."""
@@ -166,6 +166,7 @@ def test_a_model_runs_only_a_whole_number_of_weeks(tiny_yaml, weeks):
         model.run(weeks)
     assert info.value.key == "weeks"
     assert len(model.run(0)) == 1   # week 0 alone
+    assert len(model.run(2.0)) == 3   # a whole number written as a float (Mesa 3.5 counts steps so)
 
 
 def test_default_output_folder_is_named_after_the_scenario_and_seed(tiny_yaml, tmp_path, monkeypatch):
