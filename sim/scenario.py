@@ -686,14 +686,17 @@ def check_residents(scenario: Scenario, n_residents: int, key: str = "residents"
                             f"patient); found {n_residents:,}", file=file, key=key)
 
 
-def scale_scenario(scenario: Scenario, n_residents: int) -> Scenario:
+def scale_scenario(scenario: "Scenario | str | Path | dict", n_residents: int) -> Scenario:
     """The same community at another size: residents, clinicians, organizations, partners and money scale together.
 
-    Used for workshop-sized and benchmark-sized runs; the scenario's description says so. A scaled
+    ``scenario`` is a loaded :class:`Scenario` or anything :func:`load_scenario` takes (a preset's
+    name, a file, a dictionary). Used for workshop-sized and benchmark-sized runs; the scenario's description says so. A scaled
     value stays within its parameter's allowed range, so a size outside :func:`residents_range`
     gives the smallest (largest) community: check a size given by a user with :func:`check_residents`.
     The result has about ``n_residents`` residents (``population.n_residents`` says exactly how many).
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
     factor = n_residents / scenario.population.n_residents
     data = scenario.model_dump()
     pop = data["population"]

@@ -164,6 +164,7 @@ def test_scale_scenario_scales_population_and_money():
     factor = 1200 / base.population.n_residents
     assert abs(small.population.n_residents - 1200) <= 2
     assert small.funding.sources[0].amount_per_year == pytest.approx(base.funding.sources[0].amount_per_year * factor)
+    assert scale_scenario("centre-sud", 1200) == small        # a preset's name, as load_scenario takes it
 
 
 def test_scaling_keeps_the_waiting_list_in_proportion():
