@@ -38,9 +38,9 @@ def _cmd_run(args) -> int:
     from tqdm import tqdm
 
     from .runner import check_run_arguments, horizon_weeks, run_to_folder
-    from .scenario import load_scenario
+    from .scenario import at_size, load_scenario
 
-    scenario = _at_size(load_scenario(args.scenario), args.residents)
+    scenario = at_size(load_scenario(args.scenario), args.residents, key="--residents")
     weeks = horizon_weeks(scenario, args.years)
     snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
     check_run_arguments(args.seed, args.years, snaps, weeks, args.edges, command_line=True)   # before the progress bar
@@ -68,17 +68,6 @@ def _cmd_run(args) -> int:
     return 0
 
 
-def _at_size(scenario, residents: int | None):
-    """``--residents``: the scenario scaled as a sweep's ``residents:`` scales it (the values a sweep's
-    fixed and swept values apply to), or as it is without the option; a size it cannot have is refused."""
-    from .scenario import check_residents, scale_scenario
-
-    if residents is None:
-        return scenario
-    check_residents(scenario, residents, key="--residents")
-    return scale_scenario(scenario, residents)
-
-
 def _percent(share: float) -> str:
     """A share of a group as the run's summary line prints it: ``12.3%``, or that the group is empty.
 
@@ -90,7 +79,7 @@ def _percent(share: float) -> str:
 def _cmd_scenarios(args) -> int:
     import yaml
 
-    from .scenario import describe_parameters, list_scenarios, load_scenario
+    from .scenario import at_size, describe_parameters, list_scenarios, load_scenario
 
     if args.action == "list" and (args.target is not None or args.residents is not None):   # it lists every preset
         found = f"'{args.target}'" if args.target is not None else "--residents"
@@ -108,7 +97,7 @@ def _cmd_scenarios(args) -> int:
         return 0
     if args.target is None:
         raise UserError(f"'scenarios {args.action}' needs a scenario name or file")
-    scenario = _at_size(load_scenario(args.target), args.residents)
+    scenario = at_size(load_scenario(args.target), args.residents, key="--residents")
     if args.action == "validate":
         print(f"{args.target}: valid ({scenario.population.n_residents} residents, {scenario.years:g} years)")
         return 0

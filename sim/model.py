@@ -18,7 +18,7 @@ from .errors import UserError
 from .agents import Citizen, CitizenPartner, Clinician, CommunityOrganization, Patient, PatientPartner, StewardshipGroup
 from .network import CARE_TEAM, INTER_ORG, MEMBERSHIP, generate_network
 from .population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, coaching_role, generate_residents
-from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from .scenario import DEFAULT_SCENARIO, Scenario, at_size, load_scenario
 from .submodels.activities import CommunityActivities, targets_mask
 from .submodels.clinical import ClinicalEncounters
 from .submodels.funding import Budget, Funding
@@ -395,14 +395,20 @@ class _Bare:
 
 
 def run(scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, seed: int = 0, years: float | None = None,
-        overrides: dict[str, Any] | None = None, agent_views: bool = False) -> pd.DataFrame:
+        overrides: dict[str, Any] | None = None, agent_views: bool = False,
+        residents: int | None = None) -> pd.DataFrame:
     """Build a model, run it for ``years`` (default: the scenario's) and return the weekly outcomes.
 
-    A bad seed or horizon is a :class:`~sim.errors.UserError`, as with ``caring-community run``.
+    ``residents`` runs the same community at another size (``caring-community run --residents``);
+    ``overrides`` then apply to the scaled values, as a sweep's do. A bad seed, horizon or size is a
+    :class:`~sim.errors.UserError`, as with ``caring-community run``.
     """
     from .runner import check_run_arguments, horizon_weeks  # noqa: PLC0415 (runner imports this module)
 
     params = load_scenario(scenario, overrides or None)
+    if residents is not None:
+        scaled = at_size(load_scenario(scenario), residents)
+        params = load_scenario(scaled.model_dump(mode="json"), overrides or None) if overrides else scaled
     weeks = horizon_weeks(params, years)
     check_run_arguments(seed, years, [], weeks)
     model = CaringCommunity(params, rng=seed, agent_views=agent_views)

@@ -686,6 +686,18 @@ def check_residents(scenario: Scenario, n_residents: int, key: str = "residents"
                             f"patient); found {n_residents:,}", file=file, key=key)
 
 
+def at_size(scenario: Scenario, residents: int | None, key: str = "residents") -> Scenario:
+    """``scenario`` scaled to ``residents`` as a sweep's ``residents:`` scales it (the values that
+    overrides and swept values then apply to), or as it is for ``None``; a size it cannot have is a
+    :class:`ScenarioError` naming ``key``."""
+    if residents is None:
+        return scenario
+    if isinstance(residents, bool) or not isinstance(residents, (int, np.integer)):
+        raise ScenarioError(f"expected a whole number of residents; found {residents!r}", key=key)
+    check_residents(scenario, int(residents), key=key)
+    return scale_scenario(scenario, int(residents))
+
+
 def scale_scenario(scenario: "Scenario | str | Path | dict", n_residents: int) -> Scenario:
     """The same community at another size: residents, clinicians, organizations, partners and money scale together.
 

@@ -235,3 +235,20 @@ def test_run_residents_scales_the_community_as_a_sweep_does(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "key '--residents': expected at least 30 residents" in err and "Traceback" not in err
     assert not (tmp_path / "tiny").exists()
+
+
+def test_run_from_python_at_another_size_is_the_scaled_community():
+    """``sim.run(..., residents=N)`` is ``caring-community run --residents N``: the scenario scaled,
+    then the overrides applied to the scaled values (as a sweep applies them)."""
+    from sim import scale_scenario
+    from sim.errors import UserError
+
+    overrides = {"governance.decision_rule": "consensus", "network.burn_in_weeks": 4}
+    df = run("centre-sud", seed=1, years=0.1, residents=600, overrides=overrides)
+    expected = CaringCommunity(scale_scenario("centre-sud", 600), rng=1, **overrides).run(len(df) - 1)
+    pd.testing.assert_frame_equal(df, expected)
+    assert not df.equals(run("centre-sud", seed=1, years=0.1, overrides=overrides).iloc[: len(df)])
+    for bad, words in ((5, "expected at least 30 residents"), ("600", "expected a whole number of residents")):
+        with pytest.raises(UserError, match=words) as info:
+            run("centre-sud", residents=bad)
+        assert info.value.key == "residents"
