@@ -207,8 +207,10 @@ def test_play_stops_at_the_end_of_the_scenario(browser, tmp_path):
 
 def test_switching_language_changes_the_labels(page):
     assert page.locator(".cc-controls .v-card__title").inner_text().strip() == "Controls"
+    assert wait_for(lambda: page.evaluate("document.documentElement.lang") == "en")
     page.locator(".cc-lang .v-btn", has_text="FR").click()
     assert wait_for(lambda: page.locator(".cc-controls .v-card__title").inner_text().strip() == "Commandes")
+    assert wait_for(lambda: page.evaluate("document.documentElement.lang") == "fr")   # no offer to translate
     checks = {
         ".cc-reset": "Réinitialiser",
         ".cc-week": "Semaine 0",

@@ -304,6 +304,11 @@ def LanguageSwitch(lang: solara.Reactive):
                                on_value=lambda v: lang.set(v.lower()), mandatory=True, classes=["cc-lang"])
 
 
+@solara.component_vue("page_language.vue")
+def PageLanguage(lang: str):
+    """Sets ``<html lang>`` to the page's language (a French page is not offered a translation)."""
+
+
 @solara.component
 def Page():
     """The page; each browser gets its own language, levers and run."""
@@ -315,6 +320,7 @@ def Page():
 
     solara.Style(CSS)
     solara.Title(t("title", L))
+    PageLanguage(lang=L)
     with solara.AppBar():
         solara.AppBarTitle(t("title", L))
         solara.Text(t("language", L) + " ", style={"font-size": "1.1rem", "margin-right": "8px"})
