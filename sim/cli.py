@@ -38,12 +38,14 @@ def _cmd_run(args) -> int:
     from tqdm import tqdm
 
     from .runner import check_run_arguments, horizon_weeks, run_to_folder
-    from .scenario import at_size, load_scenario
+    from .scenario import at_size, load_scenario, never_within
 
     scenario = at_size(load_scenario(args.scenario), args.residents, key="--residents")
     weeks = horizon_weeks(scenario, args.years)
     snaps = _parse_weeks(args.snapshot_weeks) if args.snapshot_weeks else []
     check_run_arguments(args.seed, args.years, snaps, weeks, args.edges, command_line=True)   # before the progress bar
+    for note in never_within(scenario, weeks):
+        warnings.warn(note, stacklevel=1)
     out = path_option(args.out) or Path("runs") / f"{scenario.name}-seed{args.seed}"
     try:
         with tqdm(total=weeks, unit="week", desc=scenario.name, disable=args.quiet) as bar:
@@ -79,7 +81,7 @@ def _percent(share: float) -> str:
 def _cmd_scenarios(args) -> int:
     import yaml
 
-    from .scenario import at_size, describe_parameters, list_scenarios, load_scenario
+    from .scenario import at_size, describe_parameters, list_scenarios, load_scenario, never_within
 
     if args.action == "list" and (args.target is not None or args.residents is not None):   # it lists every preset
         found = f"'{args.target}'" if args.target is not None else "--residents"
@@ -99,6 +101,8 @@ def _cmd_scenarios(args) -> int:
         raise UserError(f"'scenarios {args.action}' needs a scenario name or file")
     scenario = at_size(load_scenario(args.target), args.residents, key="--residents")
     if args.action == "validate":
+        for note in never_within(scenario, scenario.weeks):
+            warnings.warn(note, stacklevel=1)
         print(f"{args.target}: valid ({scenario.population.n_residents} residents, {scenario.years:g} years)")
         return 0
     if args.params:

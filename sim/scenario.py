@@ -686,6 +686,19 @@ def check_residents(scenario: Scenario, n_residents: int, key: str = "residents"
                             f"patient); found {n_residents:,}", file=file, key=key)
 
 
+def never_within(scenario: Scenario, weeks: int) -> list[str]:
+    """What the scenario sets to start at or after the last of ``weeks`` weeks, and so never happens in
+    a run that long: a funding source that never pays, a neighbourhood whose programme never starts
+    (valid, but most often a week given in the wrong unit or a run too short to see it)."""
+    notes = [f"funding.sources.{i} ('{src.name}') starts at week {src.start_week:,}, and the run ends at "
+             f"week {weeks:,}: it never pays" for i, src in enumerate(scenario.funding.sources)
+             if src.start_week >= weeks]
+    notes += [f"population.neighbourhoods.{i} ('{nb.name}') starts its programme at week {nb.programme_start_week:,}, "
+              f"and the run ends at week {weeks:,}: it never starts"
+              for i, nb in enumerate(scenario.population.neighbourhoods) if nb.programme_start_week >= weeks]
+    return notes
+
+
 def at_size(scenario: Scenario, residents: int | None, key: str = "residents") -> Scenario:
     """``scenario`` scaled to ``residents`` as a sweep's ``residents:`` scales it (the values that
     overrides and swept values then apply to), or as it is for ``None``; a size it cannot have is a

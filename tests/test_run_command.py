@@ -252,3 +252,19 @@ def test_run_from_python_at_another_size_is_the_scaled_community():
         with pytest.raises(UserError, match=words) as info:
             run("centre-sud", residents=bad)
         assert info.value.key == "residents"
+
+
+def test_what_never_happens_within_the_run_is_a_warning(tmp_path, capsys):
+    """A funding source or a neighbourhood's programme that starts at or after the run's end is valid
+    but never happens in it: run and validate say so on a warning line, and the run goes on."""
+    path = tmp_path / "late.yaml"
+    path.write_text("extends: centre-sud\nyears: 1\nfunding:\n  sources:\n"
+                    "    - {name: Late grant, sector: city, amount_per_year: 1000, start_week: 52}\n"
+                    "    - {name: Early grant, sector: city, amount_per_year: 1000, start_week: 51}\n")
+    assert main(["scenarios", "validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["warning: funding.sources.0 ('Late grant') starts at week 52, and the run ends at "
+                                "week 52: it never pays"]
+    assert main(["run", "rhizomes", "--residents", "600", "--years", "0.1", "--quiet", "--out", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err
+    assert "population.neighbourhoods.1 ('ouest') starts its programme at week 156, and the run ends at week 5" in err
