@@ -259,6 +259,8 @@ class CaringCommunity(mesa.Model):
         they joined as partners: a patient keeps the tie to their own clinician)."""
         r = self.residents
         was_partner = coaching_role(r.role[idx])
+        self.peer_support.partners_leave(idx)     # their accompaniments end now (ties become mutual aid)
+        self.activities.partners_leave(idx)
         self._leave_care_team(np.atleast_1d(idx)[was_partner])
         r.role[idx] = NO_ROLE
         r.capacity[idx] = 0.0
@@ -287,6 +289,7 @@ class CaringCommunity(mesa.Model):
         self.clinical.escalated[idx] = False
         self.in_peer_support[idx] = False
         self.in_crisis[idx] = False          # the crisis was the leaver's
+        self.peer_support.accompaniments()   # a leaver's accompaniment ended with their ties: caseloads follow
         self.mutual_aid.join_timebank(idx)
 
     # ======================================================================= construction

@@ -843,3 +843,21 @@ def test_the_summary_sums_flows_over_the_last_year_and_averages_levels():
     assert s["ed_visits"] == 52 and s["partners_left"] == 52
     assert s["isolated_share_all"] == pytest.approx(0.2) and s["isolated_share_all_start"] == pytest.approx(0.6)
     assert _spread([float("nan"), 0.1, 0.4]) == pytest.approx(0.3)      # an empty group (NaN) is left out
+
+
+def test_caseloads_and_accompaniments_stay_true_at_the_end_of_every_week():
+    """A partner who leaves (retention runs last) or a patient who moves out (turnover) ends the
+    accompaniment that week: the week's row then counts each accompanied patient once, under a
+    partner still in the role, and a citizen partner who left accompanies no one."""
+    m = small("paris-mental-health", n=1500, seed=2, **{"retention.attrition_per_year": {
+        "paid": 0.9, "volunteer": 0.9, "timebank": 0.9, "recognition": 0.9}, "states.moves_per_year": 0.5})
+    r = m.residents
+    for _ in range(60):
+        m.step()
+        partners = coaching_role(r.role)
+        s = m.ties.live((PEER_SUPPORT,))
+        assert coaching_role(r.role[m.ties.helper[s]]).all()
+        assert m.caseload[partners].sum() == m.in_peer_support.sum() == len(s)
+        assert m.caseload[~partners].sum() == 0
+        accompanied = m.activities.accompanied_by[m.activities.accompanied_by >= 0]
+        assert (r.role[accompanied] == CITIZEN_PARTNER).all()

@@ -101,6 +101,10 @@ class CommunityActivities(Submodel):
                 | (r.role[self.accompanied_by[acc]] != CITIZEN_PARTNER))
         self.accompanied_by[acc[over]] = -1
 
+    def partners_leave(self, leaving: np.ndarray) -> None:
+        """Citizen partners ``leaving`` their role end their accompaniments at once."""
+        self.accompanied_by[np.isin(self.accompanied_by, leaving)] = -1
+
     def assign_referrals(self) -> None:
         """Referred patients are taken on by citizen partners with free places."""
         m, r = self.model, self.model.residents

@@ -185,6 +185,14 @@ class PeerSupport(Submodel):
             if c >= 0:
                 m.clinicians[c].good_experiences += 1.0
 
+    def partners_leave(self, leaving: np.ndarray) -> None:
+        """Partners ``leaving`` their role end their accompaniments at once, so that caseloads and who is in
+        peer support stay true for the rest of the week (the outcome row) and the next clinic."""
+        s, partner, patient = self.accompaniments()
+        theirs = np.isin(partner, leaving)
+        if theirs.any():
+            self.end_episodes(s[theirs], partner[theirs], patient[theirs])
+
     def end_episodes(self, slots, partner, patient) -> None:
         """Close accompaniments: the peer tie becomes a mutual-aid tie of half its strength."""
         m, ties = self.model, self.model.ties
