@@ -255,9 +255,12 @@ def test_a_killed_driver_takes_its_lock_and_its_workers_with_it(spec_file, tmp_p
 
 
 CTRL_C_SCRIPT = """
-import os, sys, time
+import os, signal, sys, time
 from pathlib import Path
 from experiments import run_sweep
+
+signal.signal(signal.SIGINT, signal.default_int_handler)   # Ctrl-C as in a terminal, even where the
+                                                           # test runner was started with it ignored
 
 def slow(scenario, params, seed, weeks):   # a run far longer than the test waits
     (Path(sys.argv[2]) / f"{os.getpid()}-{seed}").touch()
