@@ -408,10 +408,8 @@ def run(scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, seed: int =
     """
     from .runner import check_run_arguments, horizon_weeks  # noqa: PLC0415 (runner imports this module)
 
-    params = load_scenario(scenario, overrides or None)
-    if residents is not None:
-        scaled = at_size(load_scenario(scenario), residents)
-        params = load_scenario(scaled.model_dump(mode="json"), overrides or None) if overrides else scaled
+    base = scenario if residents is None else at_size(load_scenario(scenario), residents)
+    params = load_scenario(base, overrides or None)
     weeks = horizon_weeks(params, years)
     check_run_arguments(seed, years, [], weeks)
     model = CaringCommunity(params, rng=seed, agent_views=agent_views)
