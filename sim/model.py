@@ -287,9 +287,9 @@ class CaringCommunity(mesa.Model):
         self.residents.arrived_week[idx] = self.week
         self.activities.accompanied_by[idx] = -1
         self.clinical.escalated[idx] = False
-        self.in_peer_support[idx] = False
         self.in_crisis[idx] = False          # the crisis was the leaver's
-        self.peer_support.accompaniments()   # a leaver's accompaniment ended with their ties: caseloads follow
+        if self.in_peer_support[idx].any():  # their peer-support tie left with them: caseloads follow
+            self.peer_support.accompaniments()
         self.mutual_aid.join_timebank(idx)
 
     # ======================================================================= construction

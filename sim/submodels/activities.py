@@ -92,13 +92,11 @@ class CommunityActivities(Submodel):
 
     # -------------------------------------------------------------- brokering
     def end_accompaniments(self) -> None:
-        """Accompaniments that have run their ``accompaniment_weeks``, or whose citizen partner left the
-        role, end before this week's referrals are assigned: their places are free again, and the
-        patient can be referred anew."""
-        m, r = self.model, self.model.residents
+        """Accompaniments that have run their ``accompaniment_weeks`` end before this week's referrals are
+        assigned: their places are free again, and the patient can be referred anew (a citizen partner
+        who leaves the role ends theirs at once, :meth:`partners_leave`)."""
         acc = np.flatnonzero(self.accompanied_by >= 0)
-        over = ((m.week - self.accompanied_since[acc] >= self.p.accompaniment_weeks)
-                | (r.role[self.accompanied_by[acc]] != CITIZEN_PARTNER))
+        over = self.model.week - self.accompanied_since[acc] >= self.p.accompaniment_weeks
         self.accompanied_by[acc[over]] = -1
 
     def partners_leave(self, leaving: np.ndarray) -> None:

@@ -131,8 +131,8 @@ class PeerSupport(Submodel):
         self.match()
         s, partner, patient = self.accompaniments()
 
-        # Episodes that ended (or whose partner left the role) become ordinary mutual-aid ties.
-        ended = ((m.week - ties.formed[s]) >= p.episode_weeks) | ~coaching_role(r.role[partner])
+        # Episodes that ended become ordinary mutual-aid ties (a partner who leaves ends theirs at once).
+        ended = (m.week - ties.formed[s]) >= p.episode_weeks
         if ended.any():
             self.end_episodes(s[ended], partner[ended], patient[ended])
             s, partner, patient = s[~ended], partner[~ended], patient[~ended]
