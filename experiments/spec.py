@@ -31,8 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from sim.errors import ScenarioError, UserError, did_you_mean
-from sim.scenario import (Scenario, check_residents, file_ref, load_scenario, names_a_file, read_yaml_mapping,
-                          scale_scenario)
+from sim.scenario import Scenario, at_size, file_ref, load_scenario, names_a_file, read_yaml_mapping
 
 DESIGNS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 MAX_BATCH_SIZE = 10_000   # runs per task
@@ -192,12 +191,10 @@ def base_scenario(spec: SweepSpec, file: str | None) -> Scenario:
     except ScenarioError as e:
         where = f" ({e.file}" + (f", key '{e.key}'" if e.key else "") + ")" if e.file or e.key else ""
         raise _error(f"expected a usable base scenario{where}: {e.detail}", file, "base_scenario") from None
-    if spec.residents is not None:
-        try:
-            check_residents(scenario, spec.residents)
-        except ScenarioError as e:
-            raise _error(e.detail, file, "residents") from None
-        scenario = scale_scenario(scenario, spec.residents)
+    try:
+        scenario = at_size(scenario, spec.residents)
+    except ScenarioError as e:
+        raise _error(e.detail, file, "residents") from None
     if spec.fixed:
         try:
             scenario = load_scenario(scenario, spec.fixed)

@@ -276,7 +276,7 @@ def _deep_merge(base: dict, over: dict, path: tuple[str, ...] = ()) -> dict:
 
 def _whole(path: tuple[str, ...]) -> bool:
     """Whether the parameter at ``path`` is set whole by a scenario (``param(..., whole=True)``)."""
-    field = _field_at(list(path))
+    field = _schema_field(path)
     return field is not None and bool((field.json_schema_extra or {}).get("whole"))
 
 
