@@ -306,10 +306,15 @@ class DaskBackend(Backend):
             fill()
 
 
-def make_backend(name: str = "processes", workers: int | None = None, scheduler: str | None = None) -> Backend:
-    """The backend called ``name`` (serial, processes, dask)."""
+def check_workers(workers: int | None) -> None:
+    """Refuse a number of workers (``--workers``) outside 1 to :data:`MAX_WORKERS`; None means all cores."""
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise UserError(f"expected a number of workers from 1 to {MAX_WORKERS:,}; found {workers}", key="--workers")
+
+
+def make_backend(name: str = "processes", workers: int | None = None, scheduler: str | None = None) -> Backend:
+    """The backend called ``name`` (serial, processes, dask)."""
+    check_workers(workers)
     if scheduler and name != "dask":
         raise UserError("--scheduler needs --backend dask", key="--scheduler")
     if name == "serial":

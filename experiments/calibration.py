@@ -41,7 +41,7 @@ import pandas as pd
 
 from sim.errors import UserError, file_in_the_way
 
-from .backends import MAX_WORKERS
+from .backends import check_workers
 from .calibration_targets import (EMULATOR_INPUTS, EXPERIMENTS, FITTED, LOG_PRIORS, PRIORS, SHARE_TARGETS, TARGETS,
                                   TARGETS_BY_NAME, CalibrationTask, run_task)
 
@@ -251,8 +251,7 @@ def calibrate(out: str | Path, budget: int = 240, replications: int = 2, residen
               progress: Callable[[str], None] | None = print) -> dict[str, Any]:
     """Run the whole calibration and write its results to ``out``; returns the summary (also in calibration.json)."""
     check_options(budget, replications, residents, years, waves, verify, accept, seed)
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise UserError(f"expected a number of workers from 1 to {MAX_WORKERS:,}; found {workers}", key="--workers")
+    check_workers(workers)   # before anything is written
     say = progress or (lambda s: None)
     out = Path(out)
     blocker = file_in_the_way(out)
