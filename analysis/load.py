@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.errors import UserError, did_you_mean
+from sim.errors import UserError, as_path, did_you_mean
 
 RUN_FILES = ("outcomes.parquet", "summary.json")
 ID_COLUMNS = ("run_id", "point", "replication", "seed", "week", "year")
@@ -204,7 +204,7 @@ def is_sweep_folder(path: Path) -> bool:
 
 def load(path: str | Path) -> Results:
     """Load a run folder, a folder of replications, or a sweep folder."""
-    path = Path(path)
+    path = as_path(path, "path")
     if not path.exists():
         raise UserError("expected a run folder, a folder of run folders or a sweep folder; found no such folder",
                         file=str(path))
@@ -365,7 +365,7 @@ def load_sweep(path: str | Path) -> Results:
     write: it refuses a folder whose runs appear twice), as :class:`Results`."""
     from experiments import storage  # noqa: PLC0415 - keeps ``analysis`` importable on its own
 
-    stored = storage.load_sweep(Path(path))
+    stored = storage.load_sweep(path)
     summary = stored.summary.copy()
     weekly = stored.weekly.copy() if stored.weekly is not None else pd.DataFrame()
     for frame in (summary, weekly):

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.errors import UserError, file_in_the_way
+from sim.errors import UserError, as_path, file_in_the_way
 
 from . import plots
 from .i18n import check_lang, count, fmt, group_label, outcome_label, t
@@ -150,7 +150,7 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
     if baseline is not None and not isinstance(baseline, Results):
         baseline = load(baseline)
     text = build_report(results, baseline, lang, outcome)
-    out = Path(out) if out else results.path / f"report-{lang}.html"
+    out = results.path / f"report-{lang}.html" if out is None or out == "" else as_path(out, "out")
     if out.exists() and out.is_dir():
         out = out / f"report-{lang}.html"
     blocker = file_in_the_way(out.parent)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import numbers
 import os
 import signal
 import sys
@@ -308,8 +309,9 @@ class DaskBackend(Backend):
 
 def check_workers(workers: int | None) -> None:
     """Refuse a number of workers (``--workers``) outside 1 to :data:`MAX_WORKERS`; None means all cores."""
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise UserError(f"expected a number of workers from 1 to {MAX_WORKERS:,}; found {workers}", key="--workers")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, numbers.Integral)
+                                or not 1 <= workers <= MAX_WORKERS):
+        raise UserError(f"expected a number of workers from 1 to {MAX_WORKERS:,}; found {workers!r}", key="--workers")
 
 
 def make_backend(name: str = "processes", workers: int | None = None, scheduler: str | None = None) -> Backend:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -131,12 +132,15 @@ def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str |
     if isinstance(source, dict):
         data, file = plain(source), None
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    else:
+    elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         file = str(path)
         data, text = read_yaml_mapping(path, what="a sweep spec", example="'base_scenario: centre-sud'",
                                        missing="expected an existing sweep spec (a YAML file); found no such file",
                                        error=UserError)
+    else:
+        raise UserError(f"expected a sweep spec: a YAML file's path, a dict or a SweepSpec; found "
+                        f"{type(source).__name__} {source!r}", key="spec")
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as e:

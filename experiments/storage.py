@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import UserError, did_you_mean, file_in_the_way
+from sim.errors import UserError, as_path, did_you_mean, file_in_the_way
 
 SUMMARY = "summary"
 WEEKLY = "weekly"
@@ -88,7 +88,7 @@ def _make_folder_for(path: Path) -> None:
 def check_not_inside_a_sweep(out: "str | Path") -> None:
     """Refuse an output folder inside another sweep's folder: its runs would be read as that sweep's
     (``--out OTHER/summary``) or lie among its files."""
-    for parent in Path(out).resolve().parents:
+    for parent in as_path(out, "out").resolve().parents:
         if (parent / "meta.json").is_file() and (parent / "design.parquet").is_file():
             raise UserError(f"expected an output folder outside other sweeps' folders; found one inside the "
                             f"sweep folder {parent}", key="--out")
@@ -443,7 +443,7 @@ def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None 
     ``weekly=False`` skips the weekly series (large sweeps); ``columns`` limits the summary (and
     weekly) outcome columns read, the id columns are always kept.
     """
-    path = Path(path)
+    path = as_path(path, "path")
     meta = read_meta(path)
     parameters = list(meta.get("parameters", []))
     design = read_frame(path / "design.parquet") if (path / "design.parquet").is_file() else pd.DataFrame(
@@ -538,7 +538,7 @@ def _driver_gone(progress: dict) -> bool:
 
 def sweep_status(path: str | Path) -> SweepStatus:
     """Done, failed and remaining runs of a sweep folder, with the latest session's rate and ETA."""
-    path = Path(path)
+    path = as_path(path, "path")
     meta = read_meta(path)
     expected = int(meta.get("expected_runs", 0))
     done_ids = done_run_ids(path)

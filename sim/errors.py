@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 
@@ -48,6 +49,18 @@ def file_in_the_way(folder: "str | Path") -> Path | None:
         if path.exists():
             return None if path.is_dir() else path
     return None
+
+
+def as_path(value: object, key: str) -> Path:
+    """A file or folder path given from Python (a ``str`` or ``os.PathLike``), as a ``Path``.
+
+    Anything else (a number, None) is refused with one message naming ``key``: ``Path(3)`` would
+    raise a TypeError that names neither the argument nor what was expected.
+    """
+    if isinstance(value, (str, os.PathLike)):
+        return Path(value)
+    raise UserError(f"expected a file or folder path (a str or pathlib.Path); found {type(value).__name__} {value!r}",
+                    key=key)
 
 
 def path_option(text: "str | Path | None", key: str = "--out") -> Path | None:

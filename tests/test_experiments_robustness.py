@@ -297,6 +297,28 @@ def test_bad_backend_options_write_nothing(tmp_path, capsys, monkeypatch, args, 
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("workers", ["2", 2.0, True, 0])
+def test_workers_that_are_not_a_whole_number_of_processes_are_one_message_from_python(tmp_path, workers):
+    """``run_sweep(..., workers="2")`` was a bare TypeError ('<=' not supported between int and str)."""
+    with pytest.raises(UserError, match=r"key '--workers': expected a number of workers from 1 to 10,000; found"):
+        run_sweep(SPEC, tmp_path / "o", backend="serial", workers=workers, progress=False)
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("call,key", [
+    (lambda tmp: run_sweep(3, tmp / "o", backend="serial", progress=False), "spec"),
+    (lambda tmp: run_sweep(SPEC, 3, backend="serial", progress=False), "out"),
+    (lambda tmp: load_sweep(3), "path"),
+    (lambda tmp: load_sweep(None), "path"),
+    (lambda tmp: __import__("experiments").sweep_status(3), "path"),
+    (lambda tmp: __import__("analysis").load(3), "path")])
+def test_a_path_argument_that_is_not_a_path_is_one_message_from_python(tmp_path, call, key):
+    """``load_sweep(3)`` and the like were a bare TypeError from ``Path(3)``, naming no argument."""
+    with pytest.raises(UserError, match=rf"key '{key}': expected a (sweep spec|file or folder path).*found (int 3|NoneType)"):
+        call(tmp_path)
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_scheduler_that_is_not_an_address_is_one_message(tmp_path, capsys):
     """``--scheduler nonsense`` raised dask's ValueError ("missing port number") as a traceback."""
     pytest.importorskip("dask.distributed")
