@@ -71,6 +71,9 @@ class PopulationParams(Section):
     chronic_adults: float = probability(0.35, "share of adults 18-64 with a chronic condition", unit="share")
     chronic_65plus: float = probability(0.70, "share of residents 65+ with a chronic condition", unit="share")
     mental_health: float = probability(0.15, "share of adults with a mental-health condition", unit="share")
+    mental_health_patients: float | None = param(
+        None, "share of adult clinic patients with a mental-health condition (a psychiatric service's public); "
+        "unset: the same share as other adults", unit="share", ge=0.0, le=1.0)
     end_of_life: float = probability(0.005, "share of patients in their last year of life (palliative)",
                                      unit="share")
     patient_weight_65plus: float = param(2.0, "relative chance that a resident 65+ is a clinic patient",
@@ -264,6 +267,9 @@ def generate_residents(p: PopulationParams, rng: np.random.Generator) -> Residen
         patients = np.concatenate([likely, rng.choice(np.flatnonzero(w == 0), size=n_pat - len(likely), replace=False)])
     is_patient = np.zeros(n, dtype=bool)
     is_patient[patients] = True
+    if p.mental_health_patients is not None:   # the clinic's own public, drawn apart from their neighbours
+        adult_patients = np.flatnonzero(is_patient & (age != CHILD))
+        mental_health[adult_patients] = rng.random(len(adult_patients)) < p.mental_health_patients
     end_of_life = is_patient & (age != CHILD) & (rng.random(n) < p.end_of_life)
 
     r = Residents(neighbourhood=neighbourhood, household=household, age_group=age, woman=woman,

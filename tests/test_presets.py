@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from sim import CaringCommunity, load_scenario, scale_scenario
+from sim.population import CHILD
 from sim.scenario import preset_names
 from sim.submodels.activities import targets_mask
 
@@ -85,6 +86,25 @@ def test_paris_carries_the_obstacles_of_its_deck():
     for group in ("cultural_community", "lgbti"):                           # lack of diversity
         assert paris.population.equity_groups[group].access < pilot.population.equity_groups[group].access
     assert paris.funding.compensation.patient_partner == "paid"             # peer health mediators in services
+
+
+def test_paris_patients_are_the_psychiatric_public_and_their_neighbours_are_not():
+    """The condition was drawn at 45% for every adult, patient or not: a compromise that gave the hospital
+    group's patients half the share they have and their neighbours twice theirs."""
+    paris = load_scenario("paris-mental-health").population
+    assert paris.mental_health_patients == 0.9 and paris.mental_health == 0.2
+    r = CaringCommunity(scale_scenario("paris-mental-health", 4000), rng=3, agent_views=False).residents
+    adult = r.age_group != CHILD
+    assert abs(r.mental_health[adult & r.is_patient].mean() - 0.9) < 0.03
+    assert abs(r.mental_health[adult & ~r.is_patient].mean() - 0.2) < 0.03
+    assert not r.mental_health[~adult].any()
+
+
+def test_without_a_patient_share_patients_have_the_condition_as_often_as_their_neighbours():
+    r = CaringCommunity(scale_scenario("centre-sud", 8000), rng=3, agent_views=False).residents
+    adult = r.age_group != CHILD
+    assert load_scenario("centre-sud").population.mental_health_patients is None
+    assert abs(r.mental_health[adult & r.is_patient].mean() - r.mental_health[adult & ~r.is_patient].mean()) < 0.03
 
 
 def test_rhizomes_copy_the_pilot_into_each_neighbourhood():
