@@ -371,7 +371,7 @@ def test_recruitment_stays_within_the_training_fund_and_the_pay_the_budget_affor
 
 def test_the_room_for_new_patient_partners_leaves_what_every_paid_or_recognised_partner_costs():
     m = small(**{"funding.compensation.patient_partner": "paid", "funding.compensation.carer_partner": "recognition",
-                 "funding.compensation.citizen_partner": "volunteer"})
+                 "funding.compensation.citizen_partner": "volunteer", })
     r, ret, f = m.residents, m.retention, m.params.funding
     one = m.params.peer_support.hours_per_week * f.partner_hourly_rate
     n_pp = int((r.role == PATIENT_PARTNER).sum())
@@ -381,13 +381,45 @@ def test_the_room_for_new_patient_partners_leaves_what_every_paid_or_recognised_
     m.assign_role(np.flatnonzero((r.role == NO_ROLE) & ~r.is_patient & (r.age_group == ADULT))[:2], CARER_PARTNER)
     recognised = 2 * f.recognition_cost_per_year / 52.0
     assert ret.room_for_patient_partners() == int((5 * one - recognised) // one) < 5
-    # Volunteers cost the line nothing; unpaid patient partners have no limit.
+    # Volunteers cost the line nothing; unpaid patient and carer partners have no limit.
     m.assign_role(np.flatnonzero((r.role == NO_ROLE) & (r.age_group == ADULT))[:3], CITIZEN_PARTNER)
     assert ret.room_for_patient_partners() == int((5 * one - recognised) // one)
     m.params.funding.compensation.patient_partner = "volunteer"
+    m.params.funding.compensation.carer_partner = "volunteer"
     assert ret.room_for_patient_partners() > 10**6
 
+@pytest.mark.parametrize("patient_mode, carer_mode", [("volunteer", "paid"), ("paid", "recognition"),
+                                                      ("paid", "paid"), ("timebank", "volunteer")])
+def test_a_trainee_is_costed_as_the_patient_or_carer_partner_they_may_become(patient_mode, carer_mode):
+    """Carers are drawn from the patient-partner trainees, so the line must be able to pay a trainee in either
+    role: with volunteer patient partners and paid carers the room was unlimited, so paid carers were
+    trained with nothing to pay them."""
+    m = small(**{"funding.compensation.patient_partner": patient_mode, "funding.compensation.carer_partner": carer_mode,
+                 "funding.compensation.citizen_partner": "volunteer", "retention.carer_share": 0.25})
+    r, ret, f = m.residents, m.retention, m.params.funding
+    hours = np.array([m.params.peer_support.hours_per_week])
+    owed = sum(ret.weekly_pay(role, r.capacity[r.role == role]) for role in (PATIENT_PARTNER, CARER_PARTNER))
+    trainee = max(ret.weekly_pay(PATIENT_PARTNER, hours), ret.weekly_pay(CARER_PARTNER, hours))
+    m.budget.weekly_allocation["partner_compensation"] = owed + 4.5 * trainee
+    if trainee == 0:
+        assert ret.room_for_patient_partners() > 10**6
+    else:
+        assert ret.room_for_patient_partners() == 4
+
+
 # ============================================================================== individual states
+def test_no_partner_becomes_a_co_leader_before_the_stewardship_group_meets():
+    """With first partners of long standing (initial_partner_weeks beyond burn-in + level3_after_weeks), the
+    burn-in's states step promoted them to level 3 before week 0, when there is no programme yet."""
+    m = small(n=1000, seed=2, burn_in=60, **{"retention.initial_partner_weeks": 2080, "states.level3_per_year": 1.0})
+    r = m.residents
+    assert (r.role != NO_ROLE).any()
+    assert not (r.engagement == 3).any()
+    for _ in range(8):      # from week 0 they can be
+        m.step()
+    assert (r.engagement == 3).any()
+
+
 def test_support_weights_peer_ties_and_isolation_starts_below_the_threshold():
     m = small(**{"states.peer_tie_weight": 0.0})
     r, t, states = m.residents, m.ties, m.states

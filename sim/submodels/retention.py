@@ -153,15 +153,17 @@ class Retention(Submodel):
         self.training_fund -= trained * f.training_cost      # courses are paid for those who take them
 
     def room_for_patient_partners(self) -> int:
-        """How many more patient partners the weekly compensation allocation can pay on top of all the
-        partners it pays now, of every role (no limit when patient partners are not paid or recognised)."""
+        """How many more patient-partner trainees the weekly compensation allocation can pay on top of all
+        the partners it pays now, of every role, whichever role each takes (some become carer partners:
+        a trainee is costed as the dearer of the two); no limit when neither role is paid or recognised."""
         m, r = self.model, self.model.residents
-        if m.funding.compensation_mode(ROLES[PATIENT_PARTNER]) not in COSTED_MODES:
+        hours = np.array([m.params.peer_support.hours_per_week])
+        one = max(self.weekly_pay(PATIENT_PARTNER, hours), self.weekly_pay(CARER_PARTNER, hours))
+        if one <= 0.0:
             return 10**9
         owed = sum(self.weekly_pay(role, r.capacity[r.role == role])
                    for role in (PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER))
-        one = self.weekly_pay(PATIENT_PARTNER, np.array([m.params.peer_support.hours_per_week]))
-        return int((m.budget.weekly_allocation["partner_compensation"] - owed) // max(1e-9, one))
+        return int((m.budget.weekly_allocation["partner_compensation"] - owed) // one)
 
     # Who can be trained for each role (eligible pools, in the programme's neighbourhoods).
     def _eligible(self) -> np.ndarray:

@@ -167,8 +167,9 @@ class IndividualStates(Submodel):
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
         lvl = r.engagement
         self.partner_in_own_care()
-        # Level 2 is held by trained partners (retention sets it); level 3: co-leaders take free seats.
-        if m.params.governance.stewardship_group:
+        # Level 2 is held by trained partners (retention sets it); level 3: co-leaders take free seats
+        # in the stewardship group, which meets from week 0 (not in the burn-in).
+        if m.params.governance.stewardship_group and m.week >= 0:
             seats = int(m.params.governance.seats.get("patients", 0))
             eligible = np.flatnonzero((lvl == 2) & (r.role != NO_ROLE) & (m.week - r.partner_since >= p.level3_after_weeks)
                                       & (r.distress < 0.5))
