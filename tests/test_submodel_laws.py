@@ -204,6 +204,27 @@ def test_an_episode_lasts_its_weeks_then_becomes_a_mutual_aid_tie_of_half_its_st
     assert not m.in_peer_support[patient]
 
 
+def test_a_place_freed_by_an_ended_episode_takes_a_waiting_patient_the_same_week():
+    """Episodes ended after the week's pairing, so a freed place stood idle for a week while patients waited."""
+    m = small(**{"peer_support.meeting_probability": 0.0})
+    r, t, p = m.residents, m.ties, m.params.peer_support
+    partners = np.flatnonzero(coaching_role(r.role))
+    partner = int(partners[0])
+    r.capacity[partners] = 0.0                          # one place in the whole programme: this partner's
+    r.capacity[partner] = p.hours_per_patient
+    for s in t.live((PEER_SUPPORT,)):                   # and no one else accompanied
+        t.remove(np.array([s]))
+    first, second = (int(x) for x in fresh_patient(m, 2))
+    accompany(m, partner, first, week=0)
+    r.waiting_since[:] = -1
+    r.waiting_since[second] = 1
+    m.week = p.episode_weeks
+    m.peer_support.step()
+    assert not m.in_peer_support[first] and m.in_peer_support[second]
+    assert t.find(partner, second, PEER_SUPPORT)[0] >= 0 and r.waiting_since[second] == -1
+    assert m.caseload[partner] == 1
+
+
 def test_an_accompaniment_ends_when_its_partner_leaves_the_role():
     m = small(**{"peer_support.meeting_probability": 0.0})
     r, t = m.residents, m.ties

@@ -73,7 +73,7 @@ _TARGETS = {
 
 
 class CommunityActivities(Submodel):
-    """Brokering by citizen partners, then this week's activities and co-attendance ties."""
+    """Ended accompaniments, then brokering by citizen partners, this week's activities and co-attendance ties."""
 
     name = "activities"
 

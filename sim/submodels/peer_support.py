@@ -58,7 +58,7 @@ class PeerSupportParams(Section):
 
 
 class PeerSupport(Submodel):
-    """Match waiting patients to partners, hold the week's meetings, update partners' distress."""
+    """End finished accompaniments, pair waiting patients with partners, hold meetings, update distress."""
 
     name = "peer_support"
 
@@ -127,15 +127,14 @@ class PeerSupport(Submodel):
 
     def step(self) -> None:
         m, r, p, rng, ties = self.model, self.model.residents, self.p, self.rng, self.model.ties
-        self.accompaniments()
-        self.match()
+        # Episodes that ended become ordinary mutual-aid ties (a partner who leaves ends theirs at once),
+        # before this week's pairing, so that the places they free take waiting patients this week.
         s, partner, patient = self.accompaniments()
-
-        # Episodes that ended become ordinary mutual-aid ties (a partner who leaves ends theirs at once).
         ended = (m.week - ties.formed[s]) >= p.episode_weeks
         if ended.any():
             self.end_episodes(s[ended], partner[ended], patient[ended])
-            s, partner, patient = s[~ended], partner[~ended], patient[~ended]
+        self.match()
+        s, partner, patient = self.accompaniments()
 
         m.support_received_week[patient] += 1.0       # accompanied this week, met or not
         meet = rng.random(len(s)) < p.meeting_probability
