@@ -14,7 +14,7 @@ def _cmd_report(args) -> int:
 
     lang = check_lang(args.lang)
     out, baseline_folder = path_option(args.out), path_option(args.baseline, "--baseline")
-    results = load(args.folder)
+    results = load(args.folder, weekly=False)   # a sweep's report reads its best point's weekly rows only
     try:
         baseline = load(baseline_folder) if baseline_folder else None
     except UserError as e:  # the folder's own error, naming the option it came from

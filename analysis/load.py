@@ -44,7 +44,8 @@ class Results:
 
     ``kind`` is ``"run"``, ``"replications"`` or ``"sweep"``. ``summary`` has one row per completed
     run; ``weekly`` one row per run and week (may be empty for a sweep that did not keep weekly
-    outcomes). ``design`` (sweeps) has one row per design point, ``parameters`` the swept keys.
+    outcomes, or that was loaded with ``weekly=False``: ``weekly_on_disk``, and :meth:`select` then
+    reads the point's weekly rows from the folder). ``design`` (sweeps) has one row per design point, ``parameters`` the swept keys.
     ``scenario_parameters`` is the scenario its runs simulated, as recorded with them (a run's
     ``scenario.yaml``, a sweep's ``base_scenario.yaml``) without its descriptive keys, or None where
     none was recorded.
@@ -65,6 +66,8 @@ class Results:
     residents: int | None = None
     weeks: int | None = None
     scenario_parameters: dict[str, Any] | None = None
+    #: A sweep whose weekly series was left in its folder (``load(..., weekly=False)``).
+    weekly_on_disk: bool = False
 
     @property
     def completed_runs(self) -> int:
@@ -143,16 +146,24 @@ class Results:
             return [int(p) for p in self.design["point"]]
         return sorted(int(p) for p in self.summary["point"].unique())
 
-    def select(self, point: int) -> "Results":
-        """The replications of one design point of a sweep, as a replication set."""
+    def select(self, point: int, weekly: bool = True) -> "Results":
+        """The replications of one design point of a sweep, as a replication set (``weekly=False``: its
+        summary only, as comparing final years needs)."""
         if self.kind != "sweep":
             raise UserError("only a sweep has design points", file=str(self.path))
         summary = self.summary[self.summary["point"] == point].reset_index(drop=True)
-        weekly = self.weekly[self.weekly["point"] == point].reset_index(drop=True) if "point" in self.weekly else self.weekly
+        if not weekly:
+            series = self.weekly.iloc[0:0]
+        elif self.weekly_on_disk:
+            series = _sweep_weekly(self.path, [point])
+        elif "point" in self.weekly:
+            series = self.weekly[self.weekly["point"] == point].reset_index(drop=True)
+        else:
+            series = self.weekly
         failed = (self.failed[self.failed["point"] == point].reset_index(drop=True) if "point" in self.failed
                   else self.failed.iloc[0:0])
         return Results(kind="replications", path=self.path, name=f"{self.name} #{point}", summary=summary,
-                       weekly=weekly, meta={**self.meta, "point": point}, expected_runs=self.replications, failed=failed,
+                       weekly=series, meta={**self.meta, "point": point}, expected_runs=self.replications, failed=failed,
                        residents=self.residents, weeks=self.weeks,
                        scenario_parameters=None if self.parameters else self.scenario_parameters)   # no swept key: the base
 
@@ -202,8 +213,12 @@ def is_sweep_folder(path: Path) -> bool:
     return (path / "meta.json").is_file() and ((path / "design.parquet").is_file() or (path / "summary").exists())
 
 
-def load(path: str | Path) -> Results:
-    """Load a run folder, a folder of replications, or a sweep folder."""
+def load(path: str | Path, weekly: bool = True) -> Results:
+    """Load a run folder, a folder of replications, or a sweep folder.
+
+    ``weekly=False`` leaves a sweep's weekly series in its folder (a large sweep's can be gigabytes):
+    ``results.weekly`` is then empty and ``results.select(point)`` reads that point's weekly rows.
+    """
     path = as_path(path, "path")
     if not path.exists():
         raise UserError("expected a run folder, a folder of run folders or a sweep folder; found no such folder",
@@ -212,7 +227,7 @@ def load(path: str | Path) -> Results:
         raise UserError("expected a folder written by 'caring-community run' or 'caring-community sweep', "
                         "found a file", file=str(path))
     if is_sweep_folder(path):
-        return load_sweep(path)
+        return load_sweep(path, weekly)
     if is_run_folder(path):
         return load_runs([path], path, kind="run")
     subs = sorted(p for p in path.iterdir() if p.is_dir() and _looks_like_run(p))
@@ -360,24 +375,38 @@ def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Re
 # Sweeps
 
 
-def load_sweep(path: str | Path) -> Results:
+def load_sweep(path: str | Path, weekly: bool = True) -> Results:
     """A sweep folder, read by :func:`experiments.storage.load_sweep` (the one reader of what sweeps
-    write: it refuses a folder whose runs appear twice), as :class:`Results`."""
+    write: it refuses a folder whose runs appear twice), as :class:`Results`; ``weekly=False`` leaves
+    the weekly series in the folder (see :func:`load`)."""
     from experiments import storage  # noqa: PLC0415 - keeps ``analysis`` importable on its own
 
-    stored = storage.load_sweep(path)
-    summary = stored.summary.copy()
-    weekly = stored.weekly.copy() if stored.weekly is not None else pd.DataFrame()
-    for frame in (summary, weekly):
-        for col in ("point", "replication", "seed"):
-            if col in frame and not frame.empty:
-                frame[col] = frame[col].astype(int)
+    stored = storage.load_sweep(path, weekly=weekly)
+    summary = _int_ids(stored.summary)
+    weekly_frame = _int_ids(stored.weekly) if stored.weekly is not None else pd.DataFrame()
     if not summary.empty:
         summary = add_derived_outcomes(summary)
     meta = stored.meta
     name = str(meta.get("name") or meta.get("base_scenario") or stored.path.name)
-    return Results(kind="sweep", path=stored.path, name=name, summary=summary, weekly=weekly, meta=meta,
+    return Results(kind="sweep", path=stored.path, name=name, summary=summary, weekly=weekly_frame, meta=meta,
                    design=stored.design if not stored.design.empty else None, parameters=stored.parameters,
                    expected_runs=stored.expected_runs, failed=stored.failed,
                    weeks=meta.get("weeks"), residents=meta.get("residents"),
-                   scenario_parameters=_parameters(stored.path, "base_scenario.yaml"))
+                   scenario_parameters=_parameters(stored.path, "base_scenario.yaml"),
+                   weekly_on_disk=not weekly and bool(meta.get("outputs", {}).get("weekly_every")))
+
+
+def _int_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a table just read, not shared) with its point, replication and seed as integers."""
+    for col in ("point", "replication", "seed"):
+        if col in frame and not frame.empty:
+            frame[col] = frame[col].astype(int)
+    return frame
+
+
+def _sweep_weekly(path: Path, points: list[int]) -> pd.DataFrame:
+    """The weekly rows of design ``points`` of the sweep at ``path``, read from its folder."""
+    from experiments import storage  # noqa: PLC0415 - keeps ``analysis`` importable on its own
+
+    weekly = storage.read_weekly(path, points=points)
+    return _int_ids(weekly) if weekly is not None else pd.DataFrame()

@@ -146,7 +146,7 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
                  outcome: str = HEADLINE) -> Path:
     """Write the report as one HTML file; returns its path (default ``DIR/report-LANG.html``)."""
     check_lang(lang)
-    results = results if isinstance(results, Results) else load(results)
+    results = results if isinstance(results, Results) else load(results, weekly=False)   # a sweep: its best point's only
     if baseline is not None and not isinstance(baseline, Results):
         baseline = load(baseline)
     text = build_report(results, baseline, lang, outcome)
@@ -646,7 +646,7 @@ def _best_point_sections(w: _Writer, results: Results, baseline: Results | None,
 def _point_comparisons(results: Results, baseline: Results, outcome: str) -> list[tuple[int, Comparison]]:
     out = []
     for p in sorted(results.summary["point"].unique()):
-        sub = results.select(int(p))
+        sub = results.select(int(p), weekly=False)
         if not set(sub.seeds) & set(baseline.seeds):
             continue
         out.append((int(p), compare(sub, baseline, [outcome, "spending_total", "isolated_count"]

@@ -292,15 +292,17 @@ def _cannot_read(e: Exception) -> str:
     return f"a file that cannot be read ({str(e).splitlines()[0] if str(e) else type(e).__name__})"
 
 
-def read_table(path: Path, columns: list[str] | None = None) -> pa.Table:
-    """``columns`` (default: all) of a Parquet file of a sweep folder; a file that is damaged, cut
-    short, or lacks a column asked for (a file the sweep did not write) is a :class:`UserError` naming it."""
+def read_table(path: Path, columns: list[str] | None = None, points: list[int] | None = None) -> pa.Table:
+    """``columns`` (default: all) of a Parquet file of a sweep folder, the rows of design ``points`` only
+    when given; a file that is damaged, cut short, or lacks a column asked for (a file the sweep did not
+    write) is a :class:`UserError` naming it."""
     have = read_schema(path).names
     missing = [c for c in columns or [] if c not in have]
     if missing:
         raise _unreadable(path, f"no column '{missing[0]}' in it")
     try:
-        return pq.read_table(path, columns=columns)
+        return pq.read_table(path, columns=columns,
+                             filters=None if points is None else [("point", "in", [int(p) for p in points])])
     except (OSError, pa.ArrowException) as e:
         raise _unreadable(path, _cannot_read(e)) from None
 
@@ -329,16 +331,17 @@ def done_run_ids(path: str | Path) -> set[str]:
     return done
 
 
-def _read_dataset(files: Iterable[Path], columns: list[str] | None = None) -> pd.DataFrame | None:
-    """The shards as one table; of ``columns``, those each shard has (a column some shards lack is
-    null in their rows)."""
+def _read_dataset(files: Iterable[Path], columns: list[str] | None = None,
+                  points: list[int] | None = None) -> pd.DataFrame | None:
+    """The shards as one table (the rows of design ``points`` only, when given); of ``columns``, those
+    each shard has (a column some shards lack is null in their rows)."""
     def wanted(f: Path) -> list[str] | None:
         if columns is None:
             return None
         have = set(read_schema(f).names)
         return [c for c in columns if c in have]
 
-    tables = [read_table(f, columns=wanted(f)) for f in files]
+    tables = [read_table(f, columns=wanted(f), points=points) for f in files]
     if not tables:
         return None
     table = pa.concat_tables(tables, promote_options="permissive")
@@ -463,21 +466,35 @@ def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None 
     else:
         _check_unique(summary, summary_files, path)
         summary = _sorted(summary, ["point", "replication"])
-    weekly_df = None
-    if weekly and meta.get("outputs", {}).get("weekly_every"):
-        names = {p.name for p in summary_files}
-        files = [p for p in _shards(path / WEEKLY) if p.name in names]
-        wcols = None if columns is None else list(dict.fromkeys([*ID_COLUMNS, "week", "year", *columns]))
-        weekly_df = _read_dataset(files, wcols)
-        if weekly_df is None:
-            weekly_df = pd.DataFrame(columns=[*ID_COLUMNS, "week"])
-        else:
-            weekly_df = _sorted(weekly_df, ["point", "replication", "week"])
+    weekly_df = _read_weekly(path, meta, summary_files, columns) if weekly else None
     failed = read_failures(path)
     if len(failed) and len(summary):
         failed = failed[~failed["run_id"].isin(set(summary["run_id"]))].reset_index(drop=True)
     return Sweep(path=path, meta=meta, design=design, seeds=seeds, summary=summary, weekly=weekly_df,
                  failed=failed, parameters=parameters)
+
+
+def read_weekly(path: str | Path, points: list[int] | None = None,
+                columns: list[str] | None = None) -> pd.DataFrame | None:
+    """The weekly series of a sweep folder's finished runs, of design ``points`` only when given (a
+    report reads its best point's this way, not the whole sweep's); ``None`` when the sweep keeps none."""
+    path = as_path(path, "path")
+    return _read_weekly(path, read_meta(path), _shards(path / SUMMARY), columns, points)
+
+
+def _read_weekly(path: Path, meta: dict, summary_files: list[Path], columns: list[str] | None,
+                 points: list[int] | None = None) -> pd.DataFrame | None:
+    """The weekly shards of the runs in ``summary_files`` (a batch is finished once its summary shard is
+    written), sorted by point, replication and week."""
+    if not meta.get("outputs", {}).get("weekly_every"):
+        return None
+    names = {p.name for p in summary_files}
+    files = [p for p in _shards(path / WEEKLY) if p.name in names]
+    wcols = None if columns is None else list(dict.fromkeys([*ID_COLUMNS, "week", "year", *columns]))
+    weekly = _read_dataset(files, wcols, points)
+    if weekly is None:
+        return pd.DataFrame(columns=[*ID_COLUMNS, "week"])
+    return _sorted(weekly, ["point", "replication", "week"])
 
 
 # ----------------------------------------------------------------------------- status

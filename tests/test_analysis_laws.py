@@ -262,3 +262,23 @@ def test_sobol_without_second_order_takes_n_times_d_plus_2_points(tmp_path):
     with pytest.warns(UserWarning, match="imprecise"):
         sens = analyse(res, "y")
     assert sens.base_samples == 4 and sens.n_points == 20
+
+
+def test_a_sweep_loaded_without_its_weekly_series_reads_a_points_rows_from_its_folder(tmp_path):
+    """A report read every weekly row of a sweep (gigabytes for a large one) to draw one point's curves."""
+    from experiments import run_sweep
+    from experiments.storage import read_weekly
+    from analysis.report import HEADLINE, build_report
+    from sweep_specs import tiny_spec
+
+    folder = tmp_path / "sweep"
+    run_sweep(tiny_spec("lazy", replications=2, outputs={"weekly_every": 1}), folder, backend="serial", progress=False)
+    whole, lazy = load(folder), load(folder, weekly=False)
+    assert not whole.weekly_on_disk and lazy.weekly_on_disk and lazy.weekly.empty and len(whole.weekly)
+    pd.testing.assert_frame_equal(lazy.summary, whole.summary)
+    for point in whole.points():
+        pd.testing.assert_frame_equal(lazy.select(point).weekly, whole.select(point).weekly)
+        assert set(lazy.select(point).weekly["point"]) == {point}
+        assert lazy.select(point, weekly=False).weekly.empty
+    assert set(read_weekly(folder, points=[1])["point"]) == {1}
+    assert build_report(lazy, None, "en", HEADLINE) == build_report(whole, None, "en", HEADLINE)
