@@ -206,6 +206,10 @@ TEXT = {
                                "interval, whether it clearly does cannot be told.",
         "s_sweep_best_none": "Against the baseline, no design point {verb} {what}: even the best, point {point}, "
                              "does not ({diff}).",
+        "s_sweep_best_of_many": "Point {point} is the best of {points}, each estimated from {reps}: the best of many "
+                                "noisy estimates looks better than it is (the winner’s curse). Before relying on it, "
+                                "run that point again with new seeds (a sweep of it alone, with more replications and "
+                                "another root_seed).",
         "verb_lower": "lowers",
         "verb_raise": "raises",
         "what_headline": "isolation among people 65+ living alone",
@@ -423,6 +427,10 @@ TEXT = {
                                "sans intervalle, on ne peut pas dire s’il le fait nettement.",
         "s_sweep_best_none": "Par rapport à la référence, aucun point du plan ne {verb} {what} : même le meilleur, le "
                              "point {point}, ne le fait pas ({diff}).",
+        "s_sweep_best_of_many": "Le point {point} est le meilleur de {points}, chacun estimé sur {reps} : le meilleur "
+                                "de nombreuses estimations bruitées paraît meilleur qu’il ne l’est (la malédiction du "
+                                "gagnant). Avant de s’y fier, relancez ce point avec de nouvelles graines (un balayage "
+                                "de ce seul point, avec plus de réplications et un autre root_seed).",
         "verb_lower": "réduit",
         "verb_raise": "augmente",
         "what_headline": "l’isolement des personnes de 65 ans et plus vivant seules",

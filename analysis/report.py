@@ -572,6 +572,9 @@ def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome:
         ps.append(w.t("s_sweep_nosens", why=html.escape(why)))
     if comparisons:
         ps.append(_best_point_sentence(w, dict(comparisons)[best], best, outcome, kind))
+    if best is not None and not flat and len(per_point) >= BEST_OF_MANY:
+        ps.append(w.t("s_sweep_best_of_many", point=best, points=w.count(len(per_point), "design_point"),
+                      reps=w.count(results.replications, "replication")))
     if results.replications >= 2:
         ps.append(_sure_sentence(w, results.replications, paired=bool(comparisons)))
     out = [f"<h2>{w.t('summary_h')}</h2>",
@@ -582,6 +585,10 @@ def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome:
     if best is not None:
         out += _best_point_sections(w, results, baseline, best)
     return out
+
+
+#: From this many design points, the report warns that its best point's advantage is overstated.
+BEST_OF_MANY = 10
 
 
 def _best_point(per_point: pd.DataFrame, comparisons, outcome: str) -> int | None:

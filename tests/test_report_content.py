@@ -207,3 +207,19 @@ def test_a_misspelt_outcome_names_the_nearest_one(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "key '--outcome'" in err and "no outcome 'isolated_share_65alone'" in err
     assert "did you mean 'isolated_share_65_alone'?" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("n_points, warned", [(9, False), (12, True)])
+def test_the_best_of_many_design_points_comes_with_the_winners_curse(tmp_path, n_points, warned):
+    """The report named the best of 1,024 points of 3 replications as the best, with no word that picking the
+    best of many noisy estimates overstates it."""
+    rng = np.random.default_rng(5)
+    design = pd.DataFrame({"point": range(n_points), "ties.contact_probability": np.linspace(0.1, 0.4, n_points)})
+    rows = [{"point": p, "replication": r, "seed": 1000 + r, **plausible_final(rng, effect=0.1 * p)}
+            for p in range(n_points) for r in range(2)]
+    sweep = load(write_sweep(tmp_path / "s", design, pd.DataFrame(rows), {"design": "full_factorial", "replications": 2}))
+    for lang, words in (("en", "winner’s curse"), ("fr", "malédiction du gagnant")):
+        text = build_report(sweep, None, lang)
+        assert (words in text) is warned
+        if warned:
+            assert re.search(r"(Point|Le point) \d+ (is the best of|est le meilleur de) 12 ", text)
