@@ -84,7 +84,7 @@ class Results:
     def check_summary_kept(self) -> None:
         """Stop with one clear message on a sweep that kept no final-year outcome (``outputs.summary: false``)."""
         if self.kept_summary is False:
-            weekly = " (its weekly series are in weekly/)" if not self.weekly.empty else ""
+            weekly = " (its weekly series are in weekly/)" if self.weekly_on_disk or not self.weekly.empty else ""
             raise UserError("this sweep kept no final-year summary (its spec had outputs: {summary: false}), so it has "
                             f"no outcome to report on or analyse{weekly}; expected a sweep that kept the summary: run "
                             "the spec with outputs.summary true, or a list of the outcomes wanted, into another --out",
