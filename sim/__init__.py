@@ -8,9 +8,19 @@ Quick use::
     model.step()
 """
 
-from .errors import ScenarioError, UserError
-from .model import WEEKLY_ORDER, CaringCommunity, run
-from .scenario import Scenario, list_scenarios, load_scenario, scale_scenario
+import multiprocessing as _multiprocessing
+
+_start_method = _multiprocessing.get_start_method(allow_none=True)
+
+from .errors import ScenarioError, UserError  # noqa: E402
+from .model import WEEKLY_ORDER, CaringCommunity, run  # noqa: E402  (imports mesa)
+from .scenario import Scenario, list_scenarios, load_scenario, scale_scenario  # noqa: E402
+
+if _multiprocessing.get_start_method(allow_none=True) != _start_method:
+    # Mesa 3.3 (mesa/batchrunner.py) sets the "spawn" start method for the whole program when it is
+    # imported: a script's own multiprocessing.Pool then imports its main module again, and fails
+    # without an ``if __name__ == "__main__":`` guard. Importing this package leaves it as it was.
+    _multiprocessing.set_start_method(_start_method, force=True)
 
 __all__ = ["CaringCommunity", "run", "load_scenario", "list_scenarios", "scale_scenario", "Scenario",
            "ScenarioError", "UserError", "WEEKLY_ORDER"]

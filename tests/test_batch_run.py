@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import pytest
 
@@ -93,3 +95,17 @@ def test_model_stops_running_at_the_scenario_horizon():
     model.run_model()                                               # Mesa's own loop: no further week
     assert model.week == 5
     assert len(model.run(2)) == 8                                   # an explicit run(weeks) may go beyond
+
+
+def test_importing_the_model_leaves_the_programs_multiprocessing_start_method_alone(tmp_path):
+    """Mesa 3.3 sets the "spawn" start method on import: a researcher's own script with a Pool of model runs
+    and no ``if __name__ == "__main__":`` guard then failed with multiprocessing's bootstrapping RuntimeError."""
+    script = tmp_path / "pool.py"
+    script.write_text("import multiprocessing as mp\n"
+                      "import sim\n"
+                      "print(mp.get_start_method(allow_none=True))\n"
+                      "with mp.Pool(2) as pool:\n"
+                      "    print(sum(pool.map(abs, [-1, -2])))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["None", "3"]
