@@ -45,7 +45,8 @@ class Results:
     ``kind`` is ``"run"``, ``"replications"`` or ``"sweep"``. ``summary`` has one row per completed
     run; ``weekly`` one row per run and week (may be empty for a sweep that did not keep weekly
     outcomes, or that was loaded with ``weekly=False``: ``weekly_on_disk``, and :meth:`select` then
-    reads the point's weekly rows from the folder). ``design`` (sweeps) has one row per design point, ``parameters`` the swept keys.
+    reads the point's weekly rows from the folder). ``design`` (sweeps) has one row per design point,
+    ``parameters`` the swept keys.
     ``scenario_parameters`` is the scenario its runs simulated, as recorded with them (a run's
     ``scenario.yaml``, a sweep's ``base_scenario.yaml``) without its descriptive keys, or None where
     none was recorded.
