@@ -43,7 +43,7 @@ def register(subparsers) -> None:
                     "for sweeps the sensitivity ranking.")
     p.add_argument("folder", type=Path, help="run folder, folder of run folders, or sweep folder")
     p.add_argument("--baseline", default=None,
-                   help="run folder or folder of run folders to compare with, paired by seed "
+                   help="run folder, folder of run folders or sweep of one design point to compare with, paired by seed "
                         "(for example the hospital-baseline scenario run with the same seeds)")
     p.add_argument("--lang", default="en", choices=("fr", "en"), help="language of the report (default en)")
     p.add_argument("--out", default=None, help="HTML file to write (default FOLDER/report-LANG.html)")

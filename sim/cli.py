@@ -46,7 +46,8 @@ def _cmd_run(args) -> int:
     check_run_arguments(args.seed, args.years, snaps, weeks, args.edges, command_line=True)   # before the progress bar
     for note in never_within(scenario, weeks):
         warnings.warn(note, stacklevel=1)
-    out = path_option(args.out) or Path("runs") / f"{scenario.name}-seed{args.seed}"
+    size = f"-{scenario.population.n_residents}-residents" if args.residents is not None else ""   # not over a full-size run
+    out = path_option(args.out) or Path("runs") / f"{scenario.name}{size}-seed{args.seed}"
     try:
         with tqdm(total=weeks, unit="week", desc=scenario.name, disable=args.quiet) as bar:
             summary = run_to_folder(scenario, args.seed, out, years=args.years, snapshot_weeks=snaps,
@@ -147,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--residents", type=int, default=None,
                    help="scale the community to about this many residents, as a sweep's 'residents:' does "
                         "(default: the scenario's own size)")
-    p.add_argument("--out", default=None, help="output folder (default: runs/SCENARIO-seedN)")
+    p.add_argument("--out", default=None, help="output folder (default: runs/SCENARIO-seedN; with --residents, "
+                   "runs/SCENARIO-RESIDENTS-residents-seedN)")
     p.add_argument("--snapshot-weeks", default="", help="comma-separated weeks at which to write a per-resident snapshot")
     p.add_argument("--edges", action="store_true", help="also write the network's edge list at the snapshot weeks")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -175,6 +175,15 @@ def test_default_output_folder_is_named_after_the_scenario_and_seed(tiny_yaml, t
     assert (tmp_path / "runs" / "tiny-seed4" / "outcomes.parquet").exists()
 
 
+def test_a_smaller_community_does_not_replace_the_full_size_run_of_the_same_seed(tiny_yaml, tmp_path, monkeypatch):
+    """``run S --residents N --seed 4`` wrote runs/S-seed4, so it removed the full-size run of seed 4 there."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(tiny_yaml), "--seed", "4", "--years", "0.1", "--quiet"]) == 0
+    assert main(["run", str(tiny_yaml), "--seed", "4", "--years", "0.1", "--residents", "150", "--quiet"]) == 0
+    assert (tmp_path / "runs" / "tiny-seed4" / "outcomes.parquet").exists()
+    assert (tmp_path / "runs" / "tiny-150-residents-seed4" / "outcomes.parquet").exists()
+
+
 def test_a_run_that_stops_half_way_counts_as_failed_in_its_set(tiny_yaml, tmp_path, monkeypatch):
     """A replication that crashes (or is interrupted) mid-run, even in a folder that held a finished
     run before, is reported as failed by `report`, not silently left out of the set."""
