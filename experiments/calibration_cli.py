@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.errors import UserError, path_option
+from sim.errors import path_option
 
 from .backends import BACKENDS
 
@@ -30,9 +30,7 @@ def _cmd_calibrate(args) -> int:
 
     if args.check:
         return _cmd_check(args)
-    out = path_option(args.out)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"expected a folder for --out; {out} is a file", key="--out")
+    out = path_option(args.out)   # calibrate() refuses a file where the folder should be, before writing
     summary = calibrate(out, budget=args.budget, replications=args.replications, residents=args.residents,
                         years=args.years, waves=args.waves, verify=args.verify, accept=args.accept,
                         backend=args.backend, workers=args.workers, scheduler=args.scheduler,

@@ -133,8 +133,8 @@ class PeerSupport(Submodel):
         ended = (m.week - ties.formed[s]) >= p.episode_weeks
         if ended.any():
             self.end_episodes(s[ended], partner[ended], patient[ended])
-        self.match()
-        s, partner, patient = self.accompaniments()
+        if self.match() or ended.any():   # the accompaniments changed: read them again
+            s, partner, patient = self.accompaniments()
 
         m.support_received_week[patient] += 1.0       # accompanied this week, met or not
         meet = rng.random(len(s)) < p.meeting_probability
