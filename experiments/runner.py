@@ -552,8 +552,10 @@ class _Session:
                       "state": "running", "backend": engine.describe(), "host": platform.node(),
                       "pid": os.getpid(), "expected": plan.expected_runs, "done_at_start": done}
         store.write_progress(self.state)
+        # Rate and ETA from this session's runs over its whole time (tqdm's smoothing 0): a moving average
+        # kept the workers' start-up, all in the first batch's interval, in the ETA for a long time.
         self.bar = tqdm(total=plan.expected_runs, initial=already, unit="run", desc=f"sweep {store.root.name}",
-                        disable=not progress, dynamic_ncols=True, smoothing=0.05)
+                        disable=not progress, dynamic_ncols=True, smoothing=0)
 
     def record(self, task: Task, ok: bool, result: "TaskResult | str", split: bool = True) -> bool:
         """Write a finished task's rows and failures; ``False`` (nothing written) for a batch of

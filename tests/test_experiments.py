@@ -300,6 +300,25 @@ def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path, backend):
     assert sweep_status(out).remaining == 16
 
 
+def test_a_resumed_sweeps_progress_rate_is_this_sessions_average(tmp_path, monkeypatch):
+    """The bar's rate and ETA come from the runs this session made over its whole time (so the workers'
+    start-up, all in the first batch, weighs no more than its share), never from the runs found done."""
+    import experiments.runner as runner
+    out = tmp_path / "bar"
+    run_sweep(SPEC, out, backend="serial", progress=False, max_runs=5)
+    seen = {}
+    finish = runner._Session.finish
+
+    def keep_the_bar(self, state):
+        seen.update(self.bar.format_dict)
+        finish(self, state)
+
+    monkeypatch.setattr(runner._Session, "finish", keep_the_bar)
+    run_sweep(SPEC, out, backend="serial", progress=True)
+    assert seen["initial"] == 5 and seen["n"] == 16
+    assert seen["rate"] is None   # tqdm then shows (n - initial) / elapsed: no moving average of batches
+
+
 def test_partial_runs_then_resume(reference, tmp_path):
     out = tmp_path / "partial"
     first = run_sweep(SPEC, out, backend="serial", progress=False, max_runs=5)
