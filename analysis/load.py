@@ -72,6 +72,7 @@ class Results:
 
     @property
     def completed_runs(self) -> int:
+        """Runs completed (rows of ``summary``)."""
         return len(self.summary)
 
     @property
@@ -108,6 +109,7 @@ class Results:
 
     @property
     def failed_runs(self) -> int:
+        """Runs recorded as failed (rows of ``failed``)."""
         return len(self.failed)
 
     @property
@@ -117,14 +119,17 @@ class Results:
 
     @property
     def complete(self) -> bool:
+        """Whether every expected run completed and none is recorded as failed."""
         return self.completed_runs >= self.expected_runs and self.failed.empty
 
     @property
     def design_name(self) -> str | None:
+        """A sweep's design kind (``sobol``, ``morris``, ``lhs``, ...); None for runs and replications."""
         return self.meta.get("design") if self.kind == "sweep" else None
 
     @property
     def seeds(self) -> list[int]:
+        """The seeds of the completed runs, in increasing order."""
         return sorted(int(s) for s in self.summary["seed"].unique()) if "seed" in self.summary else []
 
     def outcome_columns(self) -> list[str]:
@@ -141,6 +146,7 @@ class Results:
         return max(1, int(self.summary["replication"].nunique())) if "replication" in self.summary else 1
 
     def points(self) -> list[int]:
+        """A sweep's design points (ids, in design order); empty for runs and replications."""
         if self.kind != "sweep":
             return []
         if self.design is not None and "point" in self.design:
@@ -183,6 +189,7 @@ class Results:
         return replace(self.select(points[0]), name=self.name)
 
     def completeness_note(self) -> dict[str, int]:
+        """Runs expected, completed, failed and missing."""
         return {"expected": self.expected_runs, "completed": self.completed_runs,
                 "failed": self.failed_runs, "missing": self.missing_runs}
 
@@ -202,6 +209,7 @@ def add_derived_outcomes(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def is_run_folder(path: Path) -> bool:
+    """Whether ``path`` holds a finished run of ``caring-community run`` (outcomes and summary written)."""
     return (path / "outcomes.parquet").is_file() and (path / "summary.json").is_file()
 
 
@@ -211,6 +219,7 @@ def _looks_like_run(path: Path) -> bool:
 
 
 def is_sweep_folder(path: Path) -> bool:
+    """Whether ``path`` is a sweep folder (``meta.json`` with a design or summary shards)."""
     return (path / "meta.json").is_file() and ((path / "design.parquet").is_file() or (path / "summary").exists())
 
 

@@ -144,7 +144,12 @@ def _nonnegative(outcome: str) -> bool:
 def write_report(results: "Results | str | Path", out: "str | Path | None" = None,
                  baseline: "Results | str | Path | None" = None, lang: str = "en",
                  outcome: str = HEADLINE) -> Path:
-    """Write the report as one HTML file; returns its path (default ``DIR/report-LANG.html``)."""
+    """Write the report as one HTML file; returns its path (default ``DIR/report-LANG.html``).
+
+    ``results`` and ``baseline`` are loaded results or their folders; ``out`` a file or a folder (the
+    report then goes in it as ``report-LANG.html``); ``lang`` is ``en`` or ``fr``; ``outcome`` the
+    headline outcome (default: isolation of people 65+ living alone).
+    """
     check_lang(lang)
     results = results if isinstance(results, Results) else load(results, weekly=False)   # a sweep: its best point's only
     if baseline is not None and not isinstance(baseline, Results):

@@ -91,7 +91,11 @@ class Sensitivity:
 
 
 def analyse(results: Results, outcome: str, method: str | None = None, seed: int = 1) -> Sensitivity:
-    """The sensitivity analysis of ``outcome`` that the sweep's design allows (or the one asked for)."""
+    """The sensitivity analysis of ``outcome`` that the sweep's design allows (or the one asked for).
+
+    ``method`` is ``sobol``, ``morris`` or ``main_effects`` (default: Sobol for a Sobol design, Morris
+    for a Morris design, main effects otherwise); ``seed`` seeds SALib's bootstrap.
+    """
     if results.kind != "sweep":
         raise UserError("sensitivity analysis needs a sweep folder (written by 'caring-community sweep'), "
                         "not a run or a set of replications", file=str(results.path))

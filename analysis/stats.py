@@ -89,7 +89,9 @@ def mean_ci(values, level: float = 0.95) -> Interval:
 def summarise(results: Results, outcomes=None, level: float = 0.95) -> pd.DataFrame:
     """Final-year outcomes across replications: one row per outcome with ``mean, low, high, n``.
 
-    For a sweep, one row per design point and outcome (column ``point``).
+    ``outcomes`` is a name or a list (default: the key outcomes, :data:`KEY_OUTCOMES`); ``low`` and
+    ``high`` bound the ``level`` confidence interval of the mean. For a sweep, one row per design
+    point and outcome (column ``point``).
     """
     outcomes = _outcomes(results, outcomes)
     if results.kind == "sweep":
@@ -123,7 +125,10 @@ def _outcomes(results: Results, outcomes) -> list[str]:
 
 
 def weekly_bands(results: Results, outcomes, level: float = 0.95, point: int | None = None) -> pd.DataFrame:
-    """Mean and confidence band of weekly outcomes across replications: ``week, outcome, mean, low, high, n``."""
+    """Mean and confidence band of weekly outcomes across replications: ``week, outcome, mean, low, high, n``.
+
+    ``outcomes`` is a name or a list; ``point`` keeps one design point of a sweep.
+    """
     weekly = results.weekly
     if weekly.empty:
         return pd.DataFrame(columns=["week", "outcome", "mean", "low", "high", "n"])
@@ -277,6 +282,9 @@ def _short(seeds) -> str:
 
 def compare(scenario: Results, baseline: Results, outcomes=None, level: float = 0.95) -> Comparison:
     """Compare final-year outcomes of ``scenario`` with ``baseline`` paired by seed.
+
+    ``outcomes`` is a name or a list (default: the key outcomes). ``baseline`` may be a run, a set of
+    replications or a sweep of one design point; ``scenario`` may not be a sweep (``select`` a point).
 
     ``table`` has one row per outcome: baseline and scenario means with intervals, the mean
     difference (scenario − baseline) with its interval, the number of pairs (and of seeds where each

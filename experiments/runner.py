@@ -211,6 +211,7 @@ class Plan:
 
     @property
     def expected_runs(self) -> int:
+        """Runs the sweep holds when complete: design points × replication seeds."""
         return self.design.n_points * len(self.seeds)
 
     def meta(self) -> dict[str, Any]:
@@ -257,7 +258,11 @@ class Plan:
 
 
 def plan_sweep(spec: "str | Path | dict | SweepSpec", points: pd.DataFrame | None = None) -> Plan:
-    """Read and check a spec (and optional explicit design points) without running anything."""
+    """Read and check a spec (and optional explicit design points) without running anything.
+
+    Returns the :class:`Plan`: the spec, base scenario, design points, replication seeds and horizon
+    in weeks (``expected_runs`` = points × seeds).
+    """
     spec, file, text = read_spec(spec)
     if points is not None:
         spec = spec.model_copy(update={"design": "points", "parameters": {}, "subexperiments": [], "ranges": {},
@@ -449,10 +454,14 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
               progress: bool = True, batch_size: int | None = None, points: pd.DataFrame | None = None,
               max_runs: int | None = None, simulate: Callable[..., pd.DataFrame] | None = None,
               allow_code_change: bool = False) -> SweepResult:
-    """Run (or resume) a sweep into the folder ``out``; returns counts and timings.
+    """Run (or resume) a sweep into the folder ``out``; returns counts and timings (a :class:`SweepResult`).
 
-    ``backend`` is ``serial``, ``processes`` (default: all cores) or ``dask`` (a LocalCluster, or the
-    cluster at ``scheduler``), or a :class:`Backend` already open. ``points`` replaces the spec's
+    ``spec`` is a spec file, a dict or a :class:`~experiments.spec.SweepSpec`. ``backend`` is
+    ``serial``, ``processes`` or ``dask`` (a LocalCluster, or the cluster at ``scheduler``), or a
+    :class:`Backend` already open; ``workers`` is its number of worker processes (default: all the
+    cores this process may use). ``retry_failed`` reruns the runs that failed in an earlier call
+    (otherwise they are skipped); ``progress`` shows a progress bar; ``batch_size`` is the number of
+    runs sent to a worker at once (default: the spec's, else chosen from the work). ``points`` replaces the spec's
     design by explicit design points (a DataFrame whose columns are dotted keys). ``max_runs``
     stops after that many runs (the rest is done by a later call). ``simulate`` replaces the model
     wrapper: a module-level function ``(scenario, params, seed, weeks) -> weekly DataFrame`` (it is

@@ -420,14 +420,17 @@ class Sweep:
 
     @property
     def expected_runs(self) -> int:
+        """Runs the sweep holds when complete: design points × replication seeds."""
         return int(self.meta.get("expected_runs", len(self.design) * len(self.seeds)))
 
     @property
     def completed_runs(self) -> int:
+        """Runs finished (rows of ``summary``)."""
         return len(self.summary)
 
     @property
     def failed_runs(self) -> int:
+        """Runs that failed and have not succeeded since (rows of ``failed``)."""
         return len(self.failed)
 
     @property
@@ -437,6 +440,7 @@ class Sweep:
 
     @property
     def complete(self) -> bool:
+        """Whether every expected run has finished."""
         return self.completed_runs >= self.expected_runs
 
 
@@ -513,6 +517,7 @@ class SweepStatus:
     updated_at: float | None
 
     def format(self) -> str:
+        """The status as the lines ``caring-community sweep status`` prints."""
         pct = 100.0 * self.done / self.expected if self.expected else 100.0
         lines = [f"sweep {self.path}",
                  f"  done       {self.done} / {self.expected} ({pct:.1f}%)",

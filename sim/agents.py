@@ -107,14 +107,16 @@ class _RoleView(CommunityAgent):
 
     @property
     def caseload(self) -> int:
+        """Patients this partner accompanies now (peer support; 0 for a citizen partner)."""
         return int(self.model.caseload[self.index])
 
 
 class PatientPartner(_RoleView):
-    """A patient (or, with ``carer=True``, a relative) with lived experience, trained to coach."""
+    """A patient (or a relative: a carer partner, ``carer`` is True) with lived experience, trained to coach."""
 
     @property
     def carer(self) -> bool:
+        """Whether this partner is a carer partner (a relative) rather than a patient partner."""
         return ROLES[self._get("role")] == "carer_partner"
 
 

@@ -166,12 +166,16 @@ class CaringCommunity(mesa.Model):
         self.running = self.week < self.params.weeks
 
     def begin_week(self) -> None:
+        """Clear this week's event counters and the weekly support-received and help-given tallies."""
         self.events.clear()
         self.support_received_week[:] = 0.0
         self.help_given_week[:] = 0.0
 
     def run(self, weeks: int | None = None, progress=None) -> pd.DataFrame:
-        """Run ``weeks`` weeks (default: the scenario's horizon) and return the weekly outcomes."""
+        """Run ``weeks`` more weeks (default: the scenario's horizon) and return the weekly outcomes so far.
+
+        ``progress``, if given, is called with 1 after each week (e.g. a progress bar's ``update``).
+        """
         if weeks is None:
             weeks = self.params.weeks
         elif (isinstance(weeks, (bool, np.bool_)) or not isinstance(weeks, (int, np.integer, float, np.floating))
@@ -226,6 +230,7 @@ class CaringCommunity(mesa.Model):
         return giving, getting
 
     def group_code(self, name: str) -> int:
+        """The code of the equity group ``name`` in ``residents.equity_group``, or -1 if the scenario has none."""
         return self.equity_group_names.index(name) if name in self.equity_group_names else -1
 
     def org_members(self) -> np.ndarray:
@@ -402,7 +407,8 @@ def run(scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, seed: int =
         residents: int | None = None) -> pd.DataFrame:
     """Build a model, run it for ``years`` (default: the scenario's) and return the weekly outcomes.
 
-    ``residents`` runs the same community at another size (``caring-community run --residents``);
+    Returns one row per week, week 0 being the initial state. ``seed`` is the model's seed;
+    ``agent_views`` creates a Mesa agent per resident (not needed for the outcomes). ``residents`` runs the same community at another size (``caring-community run --residents``);
     ``overrides`` then apply to the scaled values, as a sweep's do. A bad seed, horizon or size is a
     :class:`~sim.errors.UserError`, as with ``caring-community run``.
     """

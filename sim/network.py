@@ -244,6 +244,7 @@ class TieTable:
         return slots[np.take(member, a) | np.take(member, b)]
 
     def count(self) -> int:
+        """Number of living ties (of every kind)."""
         return int(self.alive[: self.size].sum())
 
     def per_node(self, slots: np.ndarray, weights: np.ndarray | None = None, n: int | None = None) -> np.ndarray:
@@ -342,9 +343,10 @@ def nearby(spatial: np.ndarray, ranks: np.ndarray, offsets: np.ndarray) -> np.nd
 
 def new_kin_ties(ties: TieTable, r: Residents, who: np.ndarray, p: NetworkParams, rng: np.random.Generator,
                  week: int, spatial: np.ndarray, rank: np.ndarray, mean: float | None = None) -> int:
-    """Kin ties outside the household (relatives living in the neighbourhood) for adults ``who``.
+    """Kin ties outside the household (relatives living in the neighbourhood) for those of ``who`` who
+    are not children, with residents (not children) of other households; returns the number formed.
 
-    ``mean`` ties are drawn from each of ``who`` (default: ``kin_outside_mean``, what a newcomer
+    ``mean`` ties are drawn from each of them (default: ``kin_outside_mean``, what a newcomer
     has; the initial network draws half from each end of a tie)."""
     who = who[r.age_group[who] != CHILD]
     mean = p.kin_outside_mean if mean is None else mean
@@ -361,7 +363,8 @@ def new_neighbour_ties(ties: TieTable, r: Residents, who: np.ndarray, p: Network
                        week: int, spatial: np.ndarray, rank: np.ndarray, mean: float | None = None,
                        strength_mean: float = 0.25) -> int:
     """Neighbour and friend ties for residents ``who``, with people living near them (homophily by age
-    and equity group; children befriend children). Used for the initial network and for newcomers."""
+    and equity group; children befriend children); returns the number of ties formed. Used for the
+    initial network only: newcomers start with no friends and make them through tie dynamics."""
     mean = p.friends_mean / 2.0 if mean is None else mean
     counts = rng.poisson(r.tie_factor[who] * mean)
     src = np.repeat(who, counts)

@@ -93,6 +93,7 @@ class PopulationParams(Section):
 
     @property
     def n_residents(self) -> int:
+        """Residents of the community: the clinic's patients and the other residents (``citizens_per_patient`` each)."""
         return int(round(self.n_patients * (1.0 + self.citizens_per_patient)))
 
 
@@ -148,6 +149,7 @@ class Residents:
 
     @property
     def n(self) -> int:
+        """Number of residents."""
         return len(self.age_group)
 
     def reset_person(self, idx: np.ndarray, rng: np.random.Generator, p: "PopulationParams") -> None:

@@ -80,6 +80,7 @@ class Scenario(Section):
 
     @property
     def weeks(self) -> int:
+        """The default horizon in weeks: ``years`` × 52, rounded."""
         return int(round(self.years * 52))
 
     def model_post_init(self, __context: Any) -> None:
@@ -128,7 +129,7 @@ def preset_path(name: str) -> Path:
 
 
 def list_scenarios() -> list[dict[str, str]]:
-    """The presets with their titles, for ``caring-community scenarios list``."""
+    """The presets, each as ``{"name", "title", "extends"}``, for ``caring-community scenarios list``."""
     out = []
     for name in preset_names():
         data = _read_yaml(preset_path(name))

@@ -2,9 +2,10 @@
 
 Citizen partners accompany patients referred to them and *broker* introductions: to a
 community organization that serves the patient (a membership tie) and to residents (a mutual-aid
-tie with one of the partner's own contacts, i.e. triadic closure, or a neighbour of the same
-age group, i.e. homophily). Members attend their organizations' activities; co-attendance
-forms and strengthens ties between attendees (homophily by age group).
+tie with one of the partner's own contacts, i.e. triadic closure, or failing that a neighbour;
+an introduction across age groups is less often followed up, i.e. homophily). Members attend
+their organizations' activities; co-attendance forms and strengthens ties between attendees
+(homophily by age group). A few residents also join an organization on their own.
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ class CommunityActivities(Submodel):
         m.events["accompaniments"] += k
 
     def broker(self) -> None:
+        """Each accompanied patient counts as supported this week; some are introduced by their citizen
+        partner to an organization or to a resident (a new mutual-aid tie)."""
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
         acc = np.flatnonzero(self.accompanied_by >= 0)
         m.support_received_week[acc] += 1.0        # accompanied by a citizen partner this week
@@ -175,7 +178,9 @@ class CommunityActivities(Submodel):
 
     # -------------------------------------------------------------- activities
     def join(self, who: np.ndarray, via_broker: bool = False) -> int:
-        """Residents join an open organization that serves them and has room, in their neighbourhood."""
+        """Residents ``who`` each join, at random, an open organization of their neighbourhood that serves
+        them, has room and that they do not yet belong to; returns how many joined (``via_broker``: count
+        them as brokered memberships)."""
         m, r = self.model, self.model.residents
         orgs = [o for o in m.organizations if o.open and o.capacity > 0]
         if len(who) == 0 or not orgs:
@@ -207,6 +212,7 @@ class CommunityActivities(Submodel):
         return joined
 
     def join_spontaneously(self) -> None:
+        """A few residents join an organization on their own (isolated people seldom do)."""
         r = self.model.residents
         weekly = weekly_from_yearly(self.p.spontaneous_joining_per_year)
         k = self.rng.binomial(r.n, weekly)

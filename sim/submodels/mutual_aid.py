@@ -41,7 +41,7 @@ class MutualAid(Submodel):
         self.timebank_on = params.timebank or model.uses_timebank
         self.member = np.zeros(n, dtype=bool)
         self.join_timebank(np.arange(n))
-        self.community_account = 0.0   # hours the timebank owes partners paid in hours
+        self.community_account = 0.0   # the community's balance: leavers' balances less the hours credited to partners
         self.hours_given_total = 0.0   # hours given between members and credited to the giver, since the start
         self.last_giver: dict[str, np.ndarray] = {}
 

@@ -2,7 +2,9 @@
 
 A partner with free capacity takes patients from the waiting list (a partner at full caseload
 takes none). Meetings raise the patient's competency with diminishing returns, lead to a needs
-and life-project assessment and to a connection with a citizen partner or an organization.
+and life-project assessment and to a referral to a citizen partner (who may in turn connect the
+patient to an organization, :mod:`.activities`). An accompaniment ends after ``episode_weeks``
+and its tie becomes an ordinary mutual-aid tie.
 Partner distress rises with hard cases and falls with supervision (budget line), mentoring by
 coach partners (partners of *coach_after_weeks* standing or co-leaders, or the mentoring neighbourhood of
 a rhizome) and access to partnership clinicians. Training fades without supervision. Rare incidents (role confusion,

@@ -6,7 +6,7 @@ governance. Training cohorts, paid from the training budget line, turn level-1 p
 chronic or mental-health condition into patient partners and adult citizens (carers with lived
 experience) into carer partners where demand for accompaniment (the waiting list and unmet
 introductions) exceeds free places and the compensation line can pay them; sociable, connected
-adults (patients or not) become citizen partners up to a set ratio to coaching partners. A
+adults and people 65+ (patients or not) become citizen partners up to a set ratio to coaching partners. A
 promoted resident keeps identity and ties. Partners compensated in timebank hours are credited
 their hours from the community's account of the timebank.
 """
@@ -102,6 +102,7 @@ class Retention(Submodel):
         return 0.0
 
     def hazard(self, who: np.ndarray) -> np.ndarray:
+        """Weekly chance (0-1) that each partner ``who`` leaves their role."""
         m, r, p = self.model, self.model.residents, self.p
         modes = np.array([m.funding.compensation_mode(ROLES[k]) if k else "volunteer" for k in range(len(ROLES))])
         yearly = np.array([p.attrition_per_year.get(mode, 0.35) for mode in modes])[r.role[who]]
@@ -124,7 +125,9 @@ class Retention(Submodel):
         m.remove_role(gone)
 
     def recruit(self) -> None:
-        """Train new partners where demand exceeds free places, within the training budget."""
+        """Train new partners: patient (and carer) partners where demand exceeds free places and the
+        compensation line can pay them, citizen partners up to their ratio to coaching partners; all
+        within what the training fund holds."""
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
         if not m.partner_programme_exists:
             return

@@ -79,7 +79,11 @@ SOCIAL = (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT)
 
 
 class IndividualStates(Submodel):
-    """Recompute each resident's ties, loneliness, isolation, competency, engagement and recovery."""
+    """Recompute each resident's ties, loneliness, isolation, competency, engagement and recovery.
+
+    In weekly order: ties and isolation, loneliness, competency's return, health crises, engagement,
+    recovery, then residents moving out and newcomers taking their place.
+    """
 
     name = "states"
 
@@ -100,6 +104,7 @@ class IndividualStates(Submodel):
         r.isolated[:] = r.active_ties < p.isolation_threshold
 
     def target_loneliness(self) -> np.ndarray:
+        """The loneliness (0-1) each resident's support, need, propensity and this week's accompaniment set."""
         m, r, p = self.model, self.model.residents, self.p
         effective = p.support_plateau * (1.0 - np.exp(-m.support / p.support_plateau))
         unmet = np.clip((r.tie_need - effective) / r.tie_need, -1.0, 1.0)
@@ -142,6 +147,7 @@ class IndividualStates(Submodel):
         return self._usual_crisis_chance
 
     def crises(self) -> None:
+        """This week's health crises (emergency visits, some admitted); ``in_crisis`` holds until next week's."""
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
         rate = self.usual_crisis_chance() * np.where(r.loneliness > p.lonely_threshold, p.crisis_lonely_factor, 1.0)
         rate *= np.exp(-p.crisis_competency_effect * (r.competency - 60.0))
@@ -194,7 +200,8 @@ class IndividualStates(Submodel):
         r.recovery += (p.recovery_rate * (target - r.recovery)).astype(np.float32)
 
     def turnover(self) -> None:
-        """Residents who move out or die are replaced by newcomers with no ties in the neighbourhood."""
+        """Residents without a role who move out or die are replaced by newcomers in the same place: they keep
+        its household and care-team ties and may have kin nearby, but have no friends yet."""
         m, r, p, rng = self.model, self.model.residents, self.p, self.rng
         leave = rng.random(r.n) < weekly_from_yearly(p.moves_per_year)
         leave |= r.end_of_life & (rng.random(r.n) < 1.0 / p.end_of_life_weeks)
