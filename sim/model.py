@@ -408,7 +408,8 @@ def run(scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, seed: int =
     """Build a model, run it for ``years`` (default: the scenario's) and return the weekly outcomes.
 
     Returns one row per week, week 0 being the initial state. ``seed`` is the model's seed;
-    ``agent_views`` creates a Mesa agent per resident (not needed for the outcomes). ``residents`` runs the same community at another size (``caring-community run --residents``);
+    ``agent_views`` creates a Mesa agent per resident (not needed for the outcomes). ``residents``
+    runs the same community at another size (``caring-community run --residents``);
     ``overrides`` then apply to the scaled values, as a sweep's do. A bad seed, horizon or size is a
     :class:`~sim.errors.UserError`, as with ``caring-community run``.
     """
