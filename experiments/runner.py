@@ -520,6 +520,7 @@ def _run(plan: Plan, store: storage.SweepStore, engine: Backend, retry_failed: b
         session.finish("interrupted")
         raise
     session.finish("finished")
+    store.merge_shards()
     return SweepResult(store.root, plan.expected_runs, already, session.ran, session.failures,
                        time.time() - session.started, session.run_seconds, session.run_cpu, engine.describe(),
                        failed_earlier=min(len(failed_earlier), already))

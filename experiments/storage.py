@@ -19,6 +19,12 @@ Every file is written under a temporary name (starting with ``.``) and renamed i
 reader never sees half a file. A summary shard is renamed last: a run is finished exactly when its
 row is in a summary shard, and a weekly shard without its summary shard (a crash between the two)
 is ignored by readers and removed on resume.
+
+At the end of a session the small shards are merged into a few ``merged-*.parquet`` shards
+(:meth:`SweepStore.merge_shards`): 40,000 runs in batches of 20 are 2,000 files of each kind, which
+take ten times as long to read as one (and count against a cluster file system's quota of files). A
+merged summary shard names the shards it replaces in its Parquet metadata; readers ignore those
+still there (a merge cut short after its commit) and the next session removes them.
 """
 
 from __future__ import annotations
@@ -46,6 +52,10 @@ FAILED = "failed"
 LOCK = "sweep.lock"
 ID_COLUMNS = ("run_id", "point", "replication", "seed")
 DESIGN_KINDS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
+MERGED = "merged-"                          # name prefix of a shard that holds the rows of merged shards
+REPLACES = b"caring_community.replaces"     # its Parquet metadata key: the names of the shards it replaces
+MERGE_SUMMARY_BYTES = 16 * 2**20            # merged shards grow to about this size on disk, summary ...
+MERGE_WEEKLY_BYTES = 64 * 2**20             # ... and weekly (a group is read into memory as one table)
 
 _HELD_LOCKS: set[int] = set()   # file descriptors of the folder locks this process holds
 
@@ -137,6 +147,43 @@ def _shards(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
 
 
+def summary_shards(root: str | Path) -> list[Path]:
+    """The summary shards that hold a sweep's finished runs: the committed ones, less those a merged
+    shard replaced (still there only when a merge was cut short)."""
+    files = _shards(Path(root) / SUMMARY)
+    replaced = _replaced(files)
+    return [f for f in files if f.name not in replaced] if replaced else files
+
+
+def _replaced(files: list[Path]) -> set[str]:
+    """The names of the shards whose rows the merged shards among ``files`` hold."""
+    names: set[str] = set()
+    for f in files:
+        if f.name.startswith(MERGED):
+            names.update(json.loads((read_schema(f).metadata or {}).get(REPLACES, b"[]")))
+    return names
+
+
+def _merge_groups(root: Path, summary_limit: int, weekly_limit: int) -> list[list[Path]]:
+    """The summary shards to merge, in groups of consecutive shards up to the size limits on disk
+    (weekly shards counted with their summary shards); a shard already half a limit's size stays as it is."""
+    groups: list[list[Path]] = [[]]
+    size = {SUMMARY: 0, WEEKLY: 0}
+    limit = {SUMMARY: summary_limit, WEEKLY: weekly_limit}
+    for f in summary_shards(root):
+        weekly = root / WEEKLY / f.name
+        mine = {SUMMARY: f.stat().st_size, WEEKLY: weekly.stat().st_size if weekly.is_file() else 0}
+        big = any(2 * mine[k] >= limit[k] for k in mine)
+        if big or any(size[k] + mine[k] > limit[k] for k in mine):
+            groups.append([])
+            size = {SUMMARY: 0, WEEKLY: 0}
+        if big:
+            continue
+        groups[-1].append(f)
+        size = {k: size[k] + mine[k] for k in mine}
+    return [g for g in groups if len(g) > 1]
+
+
 # ----------------------------------------------------------------------------- writing
 class SweepStore:
     """The sweep folder as the runner writes it (one driver process writes; anyone may read)."""
@@ -219,12 +266,18 @@ class SweepStore:
 
     # -- results
     def clean_partial(self) -> int:
-        """Remove temporary files left by a killed session and weekly shards without their summary."""
+        """Remove temporary files left by a killed session, shards a merged shard replaced, and weekly
+        shards without their summary."""
         removed = 0
         for folder in (self.root, self.root / SUMMARY, self.root / WEEKLY, self.root / FAILED):
             if folder.is_dir():
                 for p in folder.glob(".*.tmp"):
                     p.unlink(missing_ok=True)
+                    removed += 1
+        for name in sorted(_replaced(_shards(self.root / SUMMARY))):
+            for p in (self.root / SUMMARY / name, self.root / WEEKLY / name):
+                if p.is_file():
+                    p.unlink()
                     removed += 1
         summary_names = {p.name for p in _shards(self.root / SUMMARY)}
         for p in _shards(self.root / WEEKLY):
@@ -252,6 +305,31 @@ class SweepStore:
             ids = summary.column("run_id").to_pylist() if isinstance(summary, pa.Table) else summary["run_id"]
             for run_id in ids:
                 (self.root / FAILED / f"{run_id}.json").unlink(missing_ok=True)
+
+    def merge_shards(self, summary_bytes: int | None = None, weekly_bytes: int | None = None) -> int:
+        """Merge the small shards into few (of about ``summary_bytes`` and ``weekly_bytes`` on disk; default
+        :data:`MERGE_SUMMARY_BYTES`, :data:`MERGE_WEEKLY_BYTES`); returns the number of shards merged away.
+
+        Each group's weekly rows are written first, then its summary rows, naming the shards they
+        replace (the commit), and the replaced shards are removed last: a merge cut short at any
+        point leaves every run once to readers.
+        """
+        groups = _merge_groups(self.root, summary_bytes or MERGE_SUMMARY_BYTES, weekly_bytes or MERGE_WEEKLY_BYTES)
+        for group in groups:
+            name = f"{MERGED}{uuid.uuid4().hex[:12]}.parquet"
+            weekly = [p for p in (self.root / WEEKLY / f.name for f in group) if p.is_file()]
+            if weekly:
+                write_parquet_atomic(_concat(weekly), self.root / WEEKLY / name)
+            summary = _concat(group)
+            metadata = {**(summary.schema.metadata or {}), REPLACES: json.dumps([f.name for f in group]).encode()}
+            write_parquet_atomic(summary.replace_schema_metadata(metadata), self.root / SUMMARY / name)
+            self._remove([*group, *weekly])
+        return sum(len(g) - 1 for g in groups)
+
+    @staticmethod
+    def _remove(files: list[Path]) -> None:
+        for f in files:
+            f.unlink(missing_ok=True)
 
     def write_failure(self, record: dict) -> None:
         write_json_atomic(record, self.root / FAILED / f"{record['run_id']}.json")
@@ -323,10 +401,15 @@ def read_frame(path: Path) -> pd.DataFrame:
         raise _unreadable(path, _cannot_read(e)) from None
 
 
+def _concat(files: list[Path]) -> pa.Table:
+    """The shards as one table (a column some shards lack is null in their rows)."""
+    return pa.concat_tables([read_table(f) for f in files], promote_options="permissive")
+
+
 def done_run_ids(path: str | Path) -> set[str]:
     """Run ids with a row in a committed summary shard (reads only the ``run_id`` column)."""
     done: set[str] = set()
-    for shard in _shards(Path(path) / SUMMARY):
+    for shard in summary_shards(path):
         done.update(read_table(shard, columns=["run_id"]).column("run_id").to_pylist())
     return done
 
@@ -457,7 +540,7 @@ def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None 
         columns=["point", *parameters])
     seeds = read_frame(path / "seeds.parquet") if (path / "seeds.parquet").is_file() else pd.DataFrame(
         columns=["replication", "seed"])
-    summary_files = _shards(path / SUMMARY)
+    summary_files = summary_shards(path)
     if columns is not None:
         _check_columns(path, columns, [*summary_files, *_shards(path / WEEKLY)])
     cols = None if columns is None else list(dict.fromkeys([*ID_COLUMNS, *parameters, *columns]))
@@ -483,7 +566,7 @@ def read_weekly(path: str | Path, points: list[int] | None = None,
     """The weekly series of a sweep folder's finished runs, of design ``points`` only when given (a
     report reads its best point's this way, not the whole sweep's); ``None`` when the sweep keeps none."""
     path = as_path(path, "path")
-    return _read_weekly(path, read_meta(path), _shards(path / SUMMARY), columns, points)
+    return _read_weekly(path, read_meta(path), summary_shards(path), columns, points)
 
 
 def _read_weekly(path: Path, meta: dict, summary_files: list[Path], columns: list[str] | None,

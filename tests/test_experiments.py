@@ -230,6 +230,63 @@ def test_sigkill_then_resume_equals_uninterrupted(reference, spec_file, tmp_path
     assert again.ran == 0 and again.skipped == 16
 
 
+def shard_names(out: Path, folder: str) -> list[str]:
+    return sorted(p.name for p in (out / folder).glob("*.parquet"))
+
+
+def test_small_shards_are_merged_at_the_end_of_each_session(reference, tmp_path):
+    out = tmp_path / "merged"
+    first = run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1, max_runs=5)
+    assert first.ran == 5
+    merged = shard_names(out, "summary")
+    assert len(merged) == 1 and merged[0].startswith("merged-") and shard_names(out, "weekly") == merged
+    second = run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1)  # 11 more shards of one run
+    assert second.skipped == 5 and second.ran == 11
+    assert len(shard_names(out, "summary")) == 1 and shard_names(out, "weekly") == shard_names(out, "summary")
+    assert sorted(raw_run_ids(out)) == sorted(reference.summary["run_id"])   # as stored: each run once
+    assert_same_results(load_sweep(out), reference)
+
+
+def test_merged_shards_keep_to_their_size_limit(reference, tmp_path, monkeypatch):
+    out = tmp_path / "limited"
+    merge = SweepStore.merge_shards
+    monkeypatch.setattr(SweepStore, "merge_shards", lambda self: 0)   # the sweep's own merge: off
+    run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1)
+    assert len(shard_names(out, "summary")) == 16
+    per_run = max(p.stat().st_size for p in (out / "summary").glob("*.parquet"))
+    assert merge(SweepStore(out), summary_bytes=4 * per_run, weekly_bytes=2**30) == 16 - len(shard_names(out, "summary"))
+    assert 4 <= len(shard_names(out, "summary")) < 16   # groups of at most 4 runs' worth of bytes
+    assert shard_names(out, "weekly") == shard_names(out, "summary")
+    assert_same_results(load_sweep(out), reference)
+    merge(SweepStore(out))                              # default limits: the merged shards merge again
+    assert len(shard_names(out, "summary")) == 1
+    assert_same_results(load_sweep(out), reference)
+
+
+def test_a_merge_cut_short_after_its_commit_loses_and_doubles_nothing(reference, tmp_path, monkeypatch):
+    """Killed after the merged shards are written, before the shards they replace are removed: readers see
+    each run once, and the next session removes the replaced shards."""
+    out = tmp_path / "cut"
+
+    def killed(files):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SweepStore, "_remove", staticmethod(killed))
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1)
+    assert len(shard_names(out, "summary")) == 17 and len(raw_run_ids(out)) == 32   # as stored: all twice
+    assert_same_results(load_sweep(out), reference)
+    assert sorted(done_run_ids(out)) == sorted(reference.summary["run_id"])
+    status = sweep_status(out)
+    assert status.done == 16 and status.remaining == 0
+    monkeypatch.undo()
+    again = run_sweep(SPEC, out, backend="serial", progress=False)
+    assert again.ran == 0 and again.skipped == 16
+    assert len(shard_names(out, "summary")) == 1 and shard_names(out, "weekly") == shard_names(out, "summary")
+    assert sorted(raw_run_ids(out)) == sorted(reference.summary["run_id"])
+    assert_same_results(load_sweep(out), reference)
+
+
 def test_a_killed_driver_takes_its_lock_and_its_workers_with_it(spec_file, tmp_path):
     """kill -9 of the driver alone (not its process group): its worker processes exit and the folder
     is free for a resume at once, although the workers were forked while the driver held the lock."""

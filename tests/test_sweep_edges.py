@@ -157,12 +157,12 @@ def _damage(finished_sweep, tmp_path, damage):
 
 
 def _first_shard(folder, dataset="summary"):
-    return sorted((folder / dataset).glob("part-*.parquet"))[0]
+    return sorted((folder / dataset).glob("*.parquet"))[0]
 
 
 DAMAGES = [
     (lambda f: (f / "meta.json").write_text("[]"), "meta.json", "expected a JSON object (the sweep's description"),
-    (lambda f: _first_shard(f).write_bytes(b"not parquet"), "summary/part-", "found a file that cannot be read ("),
+    (lambda f: _first_shard(f).write_bytes(b"not parquet"), "summary/merged-", "found a file that cannot be read ("),
     (lambda f: (f / "summary" / "other.parquet").write_bytes((f / "seeds.parquet").read_bytes()),
      "summary/other.parquet", "found no column 'run_id' in it; remove it, then run the sweep again to redo its runs"),
     (lambda f: (f / "design.parquet").write_bytes(b"not parquet"), "design.parquet", "found a file that cannot be read"),
