@@ -212,6 +212,8 @@ TEXT = {
                                 "another root_seed).",
         "verb_lower": "lowers",
         "verb_raise": "raises",
+        "points_lowest": "lowest",
+        "points_highest": "highest",
         "what_headline": "isolation among people 65+ living alone",
         "what_outcome": "“{outcome}”",
         # sections
@@ -224,7 +226,7 @@ TEXT = {
         "spend_h": "Spending and cost-effectiveness",
         "sens_h": "Which levers matter most",
         "points_h": "Design points",
-        "points_note": "Design points with the lowest “{outcome}” in the final year ({shown} of {total} shown), with "
+        "points_note": "Design points with the {which} “{outcome}” in the final year ({shown} of {total} shown), with "
                        "their 95% CI across replications; n is the number of completed replications.",
         "equity_note": "The gap in the summary is computed within each run (most minus least isolated equity group), "
                        "then averaged over runs; it can be larger than the spread of the group means above, because "
@@ -433,6 +435,8 @@ TEXT = {
                                 "de ce seul point, avec plus de réplications et un autre root_seed).",
         "verb_lower": "réduit",
         "verb_raise": "augmente",
+        "points_lowest": "bas",
+        "points_highest": "haut",
         "what_headline": "l’isolement des personnes de 65 ans et plus vivant seules",
         "what_outcome": "« {outcome} »",
         "key_h": "Principaux résultats de la dernière année",
@@ -445,7 +449,7 @@ TEXT = {
         "spend_h": "Dépenses et coût-efficacité",
         "sens_h": "Les leviers qui comptent le plus",
         "points_h": "Points du plan",
-        "points_note": "Points du plan où « {outcome} » est le plus bas la dernière année ({shown} sur {total}), avec "
+        "points_note": "Points du plan où « {outcome} » est le plus {which} la dernière année ({shown} sur {total}), avec "
                        "leur IC à 95 % entre réplications ; n est le nombre de réplications terminées.",
         "equity_note": "L’écart donné en résumé est calculé dans chaque simulation (groupe d’équité le plus isolé moins le "
                        "moins isolé), puis moyenné entre simulations ; il peut dépasser l’écart entre les moyennes des "
