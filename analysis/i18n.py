@@ -172,6 +172,9 @@ TEXT = {
         "s_cost_no_reduction": "At what cost: spending differs by {extra} a year from the baseline, but no one is less "
                                "isolated on average ({fewer} fewer isolated residents), so there is no cost per person "
                                "no longer isolated to report.",
+        "s_cost_no_reduction_more": "At what cost: spending differs by {extra} a year from the baseline, but no one is "
+                                    "less isolated on average ({more} more isolated residents), so there is no cost per "
+                                    "person no longer isolated to report.",
         "s_cost_saves": "At what cost: spending is {saving} a year lower than the baseline and {fewer} fewer residents "
                         "are isolated: the scenario costs less and isolates fewer people.",
         "s_cost_saves_unclear": "At what cost: spending is {saving} a year lower than the baseline, with {fewer} fewer "
@@ -393,6 +396,9 @@ TEXT = {
         "s_cost_no_reduction": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais personne "
                                "n’est moins isolé en moyenne ({fewer} résidents isolés de moins) : il n’y a donc pas de "
                                "coût par personne qui n’est plus isolée à rapporter.",
+        "s_cost_no_reduction_more": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais "
+                                    "personne n’est moins isolé en moyenne ({more} résidents isolés de plus) : il n’y a "
+                                    "donc pas de coût par personne qui n’est plus isolée à rapporter.",
         "s_cost_saves": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence et {fewer} "
                         "résidents de moins sont isolés : le scénario coûte moins cher et isole moins de personnes.",
         "s_cost_saves_unclear": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "

@@ -393,6 +393,8 @@ def _cost_sentence(w: _Writer, cmp: Comparison) -> str:
     extra = w.num(c.extra_spending.mean, "money", c.status == "no_reduction")
     fewer = w.num(c.fewer_isolated.mean, "count")
     if c.status == "no_reduction":
+        if c.fewer_isolated.mean < 0:   # more isolated than the baseline: "0.4 more", not "−0.4 fewer"
+            return w.t("s_cost_no_reduction_more", extra=extra, more=w.num(-c.fewer_isolated.mean, "count"))
         return w.t("s_cost_no_reduction", extra=extra, fewer=fewer)
     saves = c.status == "saves" or c.extra_spending.mean < 0
     if c.n_pairs < 2:   # one seed paired: no interval at all (not an uncertain one)
