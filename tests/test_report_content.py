@@ -241,3 +241,17 @@ def test_the_design_points_table_lists_the_best_points_of_an_outcome_where_highe
         assert points[:3] == ["14", "13", "11"] and len(points) == 12   # the highest means first, point 14 the best
     page = build_report(sweep, None, "en", figures=False)   # isolation: lower is better, lowest first as before
     assert "Design points with the lowest" in _text(page)
+
+
+def test_each_panel_over_time_is_titled_with_what_it_plots(tmp_path, monkeypatch):
+    """The panel of ``patient_partners`` was titled "Partners" ("Partenaires"), while carer and citizen partners
+    are not in it (and "Partners in burnout" next to it is over patient and carer partners)."""
+    from analysis.i18n import OUTCOME_LABELS
+
+    runs = load(write_replications(tmp_path / "runs", range(3), "centre-sud", effect=0.5))
+    seen = {}
+    monkeypatch.setattr(plots, "time_panels", lambda panels, *a, **k: seen.update({o: title for o, title, _ in panels})
+                        or plots.plt.figure())
+    for lang in ("en", "fr"):
+        build_report(runs, None, lang)
+        assert seen["patient_partners"] == OUTCOME_LABELS[lang]["patient_partners"]
