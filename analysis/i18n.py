@@ -172,6 +172,9 @@ TEXT = {
         "s_cost_no_reduction": "At what cost: spending differs by {extra} a year from the baseline, but no one is less "
                                "isolated on average ({fewer} fewer isolated residents), so there is no cost per person "
                                "no longer isolated to report.",
+        "s_cost_no_reduction_more": "At what cost: spending differs by {extra} a year from the baseline, but no one is "
+                                    "less isolated on average ({more} more isolated residents), so there is no cost per "
+                                    "person no longer isolated to report.",
         "s_cost_saves": "At what cost: spending is {saving} a year lower than the baseline and {fewer} fewer residents "
                         "are isolated: the scenario costs less and isolates fewer people.",
         "s_cost_saves_unclear": "At what cost: spending is {saving} a year lower than the baseline, with {fewer} fewer "
@@ -212,6 +215,8 @@ TEXT = {
                                 "another root_seed).",
         "verb_lower": "lowers",
         "verb_raise": "raises",
+        "points_lowest": "lowest",
+        "points_highest": "highest",
         "what_headline": "isolation among people 65+ living alone",
         "what_outcome": "“{outcome}”",
         # sections
@@ -224,7 +229,7 @@ TEXT = {
         "spend_h": "Spending and cost-effectiveness",
         "sens_h": "Which levers matter most",
         "points_h": "Design points",
-        "points_note": "Design points with the lowest “{outcome}” in the final year ({shown} of {total} shown), with "
+        "points_note": "Design points with the {which} “{outcome}” in the final year ({shown} of {total} shown), with "
                        "their 95% CI across replications; n is the number of completed replications.",
         "equity_note": "The gap in the summary is computed within each run (most minus least isolated equity group), "
                        "then averaged over runs; it can be larger than the spread of the group means above, because "
@@ -286,7 +291,7 @@ TEXT = {
         "fig_iso": "Isolation, 65+ living alone",
         "fig_lonely": "Loneliness, 65+",
         "fig_emp": "Empowerment index",
-        "fig_partners": "Partners",
+        "fig_partners": "Patient partners",
         "fig_burnout": "Partners in burnout",
         "fig_ed": "Emergency visits a week",
         "fig_equity": "Isolated in the final year, by group",
@@ -391,6 +396,9 @@ TEXT = {
         "s_cost_no_reduction": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais personne "
                                "n’est moins isolé en moyenne ({fewer} résidents isolés de moins) : il n’y a donc pas de "
                                "coût par personne qui n’est plus isolée à rapporter.",
+        "s_cost_no_reduction_more": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais "
+                                    "personne n’est moins isolé en moyenne ({more} résidents isolés de plus) : il n’y a "
+                                    "donc pas de coût par personne qui n’est plus isolée à rapporter.",
         "s_cost_saves": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence et {fewer} "
                         "résidents de moins sont isolés : le scénario coûte moins cher et isole moins de personnes.",
         "s_cost_saves_unclear": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
@@ -433,6 +441,8 @@ TEXT = {
                                 "de ce seul point, avec plus de réplications et un autre root_seed).",
         "verb_lower": "réduit",
         "verb_raise": "augmente",
+        "points_lowest": "bas",
+        "points_highest": "haut",
         "what_headline": "l’isolement des personnes de 65 ans et plus vivant seules",
         "what_outcome": "« {outcome} »",
         "key_h": "Principaux résultats de la dernière année",
@@ -445,7 +455,7 @@ TEXT = {
         "spend_h": "Dépenses et coût-efficacité",
         "sens_h": "Les leviers qui comptent le plus",
         "points_h": "Points du plan",
-        "points_note": "Points du plan où « {outcome} » est le plus bas la dernière année ({shown} sur {total}), avec "
+        "points_note": "Points du plan où « {outcome} » est le plus {which} la dernière année ({shown} sur {total}), avec "
                        "leur IC à 95 % entre réplications ; n est le nombre de réplications terminées.",
         "equity_note": "L’écart donné en résumé est calculé dans chaque simulation (groupe d’équité le plus isolé moins le "
                        "moins isolé), puis moyenné entre simulations ; il peut dépasser l’écart entre les moyennes des "
@@ -510,7 +520,7 @@ TEXT = {
         "fig_iso": "Isolement, 65 ans et plus vivant seuls",
         "fig_lonely": "Solitude, 65 ans et plus",
         "fig_emp": "Indice d’autonomisation",
-        "fig_partners": "Partenaires",
+        "fig_partners": "Patients partenaires",
         "fig_burnout": "Partenaires en épuisement",
         "fig_ed": "Visites aux urgences par semaine",
         "fig_equity": "Isolés la dernière année, par groupe",

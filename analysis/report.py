@@ -398,6 +398,8 @@ def _cost_sentence(w: _Writer, cmp: Comparison) -> str:
     extra = w.num(c.extra_spending.mean, "money", c.status == "no_reduction")
     fewer = w.num(c.fewer_isolated.mean, "count")
     if c.status == "no_reduction":
+        if c.fewer_isolated.mean < 0:   # more isolated than the baseline: "0.4 more", not "−0.4 fewer"
+            return w.t("s_cost_no_reduction_more", extra=extra, more=w.num(-c.fewer_isolated.mean, "count"))
         return w.t("s_cost_no_reduction", extra=extra, fewer=fewer)
     saves = c.status == "saves" or c.extra_spending.mean < 0
     if c.n_pairs < 2:   # one seed paired: no interval at all (not an uncertain one)
@@ -730,7 +732,8 @@ def _points_table(w: _Writer, results: Results, per_point: pd.DataFrame, compari
         return ""
     design = results.design.set_index("point") if results.design is not None else \
         results.summary.groupby("point")[results.parameters].first()
-    per_point = per_point.sort_values("mean").head(limit)
+    higher = bool(HIGHER_IS_BETTER.get(outcome))   # the best points first, as _best_point ranks them
+    per_point = per_point.sort_values("mean", ascending=not higher).head(limit)
     cmp = dict(comparisons)
     params = [p for p in results.parameters if p in design.columns][:6]
     head = (f"<tr><th>{w.t('col_point')}</th>" + "".join(f"<th class='param' title='{html.escape(p)}'>"
@@ -754,7 +757,8 @@ def _points_table(w: _Writer, results: Results, per_point: pd.DataFrame, compari
         rows.append(f"<tr><td>{p}</td>{cells}<td>{w.num(r['mean'], kind)}<span class='ci'>"
                     f"{w.ci(r['low'], r['high'], kind, n=int(r['n']), floor=_nonnegative(outcome))}</span></td>{diff}"
                     f"<td>{int(r['n'])}</td></tr>")
-    note = w.t("points_note", shown=len(rows), total=len(results.points()), outcome=w.label(outcome))
+    note = w.t("points_note", shown=len(rows), total=len(results.points()), outcome=w.label(outcome),
+               which=w.t("points_highest" if higher else "points_lowest"))
     return f"<h2>{w.t('points_h')}</h2><p class='note'>{note}</p><table>{head}{''.join(rows)}</table>"
 
 

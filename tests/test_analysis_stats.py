@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -90,6 +91,20 @@ def test_cost_is_not_a_number_when_no_one_is_less_isolated(tmp_path):
     html = build_report(s, b, "en", figures=False)
     assert "no one is less isolated" in html
     assert "per person no longer isolated (95% CI" not in html
+
+
+def test_a_scenario_with_more_isolated_residents_is_not_said_to_have_negative_fewer(tmp_path):
+    """A baseline better than the programme: the sentence said "(−1.2 fewer isolated residents)" (French "−1,2
+    résidents isolés de moins"), a double negative read as fewer; it now says how many more."""
+    base = [{"isolated_count": 100.0, "spending_total": 0.0}] * 5
+    scen = [{"isolated_count": 100.0 + d, "spending_total": 60_000.0} for d in (1, 1, 2, 0, 2)]
+    s, b = _pair(tmp_path, np.full(5, .3), np.full(5, .3), base, scen)
+    assert compare(s, b).cost.fewer_isolated.mean == pytest.approx(-1.2)
+    for lang, more, negative in (("en", "(1.2 more isolated residents)", "−1.2 fewer"),
+                                 ("fr", "(1,2 résidents isolés de plus)", "−1,2 résidents isolés de moins")):
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", build_report(s, b, lang, figures=False)))
+        assert "no one is less isolated" in text or "personne n’est moins isolé" in text
+        assert more in text and negative not in text
 
 
 def test_a_cheaper_scenario_is_not_said_to_isolate_fewer_people_when_that_is_unclear(tmp_path):

@@ -223,3 +223,35 @@ def test_the_best_of_many_design_points_comes_with_the_winners_curse(tmp_path, n
         assert (words in text) is warned
         if warned:
             assert re.search(r"(Point|Le point) \d+ (is the best of|est le meilleur de) 12 ", text)
+
+
+def test_the_design_points_table_lists_the_best_points_of_an_outcome_where_higher_is_better(tmp_path):
+    """On an outcome where higher is better (empowerment), the table of design points listed the 12 lowest,
+    the worst, leaving out the point the report names as the best and breaks down below it."""
+    n_points = 15
+    rng = np.random.default_rng(5)
+    design = pd.DataFrame({"point": range(n_points), "ties.contact_probability": np.linspace(0.1, 0.4, n_points)})
+    rows = [{"point": p, "replication": r, "seed": 1000 + r, **plausible_final(rng, effect=0.1 * p)}
+            for p in range(n_points) for r in range(3)]
+    sweep = load(write_sweep(tmp_path / "s", design, pd.DataFrame(rows), {"design": "full_factorial", "replications": 3}))
+    for lang, words in (("en", "Design points with the highest"), ("fr", "est le plus haut")):
+        page = build_report(sweep, None, lang, figures=False, outcome="empowerment_index")
+        assert words in _text(page)
+        points = re.findall(r"<tr><td>(\d+)</td>", page.split("<h2>" + TEXT[lang]["points_h"])[1])
+        assert points[:3] == ["14", "13", "11"] and len(points) == 12   # the highest means first, point 14 the best
+    page = build_report(sweep, None, "en", figures=False)   # isolation: lower is better, lowest first as before
+    assert "Design points with the lowest" in _text(page)
+
+
+def test_each_panel_over_time_is_titled_with_what_it_plots(tmp_path, monkeypatch):
+    """The panel of ``patient_partners`` was titled "Partners" ("Partenaires"), while carer and citizen partners
+    are not in it (and "Partners in burnout" next to it is over patient and carer partners)."""
+    from analysis.i18n import OUTCOME_LABELS
+
+    runs = load(write_replications(tmp_path / "runs", range(3), "centre-sud", effect=0.5))
+    seen = {}
+    monkeypatch.setattr(plots, "time_panels", lambda panels, *a, **k: seen.update({o: title for o, title, _ in panels})
+                        or plots.plt.figure())
+    for lang in ("en", "fr"):
+        build_report(runs, None, lang)
+        assert seen["patient_partners"] == OUTCOME_LABELS[lang]["patient_partners"]
