@@ -391,24 +391,24 @@ TEXT = {
         "s_cost_ok": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence, soit {ratio} par an "
                      "par personne qui n’est plus isolée (IC à 95 % : {lo} à {hi}).",
         "s_cost_unbounded": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence pour {fewer} "
-                            "résidents isolés de moins en moyenne ; la baisse est trop incertaine pour borner le coût par "
+                            "{isolated} de moins en moyenne ; la baisse est trop incertaine pour borner le coût par "
                             "personne qui n’est plus isolée ({ratio} à la moyenne).",
         "s_cost_no_reduction": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais personne "
-                               "n’est moins isolé en moyenne ({fewer} résidents isolés de moins) : il n’y a donc pas de "
+                               "n’est moins isolé en moyenne ({fewer} {isolated} de moins) : il n’y a donc pas de "
                                "coût par personne qui n’est plus isolée à rapporter.",
         "s_cost_no_reduction_more": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais "
-                                    "personne n’est moins isolé en moyenne ({more} résidents isolés de plus) : il n’y a "
+                                    "personne n’est moins isolé en moyenne ({more} {isolated} de plus) : il n’y a "
                                     "donc pas de coût par personne qui n’est plus isolée à rapporter.",
-        "s_cost_saves": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence et {fewer} "
-                        "résidents de moins sont isolés : le scénario coûte moins cher et isole moins de personnes.",
+        "s_cost_saves": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, avec "
+                        "{fewer} {isolated} de moins : le scénario coûte moins cher et isole moins de personnes.",
         "s_cost_saves_unclear": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
-                                "avec {fewer} résidents isolés de moins en moyenne ; cette baisse est trop incertaine "
+                                "avec {fewer} {isolated} de moins en moyenne ; cette baisse est trop incertaine "
                                 "pour dire que le scénario isole moins de personnes.",
         "s_cost_single": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence pour {fewer} "
-                         "résidents isolés de moins, soit {ratio} par an par personne qui n’est plus isolée ; avec "
+                         "{isolated} de moins, soit {ratio} par an par personne qui n’est plus isolée ; avec "
                          "{pairs}, il n’y a pas d’intervalle pour dire à quel point c’est sûr.",
         "s_cost_saves_single": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
-                               "avec {fewer} résidents isolés de moins ; avec {pairs}, il n’y a pas d’intervalle pour "
+                               "avec {fewer} {isolated} de moins ; avec {pairs}, il n’y a pas d’intervalle pour "
                                "dire si le scénario isole moins de personnes.",
         "s_spend_time": "À quel coût : les dépenses sont de {s} par an la dernière année.",
         "s_sure": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % entre "
@@ -559,10 +559,12 @@ TEXT = {
 NOUNS = {
     "en": {"replication": ("replication", "replications"), "seed": ("seed", "seeds"),
            "seed_paired": ("seed paired", "seeds paired"), "parameter": ("parameter", "parameters"),
-           "design_point": ("design point", "design points")},
+           "design_point": ("design point", "design points"),
+           "isolated_resident": ("isolated resident", "isolated residents")},
     "fr": {"replication": ("réplication", "réplications"), "seed": ("graine", "graines"),
            "seed_paired": ("graine appariée", "graines appariées"), "parameter": ("paramètre", "paramètres"),
-           "design_point": ("point du plan", "points du plan")},
+           "design_point": ("point du plan", "points du plan"),
+           "isolated_resident": ("résident isolé", "résidents isolés")},
 }
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 from sim.errors import UserError, as_path, file_in_the_way
 
 from . import plots
-from .i18n import check_lang, count, fmt, group_label, outcome_label, t
+from .i18n import NOUNS, check_lang, count, fmt, group_label, outcome_label, singular, t
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference,
@@ -119,6 +119,11 @@ class _Writer:
 
     def count(self, n: int, noun: str) -> str:
         return count(self.lang, int(n), noun)
+
+    def noun(self, value: float, noun: str) -> str:
+        """The noun in the singular or plural that ``value`` takes (« 1,5 résident », "1.5 residents")."""
+        one, many = NOUNS[self.lang][noun]
+        return one if singular(self.lang, value) else many
 
     def label(self, outcome: str) -> str:
         return html.escape(outcome_label(self.lang, outcome))
@@ -397,21 +402,25 @@ def _cost_sentence(w: _Writer, cmp: Comparison) -> str:
         return ""
     extra = w.num(c.extra_spending.mean, "money", c.status == "no_reduction")
     fewer = w.num(c.fewer_isolated.mean, "count")
+    # « 0,4 résident isolé de moins »: the noun agrees with the number as shown (1 decimal)
+    isolated = w.noun(round(c.fewer_isolated.mean, 1), "isolated_resident")
     if c.status == "no_reduction":
         if c.fewer_isolated.mean < 0:   # more isolated than the baseline: "0.4 more", not "−0.4 fewer"
-            return w.t("s_cost_no_reduction_more", extra=extra, more=w.num(-c.fewer_isolated.mean, "count"))
-        return w.t("s_cost_no_reduction", extra=extra, fewer=fewer)
+            return w.t("s_cost_no_reduction_more", extra=extra, more=w.num(-c.fewer_isolated.mean, "count"),
+                       isolated=isolated)
+        return w.t("s_cost_no_reduction", extra=extra, fewer=fewer, isolated=isolated)
     saves = c.status == "saves" or c.extra_spending.mean < 0
     if c.n_pairs < 2:   # one seed paired: no interval at all (not an uncertain one)
         return w.t("s_cost_saves_single" if saves else "s_cost_single", saving=w.num(-c.extra_spending.mean, "money"),
-                   extra=extra, fewer=fewer, ratio=w.num(c.ratio, "money"), pairs=w.count(c.n_pairs, "seed_paired"))
+                   extra=extra, fewer=fewer, ratio=w.num(c.ratio, "money"), pairs=w.count(c.n_pairs, "seed_paired"),
+                   isolated=isolated)
     if saves:
         # "isolates fewer people" only where the reduction's interval is bounded (excludes zero)
         unclear = c.status == "unbounded" or not np.isfinite(c.low)
         return w.t("s_cost_saves_unclear" if unclear else "s_cost_saves", saving=w.num(-c.extra_spending.mean, "money"),
-                   fewer=fewer)
+                   fewer=fewer, isolated=isolated)
     if c.status == "unbounded" or not np.isfinite(c.low):
-        return w.t("s_cost_unbounded", extra=extra, fewer=fewer, ratio=w.num(c.ratio, "money"))
+        return w.t("s_cost_unbounded", extra=extra, fewer=fewer, ratio=w.num(c.ratio, "money"), isolated=isolated)
     return w.t("s_cost_ok", extra=extra, ratio=w.num(c.ratio, "money"), lo=w.num(c.low, "money"),
                hi=w.num(c.high, "money"))
 

@@ -101,10 +101,23 @@ def test_a_scenario_with_more_isolated_residents_is_not_said_to_have_negative_fe
     s, b = _pair(tmp_path, np.full(5, .3), np.full(5, .3), base, scen)
     assert compare(s, b).cost.fewer_isolated.mean == pytest.approx(-1.2)
     for lang, more, negative in (("en", "(1.2 more isolated residents)", "−1.2 fewer"),
-                                 ("fr", "(1,2 résidents isolés de plus)", "−1,2 résidents isolés de moins")):
+                                 ("fr", "(1,2 résident isolé de plus)", "−1,2 résident")):
         text = htmllib.unescape(re.sub(r"<[^>]+>", "", build_report(s, b, lang, figures=False)))
         assert "no one is less isolated" in text or "personne n’est moins isolé" in text
         assert more in text and negative not in text
+
+
+@pytest.mark.parametrize("extra, shown", [((1, 1, 2, 0, 2), "1,2 résident isolé de plus"),
+                                           ((3, 2, 3, 2, 2), "2,4 résidents isolés de plus"),
+                                           ((-1, 0, 0, -1, 0), "0,4 résident isolé de moins"),
+                                           ((-6, 2, -5, 2, -4), "2,2 résidents isolés de moins")])
+def test_french_cost_sentences_put_isolated_residents_in_the_number_they_take(tmp_path, extra, shown):
+    """French takes the singular under two (« 1,2 résident isolé »); every cost sentence said « résidents isolés »."""
+    base = [{"isolated_count": 100.0, "spending_total": 0.0}] * 5
+    scen = [{"isolated_count": 100.0 + d, "spending_total": 60_000.0} for d in extra]
+    s, b = _pair(tmp_path, np.full(5, .3), np.full(5, .3), base, scen)
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", build_report(s, b, "fr", figures=False)))
+    assert shown in text.replace("\u202f", " "), text
 
 
 def test_a_cheaper_scenario_is_not_said_to_isolate_fewer_people_when_that_is_unclear(tmp_path):
