@@ -13,6 +13,7 @@ import hashlib
 import os
 import platform
 import socket
+import sys
 import time
 import traceback
 import uuid
@@ -520,10 +521,17 @@ def _run(plan: Plan, store: storage.SweepStore, engine: Backend, retry_failed: b
         session.finish("interrupted")
         raise
     session.finish("finished")
-    store.merge_shards()
+    store.merge_shards(announce=_announce_merge if progress else None)
     return SweepResult(store.root, plan.expected_runs, already, session.ran, session.failures,
                        time.time() - session.started, session.run_seconds, session.run_cpu, engine.describe(),
                        failed_earlier=min(len(failed_earlier), already))
+
+
+def _announce_merge(shards: int, files: int) -> None:
+    """Say so when merging takes long enough to be noticed (about 1 s a hundred shards)."""
+    if shards >= 100:
+        print(f"merging {shards:,} result shards into {files:,} file{'s' if files > 1 else ''}...", file=sys.stderr,
+              flush=True)
 
 
 def _task_template(plan: Plan, simulate: Callable | None) -> Task:

@@ -38,7 +38,7 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -306,15 +306,19 @@ class SweepStore:
             for run_id in ids:
                 (self.root / FAILED / f"{run_id}.json").unlink(missing_ok=True)
 
-    def merge_shards(self, summary_bytes: int | None = None, weekly_bytes: int | None = None) -> int:
+    def merge_shards(self, summary_bytes: int | None = None, weekly_bytes: int | None = None,
+                     announce: "Callable[[int, int], None] | None" = None) -> int:
         """Merge the small shards into few (of about ``summary_bytes`` and ``weekly_bytes`` on disk; default
         :data:`MERGE_SUMMARY_BYTES`, :data:`MERGE_WEEKLY_BYTES`); returns the number of shards merged away.
+        ``announce(shards, files)`` is told how many shards will become how many files before it starts.
 
         Each group's weekly rows are written first, then its summary rows, naming the shards they
         replace (the commit), and the replaced shards are removed last: a merge cut short at any
         point leaves every run once to readers.
         """
         groups = _merge_groups(self.root, summary_bytes or MERGE_SUMMARY_BYTES, weekly_bytes or MERGE_WEEKLY_BYTES)
+        if groups and announce is not None:
+            announce(sum(map(len, groups)), len(groups))
         for group in groups:
             name = f"{MERGED}{uuid.uuid4().hex[:12]}.parquet"
             weekly = [p for p in (self.root / WEEKLY / f.name for f in group) if p.is_file()]

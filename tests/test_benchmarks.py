@@ -72,3 +72,12 @@ def test_benchmarks_refuse_sizes_they_cannot_measure_in_one_line():
     for args, message in cases:
         out = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
         assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+
+
+def test_sweep_reading_benchmark_reads_the_same_runs_before_and_after_merging(capsys):
+    """``benchmarks/sweep_reading.py`` times a folder of many small shards against the same rows merged."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import sweep_reading
+    sweep_reading.main(["--shards", "3", "--runs-per-shard", "2"])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 3 ")]
+    assert [r.split("|")[3].strip() for r in rows] == ["3 small shards", "1 merged"]

@@ -250,7 +250,7 @@ def test_small_shards_are_merged_at_the_end_of_each_session(reference, tmp_path)
 def test_merged_shards_keep_to_their_size_limit(reference, tmp_path, monkeypatch):
     out = tmp_path / "limited"
     merge = SweepStore.merge_shards
-    monkeypatch.setattr(SweepStore, "merge_shards", lambda self: 0)   # the sweep's own merge: off
+    monkeypatch.setattr(SweepStore, "merge_shards", lambda self, **kw: 0)   # the sweep's own merge: off
     run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1)
     assert len(shard_names(out, "summary")) == 16
     per_run = max(p.stat().st_size for p in (out / "summary").glob("*.parquet"))
@@ -258,8 +258,9 @@ def test_merged_shards_keep_to_their_size_limit(reference, tmp_path, monkeypatch
     assert 4 <= len(shard_names(out, "summary")) < 16   # groups of at most 4 runs' worth of bytes
     assert shard_names(out, "weekly") == shard_names(out, "summary")
     assert_same_results(load_sweep(out), reference)
-    merge(SweepStore(out))                              # default limits: the merged shards merge again
-    assert len(shard_names(out, "summary")) == 1
+    before, announced = len(shard_names(out, "summary")), []
+    merge(SweepStore(out), announce=lambda shards, files: announced.append((shards, files)))   # default limits
+    assert len(shard_names(out, "summary")) == 1 and announced == [(before, 1)]   # the merged shards merge again
     assert_same_results(load_sweep(out), reference)
 
 
