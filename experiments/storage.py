@@ -29,6 +29,7 @@ still there (a merge cut short after its commit) and the next session removes th
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -362,6 +363,23 @@ def read_meta(path: str | Path) -> dict:
     return meta
 
 
+class ShardGone(UserError):
+    """A shard listed a moment ago is gone: a session's merge replaced it while this process read the folder."""
+
+
+def _while_merging(read: Callable) -> Callable:
+    """``read`` again (three tries in all) when a shard it listed vanished: a merge had just replaced it."""
+    @functools.wraps(read)
+    def reading(*args, **kwargs):
+        for attempt in range(3):
+            try:
+                return read(*args, **kwargs)
+            except ShardGone:
+                if attempt == 2:
+                    raise
+    return reading
+
+
 def _unreadable(path: Path, found: str) -> UserError:
     """The error for a Parquet file of a sweep folder that cannot be read as the sweep wrote it; a shard
     of summary/ or weekly/ can be removed, and its runs are then redone by running the sweep again."""
@@ -385,6 +403,8 @@ def read_table(path: Path, columns: list[str] | None = None, points: list[int] |
     try:
         return pq.read_table(path, columns=columns,
                              filters=None if points is None else [("point", "in", [int(p) for p in points])])
+    except FileNotFoundError:
+        raise _gone(path) from None
     except (OSError, pa.ArrowException) as e:
         raise _unreadable(path, _cannot_read(e)) from None
 
@@ -393,8 +413,18 @@ def read_schema(path: Path) -> pa.Schema:
     """The schema of a Parquet file of a sweep folder (see :func:`read_table`)."""
     try:
         return pq.read_schema(path)
+    except FileNotFoundError:
+        raise _gone(path) from None
     except (OSError, pa.ArrowException) as e:
         raise _unreadable(path, _cannot_read(e)) from None
+
+
+def _gone(path: Path) -> UserError:
+    """A file of the folder gone between listing and reading: a merged shard's, if it was a shard."""
+    if path.parent.name in (SUMMARY, WEEKLY):
+        return ShardGone("expected the shard listed a moment ago; found it gone, removed by a sweep still merging "
+                         "this folder's shards: read it again", file=str(path))
+    return UserError("expected a file of the sweep folder; found none", file=str(path))
 
 
 def read_frame(path: Path) -> pd.DataFrame:
@@ -410,6 +440,7 @@ def _concat(files: list[Path]) -> pa.Table:
     return pa.concat_tables([read_table(f) for f in files], promote_options="permissive")
 
 
+@_while_merging
 def done_run_ids(path: str | Path) -> set[str]:
     """Run ids with a row in a committed summary shard (reads only the ``run_id`` column)."""
     done: set[str] = set()
@@ -531,6 +562,7 @@ class Sweep:
         return self.completed_runs >= self.expected_runs
 
 
+@_while_merging
 def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None = None) -> Sweep:
     """Read a sweep folder (finished, partial or still running) into a :class:`Sweep`.
 
@@ -565,6 +597,7 @@ def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None 
                  failed=failed, parameters=parameters)
 
 
+@_while_merging
 def read_weekly(path: str | Path, points: list[int] | None = None,
                 columns: list[str] | None = None) -> pd.DataFrame | None:
     """The weekly series of a sweep folder's finished runs, of design ``points`` only when given (a

@@ -264,6 +264,31 @@ def test_merged_shards_keep_to_their_size_limit(reference, tmp_path, monkeypatch
     assert_same_results(load_sweep(out), reference)
 
 
+def test_a_reader_reads_again_when_a_merge_removes_the_shards_it_listed(reference, tmp_path, monkeypatch):
+    """A notebook reading a sweep folder as its session ends: the shards it listed are merged away before it
+    reads them, so it reads the folder again (before merging, shards were never removed while read)."""
+    import experiments.storage as storage
+    out = tmp_path / "read-while-merging"
+    monkeypatch.setattr(SweepStore, "merge_shards", lambda self, **kw: 0)
+    run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1)
+    monkeypatch.undo()
+    listing, merges = storage.summary_shards, []
+
+    def list_then_merge(root):
+        files = listing(root)
+        if not merges:   # the session's merge strikes between this reader's listing and its reading
+            merges.append(None)
+            merges[0] = SweepStore(out).merge_shards()
+        return files
+
+    monkeypatch.setattr(storage, "summary_shards", list_then_merge)
+    assert_same_results(load_sweep(out), reference)
+    assert merges == [15] and len(shard_names(out, "summary")) == 1
+    merges.clear()
+    SweepStore(out).merge_shards(summary_bytes=1, weekly_bytes=1)   # nothing small left to merge
+    assert sorted(done_run_ids(out)) == sorted(reference.summary["run_id"])
+
+
 def test_a_merge_cut_short_after_its_commit_loses_and_doubles_nothing(reference, tmp_path, monkeypatch):
     """Killed after the merged shards are written, before the shards they replace are removed: readers see
     each run once, and the next session removes the replaced shards."""
