@@ -409,6 +409,7 @@ def test_the_room_for_new_patient_partners_leaves_what_every_paid_or_recognised_
     m.params.funding.compensation.carer_partner = "volunteer"
     assert ret.room_for_patient_partners() > 10**6
 
+
 @pytest.mark.parametrize("patient_mode, carer_mode", [("volunteer", "paid"), ("paid", "recognition"),
                                                       ("paid", "paid"), ("timebank", "volunteer")])
 def test_a_trainee_is_costed_as_the_patient_or_carer_partner_they_may_become(patient_mode, carer_mode):
@@ -417,7 +418,7 @@ def test_a_trainee_is_costed_as_the_patient_or_carer_partner_they_may_become(pat
     trained with nothing to pay them."""
     m = small(**{"funding.compensation.patient_partner": patient_mode, "funding.compensation.carer_partner": carer_mode,
                  "funding.compensation.citizen_partner": "volunteer", "retention.carer_share": 0.25})
-    r, ret, f = m.residents, m.retention, m.params.funding
+    r, ret = m.residents, m.retention
     hours = np.array([m.params.peer_support.hours_per_week])
     owed = sum(ret.weekly_pay(role, r.capacity[r.role == role]) for role in (PATIENT_PARTNER, CARER_PARTNER))
     trainee = max(ret.weekly_pay(PATIENT_PARTNER, hours), ret.weekly_pay(CARER_PARTNER, hours))
