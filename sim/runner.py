@@ -38,7 +38,39 @@ def seeded_batch_run(model_cls, parameters: dict, seeds: list[int], **kwargs) ->
 
     if "rng" in inspect.signature(mesa.batch_run).parameters:
         return mesa.batch_run(model_cls, parameters=parameters, rng=list(seeds), **kwargs)
-    return mesa.batch_run(model_cls, parameters={**parameters, "rng": list(seeds)}, iterations=1, **kwargs)
+    # Mesa 3.3 reports the rows up to ``model.steps - 1``: a run that stops at its horizon (``running``
+    # false) lost its last week, and its end-of-run row was the week before (mesa issue #2514, fixed in
+    # Mesa 3.5). Its batch_run is run with each run reported as Mesa 3.5 reports it.
+    import mesa.batchrunner as batchrunner
+
+    original = batchrunner._model_run_func
+    batchrunner._model_run_func = _mesa33_run_to_its_end
+    try:
+        return mesa.batch_run(model_cls, parameters={**parameters, "rng": list(seeds)}, iterations=1, **kwargs)
+    finally:
+        batchrunner._model_run_func = original
+
+
+def _mesa33_run_to_its_end(model_cls, run, max_steps: int, data_collection_period: int) -> list[dict]:
+    """One run of Mesa 3.3's ``batch_run``, as Mesa 3.5 runs and reports it: at most ``max_steps``
+    weeks, and every ``data_collection_period``-th week the model collected (week 0 first) up to its
+    last, which is always reported (the only one for -1)."""
+    from mesa.batchrunner import _collect_data
+
+    run_id, iteration, kwargs = run
+    model = model_cls(**kwargs)
+    while model.running and model.steps < max_steps:
+        model.step()
+    collected = len(next(iter(model.datacollector.model_vars.values())))   # week 0, then one a week
+    steps = list(range(0, collected, data_collection_period))
+    if not steps or steps[-1] != collected - 1:
+        steps.append(collected - 1)
+    rows = []
+    for step in steps:
+        model_data, agents_data = _collect_data(model, step)
+        ids = {"RunId": run_id, "iteration": iteration, "Step": step, **kwargs, **model_data}
+        rows.extend([{**ids, **agent} for agent in agents_data] if agents_data else [ids])
+    return rows
 
 
 def horizon_weeks(scenario: Scenario, years: float | None) -> int:

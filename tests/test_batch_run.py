@@ -109,3 +109,24 @@ def test_importing_the_model_leaves_the_programs_multiprocessing_start_method_al
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["None", "3"]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_batch_run_reports_the_last_week_of_a_run_that_stops_at_its_horizon(small_dict, processes):
+    """A run that ends at its scenario's horizon (``running`` false) is reported up to that week, as
+    ``sim.run`` gives it: Mesa 3.3's batch_run stopped one row short (mesa issue #2514), so its
+    end-of-run row was the week before the end, and Mesa 3.5's the last week."""
+    scenario = {**small_dict, "years": 0.1}                          # 5 weeks
+    expected = CaringCommunity(scenario, rng=4, agent_views=False).run()
+    for period in (1, -1):
+        rows = seeded_batch_run(CaringCommunity, {"scenario": [scenario], "agent_views": False}, seeds=[4],
+                                number_processes=processes, data_collection_period=period, display_progress=False)
+        assert [row["week"] for row in rows] == (list(range(6)) if period == 1 else [5])
+        for row in rows:
+            assert row["Step"] == row["week"]
+            week = expected.iloc[row["week"]].to_dict()
+            assert all(_same(row[col], value) for col, value in week.items()), row["week"]
+    # a max_steps before the horizon: that many weeks, and week 0 to max_steps reported
+    rows = seeded_batch_run(CaringCommunity, {"scenario": [scenario], "agent_views": False}, seeds=[4],
+                            number_processes=processes, data_collection_period=1, max_steps=3, display_progress=False)
+    assert [row["week"] for row in rows] == [0, 1, 2, 3]
