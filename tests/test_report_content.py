@@ -209,15 +209,21 @@ def test_a_misspelt_outcome_names_the_nearest_one(tmp_path, capsys):
     assert "did you mean 'isolated_share_65_alone'?" in err and "Traceback" not in err
 
 
+def _graded_sweep(tmp_path, n_points: int, replications: int):
+    """A synthetic full-factorial sweep whose programme effect grows with the point number."""
+    rng = np.random.default_rng(5)
+    design = pd.DataFrame({"point": range(n_points), "ties.contact_probability": np.linspace(0.1, 0.4, n_points)})
+    rows = [{"point": p, "replication": r, "seed": 1000 + r, **plausible_final(rng, effect=0.1 * p)}
+            for p in range(n_points) for r in range(replications)]
+    return load(write_sweep(tmp_path / "s", design, pd.DataFrame(rows),
+                            {"design": "full_factorial", "replications": replications}))
+
+
 @pytest.mark.parametrize("n_points, warned", [(9, False), (12, True)])
 def test_the_best_of_many_design_points_comes_with_the_winners_curse(tmp_path, n_points, warned):
     """The report named the best of 1,024 points of 3 replications as the best, with no word that picking the
     best of many noisy estimates overstates it."""
-    rng = np.random.default_rng(5)
-    design = pd.DataFrame({"point": range(n_points), "ties.contact_probability": np.linspace(0.1, 0.4, n_points)})
-    rows = [{"point": p, "replication": r, "seed": 1000 + r, **plausible_final(rng, effect=0.1 * p)}
-            for p in range(n_points) for r in range(2)]
-    sweep = load(write_sweep(tmp_path / "s", design, pd.DataFrame(rows), {"design": "full_factorial", "replications": 2}))
+    sweep = _graded_sweep(tmp_path, n_points, replications=2)
     for lang, words in (("en", "winner’s curse"), ("fr", "malédiction du gagnant")):
         text = build_report(sweep, None, lang)
         assert (words in text) is warned
@@ -228,12 +234,7 @@ def test_the_best_of_many_design_points_comes_with_the_winners_curse(tmp_path, n
 def test_the_design_points_table_lists_the_best_points_of_an_outcome_where_higher_is_better(tmp_path):
     """On an outcome where higher is better (empowerment), the table of design points listed the 12 lowest,
     the worst, leaving out the point the report names as the best and breaks down below it."""
-    n_points = 15
-    rng = np.random.default_rng(5)
-    design = pd.DataFrame({"point": range(n_points), "ties.contact_probability": np.linspace(0.1, 0.4, n_points)})
-    rows = [{"point": p, "replication": r, "seed": 1000 + r, **plausible_final(rng, effect=0.1 * p)}
-            for p in range(n_points) for r in range(3)]
-    sweep = load(write_sweep(tmp_path / "s", design, pd.DataFrame(rows), {"design": "full_factorial", "replications": 3}))
+    sweep = _graded_sweep(tmp_path, 15, replications=3)
     for lang, words in (("en", "Design points with the highest"), ("fr", "est le plus haut")):
         page = build_report(sweep, None, lang, figures=False, outcome="empowerment_index")
         assert words in _text(page)
