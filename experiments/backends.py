@@ -213,6 +213,52 @@ def dask_setup(worker) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+CONNECT_TIMEOUT = 20.0   # seconds to reach a dask scheduler given by address (--scheduler)
+
+
+def _connect(Client, scheduler: str):
+    """A client of the dask scheduler at ``scheduler``, or one :class:`UserError` within about
+    :data:`CONNECT_TIMEOUT` seconds.
+
+    Dask's own ``timeout`` covers opening the connection, not the handshake that follows, and what it
+    raises depends on what answers: a port where something else listens (the scheduler's dashboard,
+    ``http://host:8787``) never replies, and dask waits for ever; a dask worker's address or another
+    service raises a TypeError or a MemoryError (a reply read as a message length); ``tls://`` without
+    TLS settings a TypeError. So the client is made in a thread of its own, waited for at most that long.
+    """
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+        except BaseException as e:  # noqa: BLE001 - reported below, in the caller's thread
+            box["error"] = e
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    waited = CONNECT_TIMEOUT + 5   # after dask's own timeout, which says more when nothing listens
+    thread.join(waited)
+    e = box.get("error")
+    if "client" in box:
+        return box["client"]
+    if thread.is_alive():
+        raise UserError(f"expected a dask scheduler at {scheduler}; found something that accepts connections but "
+                        f"did not answer as one within {waited:.0f} s (the dashboard's port? 'dask "
+                        "scheduler' prints the address to use as 'Scheduler at: tcp://host:8786')", key="--scheduler")
+    if isinstance(e, ValueError):   # not an address: "missing port number in address 'x'"
+        raise UserError(f"expected a scheduler address such as tcp://host:8786; found '{scheduler}' ({e})",
+                        key="--scheduler") from None
+    if isinstance(e, (OSError, TimeoutError)):
+        raise UserError(f"expected a running dask scheduler at {scheduler}; could not connect ({e})",
+                        key="--scheduler") from None
+    if isinstance(e, Exception):    # something else answered, or a protocol dask cannot use as set up
+        first = str(e).splitlines()[0] if str(e) else ""
+        raise UserError(f"expected a dask scheduler at {scheduler}; could not use it as one ({type(e).__name__}"
+                        f"{': ' + first if first else ''}): is it the address 'dask scheduler' prints as "
+                        "'Scheduler at:'?", key="--scheduler") from None
+    raise e   # KeyboardInterrupt, SystemExit
+
+
 class DaskBackend(Backend):
     """A ``dask.distributed`` cluster: an existing one at ``scheduler`` or a new LocalCluster.
 
@@ -229,14 +275,7 @@ class DaskBackend(Backend):
             raise UserError("the dask backend needs 'dask[distributed]' (pip install 'dask[distributed]')") from None
         self._cluster = None
         if scheduler:
-            try:
-                self._client = Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError) as e:
-                raise UserError(f"expected a running dask scheduler at {scheduler}; could not connect ({e})",
-                                key="--scheduler") from None
-            except ValueError as e:   # not an address: "missing port number in address 'x'"
-                raise UserError(f"expected a scheduler address such as tcp://host:8786; found '{scheduler}' ({e})",
-                                key="--scheduler") from None
+            self._client = _connect(Client, scheduler)
         else:
             n = workers or default_workers()
             self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, preload=[__name__],
