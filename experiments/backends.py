@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +29,7 @@ from sim.errors import UserError
 BACKENDS = ("serial", "processes", "dask")
 MAX_RESUBMITS = 3      # dask: resubmissions of a task lost with its worker
 MAX_DEATHS_ALONE = 2   # processes: deaths of a worker running a task alone before the task is reported
+NO_WORKER_WARNING = 10.0   # dask: seconds without any worker before the sweep says it is waiting
 MAX_WORKERS = 10_000   # more is a mistake (10**30 overflowed the process pool's C int)
 
 
@@ -331,6 +333,34 @@ class DaskBackend(Backend):
                 submit(task, 0)
 
         fill()
+        stop = threading.Event()
+        threading.Thread(target=self._say_when_no_worker, args=(stop,), name="dask-no-worker", daemon=True).start()
+        try:
+            yield from self._results(pending, meta, submit, fill)
+        finally:
+            stop.set()
+
+    def _say_when_no_worker(self, stop: threading.Event) -> None:
+        """Warn once the cluster has had no worker for :data:`NO_WORKER_WARNING` seconds (all of them
+        died, or none has started yet): the sweep waits for workers to join, which it would otherwise
+        do without a word. Said again if workers come and all go again."""
+        since = None
+        while not stop.wait(0.5):
+            try:
+                workers = len(self._client.nthreads())
+            except Exception:  # noqa: BLE001 - the client closing: the sweep is ending anyway
+                return
+            if workers:
+                since = None
+            elif since is None:
+                since = time.monotonic()
+            elif since != -1 and time.monotonic() - since >= NO_WORKER_WARNING:
+                since = -1
+                warnings.warn(f"no dask worker is connected to the scheduler at {self.scheduler} (for "
+                              f"{NO_WORKER_WARNING:.0f} s): the sweep waits for workers to join (dask worker "
+                              f"{self.scheduler}); Ctrl-C stops it, keeping the finished runs", stacklevel=1)
+
+    def _results(self, pending, meta, submit, fill):
         for fut in pending:
             task, tries = meta.pop(fut.key)
             try:

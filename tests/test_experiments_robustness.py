@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -433,3 +434,25 @@ def test_a_scheduler_address_where_something_else_answers_is_one_message(tmp_pat
     assert err.startswith(f"error: key '--scheduler': expected a dask scheduler at {address}; ") and \
         len(err.splitlines()) == 1, err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_dask_sweep_with_no_worker_says_it_waits_then_goes_on_when_one_joins(tmp_path, monkeypatch):
+    """With every dask worker gone (or none started yet), a sweep waited for ever without a word; it
+    now warns that it waits for workers, and goes on when one joins."""
+    from dask.distributed import LocalCluster
+
+    monkeypatch.setattr(backends, "NO_WORKER_WARNING", 0.5, raising=False)
+    with LocalCluster(n_workers=0, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+
+        def join_after_the_warning():   # on code that says nothing, a worker joins after 10 s anyway
+            deadline = time.time() + 10
+            while not caught and time.time() < deadline:
+                time.sleep(0.1)
+            cluster.scale(1)
+
+        threading.Thread(target=join_after_the_warning, daemon=True).start()
+        result = run_sweep(SPEC, tmp_path / "o", backend="dask", scheduler=cluster.scheduler_address, progress=False)
+    assert result.ran == result.expected
+    assert any("no dask worker is connected to the scheduler at" in str(w.message) for w in caught), caught
