@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +29,7 @@ from sim.errors import UserError
 BACKENDS = ("serial", "processes", "dask")
 MAX_RESUBMITS = 3      # dask: resubmissions of a task lost with its worker
 MAX_DEATHS_ALONE = 2   # processes: deaths of a worker running a task alone before the task is reported
+NO_WORKER_WARNING = 10.0   # dask: seconds without any worker before the sweep says it is waiting
 MAX_WORKERS = 10_000   # more is a mistake (10**30 overflowed the process pool's C int)
 
 
@@ -213,6 +215,52 @@ def dask_setup(worker) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+CONNECT_TIMEOUT = 20.0   # seconds to reach a dask scheduler given by address (--scheduler)
+
+
+def _connect(Client, scheduler: str):
+    """A client of the dask scheduler at ``scheduler``, or one :class:`UserError` within about
+    :data:`CONNECT_TIMEOUT` seconds.
+
+    Dask's own ``timeout`` covers opening the connection, not the handshake that follows, and what it
+    raises depends on what answers: a port where something else listens (the scheduler's dashboard,
+    ``http://host:8787``) never replies, and dask waits for ever; a dask worker's address or another
+    service raises a TypeError or a MemoryError (a reply read as a message length); ``tls://`` without
+    TLS settings a TypeError. So the client is made in a thread of its own, waited for at most that long.
+    """
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+        except BaseException as e:  # noqa: BLE001 - reported below, in the caller's thread
+            box["error"] = e
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    waited = CONNECT_TIMEOUT + 5   # after dask's own timeout, which says more when nothing listens
+    thread.join(waited)
+    e = box.get("error")
+    if "client" in box:
+        return box["client"]
+    if thread.is_alive():
+        raise UserError(f"expected a dask scheduler at {scheduler}; found something that accepts connections but "
+                        f"did not answer as one within {waited:.0f} s (the dashboard's port? 'dask "
+                        "scheduler' prints the address to use as 'Scheduler at: tcp://host:8786')", key="--scheduler")
+    if isinstance(e, ValueError):   # not an address: "missing port number in address 'x'"
+        raise UserError(f"expected a scheduler address such as tcp://host:8786; found '{scheduler}' ({e})",
+                        key="--scheduler") from None
+    if isinstance(e, (OSError, TimeoutError)):
+        raise UserError(f"expected a running dask scheduler at {scheduler}; could not connect ({e})",
+                        key="--scheduler") from None
+    if isinstance(e, Exception):    # something else answered, or a protocol dask cannot use as set up
+        first = str(e).splitlines()[0] if str(e) else ""
+        raise UserError(f"expected a dask scheduler at {scheduler}; could not use it as one ({type(e).__name__}"
+                        f"{': ' + first if first else ''}): is it the address 'dask scheduler' prints as "
+                        "'Scheduler at:'?", key="--scheduler") from None
+    raise e   # KeyboardInterrupt, SystemExit
+
+
 class DaskBackend(Backend):
     """A ``dask.distributed`` cluster: an existing one at ``scheduler`` or a new LocalCluster.
 
@@ -229,14 +277,7 @@ class DaskBackend(Backend):
             raise UserError("the dask backend needs 'dask[distributed]' (pip install 'dask[distributed]')") from None
         self._cluster = None
         if scheduler:
-            try:
-                self._client = Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError) as e:
-                raise UserError(f"expected a running dask scheduler at {scheduler}; could not connect ({e})",
-                                key="--scheduler") from None
-            except ValueError as e:   # not an address: "missing port number in address 'x'"
-                raise UserError(f"expected a scheduler address such as tcp://host:8786; found '{scheduler}' ({e})",
-                                key="--scheduler") from None
+            self._client = _connect(Client, scheduler)
         else:
             n = workers or default_workers()
             self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, preload=[__name__],
@@ -292,6 +333,34 @@ class DaskBackend(Backend):
                 submit(task, 0)
 
         fill()
+        stop = threading.Event()
+        threading.Thread(target=self._say_when_no_worker, args=(stop,), name="dask-no-worker", daemon=True).start()
+        try:
+            yield from self._results(pending, meta, submit, fill)
+        finally:
+            stop.set()
+
+    def _say_when_no_worker(self, stop: threading.Event) -> None:
+        """Warn once the cluster has had no worker for :data:`NO_WORKER_WARNING` seconds (all of them
+        died, or none has started yet): the sweep waits for workers to join, which it would otherwise
+        do without a word. Said again if workers come and all go again."""
+        since = None
+        while not stop.wait(0.5):
+            try:
+                workers = len(self._client.nthreads())
+            except Exception:  # noqa: BLE001 - the client closing: the sweep is ending anyway
+                return
+            if workers:
+                since = None
+            elif since is None:
+                since = time.monotonic()
+            elif since != -1 and time.monotonic() - since >= NO_WORKER_WARNING:
+                since = -1
+                warnings.warn(f"no dask worker is connected to the scheduler at {self.scheduler} (for "
+                              f"{NO_WORKER_WARNING:.0f} s): the sweep waits for workers to join (dask worker "
+                              f"{self.scheduler}); Ctrl-C stops it, keeping the finished runs", stacklevel=1)
+
+    def _results(self, pending, meta, submit, fill):
         for fut in pending:
             task, tries = meta.pop(fut.key)
             try:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -385,3 +386,73 @@ def test_summary_false_keeps_only_the_run_index(tmp_path):
     assert len(res.summary) == EXPECTED and res.summary["run_id"].is_unique
     assert len(res.weekly) == EXPECTED * 3 and "isolated_share_all" in res.weekly
     assert run_sweep(spec, out, backend="serial", progress=False).skipped == EXPECTED  # resumable as ever
+
+
+@pytest.mark.parametrize("reply", [None, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"])
+def test_a_scheduler_address_where_something_else_answers_is_one_message(tmp_path, capsys, monkeypatch, reply):
+    """``--scheduler`` naming a port where something other than a dask scheduler listens (the
+    dashboard's, a worker's, another service's) waited for ever when nothing was sent back (dask's
+    timeout does not cover its handshake) and was a MemoryError traceback when a reply came (its first
+    bytes read as a message length); now one ``error:`` line, exit status 2, and no folder."""
+    pytest.importorskip("dask.distributed")
+    import socket
+
+    from sim.cli import main
+
+    server = socket.create_server(("127.0.0.1", 0))
+    conns = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conns.append(conn)
+            if reply:
+                conn.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    monkeypatch.setattr(backends, "CONNECT_TIMEOUT", 1.0, raising=False)
+    spec = tmp_path / "s.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    status: list = []
+    command = threading.Thread(target=lambda: status.append(main(
+        ["sweep", str(spec), "--out", str(tmp_path / "o"), "--quiet", "--backend", "dask", "--scheduler", address])),
+        daemon=True)
+    try:
+        command.start()
+        command.join(15)
+    finally:
+        server.close()
+        for conn in conns:
+            conn.close()
+    assert not command.is_alive(), "the sweep waited for ever on a port where no dask scheduler answers"
+    err = capsys.readouterr().err
+    assert status == [2], err
+    assert err.startswith(f"error: key '--scheduler': expected a dask scheduler at {address}; ") and \
+        len(err.splitlines()) == 1, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_dask_sweep_with_no_worker_says_it_waits_then_goes_on_when_one_joins(tmp_path, monkeypatch):
+    """With every dask worker gone (or none started yet), a sweep waited for ever without a word; it
+    now warns that it waits for workers, and goes on when one joins."""
+    from dask.distributed import LocalCluster
+
+    monkeypatch.setattr(backends, "NO_WORKER_WARNING", 0.5, raising=False)
+    with LocalCluster(n_workers=0, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+
+        def join_after_the_warning():   # on code that says nothing, a worker joins after 10 s anyway
+            deadline = time.time() + 10
+            while not caught and time.time() < deadline:
+                time.sleep(0.1)
+            cluster.scale(1)
+
+        threading.Thread(target=join_after_the_warning, daemon=True).start()
+        result = run_sweep(SPEC, tmp_path / "o", backend="dask", scheduler=cluster.scheduler_address, progress=False)
+    assert result.ran == result.expected
+    assert any("no dask worker is connected to the scheduler at" in str(w.message) for w in caught), caught
