@@ -20,7 +20,7 @@ reader never sees half a file. A summary shard is renamed last: a run is finishe
 row is in a summary shard, and a weekly shard without its summary shard (a crash between the two)
 is ignored by readers and removed on resume.
 
-At the end of a session the small shards are merged into a few ``merged-*.parquet`` shards
+At the end of a session that is not interrupted, the small shards are merged into a few ``merged-*.parquet`` shards
 (:meth:`SweepStore.merge_shards`): 40,000 runs in batches of 20 are 2,000 files of each kind, which
 take ten times as long to read as one (and count against a cluster file system's quota of files). A
 merged summary shard names the shards it replaces in its Parquet metadata; readers ignore those
