@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
             row = []
             for when in ("small shards", "merged"):
                 if when == "merged":
-                    merge = timed(lambda: SweepStore(out).merge_shards())
+                    merge = timed(lambda: SweepStore(out).merge_shards(min_shards=2))
                 files = len(list((out / "summary").glob("*.parquet")))
                 row.append((when, files, timed(lambda: sweep_status(out)),
                             timed(lambda: load_sweep(out, weekly=False)), timed(lambda: load_sweep(out))))

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                     data = seeded_batch_run(CaringCommunity, {"scenario": [scenario.model_dump(mode="json")],
                                                               "agent_views": [False], "governance.decision_rule": rules},
                                             seeds, number_processes=n, data_collection_period=-1,
-                                            max_steps=weeks - 1, display_progress=False)
+                                            max_steps=weeks, display_progress=False)
                     assert len(data) == runs
                 wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
                 rate = 60.0 * runs / wall

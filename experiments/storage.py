@@ -20,11 +20,12 @@ reader never sees half a file. A summary shard is renamed last: a run is finishe
 row is in a summary shard, and a weekly shard without its summary shard (a crash between the two)
 is ignored by readers and removed on resume.
 
-At the end of a session that is not interrupted, the small shards are merged into a few ``merged-*.parquet`` shards
-(:meth:`SweepStore.merge_shards`): 40,000 runs in batches of 20 are 2,000 files of each kind, which
-take ten times as long to read as one (and count against a cluster file system's quota of files). A
-merged summary shard names the shards it replaces in its Parquet metadata; readers ignore those
-still there (a merge cut short after its commit) and the next session removes them.
+At the end of a session that is not interrupted, 100 small shards or more are merged into a few
+``merged-*.parquet`` shards (:meth:`SweepStore.merge_shards`): 40,000 runs in batches of 20 are
+2,000 files of each kind, which take ten times as long to read as one (and count against a cluster
+file system's quota of files). A merged summary shard names the shards it replaces in its Parquet
+metadata; readers ignore those still there (a merge cut short after its commit) and the next
+session removes them.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ MERGED = "merged-"                          # name prefix of a shard that holds 
 REPLACES = b"caring_community.replaces"     # its Parquet metadata key: the names of the shards it replaces
 MERGE_SUMMARY_BYTES = 16 * 2**20            # merged shards grow to about this size on disk, summary ...
 MERGE_WEEKLY_BYTES = 64 * 2**20             # ... and weekly (a group is read into memory as one table)
+MERGE_MIN_SHARDS = 100                      # fewer small shards read in well under a second: left as they are
 
 _HELD_LOCKS: set[int] = set()   # file descriptors of the folder locks this process holds
 
@@ -308,9 +310,10 @@ class SweepStore:
                 (self.root / FAILED / f"{run_id}.json").unlink(missing_ok=True)
 
     def merge_shards(self, summary_bytes: int | None = None, weekly_bytes: int | None = None,
-                     announce: "Callable[[int, int], None] | None" = None) -> int:
+                     announce: "Callable[[int, int], None] | None" = None, min_shards: int | None = None) -> int:
         """Merge the small shards into few (of about ``summary_bytes`` and ``weekly_bytes`` on disk; default
-        :data:`MERGE_SUMMARY_BYTES`, :data:`MERGE_WEEKLY_BYTES`); returns the number of shards merged away.
+        :data:`MERGE_SUMMARY_BYTES`, :data:`MERGE_WEEKLY_BYTES`) once there are at least ``min_shards``
+        of them (default :data:`MERGE_MIN_SHARDS`); returns the number of shards merged away.
         ``announce(shards, files)`` is told how many shards will become how many files before it starts.
 
         Each group's weekly rows are written first, then its summary rows, naming the shards they
@@ -318,8 +321,11 @@ class SweepStore:
         point leaves every run once to readers.
         """
         groups = _merge_groups(self.root, summary_bytes or MERGE_SUMMARY_BYTES, weekly_bytes or MERGE_WEEKLY_BYTES)
-        if groups and announce is not None:
-            announce(sum(map(len, groups)), len(groups))
+        small = sum(map(len, groups))
+        if small < (MERGE_MIN_SHARDS if min_shards is None else min_shards):
+            return 0
+        if announce is not None:
+            announce(small, len(groups))
         for group in groups:
             name = f"{MERGED}{uuid.uuid4().hex[:12]}.parquet"
             weekly = [p for p in (self.root / WEEKLY / f.name for f in group) if p.is_file()]

@@ -234,7 +234,14 @@ def shard_names(out: Path, folder: str) -> list[str]:
     return sorted(p.name for p in (out / folder).glob("*.parquet"))
 
 
-def test_small_shards_are_merged_at_the_end_of_each_session(reference, tmp_path):
+def test_a_sweep_of_fewer_than_100_shards_keeps_them_as_they_are(reference):
+    """Merging costs about a second a hundred shards and reading so few takes well under a second."""
+    names = shard_names(reference.path, "summary")
+    assert 1 < len(names) < 100 and not any(n.startswith("merged-") for n in names)
+
+
+def test_small_shards_are_merged_at_the_end_of_each_session(reference, tmp_path, monkeypatch):
+    monkeypatch.setattr("experiments.storage.MERGE_MIN_SHARDS", 2)   # a sweep merges from 100 shards
     out = tmp_path / "merged"
     first = run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1, max_runs=5)
     assert first.ran == 5
@@ -254,12 +261,13 @@ def test_merged_shards_keep_to_their_size_limit(reference, tmp_path, monkeypatch
     run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1)
     assert len(shard_names(out, "summary")) == 16
     per_run = max(p.stat().st_size for p in (out / "summary").glob("*.parquet"))
-    assert merge(SweepStore(out), summary_bytes=4 * per_run, weekly_bytes=2**30) == 16 - len(shard_names(out, "summary"))
+    assert merge(SweepStore(out), summary_bytes=4 * per_run, weekly_bytes=2**30, min_shards=2) == \
+        16 - len(shard_names(out, "summary"))
     assert 4 <= len(shard_names(out, "summary")) < 16   # groups of at most 4 runs' worth of bytes
     assert shard_names(out, "weekly") == shard_names(out, "summary")
     assert_same_results(load_sweep(out), reference)
     before, announced = len(shard_names(out, "summary")), []
-    merge(SweepStore(out), announce=lambda shards, files: announced.append((shards, files)))   # default limits
+    merge(SweepStore(out), announce=lambda shards, files: announced.append((shards, files)), min_shards=2)
     assert len(shard_names(out, "summary")) == 1 and announced == [(before, 1)]   # the merged shards merge again
     assert_same_results(load_sweep(out), reference)
 
@@ -278,7 +286,7 @@ def test_a_reader_reads_again_when_a_merge_removes_the_shards_it_listed(referenc
         files = listing(root)
         if not merges:   # the session's merge strikes between this reader's listing and its reading
             merges.append(None)
-            merges[0] = SweepStore(out).merge_shards()
+            merges[0] = SweepStore(out).merge_shards(min_shards=2)
         return files
 
     monkeypatch.setattr(storage, "summary_shards", list_then_merge)
@@ -293,10 +301,12 @@ def test_a_merge_cut_short_after_its_commit_loses_and_doubles_nothing(reference,
     """Killed after the merged shards are written, before the shards they replace are removed: readers see
     each run once, and the next session removes the replaced shards."""
     out = tmp_path / "cut"
+    monkeypatch.setattr("experiments.storage.MERGE_MIN_SHARDS", 2)
 
     def killed(files):
         raise KeyboardInterrupt
 
+    remove = SweepStore.__dict__["_remove"]
     monkeypatch.setattr(SweepStore, "_remove", staticmethod(killed))
     with pytest.raises(KeyboardInterrupt):
         run_sweep(SPEC, out, backend="serial", progress=False, batch_size=1)
@@ -305,7 +315,7 @@ def test_a_merge_cut_short_after_its_commit_loses_and_doubles_nothing(reference,
     assert sorted(done_run_ids(out)) == sorted(reference.summary["run_id"])
     status = sweep_status(out)
     assert status.done == 16 and status.remaining == 0
-    monkeypatch.undo()
+    monkeypatch.setattr(SweepStore, "_remove", remove)   # no longer killed
     again = run_sweep(SPEC, out, backend="serial", progress=False)
     assert again.ran == 0 and again.skipped == 16
     assert len(shard_names(out, "summary")) == 1 and shard_names(out, "weekly") == shard_names(out, "summary")

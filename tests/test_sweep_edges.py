@@ -162,7 +162,7 @@ def _first_shard(folder, dataset="summary"):
 
 DAMAGES = [
     (lambda f: (f / "meta.json").write_text("[]"), "meta.json", "expected a JSON object (the sweep's description"),
-    (lambda f: _first_shard(f).write_bytes(b"not parquet"), "summary/merged-", "found a file that cannot be read ("),
+    (lambda f: _first_shard(f).write_bytes(b"not parquet"), "summary/part-", "found a file that cannot be read ("),
     (lambda f: (f / "summary" / "other.parquet").write_bytes((f / "seeds.parquet").read_bytes()),
      "summary/other.parquet", "found no column 'run_id' in it; remove it, then run the sweep again to redo its runs"),
     (lambda f: (f / "design.parquet").write_bytes(b"not parquet"), "design.parquet", "found a file that cannot be read"),
