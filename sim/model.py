@@ -375,7 +375,9 @@ class CaringCommunity(mesa.Model):
     def _burn_in(self, weeks: int) -> None:
         """Run the community's own processes (no programme: weeks before 0) so the run starts in steady state."""
         self.week = -weeks
-        self.ties.last_contact[self.ties.live()] = -weeks   # the initial network exists from the burn-in's start
+        initial = self.ties.live()
+        self.ties.last_contact[initial] = -weeks   # the initial network exists from the burn-in's start,
+        self.ties.formed[initial] = -weeks         # so its ties are older than those formed in the burn-in
         while self.week < 0:
             self.begin_week()
             for name in BURN_IN_ORDER:

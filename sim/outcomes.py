@@ -168,7 +168,13 @@ def summarise(outcomes: pd.DataFrame, last_weeks: int = 52) -> dict[str, float]:
 
 def resident_snapshot(model) -> pd.DataFrame:
     """One row per resident: attributes, role, ties by kind, states, the support they receive (accompaniment
-    by a partner or a citizen partner, mutual-aid hours), timebank, crises."""
+    by a partner or a citizen partner, mutual-aid hours), timebank balance, crises.
+
+    Counts and hours (``ed_visits``, ``admissions``, ``support_received_hours``) are cumulative since week 0,
+    or since the resident moved in; weeks the model does not know (no clinician, no role, not waiting,
+    never supported, lived here before the simulation) are missing (NA). Week stamps are the model's week
+    while the step ran, so what happened in the week recorded in outcome row N is stamped N - 1.
+    """
     r, ties = model.residents, model.ties
     s = ties.live()
     kinds = {}
@@ -182,23 +188,27 @@ def resident_snapshot(model) -> pd.DataFrame:
         "lives_alone": r.lives_alone, "single_parent": r.single_parent,
         "equity_group": np.asarray(model.equity_group_names)[r.equity_group],
         "chronic": r.chronic, "mental_health": r.mental_health, "end_of_life": r.end_of_life,
-        "role": np.asarray(ROLES)[r.role], "clinician": r.clinician,
+        "role": np.asarray(ROLES)[r.role], "clinician": _missing_where(r.clinician, r.clinician < 0),
+        "partner_since": _missing_where(r.partner_since, r.role == NO_ROLE),
+        "waiting_since": _missing_where(r.waiting_since, r.waiting_since < 0),
         **kinds, "active_ties": r.active_ties, "isolated": r.isolated, "loneliness": r.loneliness,
         "competency": r.competency, "shared_decisions": r.shared_decisions, "engagement_level": r.engagement,
         "recovery": r.recovery, "in_peer_support": model.in_peer_support, "peer_support_sessions": r.sessions,
         "citizen_accompanied": model.activities.accompanied_by >= 0,
-        "support_received_hours": r.support_received, "timebank_hours": r.timebank,
+        "support_received_hours": r.support_received, "timebank_balance": r.timebank,
         "ed_visits": r.ed_visits, "admissions": r.admissions, "partner_distress": r.distress,
-        "caseload": model.caseload, "first_support_week": r.first_support_week,
-        "arrived_week": _arrival_weeks(r.arrived_week),
+        "caseload": model.caseload,
+        "first_support_week": _missing_where(r.first_support_week, r.first_support_week < 0),
+        "arrived_week": _missing_where(r.arrived_week, r.arrived_week == ORIGINAL_RESIDENT),
     })
 
 
-def _arrival_weeks(arrived: np.ndarray) -> pd.arrays.IntegerArray:
-    """The week each resident moved in; missing (NA) for those who lived here before the simulation."""
-    weeks = pd.array(arrived, dtype="Int32")
-    weeks[arrived == ORIGINAL_RESIDENT] = pd.NA
-    return weeks
+def _missing_where(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    """``values`` as a nullable integer column, missing (NA) where ``missing``: the model's sentinels
+    (-1 for "none", or "before the simulation") would pass for real weeks and ids (week -1 is in the burn-in)."""
+    column = pd.array(values, dtype="Int32")
+    column[missing] = pd.NA
+    return column
 
 
 def edge_list(model) -> pd.DataFrame:

@@ -63,3 +63,19 @@ def test_every_outcome_column_is_described_in_the_observation_section():
     patterns = [re.sub(r"_\d_", r"_\\d_", p) for p in patterns]             # engagement_level_0_share …
     missing = [c for c in columns if not any(re.fullmatch(p, c) for p in patterns)]
     assert not missing, f"docs/ODD.md §4.11 does not describe the outcome column(s): {missing}"
+
+
+def test_every_snapshot_column_is_described_in_the_observation_section():
+    """Each column of the per-resident snapshot and of the edge list appears in ODD §4.11 or, for the
+    edge list's and the fixed attributes, in §2.1/§2.7 (a column nobody describes is a column nobody can trust)."""
+    from sim.outcomes import edge_list, resident_snapshot
+    m = CaringCommunity(scale_scenario(load_scenario("centre-sud"), 300), rng=0, agent_views=False)
+    m.run(1)
+    observation = _section("### 4.11 Observation")
+    names = set(re.findall(r"`([A-Za-z0-9_<>]+)`", observation))
+    patterns = [re.sub(r"<[^>]+>", r"[a-z0-9_]+", n) for n in names]           # ties_<kind>
+    missing = [c for c in resident_snapshot(m).columns if not any(re.fullmatch(p, c) for p in patterns)]
+    assert not missing, f"docs/ODD.md §4.11 does not describe the snapshot column(s): {missing}"
+    network = _section("### 2.7 The network") + observation
+    edge_columns = [c.removesuffix("_week") for c in edge_list(m).columns if c not in ("source", "target", "week")]
+    assert all(f"`{c}`" in network for c in edge_columns), edge_columns

@@ -277,3 +277,70 @@ def test_what_never_happens_within_the_run_is_a_warning(tmp_path, capsys):
     assert main(["run", "rhizomes", "--residents", "600", "--years", "0.1", "--quiet", "--out", str(tmp_path / "r")]) == 0
     err = capsys.readouterr().err
     assert "population.neighbourhoods.1 ('ouest') starts its programme at week 156, and the run ends at week 5" in err
+
+
+def test_snapshot_agrees_with_the_edge_list_and_the_weeks_outcome_row(tiny_yaml, tmp_path):
+    """What a researcher recomputes from the snapshot and the edge list is the week's outcome row."""
+    out = tmp_path / "agree"
+    assert _run(tiny_yaml, out, "--snapshot-weeks", "0,1,10", "--edges") == 0
+    outcomes = pd.read_parquet(out / "outcomes.parquet").set_index("week")
+    params = load_scenario(out / "scenario.yaml")
+    for week in (0, 1, 10):
+        r = pd.read_parquet(out / f"residents_week{week}.parquet")
+        e = pd.read_parquet(out / f"edges_week{week}.parquet")
+        row, n = outcomes.loc[week], len(r)
+        for kind in TIE_KINDS:                                   # ties by kind = degree in the edge list
+            ek = e[e["kind"] == kind]
+            degree = pd.concat([ek["source"], ek["target"]]).value_counts().reindex(range(n), fill_value=0)
+            assert (r[f"ties_{kind}"].to_numpy() == degree.to_numpy()).all(), kind
+        assert not e.duplicated(["source", "target", "kind"]).any() and (e["source"] < e["target"]).all()
+        assert len(e) == row["ties_total"]
+        patients, seniors = r[r["patient"]], r["age_group"] == "65+"
+        assert r["isolated"].mean() == row["isolated_share_all"]
+        assert r.loc[seniors & r["lives_alone"], "isolated"].mean() == row["isolated_share_65_alone"]
+        assert (r.loc[seniors, "loneliness"] > params.states.lonely_threshold).mean() == row["lonely_share_65plus"]
+        assert r["loneliness"].astype(float).mean() == pytest.approx(row["loneliness_mean_all"], abs=1e-6)
+        assert patients["competency"].astype(float).mean() == pytest.approx(row["competency_mean"], abs=1e-4)
+        for level in range(4):
+            assert (patients["engagement_level"] == level).mean() == row[f"engagement_level_{level}_share"]
+        for role in ("patient_partner", "carer_partner", "citizen_partner"):
+            assert (r["role"] == role).sum() == row[f"{role}s"]
+        assert r["partner_since"].notna().sum() == row["partners_total"]
+        assert r["waiting_since"].notna().sum() == row["waiting_list"]
+        assert r["in_peer_support"].sum() == row["in_peer_support"]
+        assert r["timebank_balance"].astype(float).sum() == pytest.approx(row["timebank_balance_total"], abs=1e-3)
+        assert r["active_ties"].mean() == row["ties_per_person"]
+        # week stamps: events of the step recorded in row N are stamped N - 1
+        for col in ("arrived_week", "first_support_week", "waiting_since"):
+            assert (r[col].dropna() < max(week, 1)).all(), col
+        assert (e["formed_week"] <= e["last_contact_week"]).all() and (e["last_contact_week"] < max(week, 1)).all()
+    start = pd.read_parquet(out / "residents_week0.parquet")       # week 0: nothing has happened yet
+    assert (start[["ed_visits", "admissions", "support_received_hours"]] == 0).all().all()
+    assert start["first_support_week"].isna().all()
+
+
+def test_snapshot_marks_unknown_weeks_and_ids_as_missing(tiny_yaml, tmp_path):
+    """-1 ("none") passed for a real week (week -1 is in the burn-in) and for a clinician."""
+    out = tmp_path / "missing"
+    assert _run(tiny_yaml, out, "--snapshot-weeks", "10") == 0
+    r = pd.read_parquet(out / "residents_week10.parquet")
+    for col in ("clinician", "partner_since", "waiting_since", "first_support_week", "arrived_week"):
+        assert str(r[col].dtype) == "Int32", col
+        assert not (r[col] == -1).any(), col
+    assert (r["clinician"].notna() == r["patient"]).all()
+    assert (r["partner_since"].notna() == (r["role"] != "none")).all()
+    assert r["first_support_week"].isna().any()
+    # the timebank column is each resident's balance (the outcome 'timebank_hours' is this week's flow)
+    assert "timebank_balance" in r.columns and "timebank_hours" not in r.columns
+
+
+def test_edge_list_dates_the_initial_network_from_the_start_of_the_burn_in(tiny_yaml, tmp_path):
+    """The initial network's ties exist from the burn-in's start: formed no later than ties formed in it."""
+    out = tmp_path / "formed"
+    assert _run(tiny_yaml, out, "--snapshot-weeks", "0", "--edges") == 0
+    e = pd.read_parquet(out / "edges_week0.parquet")
+    burn_in = load_scenario(out / "scenario.yaml").network.burn_in_weeks
+    assert e["formed_week"].min() == -burn_in
+    assert (e["formed_week"] <= e["last_contact_week"]).all()
+    household = e[e["kind"] == "household"]                    # household ties all belong to the initial network
+    assert (household["formed_week"] == -burn_in).all()
