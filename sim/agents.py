@@ -67,7 +67,7 @@ class _ResidentView(CommunityAgent):
     competency = property(lambda self: self._get("competency"))
     engagement_level = property(lambda self: self._get("engagement"))
     recovery = property(lambda self: self._get("recovery"))
-    timebank_hours = property(lambda self: self._get("timebank"))
+    timebank_balance = property(lambda self: self._get("timebank"))   # hours: credited less spent
     role = property(lambda self: ROLES[self._get("role")])
 
     @property
