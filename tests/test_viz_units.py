@@ -380,6 +380,23 @@ def test_dissolved_ties_fade_out(scenarios):
     assert not gone & ghosts()
 
 
+def test_a_tie_formed_in_the_programmes_first_week_is_drawn_as_new(scenarios):
+    """Ties formed from week 0 are the programme's and are drawn as new; those of the initial network
+    and the burn-in (formed before week 0) are not. A tie formed in week 0 itself was left out."""
+    from sim.model import CaringCommunity
+    from sim.network import MUTUAL_AID
+
+    community, _ = scenarios
+    model = CaringCommunity(community, rng=5)
+    view = NetworkView(model)
+    new_ties = re.compile(f'<path d="([^"]+)" fill="none" stroke="{COLOURS["new_tie"]}" stroke-width="2.8"')
+    assert model.week == 0 and not new_ties.search(view.svg(model, "en"))
+    isolated = np.flatnonzero(model.residents.isolated)[:2]
+    model.ties.add(isolated[:1], isolated[1:], MUTUAL_AID, 0.6, model.week)
+    drawn = new_ties.search(view.svg(model, "en"))
+    assert drawn and drawn.group(1).count("M") == 1
+
+
 # ----------------------------------------------------------------------------- drawing
 def test_network_svg_draws_every_node_with_the_palette(run):
     svg = run.view.svg(run.model, "en")

@@ -241,7 +241,7 @@ class NetworkView:
         s = ties.live()
         a, b, kind = ties.a[s], ties.b[s], ties.kind[s]
         strength = ties.strength[s]
-        fresh = (model.week - ties.formed[s] < NEW_WEEKS) & (ties.formed[s] > 0)
+        fresh = (model.week - ties.formed[s] < NEW_WEEKS) & (ties.formed[s] >= 0)   # formed since the programme began
         role = r.role
         partner = np.zeros(ties.n_nodes, dtype=bool)
         partner[:n] = role != NO_ROLE
