@@ -279,6 +279,24 @@ def test_what_never_happens_within_the_run_is_a_warning(tmp_path, capsys):
     assert "population.neighbourhoods.1 ('ouest') starts its programme at week 156, and the run ends at week 5" in err
 
 
+def test_a_funding_source_that_ends_as_it_starts_or_within_weeks_is_a_warning(tmp_path, capsys):
+    """A source that ends the week it starts never pays, and one that pays for a few weeks is most often an
+    end written in years ('end_week: 2' for two years): validate and run say so, naming it in weeks."""
+    path = tmp_path / "weeks.yaml"
+    path.write_text("extends: centre-sud\nfunding:\n  sources:\n"
+                    "    - {name: Start-up grant, sector: city, amount_per_year: 30000, start_week: 0, end_week: 2}\n"
+                    "    - {name: City, sector: city, amount_per_year: 25000, start_week: 0, end_week: 0}\n"
+                    "    - {name: Later, sector: city, amount_per_year: 1000, start_week: 1, end_week: 5}\n"
+                    "    - {name: Quarter, sector: city, amount_per_year: 1000, start_week: 0, end_week: 13}\n")
+    assert main(["scenarios", "validate", str(path)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: funding.sources.0 ('Start-up grant') pays for 2 weeks only (start_week 0, end_week 2); start_week "
+        "and end_week count weeks: if 2 meant years, write end_week: 104",
+        "warning: funding.sources.1 ('City') ends at week 0, the week it starts: it never pays",
+        "warning: funding.sources.2 ('Later') pays for 4 weeks only (start_week 1, end_week 5); start_week and "
+        "end_week count weeks: if they meant years, write start_week: 52, end_week: 260"]
+
+
 def test_snapshot_agrees_with_the_edge_list_and_the_weeks_outcome_row(tiny_yaml, tmp_path):
     """What a researcher recomputes from the snapshot and the edge list is the week's outcome row."""
     out = tmp_path / "agree"
