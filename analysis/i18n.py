@@ -164,26 +164,26 @@ TEXT = {
         # the difference in those sentences, with its interval or, from one seed paired, without one
         "diff_ci": "difference {d}, 95% CI {lo} to {hi}",
         "diff_no_ci": "difference {d}, with no confidence interval from {pairs}",
-        "s_cost_ok": "At what cost: spending is {extra} a year more than the baseline, that is {ratio} a year per person no "
+        "s_cost_ok": "At what cost: in the final year, spending is {extra} more than the baseline, that is {ratio} a year per person no "
                      "longer isolated (95% CI {lo} to {hi}).",
-        "s_cost_unbounded": "At what cost: spending is {extra} a year more than the baseline for {fewer} fewer isolated "
+        "s_cost_unbounded": "At what cost: in the final year, spending is {extra} more than the baseline for {fewer} fewer isolated "
                             "residents on average; the reduction is too uncertain to put a bound on the cost per person "
                             "no longer isolated ({ratio} at the mean).",
-        "s_cost_no_reduction": "At what cost: spending differs by {extra} a year from the baseline, but no one is less "
+        "s_cost_no_reduction": "At what cost: in the final year, spending differs by {extra} from the baseline, but no one is less "
                                "isolated on average ({fewer} fewer isolated residents), so there is no cost per person "
                                "no longer isolated to report.",
-        "s_cost_no_reduction_more": "At what cost: spending differs by {extra} a year from the baseline, but no one is "
+        "s_cost_no_reduction_more": "At what cost: in the final year, spending differs by {extra} from the baseline, but no one is "
                                     "less isolated on average ({more} more isolated residents), so there is no cost per "
                                     "person no longer isolated to report.",
-        "s_cost_saves": "At what cost: spending is {saving} a year lower than the baseline and {fewer} fewer residents "
+        "s_cost_saves": "At what cost: in the final year, spending is {saving} lower than the baseline and {fewer} fewer residents "
                         "are isolated: the scenario costs less and isolates fewer people.",
-        "s_cost_saves_unclear": "At what cost: spending is {saving} a year lower than the baseline, with {fewer} fewer "
+        "s_cost_saves_unclear": "At what cost: in the final year, spending is {saving} lower than the baseline, with {fewer} fewer "
                                 "isolated residents on average; that reduction is too uncertain to say that the "
                                 "scenario isolates fewer people.",
-        "s_cost_single": "At what cost: spending is {extra} a year more than the baseline for {fewer} fewer isolated "
+        "s_cost_single": "At what cost: in the final year, spending is {extra} more than the baseline for {fewer} fewer isolated "
                          "residents, {ratio} a year per person no longer isolated; from {pairs} there is no interval "
                          "to tell how sure that is.",
-        "s_cost_saves_single": "At what cost: spending is {saving} a year lower than the baseline, with {fewer} fewer "
+        "s_cost_saves_single": "At what cost: in the final year, spending is {saving} lower than the baseline, with {fewer} fewer "
                                "isolated residents; from {pairs} there is no interval to tell whether the scenario "
                                "isolates fewer people.",
         "s_spend_time": "At what cost: spending is {s} a year in the final year.",
@@ -388,26 +388,26 @@ TEXT = {
         "s_ed": "Visites aux urgences : {s} par an, contre {b} dans la référence ({diff}).",
         "diff_ci": "différence {d}, IC à 95 % : {lo} à {hi}",
         "diff_no_ci": "différence {d}, sans intervalle de confiance avec {pairs}",
-        "s_cost_ok": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence, soit {ratio} par an "
+        "s_cost_ok": "À quel coût : la dernière année, les dépenses dépassent de {extra} celles de la référence, soit {ratio} par an "
                      "par personne qui n’est plus isolée (IC à 95 % : {lo} à {hi}).",
-        "s_cost_unbounded": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence pour {fewer} "
+        "s_cost_unbounded": "À quel coût : la dernière année, les dépenses dépassent de {extra} celles de la référence pour {fewer} "
                             "{isolated} de moins en moyenne ; la baisse est trop incertaine pour borner le coût par "
                             "personne qui n’est plus isolée ({ratio} à la moyenne).",
-        "s_cost_no_reduction": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais personne "
+        "s_cost_no_reduction": "À quel coût : la dernière année, les dépenses diffèrent de {extra} de celles de la référence, mais personne "
                                "n’est moins isolé en moyenne ({fewer} {isolated} de moins) : il n’y a donc pas de "
                                "coût par personne qui n’est plus isolée à rapporter.",
-        "s_cost_no_reduction_more": "À quel coût : les dépenses diffèrent de {extra} par an de la référence, mais "
+        "s_cost_no_reduction_more": "À quel coût : la dernière année, les dépenses diffèrent de {extra} de celles de la référence, mais "
                                     "personne n’est moins isolé en moyenne ({more} {isolated} de plus) : il n’y a "
                                     "donc pas de coût par personne qui n’est plus isolée à rapporter.",
-        "s_cost_saves": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, avec "
+        "s_cost_saves": "À quel coût : la dernière année, les dépenses sont inférieures de {saving} à celles de la référence, avec "
                         "{fewer} {isolated} de moins : le scénario coûte moins cher et isole moins de personnes.",
-        "s_cost_saves_unclear": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
+        "s_cost_saves_unclear": "À quel coût : la dernière année, les dépenses sont inférieures de {saving} à celles de la référence, "
                                 "avec {fewer} {isolated} de moins en moyenne ; cette baisse est trop incertaine "
                                 "pour dire que le scénario isole moins de personnes.",
-        "s_cost_single": "À quel coût : les dépenses dépassent de {extra} par an celles de la référence pour {fewer} "
+        "s_cost_single": "À quel coût : la dernière année, les dépenses dépassent de {extra} celles de la référence pour {fewer} "
                          "{isolated} de moins, soit {ratio} par an par personne qui n’est plus isolée ; avec "
                          "{pairs}, il n’y a pas d’intervalle pour dire à quel point c’est sûr.",
-        "s_cost_saves_single": "À quel coût : les dépenses sont inférieures de {saving} par an à celles de la référence, "
+        "s_cost_saves_single": "À quel coût : la dernière année, les dépenses sont inférieures de {saving} à celles de la référence, "
                                "avec {fewer} {isolated} de moins ; avec {pairs}, il n’y a pas d’intervalle pour "
                                "dire si le scénario isole moins de personnes.",
         "s_spend_time": "À quel coût : les dépenses sont de {s} par an la dernière année.",

@@ -71,12 +71,28 @@ def test_sweep_report_breaks_the_best_point_down_by_group_and_spending(tmp_path,
     text = _text(page)
     assert "For whom: isolation by group — design point 1 (the best on this outcome)" in text
     assert "Spending and cost-effectiveness — design point 1 (the best on this outcome)" in text
-    assert "cultural communities" in text and "At what cost: spending is" in text
+    assert "cultural communities" in text and "At what cost: in the final year, spending is" in text
     assert "computed within each run (most minus least isolated equity group)" in text
     assert PAIRED in text  # the sweep was compared with the baseline, paired by seed
     alone = _text(build_report(sweep, None, "en", figures=False))
     assert "For whom: isolation by group — design point" in alone and PAIRED not in alone
     assert "How sure: intervals are 95% confidence intervals" in alone
+
+
+def test_cost_sentence_says_its_spending_is_the_final_years(tmp_path, baseline):
+    """The extra spending in 'At what cost' is the final year's: where funding changes over the run (a start-up
+    grant that ends) it is not what the scenario costs every year, so the sentence says 'in the final year'
+    (it said '$X a year more than the baseline')."""
+    scen = load(write_replications(tmp_path / "scen", SEEDS, "centre-sud", effect=0.8))
+    for lang, said, unsaid in (("en", "At what cost: in the final year, spending is ", "a year more than the baseline"),
+                               ("fr", "la dernière année, les dépenses dépassent de ",
+                                "par an celles de la référence")):
+        summary = _text(build_report(scen, baseline, lang, figures=False).split("<div class='summary'>")[1]
+                        .split("</div>")[0])
+        assert said in summary and unsaid not in summary, lang
+    for key in (k for k in TEXT["en"] if k.startswith("s_cost_")):
+        for lang, words in (("en", "in the final year"), ("fr", "la dernière année")):
+            assert words in TEXT[lang][key] and " a year more" not in TEXT[lang][key], (lang, key)
 
 
 def test_paired_by_seed_is_said_only_for_a_paired_comparison(tmp_path, baseline):
