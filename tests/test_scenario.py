@@ -167,6 +167,23 @@ def test_scale_scenario_scales_population_and_money():
     assert scale_scenario("centre-sud", 1200) == small        # a preset's name, as load_scenario takes it
 
 
+def test_a_file_that_sets_n_patients_keeps_the_parents_clinic_and_the_readme_says_how_to_resize(tmp_path):
+    """A planner who writes a smaller neighbourhood's n_patients gets the parent's full-size clinic, organizations
+    and funding (only --residents scales them, and it scales the file's own amounts too): the planners' section
+    of the README says so and how to start from the parent at their size."""
+    path = tmp_path / "mine.yaml"
+    path.write_text("extends: centre-sud\npopulation: {n_patients: 1400}\nfunding:\n  sources:\n"
+                    "    - {name: City, sector: city, amount_per_year: 25000}\n")
+    mine, parent = load_scenario(path), load_scenario("centre-sud")
+    assert mine.population.n_residents == 2100
+    assert mine.clinical.professions == parent.clinical.professions and mine.organizations == parent.organizations
+    assert scale_scenario(mine, 1050).funding.sources[0].amount_per_year == pytest.approx(12500)
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    planners = " ".join(readme.split("<!-- section:planners -->")[1].split("<!-- /section:planners -->")[0].split())
+    assert "that key changes the number of residents only" in planners
+    assert "scenarios show centre-sud --residents 2100" in planners
+
+
 def test_scaling_keeps_the_waiting_list_in_proportion():
     """A workshop-sized practice does not keep the full practice's waiting list behind its one or two partners."""
     base = load_scenario("centre-sud")
