@@ -82,7 +82,7 @@ def _percent(share: float) -> str:
 def _cmd_scenarios(args) -> int:
     import yaml
 
-    from .scenario import at_size, describe_parameters, list_scenarios, load_scenario, never_within
+    from .scenario import at_size, describe_parameters, list_scenarios, load_scenario, never_within, written_in
 
     if args.action == "list" and (args.target is not None or args.residents is not None):   # it lists every preset
         found = f"'{args.target}'" if args.target is not None else "--residents"
@@ -108,12 +108,16 @@ def _cmd_scenarios(args) -> int:
         return 0
     if args.params:
         resolved = scenario.model_dump(mode="json")
-        print(f"{'key':<48} {'value':<14} {'default':<14} {'unit':<16} {'range':<16} meaning")
+        unscaled = load_scenario(args.target).model_dump(mode="json") if args.residents is not None else resolved
+        print(f"{'key':<48} {'value':<14} {'default':<14} {'unit':<16} {'range':<16} {'from':<24} meaning")
         for row in describe_parameters():
             value = _value_at(resolved, row["key"])
             shown = row["default"] if value is _MISSING else value
+            origin = written_in(args.target, row["key"])
+            if value is not _MISSING and value != _value_at(unscaled, row["key"]):
+                origin += f", scaled to {args.residents:,}"
             print(f"{row['key']:<48} {_brief(shown):<14} {_brief(row['default']):<14} {row['unit']:<16} "
-                  f"{row['range']:<16} {row['meaning']}")
+                  f"{row['range']:<16} {origin:<24} {row['meaning']}")
         return 0
     print(yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True), end="")
     return 0

@@ -464,6 +464,17 @@ def _written_in(path: Path, key: str) -> Path | None:
     return None
 
 
+def written_in(target: str, key: str) -> str:
+    """Where the value at the dotted ``key`` of the scenario ``target`` (a preset's name or a file) comes
+    from, for ``scenarios show --params``: the preset (by name) or file (by file name) of its ``extends``
+    chain that writes it, or ``default``. A table written in part (seats by sector) names the nearest file
+    that writes some of it."""
+    path = _written_in(_resolve_ref(target, None), key)
+    if path is None:
+        return "default"
+    return path.stem if path.parent == PRESET_DIR.resolve() else path.name
+
+
 def validate(data: dict, file: str | None = None) -> Scenario:
     """Validate a scenario dictionary, turning pydantic's errors into one clear message."""
     flag = _flag_for_a_number(data)

@@ -282,6 +282,26 @@ def test_scenarios_show_params_prints_units_ranges_and_meanings(capsys):
     assert "years" in years and "[0.02, 100.0]" in years
 
 
+def test_scenarios_show_params_says_where_each_value_comes_from(tmp_path, capsys, monkeypatch):
+    """A planner reading a file's parameters sees which values their file sets, which its preset sets and
+    which are defaults (the 'default' column is the model's default, not the preset's), and which were scaled."""
+    (tmp_path / "mine.yaml").write_text("extends: hospital-baseline\npopulation: {share_65plus_living_alone: 0.45}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scenarios", "show", "mine.yaml", "--params"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[-2:] == ["from", "meaning"]
+    rows = {line.split()[0]: line.split() for line in out[1:]}
+    assert "mine.yaml" in rows["population.share_65plus_living_alone"]
+    assert "hospital-baseline" in rows["governance.stewardship_group"]
+    assert "centre-sud" in rows["funding.compensation.patient_partner"] or \
+        "default" in rows["funding.compensation.patient_partner"]
+    assert "default" in rows["funding.partner_hourly_rate"]
+    assert main(["scenarios", "show", "centre-sud", "--params", "--residents", "2000"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "centre-sud, scaled to 2,000" in rows["population.n_patients"]
+    assert "scaled" not in rows["population.share_65plus_living_alone"]
+
+
 def test_scenarios_validate_a_good_file(tmp_path, capsys):
     path = tmp_path / "good.yaml"
     path.write_text("extends: centre-sud\ngovernance: {decision_rule: consensus}\n")
