@@ -187,6 +187,9 @@ TEXT = {
                                "isolated residents; from {pairs} there is no interval to tell whether the scenario "
                                "isolates fewer people.",
         "s_spend_time": "At what cost: spending is {s} a year in the final year.",
+        "s_spend_total": "Over the whole run ({span}), spending totals {s} on average.",
+        "s_spend_total_vs": "Over the whole run ({span}), spending totals {s} on average, against {b} in the "
+                            "baseline ({diff}).",
         "s_sure": "How sure: intervals are 95% confidence intervals across replications (Student’s t); differences are "
                   "paired by seed, so both scenarios met the same random events.",
         "s_sure_unpaired": "How sure: intervals are 95% confidence intervals across replications (Student’s t).",
@@ -411,6 +414,9 @@ TEXT = {
                                "avec {fewer} {isolated} de moins ; avec {pairs}, il n’y a pas d’intervalle pour "
                                "dire si le scénario isole moins de personnes.",
         "s_spend_time": "À quel coût : les dépenses sont de {s} par an la dernière année.",
+        "s_spend_total": "Sur toute la durée ({span}), les dépenses totalisent {s} en moyenne.",
+        "s_spend_total_vs": "Sur toute la durée ({span}), les dépenses totalisent {s} en moyenne, contre {b} dans "
+                            "la référence ({diff}).",
         "s_sure": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % entre "
                   "réplications (loi de Student) ; les différences sont appariées par graine, de sorte que les deux "
                   "scénarios ont connu les mêmes événements aléatoires.",
@@ -560,11 +566,11 @@ NOUNS = {
     "en": {"replication": ("replication", "replications"), "seed": ("seed", "seeds"),
            "seed_paired": ("seed paired", "seeds paired"), "parameter": ("parameter", "parameters"),
            "design_point": ("design point", "design points"),
-           "isolated_resident": ("isolated resident", "isolated residents")},
+           "isolated_resident": ("isolated resident", "isolated residents"), "week": ("week", "weeks")},
     "fr": {"replication": ("réplication", "réplications"), "seed": ("graine", "graines"),
            "seed_paired": ("graine appariée", "graines appariées"), "parameter": ("paramètre", "paramètres"),
            "design_point": ("point du plan", "points du plan"),
-           "isolated_resident": ("résident isolé", "résidents isolés")},
+           "isolated_resident": ("résident isolé", "résidents isolés"), "week": ("semaine", "semaines")},
 }
 
 

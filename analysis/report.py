@@ -28,7 +28,7 @@ from .i18n import NOUNS, check_lang, count, fmt, group_label, outcome_label, sin
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference,
-                    spending_lines, summarise, weekly_bands)
+                    spending_lines, spending_over_the_run, summarise, weekly_bands)
 
 HEADLINE = "isolated_share_65_alone"
 TURNOVER = "partner_turnover_share"
@@ -520,6 +520,9 @@ def _spending_section(w: _Writer, results: Results, cmp: Comparison | None, head
     base = cmp.baseline.summary[[l for l in lines if l in cmp.baseline.summary]].mean() if cmp else None
     fig = plots.spending_bars(lines, results.summary[lines].mean(), base, labels, w.t("fig_spend"), w.lang)
     out = [f"<h2>{heading or w.t('spend_h')}</h2>", w.img(fig, w.t("fig_spend"))]
+    total = _total_spending_sentence(w, results, cmp)
+    if total:
+        out.append(f"<p>{total}</p>")
     if cmp is not None and cmp.cost is not None:
         out.append(f"<p>{_cost_sentence(w, cmp)}</p>")
         s = results.summary.set_index("seed").loc[cmp.seeds]
@@ -533,6 +536,23 @@ def _spending_section(w: _Writer, results: Results, cmp: Comparison | None, head
                                                 if ratio is not None else ""}, w.lang)
         out.append(w.img(fig, w.t("fig_ce")))
     return "\n".join(out)
+
+
+def _total_spending_sentence(w: _Writer, results: Results, cmp: Comparison | None) -> str:
+    """What the whole run cost (the yearly figures are the final year's: a start-up grant that ended is
+    not in them), against the baseline's paired by seed when there is one."""
+    total = spending_over_the_run(results)
+    if total is None or total.empty:
+        return ""
+    span = w.count(int(results.weekly["week"].max()), "week")
+    base = spending_over_the_run(cmp.baseline) if cmp is not None else None
+    if base is None or not set(total.index) & set(base.index):
+        return w.t("s_spend_total", span=span, s=w.num(total.mean(), "money"))
+    d = paired_difference(total, base, "spending_over_the_run")
+    row = pd.Series({"difference": d.difference.mean, "difference_low": d.difference.low,
+                     "difference_high": d.difference.high, "n_pairs": d.difference.n})
+    return w.t("s_spend_total_vs", span=span, s=w.num(d.scenario.mean, "money"), b=w.num(d.baseline.mean, "money"),
+               diff=w.diff_clause(row, "money"))
 
 
 def _runs_body(w: _Writer, results: Results, cmp: Comparison | None, sizes_said: bool = False) -> list[str]:

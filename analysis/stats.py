@@ -318,6 +318,16 @@ def group_columns(results: Results, prefix: str = "isolated_share_") -> list[str
     return cols
 
 
+def spending_over_the_run(results: Results) -> pd.Series | None:
+    """Each run's spending over its whole horizon (the last week's ``spending_cumulative``), indexed by
+    seed; ``None`` when the weekly series are not at hand (a sweep that kept none)."""
+    weekly = results.weekly
+    if weekly is None or weekly.empty or "spending_cumulative" not in weekly or "seed" not in weekly:
+        return None
+    last = weekly.sort_values("week", kind="stable").groupby("seed")["spending_cumulative"].last()
+    return last.astype(float)
+
+
 def spending_lines(results: Results) -> list[str]:
     skip = {"spending_total", "spending_cumulative"}
     return [c for c in results.summary.columns if c.startswith("spending_") and c not in skip]

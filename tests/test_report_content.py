@@ -95,6 +95,34 @@ def test_cost_sentence_says_its_spending_is_the_final_years(tmp_path, baseline):
             assert words in TEXT[lang][key] and " a year more" not in TEXT[lang][key], (lang, key)
 
 
+def _runs_spending(folder, weekly_spending) -> "pd.Series":
+    """Replications whose weekly spending is ``weekly_spending(seed, week)``; returns each run's total."""
+    totals = {}
+    for seed in SEEDS:
+        run = write_run(folder / f"s{seed}", seed, plausible_final(np.random.default_rng(seed), 0.5), weeks=104)
+        weekly = pd.read_parquet(run / "outcomes.parquet")
+        spent = np.array([0.0 if w == 0 else weekly_spending(seed, w) for w in weekly["week"]])
+        weekly["spending_cumulative"] = spent.cumsum()
+        weekly.to_parquet(run / "outcomes.parquet", index=False)
+        totals[seed] = spent.sum()
+    return pd.Series(totals)
+
+
+def test_spending_section_gives_what_the_whole_run_cost_against_the_baseline(tmp_path):
+    """The report's spending figures were the final year's only: a start-up grant that ended in year one was
+    in no figure. The spending section now gives the whole run's total, paired with the baseline's."""
+    scen = _runs_spending(tmp_path / "scen", lambda seed, w: (2_000.0 if w <= 52 else 500.0) + seed % 10)
+    base = _runs_spending(tmp_path / "base", lambda seed, w: 100.0)
+    page = _text(build_report(load(tmp_path / "scen"), load(tmp_path / "base"), "en", figures=False))
+    total, against = f"${scen.mean():,.0f}", f"${base.mean():,.0f}"
+    diff = f"+${(scen - base).mean():,.0f}"
+    assert (f"Over the whole run (104 weeks), spending totals {total} on average, against {against} in the "
+            f"baseline (difference {diff}, 95% CI ") in page
+    fr = _text(build_report(load(tmp_path / "scen"), None, "fr", figures=False)).replace("\u202f", " ")
+    french_total = f"{scen.mean():,.0f}".replace(",", " ")
+    assert f"Sur toute la durée (104 semaines), les dépenses totalisent {french_total} $ en moyenne." in fr
+
+
 def test_paired_by_seed_is_said_only_for_a_paired_comparison(tmp_path, baseline):
     scen = load(write_replications(tmp_path / "scen", SEEDS, "centre-sud", effect=0.8))
     alone = _text(build_report(scen, None, "en", figures=False))
