@@ -152,6 +152,9 @@ TEXT = {
         "s_lonely_time": "{s} of people 65+ feel lonely in the final year.",
         "s_emp": "The patients’ empowerment index is {s} (baseline {b}; {diff}).",
         "s_emp_time": "The patients’ empowerment index is {s} in the final year.",
+        "s_behind": "Left behind: on average, isolation did not fall for {groups}.",
+        "list_sep": "; ",
+        "s_behind_none": "Left behind: none of the groups below; on average, isolation fell in each of them.",
         "s_gap": "For whom: the isolation gap between the best- and worst-served equity groups{how} is {s} (baseline "
                  "{b}; {diff}); the most isolated group is {worst}.",
         "s_gap_time": "For whom: the isolation gap between the best- and worst-served equity groups{how} is {s} in "
@@ -378,6 +381,10 @@ TEXT = {
         "s_lonely_time": "{s} des personnes de 65 ans et plus se sentent seules la dernière année.",
         "s_emp": "L’indice d’autonomisation des patients est de {s} (référence {b} ; {diff}).",
         "s_emp_time": "L’indice d’autonomisation des patients est de {s} la dernière année.",
+        "s_behind": "Laissés pour compte : en moyenne, l’isolement n’a pas baissé pour {groups}.",
+        "list_sep": " ; ",
+        "s_behind_none": "Laissés pour compte : aucun des groupes ci-dessous ; en moyenne, l’isolement a baissé dans "
+                         "chacun d’eux.",
         "s_gap": "Pour qui : l’écart d’isolement entre les groupes d’équité les mieux et les moins bien servis{how} "
                  "est de {s} (référence {b} ; {diff}) ; le groupe le plus isolé : "
                  "{worst}.",

@@ -328,6 +328,7 @@ def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list
         ps.append(w.t("s_gap", s=w.num(r["scenario"], "points_long"), b=w.num(r["baseline"], "points_long"),
                       worst=_worst_group(w, results)[0], diff=w.diff_clause(r, "points"),
                       how=w.t("gap_how_runs" if len(cmp.seeds) > 1 else "gap_how_run")))
+    ps.append(_left_behind_sentence(w, results, cmp))
     ps.append(_turnover_sentence(w, results))
     ps.append(_cost_sentence(w, cmp))
     if "ed_visits" in outcomes:
@@ -335,6 +336,27 @@ def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list
         ps.append(w.t("s_ed", s=w.num(r["scenario"], "count"), b=w.num(r["baseline"], "count"),
                       diff=w.diff_clause(r, "count")))
     return ps
+
+
+def _left_behind_sentence(w: _Writer, results: Results, cmp: Comparison) -> str:
+    """Who was left behind: the groups of the equity section whose isolation did not fall on average
+    against the baseline (paired by seed), each with its difference; or that it fell in every group."""
+    s = results.summary.set_index("seed").loc[cmp.seeds]
+    b = cmp.baseline.summary.set_index("seed").loc[cmp.seeds]
+    behind, groups = [], 0
+    for col in (c for c in group_columns(results) if c in b):
+        d = paired_difference(s[col], b[col], col)
+        if not np.isfinite(d.difference.mean):   # a group with no members
+            continue
+        groups += 1
+        if d.difference.mean >= 0:
+            row = pd.Series({"difference": d.difference.mean, "difference_low": d.difference.low,
+                             "difference_high": d.difference.high, "n_pairs": d.difference.n})
+            name = html.escape(group_label(w.lang, col.removeprefix("isolated_share_")))
+            behind.append(f"{name} ({w.diff_clause(row, 'points')})")
+    if not groups:
+        return ""
+    return w.t("s_behind", groups=w.t("list_sep").join(behind)) if behind else w.t("s_behind_none")
 
 
 def _over_time_sentences(w: _Writer, results: Results) -> list[str]:

@@ -13,7 +13,7 @@ import pytest
 
 from analysis import analyse, compare, load
 from analysis import plots
-from analysis.i18n import TEXT
+from analysis.i18n import TEXT, group_label
 from analysis.report import build_report
 from analysis.synthetic import plausible_final, write_replications, write_run, write_sweep
 from sim.errors import UserError
@@ -121,6 +121,32 @@ def test_spending_section_gives_what_the_whole_run_cost_against_the_baseline(tmp
     fr = _text(build_report(load(tmp_path / "scen"), None, "fr", figures=False)).replace("\u202f", " ")
     french_total = f"{scen.mean():,.0f}".replace(",", " ")
     assert f"Sur toute la durée (104 semaines), les dépenses totalisent {french_total} $ en moyenne." in fr
+
+
+def test_the_summary_names_the_groups_left_behind(tmp_path, baseline):
+    """'Who was left behind': the summary named only the most isolated equity group, not the groups whose
+    isolation did not fall with the programme; it now lists those, each with its paired difference."""
+    base = baseline.summary.set_index("seed")
+    for seed in SEEDS:
+        final = plausible_final(np.random.default_rng([0, seed]), 0.8)
+        final["isolated_share_group_lgbti"] = float(base.loc[seed, "isolated_share_group_lgbti"] + 0.02)
+        write_run(tmp_path / "scen" / f"s{seed}", seed, final)
+    scen = load(tmp_path / "scen")
+    summary = lambda lang: _text(build_report(scen, baseline, lang, figures=False)   # noqa: E731
+                                 .split("<div class='summary'>")[1].split("</div>")[0])
+    en, fr = summary("en"), summary("fr").replace("\u202f", " ")
+    behind_en = en.split("Left behind: on average, isolation did not fall for ")[1].split(").")[0]
+    behind_fr = fr.split("Laissés pour compte : en moyenne, l’isolement n’a pas baissé pour ")[1].split(").")[0]
+    assert f"{group_label('en', 'group_lgbti')} (difference +2.0 percentage points, 95% CI +2.0 to +2.0" in behind_en
+    assert f"{group_label('fr', 'group_lgbti')} (différence +2,0 points de pourcentage" in behind_fr
+    # the groups whose isolation fell are not named
+    assert group_label("en", "group_majority") not in behind_en and group_label("en", "65_alone") not in behind_en
+    for seed in SEEDS:   # isolation down by 1 point in every group
+        final = plausible_final(np.random.default_rng([0, seed]), 0.0)
+        final.update({c: float(base.loc[seed, c] - 0.01) for c in base.columns if c.startswith("isolated_share_")})
+        write_run(tmp_path / "all" / f"s{seed}", seed, final)
+    everyone = _text(build_report(load(tmp_path / "all"), baseline, "en", figures=False))
+    assert "Left behind: none of the groups below; on average, isolation fell in each of them." in everyone
 
 
 def test_paired_by_seed_is_said_only_for_a_paired_comparison(tmp_path, baseline):
