@@ -34,10 +34,11 @@ class NetworkParams(Section):
     locality: int = param(60, "how far (in residents, ordered by place) a neighbour tie reaches", unit="residents",
                           ge=2, le=100000)
     homophily: float = probability(0.6, "chance a tie across age or equity group is refused")
-    triadic_closure: float = probability(0.25, "share of residents who close one friend-of-friend triangle at the start")
+    triadic_closure: float = probability(0.25, "share of residents who close one friend-of-friend triangle at the start", unit="share")
     initial_strength_mean: float = param(0.45, "mean strength of a friend tie at the start (Beta-distributed, so "
                                          "strictly between 0 and 1)", unit="strength 0-1", ge=0.05, le=0.95)
-    membership_share: float = probability(0.08, "share of an organization's target residents who are members at the start")
+    membership_share: float = probability(0.08, "share of an organization's target residents who are members at the start",
+                                       unit="share")
     interorg_density: float = probability(0.3, "density of partnership ties among organizations at the start")
     burn_in_weeks: int = param(208, "weeks of the processes that exist without the programme (clinical encounters, "
                                "community activities, mutual aid, tie dynamics, individual states) run before week 0, "

@@ -33,7 +33,7 @@ def coaching_role(role: np.ndarray) -> np.ndarray:
 class EquityGroup(Section):
     """A group whose outcomes are followed for equity (cultural community, LGBTI, language...)."""
 
-    share: float = probability(0.1, "share of residents in this group")
+    share: float = probability(0.1, "share of residents in this group", unit="share")
     access: float = param(1.0, "relative chance that the programme reaches a member (1 = as the majority)",
                           unit="ratio", ge=0.0, le=2.0)
     tie_factor: float = param(1.0, "relative number of friend ties at the start", unit="ratio", ge=0.0, le=2.0)

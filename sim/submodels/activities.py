@@ -44,7 +44,8 @@ class ActivityParams(Section):
     citizen_partner_caseload: int = param(5, "patients a citizen partner accompanies at once", unit="patients",
                                           ge=1, le=100)
     brokering_probability: float = probability(0.25, "chance per week that a citizen partner makes an introduction for an accompanied patient")
-    organization_share: float = probability(0.5, "share of introductions that are to an organization (the rest: to a resident)")
+    organization_share: float = probability(0.5, "share of introductions that are to an organization (the rest: to a resident)",
+                                     unit="share")
     attendance: float = probability(0.4, "chance a member attends an activity in a week")
     pairs_per_attendee: float = param(0.0496, "co-attendance encounters per attendee per week that form or strengthen a tie",
                                       unit="encounters", ge=0.0, le=10.0,

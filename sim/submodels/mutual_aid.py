@@ -25,7 +25,7 @@ class MutualAidParams(Section):
     help_gain: float = probability(0.04, "how far giving help strengthens the tie")
     reciprocity_gain: float = probability(0.06, "extra strengthening when help is returned on the tie")
     timebank: bool = param(False, "whether a timebank runs (also on when a partner role is compensated in timebank hours)")
-    timebank_membership: float = probability(0.25, "share of residents who join the timebank")
+    timebank_membership: float = probability(0.25, "share of residents who join the timebank", unit="share")
     timebank_boost: float = param(1.5, "factor on the chance of helping between timebank members", unit="ratio",
                                   ge=0.0, le=10.0)
 

@@ -48,7 +48,7 @@ class RetentionParams(Section):
     max_cohort: int = param(6, "most partners trained in one week", unit="persons/week", ge=0, le=10000)
     target_free_places: int = param(3, "free places kept for new patients before more partners are trained",
                                     unit="places", ge=0, le=100000)
-    carer_share: float = probability(0.2, "share of new patient-partner trainees who are carers (relatives)")
+    carer_share: float = probability(0.2, "share of new patient-partner trainees who are carers (relatives)", unit="share")
     citizen_partners_per_patient_partner: float = param(1.5, "citizen partners sought per patient partner",
                                                         unit="ratio", ge=0.0, le=100.0)
     citizen_hours_per_week: float = param(4.0, "hours a citizen partner gives per week", unit="hours/week",
