@@ -478,6 +478,28 @@ def test_charts_show_community_and_baseline(run):
         assert len(points) == run.model.week + 1
 
 
+def test_charts_draw_a_scenario_without_seniors_living_alone(tmp_path):
+    """A scenario file whose community has no one 65+ living alone: that group's outcomes are
+    NaN every week; its charts still draw (the page's charts raised ValueError on round(nan)),
+    with a dash for its value and no 'nan' in the picture, and the other series as usual."""
+    yaml = tmp_path / "no-seniors-alone.yaml"
+    yaml.write_text("extends: centre-sud\npopulation:\n  share_65plus_living_alone: 0\n")
+    community, baseline = workshop_scenarios(str(yaml), 100)
+    run = WorkshopRun(community, baseline, levers.defaults(community))
+    for _ in range(3):
+        run.step()
+    cols = charts.all_columns()
+    data, base = charts.columns(run.model, cols), charts.columns(run.baseline, cols)
+    assert np.isnan(data["isolated_share_65_alone"]).all()
+    for chart in charts.CHARTS[:2]:
+        for lang in LANGUAGES:
+            svg = charts.chart_svg(chart, data, base, lang)
+            assert "nan" not in svg.lower(), (chart.key, lang)
+            assert f"{t('s.65_alone', lang)}{NBSP if lang == 'fr' else ''}: –" in svg, (chart.key, lang)
+            assert len(re.findall(r"<polyline", svg)) == 2                  # "all", community and baseline
+    assert charts._fmt(float("nan"), "fr") == "–"
+
+
 # ----------------------------------------------------------------------------- command line
 def test_viz_rejects_a_bad_language(capsys):
     assert main(["viz", "--lang", "de"]) == 2

@@ -64,7 +64,10 @@ def _nice_max(v: float, whole: bool = False) -> float:
 
 def _fmt(v: float, lang: str) -> str:
     """A value on a chart, as ``lang`` writes numbers: whole numbers plain, otherwise one
-    decimal from 1 up and two significant digits below (``0,25`` in French)."""
+    decimal from 1 up and two significant digits below (``0,25`` in French); a dash for no value
+    (the outcome of an empty group, such as 65+ living alone in a community with none)."""
+    if not math.isfinite(v):
+        return "–"
     if abs(v - round(v)) < 1e-9 or abs(v) >= 100:
         return number(v, lang, ",.0f")
     return number(v, lang, ".1f" if abs(v) >= 1 else ".2g")
@@ -74,7 +77,8 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
     """One chart; ``community`` and ``baseline`` are dicts of outcome column -> numpy array."""
     weeks = max(52, len(community[chart.series[0][0]]) - 1)
     runs = [(community, None)] + ([(baseline, "8 6")] if chart.baseline and baseline is not None else [])
-    top = max(float(np.nanmax(run[col])) if len(run[col]) else 0.0 for run, _ in runs for col, _, _ in chart.series)
+    finite = [run[col][np.isfinite(run[col])] for run, _ in runs for col, _, _ in chart.series]
+    top = max((float(v.max()) for v in finite if len(v)), default=0.0)
     ymax = _nice_max(top * chart.scale * 1.02, chart.whole)
     if chart.scale == 100.0:
         ymax = min(ymax, 100.0)
@@ -110,9 +114,10 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
     for run, dash in runs:
         for col, _, colour in chart.series:
             values = run[col]
-            if len(values) == 0:
+            weeks_with_value = np.flatnonzero(np.isfinite(values))   # an empty group has no value
+            if len(weeks_with_value) == 0:
                 continue
-            xs, ys = x(np.arange(len(values))), y(values)
+            xs, ys = x(weeks_with_value), y(values[weeks_with_value])
             pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs.tolist(), ys.tolist()))
             dash_attr = f' stroke-dasharray="{dash}" stroke-opacity="0.85"' if dash else ""
             width = 3.5 if dash is None else 3
