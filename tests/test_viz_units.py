@@ -91,6 +91,16 @@ def test_a_duration_in_years_takes_the_singular_or_plural_of_its_language():
     assert "(1 an)" in t("end_of_run", "fr", duration=duration_in_years(1, "fr"))
 
 
+def test_the_patients_seats_lever_says_only_co_leaders_hold_them(scenarios):
+    """Patients' seats fill only with level-3 partners: in a short run the lever can change nothing, and its
+    help line said only 'Seats this sector holds', as for the other sectors."""
+    community, _ = scenarios
+    by_name = {lever.name: lever for lever in levers.LEVERS}
+    for lang, words in (("en", "level 3"), ("fr", "niveau 3")):
+        patients = levers.help_text(by_name["seats_patients"], community, lang)
+        assert words in patients and patients != levers.help_text(by_name["seats_city"], community, lang)
+
+
 def test_french_strings_never_break_before_a_colon():
     for key, text in STRINGS["fr"].items():
         assert not re.search(r"\s[:;!?»]", text.replace(NBSP, "")), key

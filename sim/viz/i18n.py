@@ -68,6 +68,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lever.seats_patients": "Sièges : patients",
         "lever.seats_citizens": "Sièges : citoyens",
         "lever.seats.help": "Nombre de sièges de ce secteur au comité d'intendance.",
+        "lever.seats_patients.help": "Sièges des patients au comité d'intendance : seuls des patients partenaires "
+                                     "devenus co-leaders (niveau 3) les occupent, ils se remplissent donc lentement.",
         "lever.decision_rule": "Règle de décision du comité",
         "lever.decision_rule.help": "Qui décide du budget chaque trimestre.",
         "lever.official_status": "Statut officiel des patients partenaires",
@@ -185,6 +187,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lever.seats_patients": "Seats: patients",
         "lever.seats_citizens": "Seats: citizens",
         "lever.seats.help": "Seats this sector holds on the stewardship group.",
+        "lever.seats_patients.help": "Patients' seats on the stewardship group: only patient partners who have "
+                                     "become co-leaders (level 3) hold them, so they fill slowly.",
         "lever.decision_rule": "Stewardship group's decision rule",
         "lever.decision_rule.help": "Who decides the budget each quarter.",
         "lever.official_status": "Official status of patient partners",

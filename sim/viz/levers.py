@@ -34,7 +34,9 @@ class Lever:
 
     @property
     def help_key(self) -> str:
-        return "lever.seats.help" if self.name.startswith("seats_") else f"lever.{self.name}.help"
+        if self.name.startswith("seats_") and self.name != "seats_patients":   # patients' seats fill their own way
+            return "lever.seats.help"
+        return f"lever.{self.name}.help"
 
 
 def _grant_end(sc) -> int:
