@@ -701,30 +701,32 @@ def check_residents(scenario: Scenario, n_residents: int, key: str = "residents"
 SHORT_SOURCE_WEEKS = 13   # a funding source paying for less than a quarter is most often years written as weeks
 
 
+def _source_note(i: int, src, weeks: int) -> str | None:
+    """Why funding source ``i`` pays nothing, or only a few weeks, in a run of ``weeks`` weeks (None: it pays)."""
+    name = f"funding.sources.{i} ('{src.name}')"
+    if src.start_week >= weeks:
+        return f"{name} starts at week {src.start_week:,}, and the run ends at week {weeks:,}: it never pays"
+    if src.end_week is None or src.end_week - src.start_week >= SHORT_SOURCE_WEEKS:
+        return None
+    paying = src.end_week - src.start_week
+    if paying == 0:
+        return f"{name} ends at week {src.end_week:,}, the week it starts: it never pays"
+    note = (f"{name} pays for {paying} week{'s' if paying > 1 else ''} only (start_week {src.start_week:,}, "
+            f"end_week {src.end_week:,}); start_week and end_week count weeks")
+    if src.end_week * 52 > 5200:   # not years: more than a century
+        return note
+    if not src.start_week:
+        return note + f": if {src.end_week} meant years, write end_week: {src.end_week * 52:,}"
+    return note + f": if they meant years, write start_week: {src.start_week * 52:,}, end_week: {src.end_week * 52:,}"
+
+
 def never_within(scenario: Scenario, weeks: int) -> list[str]:
     """What the scenario sets to start at or after the last of ``weeks`` weeks, and so never happens in
     a run that long: a funding source that never pays, a neighbourhood whose programme never starts
     (valid, but most often a week given in the wrong unit or a run too short to see it); and a funding
     source that ends the week it starts (it never pays) or pays for less than a quarter
     (:data:`SHORT_SOURCE_WEEKS`: most often an end given in years)."""
-    notes = [f"funding.sources.{i} ('{src.name}') starts at week {src.start_week:,}, and the run ends at "
-             f"week {weeks:,}: it never pays" for i, src in enumerate(scenario.funding.sources)
-             if src.start_week >= weeks]
-    for i, src in enumerate(scenario.funding.sources):
-        if src.end_week is None or src.start_week >= weeks:
-            continue
-        paying = src.end_week - src.start_week
-        if paying == 0:
-            notes.append(f"funding.sources.{i} ('{src.name}') ends at week {src.end_week:,}, the week it starts: "
-                         "it never pays")
-        elif paying < SHORT_SOURCE_WEEKS:   # most often years written where weeks are expected
-            note = (f"funding.sources.{i} ('{src.name}') pays for {paying} week{'s' if paying > 1 else ''} only "
-                    f"(start_week {src.start_week:,}, end_week {src.end_week:,}); start_week and end_week count weeks")
-            if src.end_week * 52 <= 5200:   # could be years: say what they are in weeks
-                note += (f": if {src.end_week} meant years, write end_week: {src.end_week * 52:,}" if not src.start_week
-                         else f": if they meant years, write start_week: {src.start_week * 52:,}, "
-                              f"end_week: {src.end_week * 52:,}")
-            notes.append(note)
+    notes = [note for i, src in enumerate(scenario.funding.sources) if (note := _source_note(i, src, weeks))]
     notes += [f"population.neighbourhoods.{i} ('{nb.name}') starts its programme at week {nb.programme_start_week:,}, "
               f"and the run ends at week {weeks:,}: it never starts"
               for i, nb in enumerate(scenario.population.neighbourhoods) if nb.programme_start_week >= weeks]
