@@ -344,18 +344,18 @@ class DaskBackend(Backend):
         """Warn once the cluster has had no worker for :data:`NO_WORKER_WARNING` seconds (all of them
         died, or none has started yet): the sweep waits for workers to join, which it would otherwise
         do without a word. Said again if workers come and all go again."""
-        since = None
+        since, warned = None, False   # since when no worker is connected; whether that was said
         while not stop.wait(0.5):
             try:
                 workers = len(self._client.nthreads())
             except Exception:  # noqa: BLE001 - the client closing: the sweep is ending anyway
                 return
             if workers:
-                since = None
+                since, warned = None, False
             elif since is None:
                 since = time.monotonic()
-            elif since != -1 and time.monotonic() - since >= NO_WORKER_WARNING:
-                since = -1
+            elif not warned and time.monotonic() - since >= NO_WORKER_WARNING:
+                warned = True
                 warnings.warn(f"no dask worker is connected to the scheduler at {self.scheduler} (for "
                               f"{NO_WORKER_WARNING:.0f} s): the sweep waits for workers to join (dask worker "
                               f"{self.scheduler}); Ctrl-C stops it, keeping the finished runs", stacklevel=1)

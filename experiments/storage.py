@@ -441,11 +441,6 @@ def read_frame(path: Path) -> pd.DataFrame:
         raise _unreadable(path, _cannot_read(e)) from None
 
 
-def _concat(files: list[Path]) -> pa.Table:
-    """The shards as one table (a column some shards lack is null in their rows)."""
-    return pa.concat_tables([read_table(f) for f in files], promote_options="permissive")
-
-
 @_while_merging
 def done_run_ids(path: str | Path) -> set[str]:
     """Run ids with a row in a committed summary shard (reads only the ``run_id`` column)."""
@@ -455,10 +450,10 @@ def done_run_ids(path: str | Path) -> set[str]:
     return done
 
 
-def _read_dataset(files: Iterable[Path], columns: list[str] | None = None,
-                  points: list[int] | None = None) -> pd.DataFrame | None:
-    """The shards as one table (the rows of design ``points`` only, when given); of ``columns``, those
-    each shard has (a column some shards lack is null in their rows)."""
+def _concat(files: Iterable[Path], columns: list[str] | None = None,
+            points: list[int] | None = None) -> pa.Table | None:
+    """The shards as one table (the rows of design ``points`` only, when given; None for no shard); of
+    ``columns``, those each shard has (a column some shards lack is null in their rows)."""
     def wanted(f: Path) -> list[str] | None:
         if columns is None:
             return None
@@ -466,10 +461,14 @@ def _read_dataset(files: Iterable[Path], columns: list[str] | None = None,
         return [c for c in columns if c in have]
 
     tables = [read_table(f, columns=wanted(f), points=points) for f in files]
-    if not tables:
-        return None
-    table = pa.concat_tables(tables, promote_options="permissive")
-    return table.to_pandas()
+    return pa.concat_tables(tables, promote_options="permissive") if tables else None
+
+
+def _read_dataset(files: Iterable[Path], columns: list[str] | None = None,
+                  points: list[int] | None = None) -> pd.DataFrame | None:
+    """The shards as one DataFrame (see :func:`_concat`)."""
+    table = _concat(files, columns, points)
+    return None if table is None else table.to_pandas()
 
 
 def _check_columns(path: Path, columns: list[str], files: list[Path]) -> None:
