@@ -27,8 +27,8 @@ from . import plots
 from .i18n import NOUNS, check_lang, count, fmt, group_label, outcome_label, singular, t
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
-from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, compare, group_columns, mean_ci, paired_difference,
-                    spending_lines, spending_over_the_run, summarise, weekly_bands)
+from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, compare, group_columns, mean_ci,
+                    paired_difference, spending_lines, spending_over_the_run, summarise, weekly_bands)
 
 HEADLINE = "isolated_share_65_alone"
 TURNOVER = "partner_turnover_share"
@@ -106,11 +106,12 @@ class _Writer:
                     "hi": self.num(high, "points_bare", True)}
         return {"d": self.num(mean, kind, True), "lo": self.num(low, kind, True), "hi": self.num(high, kind, True)}
 
-    def diff_clause(self, row: pd.Series, kind: str) -> str:
+    def diff_clause(self, row: "pd.Series | dict", kind: str) -> str:
         """A paired difference in a summary sentence: "difference −5.3 percentage points, 95% CI −8.1 to −2.5".
 
-        ``row`` is a row of :attr:`Comparison.table`. From one seed paired there is no interval: the
-        difference is given and the clause says it has none (it printed "95% CI – to –").
+        ``row`` is a row of :attr:`Comparison.table` (or :meth:`PairedDifference.as_row`). From one seed
+        paired there is no interval: the difference is given and the clause says it has none (it printed
+        "95% CI – to –").
         """
         diff = self.prose_diff(row["difference"], row["difference_low"], row["difference_high"], kind)
         if np.isfinite(row["difference_low"]) and np.isfinite(row["difference_high"]):
@@ -341,22 +342,20 @@ def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list
 def _left_behind_sentence(w: _Writer, results: Results, cmp: Comparison) -> str:
     """Who was left behind: the groups of the equity section whose isolation did not fall on average
     against the baseline (paired by seed), each with its difference; or that it fell in every group."""
-    s = results.summary.set_index("seed").loc[cmp.seeds]
-    b = cmp.baseline.summary.set_index("seed").loc[cmp.seeds]
-    behind, groups = [], 0
-    for col in (c for c in group_columns(results) if c in b):
-        d = paired_difference(s[col], b[col], col)
-        if not np.isfinite(d.difference.mean):   # a group with no members
-            continue
-        groups += 1
-        if d.difference.mean >= 0:
-            row = pd.Series({"difference": d.difference.mean, "difference_low": d.difference.low,
-                             "difference_high": d.difference.high, "n_pairs": d.difference.n})
-            name = html.escape(group_label(w.lang, col.removeprefix("isolated_share_")))
-            behind.append(f"{name} ({w.diff_clause(row, 'points')})")
+    groups = [(col, d) for col, d in _group_differences(results, cmp)
+              if np.isfinite(d.difference.mean)]   # a group with no members has none
     if not groups:
         return ""
+    behind = [f"{html.escape(group_label(w.lang, col.removeprefix('isolated_share_')))} "
+              f"({w.diff_clause(d.as_row(), 'points')})" for col, d in groups if d.difference.mean >= 0]
     return w.t("s_behind", groups=w.t("list_sep").join(behind)) if behind else w.t("s_behind_none")
+
+
+def _group_differences(results: Results, cmp: Comparison) -> list[tuple[str, PairedDifference]]:
+    """Each group's isolated share against the baseline, paired by seed (the groups both sides have)."""
+    s = results.summary.set_index("seed").loc[cmp.seeds]
+    b = cmp.baseline.summary.set_index("seed").loc[cmp.seeds]
+    return [(col, paired_difference(s[col], b[col], col)) for col in group_columns(results) if col in b]
 
 
 def _over_time_sentences(w: _Writer, results: Results) -> list[str]:
@@ -510,14 +509,11 @@ def _equity_section(w: _Writer, results: Results, cmp: Comparison | None, headin
     fig = plots.group_bars(names, st, bt, labels, w.t("fig_equity"), w.lang)
     rows = []
     if cmp is not None:
-        s = results.summary.set_index("seed").loc[cmp.seeds]
-        b = cmp.baseline.summary.set_index("seed").loc[cmp.seeds]
         head = (f"<tr><th>{w.t('col_group')}</th><th>{w.t('col_baseline')}</th><th>{w.t('col_scenario')}</th>"
                 f"<th>{w.t('col_difference')}</th></tr>")
-        for col, name in zip(cols, names):
-            if col not in b:
-                continue
-            pd_ = paired_difference(s[col], b[col], col)
+        name_of = dict(zip(cols, names))
+        for col, pd_ in _group_differences(results, cmp):
+            name = name_of[col]
             rows.append(f"<tr><td>{html.escape(name)}</td><td>{w.num(pd_.baseline.mean, 'share')}</td>"
                         f"<td>{w.num(pd_.scenario.mean, 'share')}</td><td>{w.num(pd_.difference.mean, 'points', True)}"
                         f"<span class='ci'>{w.ci(pd_.difference.low, pd_.difference.high, 'points', True)}</span></td></tr>")
@@ -571,10 +567,8 @@ def _total_spending_sentence(w: _Writer, results: Results, cmp: Comparison | Non
     if base is None or not set(total.index) & set(base.index):
         return w.t("s_spend_total", span=span, s=w.num(total.mean(), "money"))
     d = paired_difference(total, base, "spending_over_the_run")
-    row = pd.Series({"difference": d.difference.mean, "difference_low": d.difference.low,
-                     "difference_high": d.difference.high, "n_pairs": d.difference.n})
     return w.t("s_spend_total_vs", span=span, s=w.num(d.scenario.mean, "money"), b=w.num(d.baseline.mean, "money"),
-               diff=w.diff_clause(row, "money"))
+               diff=w.diff_clause(d.as_row(), "money"))
 
 
 def _runs_body(w: _Writer, results: Results, cmp: Comparison | None, sizes_said: bool = False) -> list[str]:
