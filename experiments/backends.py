@@ -94,6 +94,9 @@ def _worker_start(driver_pid: int) -> None:
     # leaves at once and quietly (no traceback, and no waiting for its batch: it is lost, as with any
     # dead worker, and run on resume).
     signal.signal(signal.SIGINT, lambda *_: os._exit(1))
+    # SIGTERM (a cluster's time limit reaches every process of the job) ends a worker at once; a forked
+    # worker would otherwise raise the driver's Terminated in the middle of a run.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     def exit_with_the_driver() -> None:
         while os.getppid() == driver_pid:
@@ -120,6 +123,7 @@ class ProcessBackend(Backend):
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
         self._ctx = None  # chosen once: a replacement pool starts its workers the same way
+        self._in_flight: dict[Future, Any] = {}
 
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._ctx is None:
@@ -134,7 +138,12 @@ class ProcessBackend(Backend):
         self._pool = self._new_pool()
 
     def close(self) -> None:
+        """Stop the workers. A sweep stopped with tasks still running (Ctrl-C, SIGTERM, an error) does
+        not wait for them: their runs are lost, as with a dead worker, and run again on resume."""
         if self._pool is not None:
+            if any(not fut.done() for fut in self._in_flight):
+                for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                    process.kill()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
@@ -143,6 +152,7 @@ class ProcessBackend(Backend):
         fresh = iter(tasks)
         suspects: deque[tuple[Any, int]] = deque()  # (task, deaths alone) lost with a broken pool
         in_flight: dict[Future, tuple[Any, int]] = {}
+        self._in_flight = in_flight   # what close() would cut short
         self._pool = self._pool or self._new_pool()
         while True:
             if suspects:  # one suspect at a time, alone in the pool

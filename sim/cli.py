@@ -8,13 +8,15 @@ stays next to its code. Bad input prints one message and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import math
+import signal
 import sys
 import warnings
 from pathlib import Path
 
-from .errors import Interrupted, ScenarioError, UserError, path_option
+from .errors import Interrupted, ScenarioError, Terminated, UserError, path_option
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
 PLUGINS = ("experiments.cli", "analysis.cli", "sim.viz.cli", "experiments.calibration_cli")
@@ -211,9 +213,38 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse's own usage errors (status 2) and --help (status 0)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
-    with warnings.catch_warnings():   # restores the usual display when the command returns
+    with warnings.catch_warnings(), _sigterm_stops_like_ctrl_c():   # both restored when the command returns
         warnings.showwarning = _plain_warnings(warnings.showwarning)
         return _run_command(args)
+
+
+@contextlib.contextmanager
+def _sigterm_stops_like_ctrl_c():
+    """While a command runs, SIGTERM (a cluster's time limit, ``kill``) raises :class:`Terminated`, so
+    that it stops as Ctrl-C does: a sweep records that it was interrupted and releases its folder,
+    instead of dying with its progress file saying "running"."""
+    def terminate(signum, frame):
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:   # not the main thread (main() called from a thread): Python cannot set a handler
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped_by_sigterm(e: BaseException) -> bool:
+    """Whether an interruption comes from SIGTERM: a command turns the :class:`Terminated` it caught
+    into an :class:`Interrupted` that says what was kept (``raise ... from None`` keeps it as context)."""
+    while e is not None:
+        if isinstance(e, Terminated):
+            return True
+        e = e.__context__
+    return False
 
 
 def _run_command(args) -> int:
@@ -222,12 +253,10 @@ def _run_command(args) -> int:
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_status
-    except Interrupted as e:   # the command says what Ctrl-C left behind and how to go on
-        print(f"interrupted: {e}", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:   # Ctrl-C or SIGTERM; an Interrupted says what was left and how to go on
+        word, status = ("terminated", 143) if _stopped_by_sigterm(e) else ("interrupted", 130)
+        print(f"{word}: {e}" if isinstance(e, Interrupted) else word, file=sys.stderr)
+        return status
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -33,6 +33,11 @@ class Interrupted(KeyboardInterrupt):
     ``interrupted: MESSAGE`` and exits with status 130 (a plain ``KeyboardInterrupt``: ``interrupted``)."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a command (a batch system's time limit, ``kill PID``): the command line stops as
+    after Ctrl-C, keeping what Ctrl-C keeps, but says ``terminated`` and exits with status 143."""
+
+
 def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str:
     """`` (did you mean 'x'?)``, naming the choice nearest ``word``, or ``""`` when none is near enough."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)

@@ -393,6 +393,55 @@ def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path, backend):
     assert sweep_status(out).remaining == 16
 
 
+SIGTERM_SCRIPT = """
+import functools, os, sys, time
+from pathlib import Path
+import experiments.runner as runner
+from sim.cli import main
+
+def slow(scenario, params, seed, weeks):   # a run far longer than the test waits
+    (Path(sys.argv[2]) / f"{os.getpid()}-{seed}").touch()
+    end = time.time() + 300
+    while time.time() < end:
+        pass
+
+if __name__ == "__main__":
+    runner.run_sweep = functools.partial(runner.run_sweep, simulate=slow)
+    sys.exit(main(["sweep", sys.argv[4], "--out", sys.argv[1], "--backend", sys.argv[3], "--workers", "2",
+                   "--batch-size", "1", "--quiet"]))
+"""
+
+
+@pytest.mark.parametrize("backend,whom", [("processes", "group"), ("processes", "driver"), ("dask", "group")])
+def test_sigterm_stops_a_sweep_as_ctrl_c_does(tmp_path, backend, whom):
+    """A cluster's time limit sends SIGTERM to every process of the job (``kill PID`` to the driver
+    alone): ``caring-community sweep`` stops at once without waiting for the runs in flight, says what
+    is kept, exits with status 143, records the session as interrupted and frees the folder."""
+    script, spec, out, markers = tmp_path / "sweep.py", tmp_path / "tiny.yaml", tmp_path / "out", tmp_path / "markers"
+    markers.mkdir()
+    script.write_text(SIGTERM_SCRIPT)
+    spec.write_text(yaml.safe_dump(SPEC))
+    proc = subprocess.Popen([sys.executable, str(script), str(out), str(markers), backend, str(spec)], cwd=ROOT,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 90
+    while len(list(markers.iterdir())) < 2 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)   # both workers in a run
+    assert proc.poll() is None and len(list(markers.iterdir())) >= 2, proc.stderr.read()
+    (os.killpg if whom == "group" else os.kill)(proc.pid, signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=120)   # the runs would take 300 s
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("the sweep waited for its workers' runs after SIGTERM")
+    assert proc.returncode == 143, err
+    assert "terminated: 0 of 16 runs are finished and kept" in err and "run the same command again to resume" in err, err
+    assert "Traceback" not in err, err
+    status = sweep_status(out)
+    assert status.state == "interrupted" and status.remaining == 16
+    with SweepStore(out).lock():   # free at once
+        pass
+
+
 def test_a_resumed_sweeps_progress_rate_is_this_sessions_average(tmp_path, monkeypatch):
     """The bar's rate and ETA come from the runs this session made over its whole time (so the workers'
     start-up, all in the first batch, weighs no more than its share), never from the runs found done."""
