@@ -142,10 +142,31 @@ def _brief(value, limit: int = 14) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser that takes its options before, between or after its positional arguments.
+
+    Plain argparse (before Python 3.12.7) gives an empty value to an optional second positional
+    followed by an option, so ``scenarios show --params NAME`` was refused as "unrecognized
+    arguments: NAME" while ``scenarios show NAME --params`` worked (``sweep status --quiet DIR`` too).
+    """
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._intermixing:   # parse_known_intermixed_args parses in two passes through this method
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``caring-community`` parser: ``run``, ``scenarios`` and each plugin's subcommands."""
     parser = argparse.ArgumentParser(prog="caring-community",
                                      description="Agent-based simulation of a caring community (communauté soignante).")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_CommandParser)
 
     p = sub.add_parser("run", help="run one scenario and write outcomes, a summary and a chart")
     p.add_argument("scenario", nargs="?", default="centre-sud", help="preset name or YAML file (default: centre-sud)")

@@ -371,3 +371,18 @@ def test_every_dotted_override_changes_exactly_the_value_it_names(preset):
             tried += 1
             break
     assert tried > 150
+
+
+@pytest.mark.parametrize("argv", [
+    ["scenarios", "show", "--params", "centre-sud"],
+    ["scenarios", "show", "--residents", "2000", "centre-sud"],
+    ["scenarios", "validate", "--residents", "2000", "centre-sud"],
+])
+def test_scenarios_options_may_come_before_the_scenario(capsys, argv):
+    """'scenarios show --params NAME' was refused as 'unrecognized arguments: NAME' (argparse, before
+    Python 3.12, gave the empty scenario to the action's optional second argument), while 'scenarios
+    show NAME --params' worked."""
+    assert main(argv) == 0
+    after = argv[:2] + argv[-1:] + argv[2:-1]   # the same options after the scenario
+    out = capsys.readouterr().out
+    assert main(after) == 0 and capsys.readouterr().out == out
