@@ -1,8 +1,6 @@
-"""``caring-community report DIR [--baseline DIR] [--lang fr|en] [--out FILE]``."""
+"""``caring-community report FOLDER [--baseline FOLDER] [--lang fr|en] [--out FILE] [--outcome NAME]``."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from sim.errors import UserError, path_option
 
@@ -14,7 +12,7 @@ def _cmd_report(args) -> int:
 
     lang = check_lang(args.lang)
     out, baseline_folder = path_option(args.out), path_option(args.baseline, "--baseline")
-    results = load(args.folder, weekly=False)   # a sweep's report reads its best point's weekly rows only
+    results = load(path_option(args.folder, "folder"), weekly=False)   # a sweep's report reads its best point's weekly rows only
     try:
         baseline = load(baseline_folder) if baseline_folder else None
     except UserError as e:  # the folder's own error, naming the option it came from
@@ -41,12 +39,15 @@ def register(subparsers) -> None:
                     "or a sweep folder: a plain-language summary, outcomes with 95% confidence intervals, charts, "
                     "the equity breakdown, spending and cost per person no longer isolated (with --baseline), and "
                     "for sweeps the sensitivity ranking.")
-    p.add_argument("folder", type=Path, help="run folder, folder of run folders, or sweep folder")
+    p.add_argument("folder", help="run folder, folder of run folders, or sweep folder")
     p.add_argument("--baseline", default=None,
                    help="run folder, folder of run folders or sweep of one design point to compare with, paired by seed "
                         "(for example the hospital-baseline scenario run with the same seeds)")
     p.add_argument("--lang", default="en", choices=("fr", "en"), help="language of the report (default en)")
-    p.add_argument("--out", default=None, help="HTML file to write (default FOLDER/report-LANG.html)")
+    p.add_argument("--out", default=None, help="HTML file to write, or an existing folder to write report-LANG.html "
+                   "in (default FOLDER/report-LANG.html)")
     p.add_argument("--outcome", default=None,
-                   help="outcome for a sweep's sensitivity ranking (default isolated_share_65_alone)")
+                   help="outcome by which a sweep's report ranks its parameters (sensitivity) and design points "
+                        "(default isolated_share_65_alone); a report on runs shows every key outcome and only "
+                        "checks that it exists")
     p.set_defaults(func=_cmd_report)

@@ -156,3 +156,17 @@ def test_compare_takes_a_sweep_of_one_point_as_the_baseline_of_a_point(tmp_path)
     assert cmp.row("spending_total")["difference"] > 0          # the programme costs money; the baseline has none
     with pytest.raises(UserError, match="found a sweep of 2 points"):
         compare(sweep.select(0), sweep)
+
+
+def test_an_empty_folder_name_is_a_clear_error(runs, tmp_path, capsys, monkeypatch):
+    """``report ""`` (``report "$DIR"`` with ``DIR`` unset) reported on the current folder, as ``--out ""``
+    and ``--baseline ""`` did: from inside a run folder it wrote a report there."""
+    folder = tmp_path / "here"
+    folder.mkdir()
+    for name in ("outcomes.parquet", "summary.json", "scenario.yaml"):
+        (folder / name).write_bytes((runs / "runs" / "tiny-seed0" / name).read_bytes())
+    monkeypatch.chdir(folder)
+    assert main(["report", ""]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: key 'folder': expected a file or folder name; found an empty text (folder \"\")\n"
+    assert not (folder / "report-en.html").exists()
