@@ -134,6 +134,7 @@ def _source(row: dict[str, Any]) -> str:
 
 
 def render_parameters() -> str:
+    """The ``parameters`` block: one Markdown table a scenario section, one row a parameter."""
     rows = parameter_rows()
     lines = [f"{len(rows)} entries, generated from `sim.scenario.describe_parameters()`. "
              "`[]` stands for each item of a list, `NAME` for each entry of a dictionary. "
@@ -194,6 +195,7 @@ def _params_section(cls: type) -> str:
 
 
 def render_schedule() -> str:
+    """The ``schedule`` block: the week's steps in the order the model runs them, as one Markdown table."""
     from .model import WEEKLY_ORDER
     classes = submodel_classes()
     comments = dict(step_calls())
@@ -217,6 +219,7 @@ def render_schedule() -> str:
 
 # ----------------------------------------------------------------------------- the file
 def generated() -> dict[str, str]:
+    """Each generated block's text as the code makes it now, by block name."""
     return {"parameters": render_parameters(), "schedule": render_schedule()}
 
 
@@ -234,6 +237,8 @@ def current_blocks(text: str) -> dict[str, str | None]:
 
 
 def update(text: str) -> str:
+    """``text`` (the ODD document) with its generated blocks rewritten from the code; a document that
+    lacks a block's markers stops the command with a message naming them."""
     for name, body in generated().items():
         pattern = _pattern(name)
         if not pattern.search(text):
@@ -249,10 +254,17 @@ def stale_blocks(path: Path = ODD_PATH) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.docs [--check] [--path FILE]``; returns the exit status (1: stale with ``--check``,
+    2: the document cannot be read)."""
     ap = argparse.ArgumentParser(prog="python -m sim.docs", description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="report stale blocks, change nothing (exit 1 if stale)")
     ap.add_argument("--path", type=Path, default=ODD_PATH, help="the ODD document (default: docs/ODD.md)")
     args = ap.parse_args(argv)
+    try:
+        text = args.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        print(f"error: file {args.path}: cannot read it ({getattr(e, 'strerror', None) or e})", file=sys.stderr)
+        return 2
     if args.check:
         stale = stale_blocks(args.path)
         if stale:
@@ -260,7 +272,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{args.path}: generated blocks are up to date")
         return 0
-    text = args.path.read_text(encoding="utf-8")
     new = update(text)
     if new != text:
         args.path.write_text(new, encoding="utf-8")

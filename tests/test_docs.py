@@ -79,3 +79,12 @@ def test_every_snapshot_column_is_described_in_the_observation_section():
     network = _section("### 2.7 The network") + observation
     edge_columns = [c.removesuffix("_week") for c in edge_list(m).columns if c not in ("source", "target", "week")]
     assert all(f"`{c}`" in network for c in edge_columns), edge_columns
+
+
+def test_a_missing_document_is_one_message(tmp_path, capsys):
+    """``python -m sim.docs --path FILE`` with no such file ended in a FileNotFoundError traceback."""
+    missing = tmp_path / "ODD.md"
+    for argv in (["--check", "--path", str(missing)], ["--path", str(missing)]):
+        assert docs.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: file {missing}: cannot read it (") and len(err.splitlines()) == 1
