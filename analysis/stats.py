@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from sim.errors import UserError
+from sim.errors import UserError, did_you_mean
 
-from .load import Results
+from .load import ID_COLUMNS, Results
 
 #: The outcomes a planner asks about, in the order a report shows them, with how each is read:
 #: ``share`` (0-1, shown in %), ``points`` (a difference of shares), ``index`` (0-1 or 0-100 scale),
@@ -127,13 +127,19 @@ def _outcomes(results: Results, outcomes) -> list[str]:
 def weekly_bands(results: Results, outcomes, level: float = 0.95, point: int | None = None) -> pd.DataFrame:
     """Mean and confidence band of weekly outcomes across replications: ``week, outcome, mean, low, high, n``.
 
-    ``outcomes`` is a name or a list; ``point`` keeps one design point of a sweep.
+    ``outcomes`` is a name (a :class:`UserError` if the weekly series lack it) or a list (the names
+    they lack are left out); ``point`` keeps one design point of a sweep. Empty where the weekly
+    series were not kept or loaded.
     """
     weekly = results.weekly
     if weekly.empty:
         return pd.DataFrame(columns=["week", "outcome", "mean", "low", "high", "n"])
     if point is not None and "point" in weekly:
         weekly = weekly[weekly["point"] == point]
+    if isinstance(outcomes, str) and outcomes not in weekly:
+        columns = [c for c in weekly.columns if c not in ID_COLUMNS]
+        raise UserError(f"no weekly outcome '{outcomes}' in these results{did_you_mean(outcomes, columns)}; expected "
+                        "one of the weekly outcome columns (as in outcomes.parquet of a run)", file=str(results.path))
     outcomes = [outcomes] if isinstance(outcomes, str) else [c for c in outcomes if c in weekly]
     grouped = weekly.groupby("week")
     frames = []

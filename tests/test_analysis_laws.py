@@ -282,3 +282,14 @@ def test_a_sweep_loaded_without_its_weekly_series_reads_a_points_rows_from_its_f
         assert lazy.select(point, weekly=False).weekly.empty
     assert set(read_weekly(folder, points=[1])["point"]) == {1}
     assert build_report(lazy, None, "en", HEADLINE) == build_report(whole, None, "en", HEADLINE)
+
+
+def test_weekly_bands_of_an_outcome_not_recorded_is_one_clear_error():
+    """``weekly_bands(results, "typo")`` raised pandas' KeyError ('Column not found'); a list still keeps the
+    outcomes the weekly series have (a report asks for some a run may lack)."""
+    weekly = pd.DataFrame({"seed": 0, "week": [0, 1], "isolated_share_all": [0.1, 0.2]})
+    results = _results(pd.DataFrame({"seed": [0]}), weekly, path="runs/x")
+    with pytest.raises(UserError, match=r"no weekly outcome 'isolated_share_al' in these results \(did you mean "
+                                        r"'isolated_share_all'\?\)"):
+        weekly_bands(results, "isolated_share_al")
+    assert weekly_bands(results, ["isolated_share_all", "absent"])["outcome"].unique().tolist() == ["isolated_share_all"]
