@@ -228,6 +228,7 @@ def load(path: str | Path, weekly: bool = True) -> Results:
 
     ``weekly=False`` leaves a sweep's weekly series in its folder (a large sweep's can be gigabytes):
     ``results.weekly`` is then empty and ``results.select(point)`` reads that point's weekly rows.
+    A path that is none of these folders, or a damaged one, is a :class:`UserError` naming the file.
     """
     path = as_path(path, "path")
     if not path.exists():
@@ -327,10 +328,12 @@ def _first_difference(a: Any, b: Any, key: str = "") -> tuple[str, Any, Any] | N
 
 
 def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Results:
-    """Runs of one scenario (different seeds) as one :class:`Results`.
+    """Runs of one scenario (different seeds) as one :class:`Results`; ``path`` is the folder they are in.
 
-    Runs whose recorded parameters (``scenario.yaml``) differ are refused even under one scenario
-    name: a scenario file edited between runs is another scenario, not a replication.
+    A folder without ``outcomes.parquet`` and ``summary.json`` (a run that did not finish) is counted
+    as failed. Runs that are not replications of one another are refused: different scenario names,
+    horizons or recorded parameters (``scenario.yaml``: a scenario file edited between runs is another
+    scenario), or one seed twice.
     """
     rows, weeklies, failed = [], [], []
     scenarios, weeks, residents = set(), set(), set()

@@ -68,6 +68,7 @@ class Interval:
 
     @property
     def half_width(self) -> float:
+        """Half the interval's width: the "±" of ``mean ± half_width`` (NaN where there is no interval)."""
         return (self.high - self.low) / 2
 
 
@@ -160,8 +161,12 @@ def weekly_bands(results: Results, outcomes, level: float = 0.95, point: int | N
 
 @dataclass(frozen=True)
 class PairedDifference:
-    """``scenario − baseline`` paired by seed (``n_pairs``: seeds where both are defined; ``baseline_n`` and
-    ``scenario_n``: seeds where each is, as for a share of partners where the baseline has none)."""
+    """One outcome, ``scenario − baseline`` paired by seed: each side's mean over the shared seeds, the
+    mean difference with its interval, and a two-sided paired t-test ``p_value``.
+
+    ``difference.n`` counts the seeds where both sides are defined; ``baseline.n`` and ``scenario.n``
+    those where each is (a share of partners is undefined where the baseline has none).
+    """
 
     outcome: str
     baseline: Interval
@@ -170,6 +175,7 @@ class PairedDifference:
     p_value: float
 
     def as_row(self) -> dict:
+        """The comparison as one row of :attr:`Comparison.table` (``n_pairs`` is ``difference.n``)."""
         return {"outcome": self.outcome, "baseline": self.baseline.mean, "baseline_low": self.baseline.low,
                 "baseline_high": self.baseline.high, "scenario": self.scenario.mean,
                 "scenario_low": self.scenario.low, "scenario_high": self.scenario.high,
@@ -179,7 +185,12 @@ class PairedDifference:
 
 
 def paired_difference(scenario: pd.Series, baseline: pd.Series, outcome: str = "", level: float = 0.95) -> PairedDifference:
-    """Difference ``scenario − baseline`` of two series indexed by seed, over the seeds they share."""
+    """Difference ``scenario − baseline`` of two series indexed by seed, over the seeds they share
+    (seeds where either is NaN do not count as pairs).
+
+    The p-value is NaN with fewer than two pairs, and 0 or 1 when every pair differs by the same amount
+    (non-zero or zero).
+    """
     common = scenario.index.intersection(baseline.index)
     s, b = scenario.loc[common].astype(float), baseline.loc[common].astype(float)
     d = (s - b).dropna()
@@ -247,22 +258,31 @@ def cost_per_person_no_longer_isolated(scenario: pd.DataFrame, baseline: pd.Data
 
 @dataclass
 class Comparison:
-    """A scenario against a baseline, paired by seed."""
+    """A scenario against a baseline, paired by seed.
+
+    ``table`` has one row per outcome (:meth:`PairedDifference.as_row`); ``cost`` is None where the
+    outcomes compared leave out spending or the isolated count; ``seeds`` are the pairs' seeds,
+    ``unpaired`` each side's seeds without a partner; ``warnings`` name what differs without preventing
+    the comparison (``"residents"``: the two communities have different sizes).
+    """
 
     scenario: Results
     baseline: Results
     table: pd.DataFrame
-    cost: CostEffect
+    cost: CostEffect | None
     seeds: list[int]
     unpaired: dict[str, list[int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def row(self, outcome: str) -> pd.Series:
+        """The table's row for ``outcome`` (a KeyError if it was not compared)."""
         return self.table.set_index("outcome").loc[outcome]
 
 
 def check_compatible(scenario: Results, baseline: Results) -> tuple[list[int], list[str]]:
-    """Common seeds of two result sets, or a :class:`UserError` saying why they cannot be compared."""
+    """``(common seeds, warnings)`` of two result sets, or a :class:`UserError` saying why they cannot be
+    compared (the same folder, different horizons, no seed in common); ``warnings`` lists ``"residents"``
+    where the communities differ in size."""
     if Path(scenario.path).resolve() == Path(baseline.path).resolve():
         raise UserError("the baseline is the same folder as the scenario: a comparison with itself shows no "
                         "difference. Give the baseline's own runs (for example the hospital-baseline scenario run "
@@ -335,5 +355,6 @@ def spending_over_the_run(results: Results) -> pd.Series | None:
 
 
 def spending_lines(results: Results) -> list[str]:
+    """The summary's spending columns by budget line (``spending_*`` without the totals)."""
     skip = {"spending_total", "spending_cumulative"}
     return [c for c in results.summary.columns if c.startswith("spending_") and c not in skip]
