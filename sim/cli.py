@@ -177,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: the scenario's own size)")
     p.add_argument("--out", default=None, help="output folder (default: runs/SCENARIO-seedN; with --residents, "
                    "runs/SCENARIO-RESIDENTS-residents-seedN)")
-    p.add_argument("--snapshot-weeks", default="", help="comma-separated weeks at which to write a per-resident snapshot")
+    p.add_argument("--snapshot-weeks", default="", help="comma-separated weeks at which to write a per-resident snapshot "
+                   "(default: none)")
     p.add_argument("--edges", action="store_true", help="also write the network's edge list at the snapshot weeks")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_run)

@@ -269,12 +269,14 @@ def Information(run: WorkshopRun, pending: dict, lang: str):
 
 @solara.component
 def NetworkPanel(run: WorkshopRun, lang: str):
+    """The network picture, redrawn each week."""
     update_counter.get()
     solara.HTML(tag="div", classes=["cc-network"], unsafe_innerHTML=run.view.svg(run.model, lang))
 
 
 @solara.component
 def Legend(lang: str):
+    """What the network picture's shapes, colours and lines mean."""
     items = "".join(f'<span>{legend_swatch(shape, colour)}{html.escape(label)}</span>'
                     for shape, colour, label in legend_items(lang))
     solara.HTML(tag="div", classes=["cc-legend"], unsafe_innerHTML=items)
@@ -284,6 +286,7 @@ def Legend(lang: str):
 
 @solara.component
 def ChartKeys(lang: str):
+    """The line-style key of the charts: solid for the caring community, dashed for the baseline."""
     solara.HTML(tag="div", classes=["cc-keys"], unsafe_innerHTML=charts.series_legend(lang))
 
 
@@ -300,6 +303,7 @@ def Charts(run: WorkshopRun, lang: str):
 
 @solara.component
 def LanguageSwitch(lang: solara.Reactive):
+    """FR / EN buttons: the language of this browser's page."""
     solara.ToggleButtonsSingle(value=lang.value.upper(), values=[code.upper() for code in LANGUAGES],
                                on_value=lambda v: lang.set(v.lower()), mandatory=True, classes=["cc-lang"])
 

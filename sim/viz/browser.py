@@ -23,12 +23,15 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 
 def free_port() -> int:
+    """A port on 127.0.0.1 that no program listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def wait_until_up(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
+    """Return once ``url`` answers 200; a TimeoutError after ``timeout`` seconds, a RuntimeError as soon
+    as the server ``proc`` has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -87,6 +90,7 @@ def launch(playwright):
 
 
 def is_local(url: str) -> bool:
+    """Whether loading ``url`` stays on this machine (a loopback host, or a data:, blob: or about: URL)."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)

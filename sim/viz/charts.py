@@ -1,6 +1,6 @@
 """Live outcome charts as SVG: the caring community (solid) beside the hospital-centred baseline (dashed).
 
-Each chart reads weekly outcome columns of both runs (``model.outcomes()``) and draws one small
+Each chart reads weekly outcome columns of both runs (their DataCollector, :func:`columns`) and draws one small
 SVG: large type for a projector, Okabe–Ito colours, the same colour for a series in both runs and
 a dashed line for the baseline. Building all six charts takes a few milliseconds.
 """
@@ -24,6 +24,8 @@ LEGEND_GAP = 20                            # between the legend and the plot (th
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart of the page: a title, the outcome series it draws and how its axis reads them."""
+
     key: str                                   # i18n key of the title
     series: tuple[tuple[str, str, str], ...]   # (outcome column, i18n key of the label, colour)
     scale: float = 1.0                         # multiply values (100 for percentages)
@@ -143,6 +145,7 @@ def columns(model, names) -> dict[str, np.ndarray]:
 
 
 def all_columns() -> list[str]:
+    """Every outcome column some chart draws (what :func:`columns` reads each week)."""
     return sorted({col for c in CHARTS for col, _, _ in c.series})
 
 

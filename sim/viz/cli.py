@@ -150,6 +150,6 @@ def register(subparsers) -> None:
     p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
     p.add_argument("--host", default="localhost", help="address to listen on (default localhost; 0.0.0.0 for the room)")
     p.add_argument("--residents", type=int, default=500,
-                   help="workshop size: the preset is scaled to this many residents (default 500)")
+                   help="workshop size, 50 to 5000: the scenario is scaled to this many residents (default 500)")
     p.add_argument("--seed", type=int, default=0, help="initial random seed, 0 to 99 (default 0; a slider on the page)")
     p.set_defaults(func=_cmd_viz)

@@ -34,6 +34,7 @@ class Lever:
 
     @property
     def help_key(self) -> str:
+        """The i18n key of the line under the lever (every sector's seats share one but the patients')."""
         if self.name.startswith("seats_") and self.name != "seats_patients":   # patients' seats fill their own way
             return "lever.seats.help"
         return f"lever.{self.name}.help"
@@ -129,6 +130,7 @@ def _typed(lever: Lever, value: Any) -> Any:
 
 
 def seed_of(values: dict[str, Any]) -> int:
+    """The random seed among lever ``values`` (0 where none is given)."""
     return int(values.get("seed", 0))
 
 

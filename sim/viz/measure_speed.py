@@ -1,6 +1,6 @@
 """Measure how many weeks per second Play shows in a real browser, with the network drawn.
 
-    python -m sim.viz.measure_speed [--residents 500] [--seconds 15] [--speed 20]
+    python -m sim.viz.measure_speed [--residents 500] [--seconds 15] [--speed 20] [--scenario centre-sud]
 
 Starts ``caring-community viz`` on a free port, opens the page in headless Debian chromium (the
 same flags as the tests: no network), sets the speed slider, presses Play and counts, in the page
@@ -29,6 +29,7 @@ OBSERVER = """
 
 
 def set_speed(page, speed: int) -> None:
+    """Move the page's speed slider to ``speed`` weeks per second, as a keyboard user would."""
     slider = page.locator(".cc-controls [role=slider]").first
     slider.focus()
     current = int(slider.get_attribute("aria-valuenow"))
@@ -41,6 +42,9 @@ def set_speed(page, speed: int) -> None:
 
 
 def measure(url: str, seconds: float = 15.0, speed: int = 20, warmup: float = 2.0) -> dict:
+    """Play the page at ``url`` for ``warmup + seconds`` seconds; the weeks per second it showed after
+    the warm-up, how many network redraws and residents it drew, and its console errors and external
+    requests (both should be empty)."""
     from playwright.sync_api import sync_playwright
 
     from .browser import launch, open_page
@@ -74,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     from .browser import serve
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--residents", type=int, default=500)
-    ap.add_argument("--seconds", type=float, default=15.0)
-    ap.add_argument("--speed", type=int, default=20, help="the page's speed slider (weeks per second asked for)")
-    ap.add_argument("--scenario", default="centre-sud")
+    ap.add_argument("--residents", type=int, default=500, help="workshop size (default 500)")
+    ap.add_argument("--seconds", type=float, default=15.0, help="seconds measured after a 2 s warm-up (default 15)")
+    ap.add_argument("--speed", type=int, default=20, help="the page's speed slider (weeks per second asked for; default 20)")
+    ap.add_argument("--scenario", default="centre-sud", help="preset name or YAML file (default centre-sud)")
     args = ap.parse_args(argv)
     with serve(args.scenario, lang="en", residents=args.residents) as url:
         result = measure(url, args.seconds, args.speed)

@@ -34,6 +34,8 @@ BASELINE_OVERRIDES = {"governance.stewardship_group": False, "governance.partner
 
 @dataclass(frozen=True)
 class Settings:
+    """The workshop settings ``caring-community viz`` gave the server: scenario, language, size and seed."""
+
     scenario: str
     lang: str
     residents: int
@@ -41,6 +43,8 @@ class Settings:
 
 
 def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+    """The workshop settings from the ``CC_VIZ_*`` variables of ``env`` (default: this process's
+    environment); each one missing takes its default (Centre-Sud, French, 500 residents, seed 0)."""
     env = os.environ if env is None else env
     return Settings(scenario=env.get("CC_VIZ_SCENARIO", "centre-sud"),
                     lang=check_language(env.get("CC_VIZ_LANG", DEFAULT_LANGUAGE)),
@@ -83,6 +87,7 @@ class WorkshopRun:
 
     @property
     def week(self) -> int:
+        """Weeks the community has run (0 before the first step)."""
         return int(self.model.week)
 
     @property
