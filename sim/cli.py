@@ -176,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="scale the community to about this many residents, as a sweep's 'residents:' does "
                         "(default: the scenario's own size)")
     p.add_argument("--out", default=None, help="output folder (default: runs/SCENARIO-seedN; with --residents, "
-                   "runs/SCENARIO-RESIDENTS-residents-seedN)")
+                   "runs/SCENARIO-SIZE-residents-seedN, SIZE the size reached, which may differ slightly "
+                   "from --residents)")
     p.add_argument("--snapshot-weeks", default="", help="comma-separated weeks at which to write a per-resident snapshot "
                    "(default: none)")
     p.add_argument("--edges", action="store_true", help="also write the network's edge list at the snapshot weeks")

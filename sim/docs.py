@@ -254,8 +254,8 @@ def stale_blocks(path: Path = ODD_PATH) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.docs [--check] [--path FILE]``; returns the exit status (1: stale with ``--check``,
-    2: the document cannot be read)."""
+    """``python -m sim.docs [--check] [--path FILE]``; returns the exit status (1: stale blocks with
+    ``--check``; 2: the document cannot be read, or, to rewrite it, lacks a block's markers)."""
     ap = argparse.ArgumentParser(prog="python -m sim.docs", description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="report stale blocks, change nothing (exit 1 if stale)")
     ap.add_argument("--path", type=Path, default=ODD_PATH, help="the ODD document (default: docs/ODD.md)")
@@ -272,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{args.path}: generated blocks are up to date")
         return 0
+    missing = [name for name, body in current_blocks(text).items() if body is None]
+    if missing:   # update() would name docs/ODD.md whatever --path said
+        name = missing[0]
+        print(f"error: file {args.path}: expected a <!-- generated:{name} --> ... <!-- /generated:{name} --> "
+              "block to rewrite; found none", file=sys.stderr)
+        return 2
     new = update(text)
     if new != text:
         args.path.write_text(new, encoding="utf-8")

@@ -88,3 +88,13 @@ def test_a_missing_document_is_one_message(tmp_path, capsys):
         assert docs.main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"error: file {missing}: cannot read it (") and len(err.splitlines()) == 1
+
+
+def test_a_document_without_the_markers_is_named(tmp_path, capsys):
+    """Rewriting a --path without the markers said 'docs/ODD.md has no ... block', whatever file it was."""
+    other = tmp_path / "other.md"
+    other.write_text("no markers here\n", encoding="utf-8")
+    assert docs.main(["--path", str(other)]) == 2
+    assert capsys.readouterr().err == (f"error: file {other}: expected a <!-- generated:parameters --> ... "
+                                       "<!-- /generated:parameters --> block to rewrite; found none\n")
+    assert other.read_text(encoding="utf-8") == "no markers here\n"
