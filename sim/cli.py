@@ -145,9 +145,10 @@ def _brief(value, limit: int = 14) -> str:
 class _CommandParser(argparse.ArgumentParser):
     """A subcommand's parser that takes its options before, between or after its positional arguments.
 
-    Plain argparse (before Python 3.12.7) gives an empty value to an optional second positional
-    followed by an option, so ``scenarios show --params NAME`` was refused as "unrecognized
-    arguments: NAME" while ``scenarios show NAME --params`` worked (``sweep status --quiet DIR`` too).
+    Plain argparse (Python 3.11, which the project supports) gives an empty value to an optional
+    second positional followed by an option, so ``scenarios show --params NAME`` was refused as
+    "unrecognized arguments: NAME" while ``scenarios show NAME --params`` worked (``sweep status
+    --quiet DIR`` too).
     """
 
     _intermixing = False
