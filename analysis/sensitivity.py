@@ -226,6 +226,10 @@ def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -
     if len(y) % (problem["num_vars"] + 1):
         raise UserError(f"a Morris design with {problem['num_vars']} parameters needs a multiple of "
                         f"{problem['num_vars'] + 1} points, found {len(y)}", file=str(results.path), key="n_points")
+    if len(y) < 2 * (problem["num_vars"] + 1):   # SALib would give σ = NaN and an interval of ±0 for μ*
+        raise UserError(f"Morris elementary effects need at least 2 trajectories ({2 * (problem['num_vars'] + 1)} "
+                        f"points): with one, μ*'s interval and σ cannot be computed; found {len(y)} points (1 "
+                        f"trajectory). Run a sweep with 'samples' of 10 or more", file=str(results.path), key="samples")
     si = morris_analyze.analyze(problem, x, y, conf_level=level, num_levels=int(results.meta.get("num_levels", 4)),
                                 seed=seed)
     table = pd.DataFrame({"parameter": problem["names"], "mu": si["mu"], "mu_star": si["mu_star"],

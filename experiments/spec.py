@@ -281,6 +281,9 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
                          f"{max(2, lower * 2)}); found {n}", file, "samples")
     if kind == "morris" and len(spec.ranges) < 1:
         raise _error("a Morris design needs at least one range", file, "ranges")
+    if kind == "morris" and spec.samples < 2:   # one trajectory: no spread of the effects, so no σ nor interval
+        raise _error(f"a Morris design needs at least 2 trajectories (with one, μ*'s interval and σ cannot be "
+                     f"computed), e.g. 10; found {spec.samples}", file, "samples")
     if kind == "morris" and spec.num_levels % 2:
         raise _error(f"a Morris design needs an even num_levels (with an odd number, SALib's trajectories are "
                      f"biased), e.g. {spec.num_levels - 1} or {spec.num_levels + 1}; found {spec.num_levels}",

@@ -269,3 +269,18 @@ def test_morris_from_too_few_trajectories_comes_with_a_warning(tmp_path):
         sens = analyse(load(linear), "y")
     assert sens.caution is None and sens.widest_interval == pytest.approx(0.0, abs=1e-9)
     assert "imprecise" not in build_report(load(linear), outcome="y", lang="en")
+
+
+def test_morris_from_one_trajectory_is_refused_not_shown_as_exact(tmp_path):
+    """With one trajectory SALib gives σ = NaN and μ*'s interval as ±0 (a bootstrap of one effect): the
+    analysis refuses it, saying why, rather than a ranking that looks exact; the report says so."""
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[-np.pi, np.pi]] * 3}
+    x = morris_sample.sample(problem, 1, num_levels=4, seed=2)
+    folder = _sweep(tmp_path, x, _ishigami(x), "morris", {"salib_problem": problem, "num_levels": 4})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # nor numpy's "Degrees of freedom <= 0"
+        with pytest.raises(UserError, match="at least 2 trajectories") as info:
+            analyse(load(folder), "y")
+    assert info.value.key == "samples"
+    html = build_report(load(folder), outcome="y", lang="en")
+    assert "at least 2 trajectories" in html and "± 0.000" not in html
