@@ -104,8 +104,10 @@ def analyse(results: Results, outcome: str, method: str | None = None, seed: int
     if method not in METHODS:
         raise UserError(f"unknown analysis '{method}' (expected one of {', '.join(METHODS)})", key="method")
     if results.summary.empty:
+        hint = ("see failed/ for the errors" if results.failed_runs else
+                "run the same sweep command again to resume it")   # nothing failed: it was stopped, or is running
         raise UserError(f"the sweep has no completed run yet ({results.failed_runs} failed, {results.missing_runs} "
-                        f"missing of {results.expected_runs}); see failed/ for the errors", file=str(results.path))
+                        f"missing of {results.expected_runs}); {hint}", file=str(results.path))
     results.check_outcomes([outcome])
     if method == "sobol":
         return sobol(results, outcome, seed=seed)
@@ -116,7 +118,8 @@ def analyse(results: Results, outcome: str, method: str | None = None, seed: int
 
 def _require(results: Results, design: str, what: str) -> dict:
     if results.design_name != design:
-        allowed = DEFAULT_METHOD.get(results.design_name or "", "main_effects").replace("_", " ")
+        own = DEFAULT_METHOD.get(results.design_name or "", "main_effects")   # main effects: any design
+        allowed = own if own == "main_effects" else f"{own} or main_effects"
         raise UserError(f"{what} need a '{design}' design; this sweep's design is '{results.design_name}' "
                         f"(it allows: {allowed})", file=str(results.path), key="design")
     problem = results.meta.get("salib_problem")

@@ -116,8 +116,11 @@ def test_analysis_the_design_does_not_allow_is_a_clear_error(tmp_path, ishigami_
     lhs = load(_sweep(tmp_path / "lhs", x, x[:, 0], "lhs", {}))
     with pytest.raises(UserError, match="Sobol indices need a 'sobol' design; this sweep's design is 'lhs'"):
         analyse(lhs, "y", "sobol")
-    with pytest.raises(UserError, match="Morris"):
+    with pytest.raises(UserError, match=r"Morris.*this sweep's design is 'sobol' \(it allows: sobol or main_effects\)"):
         analyse(load(ishigami_sweep), "y", "morris")
+    with pytest.raises(UserError, match=r"\(it allows: main_effects\)"):
+        analyse(lhs, "y", "morris")
+    assert analyse(load(ishigami_sweep), "y", "main_effects").method == "main_effects"   # as the message says
     with pytest.raises(UserError, match="no outcome"):
         analyse(lhs, "nonexistent")
     write_replications(tmp_path / "runs", range(2))
@@ -284,3 +287,14 @@ def test_morris_from_one_trajectory_is_refused_not_shown_as_exact(tmp_path):
     assert info.value.key == "samples"
     html = build_report(load(folder), outcome="y", lang="en")
     assert "at least 2 trajectories" in html and "± 0.000" not in html
+
+
+def test_a_sweep_stopped_before_its_first_run_says_to_resume_it_not_to_read_failed(tmp_path):
+    """No run finished and none failed (interrupted at once, or still running): there is no failed/ to read."""
+    x = np.random.default_rng(0).random((4, 3))
+    empty = pd.DataFrame(columns=["point", "replication", "seed", "y", "isolated_share_65_alone"])
+    res = load(write_sweep(tmp_path, pd.DataFrame(x, columns=NAMES).rename_axis("point").reset_index(), empty,
+                           {"design": "lhs", "replications": 2}))
+    with pytest.raises(UserError, match=r"no completed run yet \(0 failed, 8 missing of 8\); run the same sweep") as info:
+        analyse(res, "y")
+    assert "failed/" not in str(info.value)

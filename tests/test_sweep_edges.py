@@ -62,7 +62,7 @@ def test_sensitivity_of_a_sweep_whose_runs_failed_says_so(tmp_path):
     from analysis import analyse, load
 
     run_sweep(SPEC, tmp_path / "all", backend="serial", progress=False, simulate=_fail_all)
-    with pytest.raises(UserError, match=r"no completed run yet \(4 failed, 0 missing of 4\)"):
+    with pytest.raises(UserError, match=r"no completed run yet \(4 failed, 0 missing of 4\); see failed/"):
         analyse(load(tmp_path / "all"), "isolated_share_all")
     run_sweep(SPEC, tmp_path / "half", backend="serial", progress=False, simulate=_fail_consensus)
     with pytest.raises(UserError, match=r"the completed runs \(2 of 4: 2 failed, 0 missing\) all have the same value "
