@@ -215,6 +215,7 @@ TEXT = {
                                "interval, whether it clearly does cannot be told.",
         "s_sweep_best_none": "Against the baseline, no design point {verb} {what}: even the best, point {point}, "
                              "does not ({diff}).",
+        "reps_range": "{lo} to {hi} replications",
         "s_sweep_best_of_many": "Point {point} is the best of {points}, each estimated from {reps}: the best of many "
                                 "noisy estimates looks better than it is (the winner’s curse). Before relying on it, "
                                 "run that point again with new seeds (a sweep of it alone, with more replications and "
@@ -448,6 +449,7 @@ TEXT = {
                                "sans intervalle, on ne peut pas dire s’il le fait nettement.",
         "s_sweep_best_none": "Par rapport à la référence, aucun point du plan ne {verb} {what} : même le meilleur, le "
                              "point {point}, ne le fait pas ({diff}).",
+        "reps_range": "{lo} à {hi} réplications",
         "s_sweep_best_of_many": "Le point {point} est le meilleur de {points}, chacun estimé sur {reps} : le meilleur "
                                 "de nombreuses estimations bruitées paraît meilleur qu’il ne l’est (la malédiction du "
                                 "gagnant). Avant de s’y fier, relancez ce point avec de nouvelles graines (un balayage "

@@ -625,8 +625,10 @@ def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome:
     if comparisons:
         ps.append(_best_point_sentence(w, dict(comparisons)[best], best, outcome, kind))
     if best is not None and not flat and len(per_point) >= BEST_OF_MANY:
-        ps.append(w.t("s_sweep_best_of_many", point=best, points=w.count(len(per_point), "design_point"),
-                      reps=w.count(results.replications, "replication")))
+        done = per_point["n"].astype(int)   # the runs behind each point's mean: fewer in an incomplete sweep
+        reps = (w.count(done.max(), "replication") if done.min() == done.max()
+                else w.t("reps_range", lo=done.min(), hi=done.max()))
+        ps.append(w.t("s_sweep_best_of_many", point=best, points=w.count(len(per_point), "design_point"), reps=reps))
     if results.replications >= 2:
         ps.append(_sure_sentence(w, results.replications, paired=bool(comparisons)))
     out = [f"<h2>{w.t('summary_h')}</h2>",

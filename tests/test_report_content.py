@@ -301,6 +301,21 @@ def test_the_best_of_many_design_points_comes_with_the_winners_curse(tmp_path, n
             assert re.search(r"(Point|Le point) \d+ (is the best of|est le meilleur de) 12 ", text)
 
 
+def test_the_winners_curse_counts_the_replications_each_point_was_estimated_from_in_an_incomplete_sweep(tmp_path):
+    """A sweep of 2 replications stopped half-way: its points had 1 or 2 finished runs, but the summary said
+    'each estimated from 2 replications' (the design's count, not the runs behind the means)."""
+    rng = np.random.default_rng(5)
+    design = pd.DataFrame({"point": range(12), "ties.contact_probability": np.linspace(0.1, 0.4, 12)})
+    rows = [{"point": p, "replication": r, "seed": 1000 + r, **plausible_final(rng, effect=0.1 * p)}
+            for p in range(12) for r in range(2) if r == 0 or p % 2]
+    sweep = load(write_sweep(tmp_path / "s", design, pd.DataFrame(rows),
+                             {"design": "full_factorial", "replications": 2}))
+    for lang, words in (("en", "each estimated from 1 to 2 replications"), ("fr", "chacun estimé sur 1 à 2 réplications")):
+        assert words in _text(build_report(sweep, None, lang, figures=False))
+    complete = _graded_sweep(tmp_path / "c", 12, replications=2)
+    assert "each estimated from 2 replications" in _text(build_report(complete, None, "en", figures=False))
+
+
 def test_the_design_points_table_lists_the_best_points_of_an_outcome_where_higher_is_better(tmp_path):
     """On an outcome where higher is better (empowerment), the table of design points listed the 12 lowest,
     the worst, leaving out the point the report names as the best and breaks down below it."""
