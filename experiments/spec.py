@@ -115,6 +115,9 @@ class SweepSpec(BaseModel):
                     if len(v) != 2:
                         raise ValueError(f"expected [low, high] for the range of '{k}'; found {len(v)} values")
                     v = {"low": v[0], "high": v[1]}
+                elif not isinstance(v, dict):   # pydantic: "a valid dictionary or instance of Range"
+                    raise ValueError(f"expected [low, high] or {{low: .., high: ..}} for the range of '{k}'; "
+                                     f"found {v!r}")
                 out[k] = v
             return out
         return value

@@ -117,6 +117,8 @@ def test_a_relative_base_scenario_is_found_next_to_the_spec_from_any_working_fol
     ({"design": "sobol", "samples": 12, "ranges": RANGES}, "samples", "power of 2"),
     ({"design": "morris", "samples": 4, "num_levels": 3, "ranges": RANGES}, "num_levels", "even num_levels"),
     ({"design": "morris", "samples": 1, "ranges": RANGES}, "samples", "at least 2 trajectories"),
+    ({"design": "lhs", "samples": 4, "ranges": {"peer_support.competency_gain": 0.5}}, "ranges",
+     "expected [low, high] or {low: .., high: ..} for the range of 'peer_support.competency_gain'; found 0.5"),
     ({"design": "lhs", "samples": 4, "ranges": {"peer_support.competency_gain": [1.0, 1.0]}},
      "ranges.peer_support.competency_gain", "low < high"),
     ({"design": "lhs", "samples": 4, "ranges": RANGES, "parameters": {"governance.decision_rule": ["majority"]}},
