@@ -16,6 +16,7 @@ sweep, but the result says so (:attr:`Sensitivity.incomplete`) and the report sh
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -211,9 +212,19 @@ def _with_caution(sens: Sensitivity) -> Sensitivity:
                    f"points) the widest 95% interval of μ* is ±{widest:.0%} of the largest μ*, so the order of the "
                    f"levers, and which of them matter little, may be noise; a sweep with 'samples' (trajectories) "
                    f"{more} would bring the intervals within ±{limit:.0%}")
-    warnings.warn(caution, UserWarning, stacklevel=3)
+    warnings.warn(caution, UserWarning, stacklevel=_caller_level())
     sens.caution = caution
     return sens
+
+
+def _caller_level() -> int:
+    """The ``stacklevel``, for a warning issued by the function that calls this, of the first frame outside
+    this module: the warning then names the notebook line (or the report code) that called :func:`analyse`,
+    :func:`sobol` or :func:`morris`, not a line of this file."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def morris(results: Results, outcome: str, seed: int = 1, level: float = 0.95) -> Sensitivity:

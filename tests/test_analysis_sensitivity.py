@@ -298,3 +298,16 @@ def test_a_sweep_stopped_before_its_first_run_says_to_resume_it_not_to_read_fail
     with pytest.raises(UserError, match=r"no completed run yet \(0 failed, 8 missing of 8\); run the same sweep") as info:
         analyse(res, "y")
     assert "failed/" not in str(info.value)
+
+
+def test_the_imprecision_warning_names_the_callers_line_not_the_analysis_code(tmp_path):
+    """Called through analyse(), the warning pointed at analysis/sensitivity.py (stacklevel one frame short)."""
+    from analysis import sensitivity
+
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[-np.pi, np.pi]] * 3}
+    x = morris_sample.sample(problem, 4, num_levels=4, seed=2)
+    res = load(_sweep(tmp_path, x, _ishigami(x), "morris", {"salib_problem": problem, "num_levels": 4}))
+    for call in (lambda: analyse(res, "y"), lambda: sensitivity.morris(res, "y")):
+        with pytest.warns(UserWarning, match="imprecise") as record:
+            call()
+        assert [w.filename for w in record] == [__file__]
