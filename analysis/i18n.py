@@ -25,14 +25,14 @@ OUTCOME_LABELS = {
         "isolated_share_65_men": "Isolated, men 65+",
         "lonely_share_65plus": "Lonely, 65+",
         "lonely_share_all": "Lonely, all residents",
-        "loneliness_mean_all": "Mean loneliness (0-1)",
-        "empowerment_index": "Empowerment index (0-1)",
-        "competency_mean": "Patient competency (0-100)",
-        "engagement_level_0_share": "Patients at engagement level 0 (information)",
-        "engagement_level_1_share": "Patients at engagement level 1 (consultation)",
-        "engagement_level_2_share": "Patients at engagement level 2 (collaboration)",
-        "engagement_level_3_share": "Patients at engagement level 3 (partnership)",
-        "recovery_mean": "Recovery (0-1)",
+        "loneliness_mean_all": "Mean loneliness (0–1)",
+        "empowerment_index": "Empowerment index (0–1)",
+        "competency_mean": "Patient competency (0–100)",
+        "engagement_level_0_share": "Patients at engagement level 0 (not engaged)",
+        "engagement_level_1_share": "Patients at engagement level 1 (partner in own care)",
+        "engagement_level_2_share": "Patients at engagement level 2 (peer helper)",
+        "engagement_level_3_share": "Patients at engagement level 3 (co-leader)",
+        "recovery_mean": "Recovery (0–1)",
         "partner_burnout_share": "Partners in burnout",
         "partners_left": "Partners who left (a year)",
         "partner_turnover_share": "Partners who left over the year (% of partners)",
@@ -61,18 +61,18 @@ OUTCOME_LABELS = {
         "isolated_share_65_men": "Isolement, hommes de 65 ans et plus",
         "lonely_share_65plus": "Solitude, 65 ans et plus",
         "lonely_share_all": "Solitude, ensemble des résidents",
-        "loneliness_mean_all": "Solitude moyenne (0-1)",
-        "empowerment_index": "Indice d’autonomisation (0-1)",
-        "competency_mean": "Compétence des patients (0-100)",
-        "engagement_level_0_share": "Patients au niveau d’engagement 0 (information)",
-        "engagement_level_1_share": "Patients au niveau d’engagement 1 (consultation)",
-        "engagement_level_2_share": "Patients au niveau d’engagement 2 (collaboration)",
-        "engagement_level_3_share": "Patients au niveau d’engagement 3 (partenariat)",
-        "recovery_mean": "Rétablissement (0-1)",
+        "loneliness_mean_all": "Solitude moyenne (0–1)",
+        "empowerment_index": "Indice de pouvoir d’agir (0–1)",
+        "competency_mean": "Compétence des patients (0–100)",
+        "engagement_level_0_share": "Patients au niveau d’engagement 0 (non engagés)",
+        "engagement_level_1_share": "Patients au niveau d’engagement 1 (partenaires de leurs soins)",
+        "engagement_level_2_share": "Patients au niveau d’engagement 2 (pairs aidants)",
+        "engagement_level_3_share": "Patients au niveau d’engagement 3 (co-leaders)",
+        "recovery_mean": "Rétablissement (0–1)",
         "partner_burnout_share": "Partenaires en épuisement",
-        "partners_left": "Partenaires ayant quitté (par an)",
-        "partner_turnover_share": "Partenaires ayant quitté en cours d’année (% des partenaires)",
-        "volunteer_turnover_share": "Bénévoles ayant quitté en cours d’année (% des bénévoles)",
+        "partners_left": "Partenaires partis (par an)",
+        "partner_turnover_share": "Partenaires partis en cours d’année (% des partenaires)",
+        "volunteer_turnover_share": "Bénévoles partis en cours d’année (% des bénévoles)",
         "patient_partners": "Patients partenaires",
         "citizen_partners": "Citoyens partenaires",
         "ed_visits": "Visites aux urgences (par an)",
@@ -93,13 +93,35 @@ GROUP_LABELS = {
     "en": {"65_alone": "65+ living alone", "65_with_others": "65+ living with others", "single_parents": "single parents",
            "65_women": "women 65+", "65_men": "men 65+", "all": "all residents", "65plus": "65+",
            "group_majority": "majority", "group_cultural_community": "cultural communities", "group_lgbti": "LGBTI+",
-           "group_indigenous": "Indigenous", "group_disability": "with a disability", "group_newcomers": "newcomers"},
+           "group_indigenous": "Indigenous people", "group_disability": "people with a disability", "group_newcomers": "newcomers", "group_unhoused": "unhoused people"},
     "fr": {"65_alone": "65 ans et plus vivant seuls", "65_with_others": "65 ans et plus vivant avec d’autres",
            "single_parents": "parents seuls", "65_women": "femmes de 65 ans et plus", "65_men": "hommes de 65 ans et plus",
            "all": "ensemble des résidents", "65plus": "65 ans et plus", "group_majority": "majorité",
            "group_cultural_community": "communautés culturelles", "group_lgbti": "LGBTI+",
            "group_indigenous": "Autochtones", "group_disability": "en situation de handicap",
-           "group_newcomers": "personnes nouvellement arrivées"},
+           "group_newcomers": "personnes nouvellement arrivées",
+           "group_unhoused": "personnes en situation d’itinérance"},
+}
+
+#: The groups as a sentence names them (« l’isolement n’a pas baissé pour les parents seuls », "the most
+#: isolated group is the majority"): with their article in French, as a noun phrase in English. The
+#: labels above name a table's rows and a chart's bars.
+GROUP_PHRASES = {
+    "en": {"65_alone": "people 65+ living alone", "65_with_others": "people 65+ living with others",
+           "single_parents": "single parents", "65_women": "women 65+", "65_men": "men 65+",
+           "all": "all residents", "65plus": "people 65+", "group_majority": "the majority",
+           "group_cultural_community": "cultural communities", "group_lgbti": "LGBTI+ people",
+           "group_indigenous": "Indigenous people", "group_disability": "people with a disability",
+           "group_newcomers": "newcomers", "group_unhoused": "unhoused people"},
+    "fr": {"65_alone": "les personnes de 65 ans et plus vivant seules",
+           "65_with_others": "les personnes de 65 ans et plus vivant avec d’autres",
+           "single_parents": "les parents seuls", "65_women": "les femmes de 65 ans et plus",
+           "65_men": "les hommes de 65 ans et plus", "all": "l’ensemble des résidents",
+           "65plus": "les personnes de 65 ans et plus", "group_majority": "la majorité",
+           "group_cultural_community": "les communautés culturelles", "group_lgbti": "les personnes LGBTI+",
+           "group_indigenous": "les Autochtones", "group_disability": "les personnes en situation de handicap",
+           "group_newcomers": "les personnes nouvellement arrivées",
+           "group_unhoused": "les personnes en situation d’itinérance"},
 }
 
 TEXT = {
@@ -380,8 +402,8 @@ TEXT = {
                              "dernière année.",
         "s_lonely": "La solitude des 65 ans et plus est de {s}, contre {b} dans la référence ({diff}).",
         "s_lonely_time": "{s} des personnes de 65 ans et plus se sentent seules la dernière année.",
-        "s_emp": "L’indice d’autonomisation des patients est de {s} (référence {b} ; {diff}).",
-        "s_emp_time": "L’indice d’autonomisation des patients est de {s} la dernière année.",
+        "s_emp": "L’indice de pouvoir d’agir des patients est de {s} (référence {b} ; {diff}).",
+        "s_emp_time": "L’indice de pouvoir d’agir des patients est de {s} la dernière année.",
         "s_behind": "Laissés pour compte : en moyenne, l’isolement n’a pas baissé pour {groups}.",
         "list_sep": " ; ",
         "s_behind_none": "Laissés pour compte : aucun des groupes ci-dessous ; en moyenne, l’isolement a baissé dans "
@@ -456,8 +478,8 @@ TEXT = {
                                 "de ce seul point, avec plus de réplications et un autre root_seed).",
         "verb_lower": "réduit",
         "verb_raise": "augmente",
-        "points_lowest": "bas",
-        "points_highest": "haut",
+        "points_lowest": "basse",
+        "points_highest": "haute",
         "what_headline": "l’isolement des personnes de 65 ans et plus vivant seules",
         "what_outcome": "« {outcome} »",
         "key_h": "Principaux résultats de la dernière année",
@@ -470,7 +492,7 @@ TEXT = {
         "spend_h": "Dépenses et coût-efficacité",
         "sens_h": "Les leviers qui comptent le plus",
         "points_h": "Points du plan",
-        "points_note": "Points du plan où « {outcome} » est le plus {which} la dernière année ({shown} sur {total}), avec "
+        "points_note": "Points du plan où la valeur de « {outcome} » est la plus {which} la dernière année ({shown} sur {total}), avec "
                        "leur IC à 95 % entre réplications ; n est le nombre de réplications terminées.",
         "equity_note": "L’écart donné en résumé est calculé dans chaque simulation (groupe d’équité le plus isolé moins le "
                        "moins isolé), puis moyenné entre simulations ; il peut dépasser l’écart entre les moyennes des "
@@ -505,7 +527,7 @@ TEXT = {
         "method_cost": "Le coût par personne qui n’est plus isolée est (dépenses du scénario − dépenses de la "
                        "référence) / (résidents isolés dans la référence − résidents isolés dans le scénario), avec "
                        "l’intervalle de Fieller pour un rapport.",
-        "method_turnover": "La part des partenaires ayant quitté en cours d’année est le nombre de partenaires partis "
+        "method_turnover": "La part des partenaires partis en cours d’année est le nombre de partenaires partis "
                            "pendant la dernière année divisé par le nombre moyen de partenaires sur cette année.",
         "method_points": "Les différences de pourcentages sont en points de pourcentage (p.p.).",
         "method_salib": "Les indices de sensibilité viennent de SALib.",
@@ -519,7 +541,7 @@ TEXT = {
         "col_n_pairs": "n (graines appariées)",
         "n_sides": "{n} (scénario {s}, référence {b})",
         "n_sides_note": "Là où un indicateur n’a pas de valeur dans certaines simulations (la part des partenaires "
-                        "ayant quitté, dans les simulations sans partenaires), n donne les graines appariées et, entre "
+                        "partis, dans les simulations sans partenaires), n donne les graines appariées et, entre "
                         "parenthèses, les simulations qui en ont une de chaque côté ; la différence n’utilise que les "
                         "graines qui en ont une des deux côtés.",
         "col_group": "Groupe",
@@ -534,7 +556,7 @@ TEXT = {
         "share_axis": "% du groupe",
         "fig_iso": "Isolement, 65 ans et plus vivant seuls",
         "fig_lonely": "Solitude, 65 ans et plus",
-        "fig_emp": "Indice d’autonomisation",
+        "fig_emp": "Indice de pouvoir d’agir",
         "fig_partners": "Patients partenaires",
         "fig_burnout": "Partenaires en épuisement",
         "fig_ed": "Visites aux urgences par semaine",
@@ -633,6 +655,15 @@ def group_label(lang: str, group: str) -> str:
     if group in GROUP_LABELS[lang]:
         return GROUP_LABELS[lang][group]
     return group.removeprefix("group_").replace("_", " ")
+
+
+def group_phrase(lang: str, group: str) -> str:
+    """A group as a sentence names it: « les parents seuls », "the majority"; a group the report has
+    no words for (a scenario's own equity group) is « le groupe « x » » / "the group “x”"."""
+    if group in GROUP_PHRASES[lang]:
+        return GROUP_PHRASES[lang][group]
+    label = group_label(lang, group)
+    return f"le groupe «{NNBSP}{label}{NNBSP}»" if lang == "fr" else f"the group “{label}”"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,10 +39,19 @@ def _scale(kind: str) -> float:
     return 100.0 if kind in ("share", "points") else 1.0
 
 
+def tick_text(value: float, lang: str, spec: str = ",.10g") -> str:
+    """A tick label as ``lang`` writes numbers: ``−1 234,5`` in French, ``−1,234.5`` in English, with a
+    true minus sign (U+2212) as matplotlib's own ticks and the report's text have, not a hyphen."""
+    text = format(value, spec)
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text.replace("-", "\u2212")
+
+
 def _decimal_comma(ax, lang: str, axes: str = "xy") -> None:
     """French tick labels (decimal comma, narrow-space thousands) on the numeric ``axes``."""
     if lang == "fr":
-        fmt = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.10g}".replace(",", "\u202f").replace(".", ","))
+        fmt = matplotlib.ticker.FuncFormatter(lambda v, _: tick_text(v, lang))
         if "y" in axes:
             ax.yaxis.set_major_formatter(fmt)
         if "x" in axes:
@@ -138,8 +147,7 @@ def spending_bars(lines: list[str], scenario: pd.Series, baseline: pd.Series | N
         ax.set_xlabel(labels["dollars"])
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=14)
         ax.grid(axis="y", visible=False)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
-            lambda v, _: (f"{v:,.0f}".replace(",", "\u202f") if lang == "fr" else f"{v:,.0f}")))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: tick_text(v, lang, ",.0f")))
         fig.legend(frameon=False, loc="outside lower center", ncol=3)
         return fig
 
@@ -161,8 +169,7 @@ def cost_scatter(fewer: np.ndarray, extra: np.ndarray, labels: dict, lang: str):
         ax.set_title(labels["title"], loc="left")
         ax.legend(frameon=False, loc="best")
         _decimal_comma(ax, lang)
-        sep = "\u202f" if lang == "fr" else ","
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", sep)))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: tick_text(v, lang, ",.0f")))
         return fig
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 from sim.errors import UserError, as_path, file_in_the_way
 
 from . import plots
-from .i18n import NOUNS, check_lang, count, fmt, group_label, outcome_label, singular, t
+from .i18n import NOUNS, check_lang, count, fmt, group_label, group_phrase, outcome_label, singular, t
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, compare, group_columns, mean_ci,
@@ -346,7 +346,7 @@ def _left_behind_sentence(w: _Writer, results: Results, cmp: Comparison) -> str:
               if np.isfinite(d.difference.mean)]   # a group with no members has none
     if not groups:
         return ""
-    behind = [f"{html.escape(group_label(w.lang, col.removeprefix('isolated_share_')))} "
+    behind = [f"{html.escape(group_phrase(w.lang, col.removeprefix('isolated_share_')))} "
               f"({w.diff_clause(d.as_row(), 'points')})" for col, d in groups if d.difference.mean >= 0]
     return w.t("s_behind", groups=w.t("list_sep").join(behind)) if behind else w.t("s_behind_none")
 
@@ -414,7 +414,7 @@ def _worst_group(w: _Writer, results: Results) -> tuple[str, float]:
         return w.t("not_available"), float("nan")
     means = results.summary[cols].mean()
     col = means.idxmax()
-    return html.escape(group_label(w.lang, col.removeprefix("isolated_share_"))), float(means[col])
+    return html.escape(group_phrase(w.lang, col.removeprefix("isolated_share_"))), float(means[col])
 
 
 def _cost_sentence(w: _Writer, cmp: Comparison) -> str:

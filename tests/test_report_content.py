@@ -13,7 +13,7 @@ import pytest
 
 from analysis import analyse, compare, load
 from analysis import plots
-from analysis.i18n import TEXT, group_label
+from analysis.i18n import GROUP_LABELS, GROUP_PHRASES, TEXT, group_label, group_phrase
 from analysis.report import build_report
 from analysis.synthetic import plausible_final, write_replications, write_run, write_sweep
 from sim.errors import UserError
@@ -137,10 +137,10 @@ def test_the_summary_names_the_groups_left_behind(tmp_path, baseline):
     en, fr = summary("en"), summary("fr").replace("\u202f", " ")
     behind_en = en.split("Left behind: on average, isolation did not fall for ")[1].split(").")[0]
     behind_fr = fr.split("Laissés pour compte : en moyenne, l’isolement n’a pas baissé pour ")[1].split(").")[0]
-    assert f"{group_label('en', 'group_lgbti')} (difference +2.0 percentage points, 95% CI +2.0 to +2.0" in behind_en
-    assert f"{group_label('fr', 'group_lgbti')} (différence +2,0 points de pourcentage" in behind_fr
+    assert "LGBTI+ people (difference +2.0 percentage points, 95% CI +2.0 to +2.0" in behind_en
+    assert "les personnes LGBTI+ (différence +2,0 points de pourcentage" in behind_fr
     # the groups whose isolation fell are not named
-    assert group_label("en", "group_majority") not in behind_en and group_label("en", "65_alone") not in behind_en
+    assert group_phrase("en", "group_majority") not in behind_en and group_phrase("en", "65_alone") not in behind_en
     for seed in SEEDS:   # isolation down by 1 point in every group
         final = plausible_final(np.random.default_rng([0, seed]), 0.0)
         final.update({c: float(base.loc[seed, c] - 0.01) for c in base.columns if c.startswith("isolated_share_")})
@@ -320,7 +320,7 @@ def test_the_design_points_table_lists_the_best_points_of_an_outcome_where_highe
     """On an outcome where higher is better (empowerment), the table of design points listed the 12 lowest,
     the worst, leaving out the point the report names as the best and breaks down below it."""
     sweep = _graded_sweep(tmp_path, 15, replications=3)
-    for lang, words in (("en", "Design points with the highest"), ("fr", "est le plus haut")):
+    for lang, words in (("en", "Design points with the highest"), ("fr", "est la plus haute")):
         page = build_report(sweep, None, lang, figures=False, outcome="empowerment_index")
         assert words in _text(page)
         points = re.findall(r"<tr><td>(\d+)</td>", page.split("<h2>" + TEXT[lang]["points_h"])[1])
@@ -341,3 +341,31 @@ def test_each_panel_over_time_is_titled_with_what_it_plots(tmp_path, monkeypatch
     for lang in ("en", "fr"):
         build_report(runs, None, lang)
         assert seen["patient_partners"] == OUTCOME_LABELS[lang]["patient_partners"]
+
+
+def test_sentences_name_groups_as_a_sentence_does():
+    """The summary named groups by their table label: « n’a pas baissé pour parents seuls », "did not fall for
+    with a disability", "the most isolated group is majority". A sentence now names each group with its
+    article (French) or as a noun phrase (English), and a scenario's own group as « le groupe « x » »."""
+    assert group_phrase("fr", "single_parents") == "les parents seuls"
+    assert group_phrase("fr", "group_majority") == "la majorité"
+    assert group_phrase("en", "group_disability") == "people with a disability"
+    assert group_phrase("en", "group_majority") == "the majority"
+    assert group_phrase("fr", "group_unhoused") == "les personnes en situation d’itinérance"
+    assert group_phrase("fr", "group_seniors_du_quartier") == "le groupe \u00ab\u202fseniors du quartier\u202f\u00bb"
+    assert group_label("fr", "group_unhoused") != "unhoused"   # the homelessness preset's group, in French
+    for lang in ("fr", "en"):   # every labelled group has a sentence form
+        assert set(GROUP_LABELS[lang]) <= set(GROUP_PHRASES[lang])
+
+
+def test_french_tick_labels_take_a_true_minus_sign():
+    """French ticks wrote "-2" with a hyphen (English ticks, matplotlib's, and the report's text use "−")."""
+    assert plots.tick_text(-2.5, "fr") == "\u22122,5"
+    assert plots.tick_text(-12000, "fr", ",.0f") == "\u221212\u202f000"
+    assert plots.tick_text(-12000, "en", ",.0f") == "\u221212,000"
+
+
+def test_design_points_note_agrees_with_its_feminine_noun():
+    """« où « Solitude… » est le plus bas » did not agree: the note now speaks of « la valeur », « la plus basse »."""
+    text = TEXT["fr"]["points_note"].format(outcome="x", which=TEXT["fr"]["points_lowest"], shown=1, total=2)
+    assert "la valeur de" in text and "la plus basse" in text

@@ -85,6 +85,37 @@ def test_numbers_and_labels_follow_the_language():
     assert "500 résidents" in t("scaled", "fr", name="x", n=500, factor=0.02777)
 
 
+
+def test_counts_on_the_page_group_their_thousands():
+    """« 5 000 résidents » / "5,000 residents": the information card and the scaled sentence wrote 5000."""
+    assert t("population", "fr", residents=5000, clinicians=100, orgs=6).startswith(f"5{NNBSP}000 résidents")
+    assert t("population", "en", residents=5000, clinicians=100, orgs=6).startswith("5,000 residents")
+    assert f"ramené à 1{NNBSP}200 résidents" in t("scaled", "fr", name="x", n=1200, factor=0.0667)
+    assert "scaled to 1,200 residents" in t("scaled_file", "en", name="x", n=1200, factor=0.0667)
+
+
+def test_a_lever_or_series_label_holds_no_colon_of_its_own():
+    """The page writes « label : valeur »; a label with a colon of its own read « Sièges : ville : 1 »
+    and « 1 : ses soins : 32,5 »."""
+    keys = [f"lever.{lever.name}" for lever in levers.LEVERS]
+    keys += [label for chart in charts.CHARTS for _, label, _ in chart.series]
+    for lang in LANGUAGES:
+        for key in keys:
+            assert ":" not in t(key, lang), (lang, key)
+
+
+def test_french_page_uses_the_fields_terms_and_agreements():
+    """The stewardship group is a « comité de pilotage », compensation a « rétribution »; apostrophes are
+    typographic, as in the report; a feminine and a masculine noun each take their own adjective."""
+    fr = " ".join(STRINGS["fr"].values())
+    assert "intendance" not in fr and "comité de pilotage" in t("lever.seats.help", "fr")
+    assert "Compensation" not in fr and "'" not in fr
+    assert t("prof.social_worker", "fr") == "travailleuse sociale ou travailleur social"
+    assert scenario_name("Mental-health peer group", "fr") == "Groupe d’entraide en santé mentale"
+    # a decision rule (une règle) is not « dirigé »
+    assert "dirigé" not in t("choice.institution_led", "fr")
+
+
 def test_a_duration_in_years_takes_the_singular_or_plural_of_its_language():
     assert [duration_in_years(y, "fr") for y in (1, 1.5, 2, 10)] == ["1 an", "1,5 an", "2 ans", "10 ans"]
     assert [duration_in_years(y, "en") for y in (1, 1.5, 10)] == ["1 year", "1.5 years", "10 years"]

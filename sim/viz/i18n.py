@@ -27,7 +27,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "reset": "Réinitialiser",
         "play": "Lecture",
         "pause": "Pause",
-        "step": "Une semaine",
+        "step": "Avancer d'une semaine",
         "week": "Semaine {week}",
         "year": "année {year:.1f}",
         "speed": "Vitesse (semaines par seconde)",
@@ -42,9 +42,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "group_run": "Simulation",
         "information": "Information",
         "scenario": "Scénario : {name}",
-        "scaled": "Préréglage « {name} » ramené à {n} résidents (facteur {factor:.3g}) pour l'atelier.",
-        "scaled_file": "Scénario « {name} » ramené à {n} résidents (facteur {factor:.3g}) pour l'atelier.",
-        "population": "{residents} résidents, {clinicians} cliniciens, {orgs} organismes communautaires.",
+        "scaled": "Préréglage « {name} » ramené à {n:,} résidents (facteur {factor:.3g}) pour l'atelier.",
+        "scaled_file": "Scénario « {name} » ramené à {n:,} résidents (facteur {factor:.3g}) pour l'atelier.",
+        "population": "{residents:,} résidents, {clinicians:,} cliniciens, {orgs:,} organismes communautaires.",
         "applied": "En cours (semaine {week})",
         "seed_now": "Graine aléatoire : {seed}",
         # levers
@@ -57,18 +57,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "end_of_run": "Fin du scénario ({duration}) : cliquez sur « Réinitialiser » pour recommencer.",
         "years.one": "{years:g} an",
         "years.many": "{years:g} ans",
-        "lever.comp_patient": "Compensation des patients partenaires",
+        "lever.comp_patient": "Rétribution des patients partenaires",
         "lever.comp_patient.help": "Rémunérés, bénévoles, banque de temps ou reconnaissance.",
-        "lever.comp_citizen": "Compensation des citoyens partenaires",
+        "lever.comp_citizen": "Rétribution des citoyens partenaires",
         "lever.comp_citizen.help": "Rémunérés, bénévoles, banque de temps ou reconnaissance.",
-        "lever.seats_health_institution": "Sièges : établissement de santé",
-        "lever.seats_city": "Sièges : ville",
-        "lever.seats_community": "Sièges : milieu communautaire",
-        "lever.seats_research": "Sièges : recherche et coordination",
-        "lever.seats_patients": "Sièges : patients",
-        "lever.seats_citizens": "Sièges : citoyens",
-        "lever.seats.help": "Nombre de sièges de ce secteur au comité d'intendance.",
-        "lever.seats_patients.help": "Sièges des patients au comité d'intendance : seuls des patients partenaires "
+        "lever.seats_health_institution": "Sièges de l'établissement de santé",
+        "lever.seats_city": "Sièges de la ville",
+        "lever.seats_community": "Sièges du milieu communautaire",
+        "lever.seats_research": "Sièges de la recherche et de la coordination",
+        "lever.seats_patients": "Sièges des patients",
+        "lever.seats_citizens": "Sièges des citoyens",
+        "lever.seats.help": "Nombre de sièges de ce secteur au comité de pilotage.",
+        "lever.seats_patients.help": "Sièges des patients au comité de pilotage : seuls des patients partenaires "
                                      "devenus co-leaders (niveau 3) les occupent, ils se remplissent donc lentement.",
         "lever.decision_rule": "Règle de décision du comité",
         "lever.decision_rule.help": "Qui décide du budget chaque trimestre.",
@@ -86,7 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "choice.volunteer": "bénévoles",
         "choice.timebank": "banque de temps",
         "choice.recognition": "reconnaissance",
-        "choice.institution_led": "dirigé par l'établissement",
+        "choice.institution_led": "décision de l'établissement",
         "choice.majority": "majorité",
         "choice.consensus": "consensus",
         "yes": "oui",
@@ -124,9 +124,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "s.65_alone": "65+ vivant seuls",
         "s.loneliness": "solitude",
         "s.level0": "niveau 0",
-        "s.level1": "1 : ses soins",
-        "s.level2": "2 : pair aidant",
-        "s.level3": "3 : cogestion",
+        "s.level1": "1 (ses soins)",
+        "s.level2": "2 (pair aidant)",
+        "s.level3": "3 (co-leader)",
         "s.patient_partners": "patients partenaires",
         "s.citizen_partners": "citoyens partenaires",
         "s.burnout": "épuisés",
@@ -134,10 +134,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "weeks_axis": "semaines",
         "prof.physician": "médecin",
         "prof.nurse": "infirmière ou infirmier",
-        "prof.nurse_practitioner": "infirmière praticienne spécialisée",
-        "prof.social_worker": "travailleuse ou travailleur social",
+        "prof.nurse_practitioner": "infirmière praticienne spécialisée ou infirmier praticien spécialisé",
+        "prof.social_worker": "travailleuse sociale ou travailleur social",
         "prof.psychologist": "psychologue",
-        "prof.pharmacist": "pharmacien ou pharmacienne",
+        "prof.pharmacist": "pharmacienne ou pharmacien",
         "prof.community_organizer": "organisatrice ou organisateur communautaire",
     },
     "en": {
@@ -162,9 +162,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "group_run": "Run",
         "information": "Information",
         "scenario": "Scenario: {name}",
-        "scaled": "Preset “{name}” scaled to {n} residents (factor {factor:.3g}) for the workshop.",
-        "scaled_file": "Scenario “{name}” scaled to {n} residents (factor {factor:.3g}) for the workshop.",
-        "population": "{residents} residents, {clinicians} clinicians, {orgs} community organizations.",
+        "scaled": "Preset “{name}” scaled to {n:,} residents (factor {factor:.3g}) for the workshop.",
+        "scaled_file": "Scenario “{name}” scaled to {n:,} residents (factor {factor:.3g}) for the workshop.",
+        "population": "{residents:,} residents, {clinicians:,} clinicians, {orgs:,} community organizations.",
         "applied": "Running now (week {week})",
         "seed_now": "Random seed: {seed}",
         "lever.funding_level": "Funding level (× planned amounts)",
@@ -180,12 +180,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "lever.comp_patient.help": "Paid, volunteer, timebank or recognition.",
         "lever.comp_citizen": "Compensation of citizen partners",
         "lever.comp_citizen.help": "Paid, volunteer, timebank or recognition.",
-        "lever.seats_health_institution": "Seats: health institution",
-        "lever.seats_city": "Seats: city",
-        "lever.seats_community": "Seats: community sector",
-        "lever.seats_research": "Seats: research and coordination",
-        "lever.seats_patients": "Seats: patients",
-        "lever.seats_citizens": "Seats: citizens",
+        "lever.seats_health_institution": "Health institution seats",
+        "lever.seats_city": "City seats",
+        "lever.seats_community": "Community sector seats",
+        "lever.seats_research": "Research and coordination seats",
+        "lever.seats_patients": "Patients' seats",
+        "lever.seats_citizens": "Citizens' seats",
         "lever.seats.help": "Seats this sector holds on the stewardship group.",
         "lever.seats_patients.help": "Patients' seats on the stewardship group: only patient partners who have "
                                      "become co-leaders (level 3) hold them, so they fill slowly.",
@@ -241,9 +241,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "s.65_alone": "65+ living alone",
         "s.loneliness": "loneliness",
         "s.level0": "level 0",
-        "s.level1": "1: own care",
-        "s.level2": "2: peer helper",
-        "s.level3": "3: co-leader",
+        "s.level1": "1 (own care)",
+        "s.level2": "2 (peer helper)",
+        "s.level3": "3 (co-leader)",
         "s.patient_partners": "patient partners",
         "s.citizen_partners": "citizen partners",
         "s.burnout": "burnt out",
@@ -301,12 +301,14 @@ def scenario_name(name: str, lang: str) -> str:
 
 
 def _french_spacing(text: str) -> str:
-    """French typography: a no-break space before ``: ; ! ?`` and inside « », so none starts a line."""
-    text = re.sub(r" ([:;!?»])", NBSP + r"\1", text)
+    """French typography: a no-break space before ``: ; ! ?`` and inside « », so none starts a line, and
+    the typographic apostrophe (« l’atelier », as the report writes it)."""
+    text = re.sub(r" ([:;!?»])", NBSP + r"\1", text).replace("'", "’")
     return text.replace("« ", "«" + NBSP)
 
 
 STRINGS["fr"] = {key: _french_spacing(text) for key, text in STRINGS["fr"].items()}
+SCENARIO_NAMES_FR = {name: _french_spacing(french) for name, french in SCENARIO_NAMES_FR.items()}
 
 
 def number(value: float, lang: str, spec: str = "") -> str:
