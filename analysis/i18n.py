@@ -13,6 +13,8 @@ import math
 
 LANGS = ("fr", "en")
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before % and $
+#: The kinds of outcome (:data:`analysis.stats.KEY_OUTCOMES`) shown in %, their differences in percentage points.
+PERCENT_KINDS = ("share", "rate")
 
 OUTCOME_LABELS = {
     "en": {
@@ -183,8 +185,10 @@ TEXT = {
                       "the final year; the most isolated group is {worst} ({worst_v}).",
         "gap_how_runs": " (computed within each run, then averaged)",
         "gap_how_run": "",
-        "s_turnover": "Retention: {s} of partners left over the final year (95% CI {lo} to {hi}).",
-        "s_turnover_no_ci": "Retention: {s} of partners left over the final year.",
+        "s_turnover": "Partner turnover: the partners who left over the final year number {s} of the partners on "
+                      "the roster (95% CI {lo} to {hi}).",
+        "s_turnover_no_ci": "Partner turnover: the partners who left over the final year number {s} of the partners "
+                            "on the roster.",
         "s_ed": "Emergency visits: {s} a year, against {b} under the baseline ({diff}).",
         # the difference in those sentences, with its interval or, from one seed paired, without one
         "diff_ci": "difference {d}, 95% CI {lo} to {hi}",
@@ -292,7 +296,8 @@ TEXT = {
                        "baseline) / (isolated residents in the baseline − isolated residents in the scenario), with "
                        "Fieller’s interval for a ratio.",
         "method_turnover": "Partners who left over the year are the partners who left during the final year divided "
-                           "by the mean number of partners over that year.",
+                           "by the mean number of partners over that year; above 100% when a small roster turns "
+                           "over more than once in the year.",
         "method_points": "Differences of percentages are in percentage points (pts).",
         "method_salib": "Sensitivity indices come from SALib.",
         "col_outcome": "Outcome",
@@ -416,8 +421,10 @@ TEXT = {
                       "{worst} ({worst_v}).",
         "gap_how_runs": " (calculé dans chaque simulation, puis moyenné)",
         "gap_how_run": "",
-        "s_turnover": "Rétention : {s} des partenaires sont partis au cours de la dernière année (IC à 95 % : {lo} à {hi}).",
-        "s_turnover_no_ci": "Rétention : {s} des partenaires sont partis au cours de la dernière année.",
+        "s_turnover": "Roulement des partenaires : les départs de la dernière année représentent {s} de l’effectif "
+                      "moyen de partenaires (IC à 95 % : {lo} à {hi}).",
+        "s_turnover_no_ci": "Roulement des partenaires : les départs de la dernière année représentent {s} de "
+                            "l’effectif moyen de partenaires.",
         "s_ed": "Visites aux urgences : {s} par an, contre {b} dans la référence ({diff}).",
         "diff_ci": "différence {d}, IC à 95 % : {lo} à {hi}",
         "diff_no_ci": "différence {d}, sans intervalle de confiance avec {pairs}",
@@ -528,7 +535,8 @@ TEXT = {
                        "référence) / (résidents isolés dans la référence − résidents isolés dans le scénario), avec "
                        "l’intervalle de Fieller pour un rapport.",
         "method_turnover": "La part des partenaires partis en cours d’année est le nombre de partenaires partis "
-                           "pendant la dernière année divisé par le nombre moyen de partenaires sur cette année.",
+                           "pendant la dernière année divisé par le nombre moyen de partenaires sur cette année ; "
+                           "elle dépasse 100 % quand un petit effectif se renouvelle plus d’une fois dans l’année.",
         "method_points": "Les différences de pourcentages sont en points de pourcentage (p.p.).",
         "method_salib": "Les indices de sensibilité viennent de SALib.",
         "col_outcome": "Indicateur",
@@ -694,10 +702,10 @@ POINTS_UNITS = {"en": {"points": ("pts", "pts"), "points_long": ("percentage poi
 
 
 def fmt(value: float, kind: str, lang: str, sign: bool = False) -> str:
-    """A value as shown to a reader: ``share`` in %, ``points*`` in percentage points, ``money`` in $."""
+    """A value as shown to a reader: ``share`` and ``rate`` in %, ``points*`` in percentage points, ``money`` in $."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if kind == "share":
+    if kind in PERCENT_KINDS:
         unit = "%" if lang == "en" else NNBSP + "%"
         return number(100 * value, lang, 1, sign) + unit
     if kind in ("points", "points_long", "points_bare"):

@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .i18n import PERCENT_KINDS  # noqa: E402
+
 #: Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 OKABE_ITO = {"blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73", "orange": "#E69F00",
              "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000"}
@@ -36,7 +38,7 @@ def png(fig, dpi: int = 100) -> bytes:
 
 
 def _scale(kind: str) -> float:
-    return 100.0 if kind in ("share", "points") else 1.0
+    return 100.0 if kind in (*PERCENT_KINDS, "points") else 1.0
 
 
 def tick_text(value: float, lang: str, spec: str = ",.10g") -> str:
@@ -79,13 +81,13 @@ def time_panels(panels: list[tuple[str, str, str]], scenario: pd.DataFrame, base
                 k = _scale(kind)
                 ax.plot(x, k * b["mean"], color=colour, lw=2.4, label=name)
                 if b["low"].notna().any():
-                    low = k * b["low"].clip(lower=0) if kind in ("share", "count") else k * b["low"]
+                    low = k * b["low"].clip(lower=0) if kind in (*PERCENT_KINDS, "count") else k * b["low"]
                     ax.fill_between(x, low, k * b["high"], color=colour, alpha=0.2, lw=0)
-            if kind in ("share", "count"):
+            if kind in (*PERCENT_KINDS, "count"):
                 ax.set_ylim(bottom=0)
             ax.set_title(title, loc="left")
             ax.set_xlabel(labels["year"])
-            if kind == "share":
+            if kind in PERCENT_KINDS:
                 ax.set_ylabel("%")
             _decimal_comma(ax, lang)
         for ax in list(axes.flat)[len(panels):]:

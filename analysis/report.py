@@ -24,11 +24,12 @@ import pandas as pd
 from sim.errors import UserError, as_path, file_in_the_way
 
 from . import plots
-from .i18n import NOUNS, check_lang, count, fmt, group_label, group_phrase, outcome_label, singular, t
+from .i18n import NOUNS, PERCENT_KINDS, check_lang, count, fmt, group_label, group_phrase, outcome_label, singular, t
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
-from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, compare, group_columns, mean_ci,
-                    paired_difference, spending_lines, spending_over_the_run, summarise, weekly_bands)
+from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, compare,
+                    group_columns, mean_ci, paired_difference, spending_lines, spending_over_the_run, summarise,
+                    weekly_bands)
 
 HEADLINE = "isolated_share_65_alone"
 TURNOVER = "partner_turnover_share"
@@ -79,19 +80,20 @@ class _Writer:
                 f'{html.escape(fmt(float(value), kind, self.lang, sign))}</span>')
 
     def ci(self, low, high, kind: str, sign: bool = False, n: int | None = None, floor: bool = False) -> str:
-        """An interval ``low`` to ``high``; a share's within 0-100% (t intervals of few replications overshoot).
+        """An interval ``low`` to ``high``; a share's within 0-100%, a rate's from 0 (t intervals of few
+        replications overshoot).
 
         ``floor``: the interval of a level that cannot be negative (see :func:`_nonnegative`): its
-        lower bound is shown as 0 at least. ``n``: the number of values behind it; a share's
-        interval from fewer than :data:`MIN_N_SHARE_CI` values is not shown ("n too small").
+        lower bound is shown as 0 at least. ``n``: the number of values behind it; a share's or a
+        rate's interval from fewer than :data:`MIN_N_SHARE_CI` values is not shown ("n too small").
         """
-        if kind == "share" and n is not None and 0 < n < MIN_N_SHARE_CI:
+        if kind in PERCENT_KINDS and n is not None and 0 < n < MIN_N_SHARE_CI:
             return self.t("n_small")
         if low is None or not np.isfinite(low):
             return self.t("no_ci")
         if kind == "share":
             low, high = max(0.0, float(low)), min(1.0, float(high))
-        elif floor:
+        elif floor or kind == "rate":
             low = max(0.0, float(low))
         return self.t("ci", lo=self.num(low, kind, sign), hi=self.num(high, kind, sign))
 
@@ -101,7 +103,7 @@ class _Writer:
         A difference of shares reads "−5.3 percentage points (95% CI −8.1 to −2.5)": the unit is
         written in full once, the bounds without it.
         """
-        if kind in ("share", "points"):
+        if kind in (*PERCENT_KINDS, "points"):
             return {"d": self.num(mean, "points_long", True), "lo": self.num(low, "points_bare", True),
                     "hi": self.num(high, "points_bare", True)}
         return {"d": self.num(mean, kind, True), "lo": self.num(low, kind, True), "hi": self.num(high, kind, True)}
@@ -135,7 +137,7 @@ def _role(w: "_Writer", role: str, res: Results | None) -> str:
 
 
 def _diff_kind(kind: str) -> str:
-    return "points" if kind == "share" else kind
+    return "points" if kind in PERCENT_KINDS else kind
 
 
 def _nonnegative(outcome: str) -> bool:
@@ -403,9 +405,8 @@ def _turnover_sentence(w: _Writer, results: Results) -> str:
     if ci.n == 0:
         return ""
     if ci.n < MIN_N_SHARE_CI:
-        return w.t("s_turnover_no_ci", s=w.num(ci.mean, "share"))
-    return w.t("s_turnover", s=w.num(ci.mean, "share"), lo=w.num(max(0.0, ci.low), "share"),
-               hi=w.num(min(1.0, ci.high), "share"))
+        return w.t("s_turnover_no_ci", s=w.num(ci.mean, "rate"))
+    return w.t("s_turnover", s=w.num(ci.mean, "rate"), lo=w.num(max(0.0, ci.low), "rate"), hi=w.num(ci.high, "rate"))
 
 
 def _worst_group(w: _Writer, results: Results) -> tuple[str, float]:
@@ -595,7 +596,7 @@ def _runs_body(w: _Writer, results: Results, cmp: Comparison | None, sizes_said:
 def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome: str) -> list[str]:
     """A sweep: what ranged how far, which lever matters most, the best design point and its breakdowns."""
     kind = KEY_OUTCOMES.get(outcome, "index")
-    scale = 100.0 if kind in ("share", "points") else 1.0
+    scale = 100.0 if kind in (*PERCENT_KINDS, "points") else 1.0
     sens, why = None, ""
     try:
         with warnings.catch_warnings():   # an imprecise analysis is shown in the report (sens.caution)
@@ -661,7 +662,7 @@ def _best_point(per_point: pd.DataFrame, comparisons, outcome: str) -> int | Non
 def _lever_sentence(w: _Writer, sens: Sensitivity, kind: str) -> str:
     """The most influential lever (and the next) with its measure."""
     r = sens.ranking
-    vkind = "index" if sens.method == "sobol" else ("points_long" if kind in ("share", "points") else kind)
+    vkind = "index" if sens.method == "sobol" else ("points_long" if kind in (*PERCENT_KINDS, "points") else kind)
     key = "s_sweep_lever" if len(r) > 1 else "s_sweep_lever1"
     return w.t(key, p=html.escape(r["parameter"].iloc[0]), measure=_measure(w, sens.method),
                v=w.num(r["value"].iloc[0], vkind), p2=html.escape(r["parameter"].iloc[1]) if len(r) > 1 else "")
@@ -727,7 +728,7 @@ def _measure(w: _Writer, method: str) -> str:
 def _sensitivity_section(w: _Writer, results: Results, sens: Sensitivity, outcome: str, kind: str, scale: float) -> str:
     """Which levers matter most: the tornado chart, main-effect panels and the table of the method's indices."""
     axis = _measure(w, sens.method) if sens.method != "main_effects" else \
-        outcome_label(w.lang, outcome) + (" (%)" if kind in ("share", "points") else "")
+        outcome_label(w.lang, outcome) + (" (%)" if kind in (*PERCENT_KINDS, "points") else "")
     labels = {"title": w.t("fig_tornado", outcome=outcome_label(w.lang, outcome)), "measure": axis,
               "first": w.t("sobol_first"), "low": w.t("main_low"), "high": w.t("main_high")}
     first = None

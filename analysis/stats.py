@@ -22,8 +22,10 @@ from sim.errors import UserError, did_you_mean
 from .load import ID_COLUMNS, Results
 
 #: The outcomes a planner asks about, in the order a report shows them, with how each is read:
-#: ``share`` (0-1, shown in %), ``points`` (a difference of shares), ``index`` (0-1 or 0-100 scale),
-#: ``count`` (people or events a year), ``money`` (dollars a year). None of them can be negative (a
+#: ``share`` (0-1, shown in %), ``rate`` (people who left a year per person on the roster, shown in %;
+#: above 100% when a small roster turns over more than once), ``points`` (a difference of shares or
+#: rates), ``index`` (0-1 or 0-100 scale), ``count`` (people or events a year), ``money`` (dollars a
+#: year). None of them can be negative (a
 #: report shows their intervals from 0 up); ``points`` here is a gap between groups, never below 0.
 KEY_OUTCOMES: dict[str, str] = {
     "isolated_share_65_alone": "share",
@@ -39,7 +41,7 @@ KEY_OUTCOMES: dict[str, str] = {
     "recovery_mean": "index",
     "partner_burnout_share": "share",
     "partners_left": "count",
-    "partner_turnover_share": "share",
+    "partner_turnover_share": "rate",
     "patient_partners": "count",
     "citizen_partners": "count",
     "ed_visits": "count",

@@ -278,7 +278,26 @@ def test_partner_turnover_is_the_share_of_partners_who_left_over_the_year(tmp_pa
     assert b.summary["partner_turnover_share"].isna().all()
     assert compare(s, b).row("partner_turnover_share")["scenario"] == pytest.approx(0.25)
     html = build_report(s, b, "en", figures=False)
-    assert "Retention: <span" in html and 'data-value="0.25">25.0%</span> of partners left over the final year' in html
+    assert ('Partner turnover: the partners who left over the final year number <span class="num" '
+            'data-value="0.25">25.0%</span> of the partners on the roster') in html
+
+
+def test_a_turnover_above_100_percent_keeps_its_interval_around_it(tmp_path):
+    """A small roster can turn over more than once a year (3 partners left, 1.5 on the roster on
+    average: 200%). The turnover and its interval are shown as they are, the interval from 0 but not
+    cut at 100% as a share's is: cut, the mean lay outside its own interval."""
+    left, roster = (3.0, 4.0, 2.0, 3.0), (1.5, 1.6, 1.0, 1.2)
+    scen = [{"partners_left": a, "partners_total": b} for a, b in zip(left, roster)]
+    s, b = _pair(tmp_path, np.full(4, .3), np.full(4, .2), scen, scen, seeds=range(4))
+    rates = np.array(left) / np.array(roster)
+    ci = mean_ci(rates)
+    assert ci.high > ci.mean > 1.0 > 0.0 < ci.low   # a case where cutting at 100% would show
+    for lang, number in (("en", lambda v: f"{100 * v:.1f}%"), ("fr", lambda v: f"{100 * v:.1f}".replace(".", ",") + "\u202f%")):
+        html = build_report(s, None, lang, figures=False)
+        text = re.sub("<[^>]+>", "", html)
+        for value in (ci.mean, ci.low, ci.high):
+            assert number(value) in text, (lang, number(value))
+        assert number(1.0) not in text, lang
 
 
 def test_n_of_an_outcome_the_baseline_lacks_gives_the_runs_on_each_side(tmp_path):
