@@ -162,6 +162,8 @@ TEXT = {
         "s_iso_base_unclear": "Isolation among people 65+ living alone was {s} with “{sname}” against {b} under “{bname}” "
                               "in the final year; the difference of {d} is not clear (95% CI {lo} to {hi} includes zero, "
                               "{pairs}).",
+        "s_iso_base_same": "Isolation among people 65+ living alone was {s} with “{sname}” and {b} under “{bname}” in "
+                           "the final year: no difference, the same in every pair of runs ({pairs}).",
         "s_iso_base_single": "Isolation among people 65+ living alone was {s} with “{sname}” against {b} under “{bname}” "
                              "in the final year, a difference of {d} ({pairs}: no confidence interval, so no telling "
                              "whether it fell).",
@@ -394,6 +396,9 @@ TEXT = {
         "s_iso_base_unclear": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » contre "
                               "{b} avec « {bname} » la dernière année ; la différence de {d} n’est pas nette (l’IC à 95 %, "
                               "de {lo} à {hi}, contient zéro ; {pairs}).",
+        "s_iso_base_same": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » et de "
+                           "{b} avec « {bname} » la dernière année : aucune différence, le même dans chaque paire de "
+                           "simulations ({pairs}).",
         "s_iso_base_single": "L’isolement des personnes de 65 ans et plus vivant seules était de {s} avec « {sname} » contre "
                              "{b} avec « {bname} » la dernière année, soit une différence de {d} ({pairs} : pas "
                              "d’intervalle de confiance, donc rien ne dit qu’il a baissé).",

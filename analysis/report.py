@@ -292,6 +292,10 @@ def _header(w: _Writer, results: Results, baseline: Results | None,
 
 
 def _direction(diff_low, diff_high, diff_mean) -> str:
+    """Whether a paired difference shows the outcome ``fell``, ``rose``, stayed the ``same`` in every
+    pair (an interval of 0 to 0 does not make a difference "unclear"), or is ``unclear``."""
+    if diff_low == diff_high == diff_mean == 0:
+        return "same"
     if np.isfinite(diff_low) and np.isfinite(diff_high):
         if diff_high < 0:
             return "fell"

@@ -328,3 +328,15 @@ def test_report_out_inside_a_file_names_the_file_in_the_way(tmp_path, capsys):
         err = capsys.readouterr().err
         assert "key '--out'" in err and "File exists" not in err and "Not a directory" not in err
         assert f"expected a folder at {blocker} to hold the report; found a file" in err
+
+
+def test_a_difference_of_zero_in_every_pair_reads_as_no_difference(tmp_path):
+    """A scenario whose 65+ living alone are exactly as isolated as the baseline's in every paired seed
+    (a check of a set-up against itself) reads "no difference", not "not clear (95% CI 0.0 to 0.0)"."""
+    s, b = _pair(tmp_path, np.full(4, .3), np.full(4, .3), seeds=range(4))
+    row = compare(s, b).row("isolated_share_65_alone")
+    assert row["difference"] == row["difference_low"] == row["difference_high"] == 0
+    en = re.sub("<[^>]+>", "", build_report(s, b, "en", figures=False))
+    fr = re.sub("<[^>]+>", "", build_report(s, b, "fr", figures=False))
+    assert "no difference, the same in every pair of runs (4 seeds paired)" in en and "not clear" not in en
+    assert "aucune différence, le même dans chaque paire de simulations (4 graines appariées)" in fr
