@@ -168,10 +168,17 @@ def plain(value: Any) -> Any:
 
 
 def _spec_error(e: ValidationError, file: str | None) -> UserError:
-    err = e.errors()[0]
+    """The one message for a spec pydantic refused. An unknown key is named first: a misspelt key
+    (``{low: 0.3, hi: 3}``) also leaves the right one missing, and "unknown key 'hi' (did you mean
+    'high'?)" says what to fix where "'high' is required" does not."""
+    errors = e.errors()
+    err = next((x for x in errors if x["type"] == "extra_forbidden"), errors[0])
     loc = [str(x) for x in err["loc"]]
     key = ".".join(loc)
     found = err.get("input")
+    if loc[0] == "parameters" and len(loc) == 2 and isinstance(found, dict) and {"low", "high"} & set(found):
+        return _error(f"expected a list of values to sweep; found a range {found!r}: ranges go under 'ranges:' "
+                      "(designs lhs, sobol, morris)", file, key)
     if err["type"] == "extra_forbidden":
         parent = SweepSpec if len(loc) == 1 else {"outputs": Outputs, "ranges": Range}.get(loc[0], Range)
         allowed = list(parent.model_fields)

@@ -260,3 +260,19 @@ def test_ctrl_c_during_a_run_says_it_starts_over(tmp_path, capsys, monkeypatch):
     assert main(["run", "centre-sud", "--years", "1", "--out", str(tmp_path / "r"), "--quiet"]) == 130
     assert capsys.readouterr().err == ("interrupted: the run did not finish, and a run does not resume: run the same "
                                        "command again to run it from the start\n")
+
+
+@pytest.mark.parametrize("changes,expected", [
+    ({"design": "sobol", "samples": 4, "parameters": {}, "ranges": {"peer_support.competency_gain": {"low": 0.3, "hi": 3}}},
+     "key 'ranges.peer_support.competency_gain.hi': unknown key 'hi' (did you mean 'high'?)"),
+    ({"design": "sobol", "samples": 4, "parameters": {"peer_support.competency_gain": {"low": 0.3, "high": 3}}},
+     "key 'parameters.peer_support.competency_gain': expected a list of values to sweep; found a range "
+     "{'low': 0.3, 'high': 3}: ranges go under 'ranges:'"),
+])
+def test_a_misplaced_or_misspelt_range_says_what_to_write(tmp_path, capsys, changes, expected):
+    """A misspelt range key is named as unknown (not "'high' is required"), and a range written under
+    'parameters:' says that ranges go under 'ranges:' (not "expected a valid list")."""
+    spec = _write(tmp_path / "s.yaml", tiny_spec("ranges", **changes))
+    assert main(["sweep", spec, "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1, err
