@@ -96,7 +96,7 @@ def is_local(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme in ("data", "blob", "about"):
         return True
-    return parts.hostname in ("localhost", "127.0.0.1", "::1")
+    return parts.hostname in LOCAL_HOSTS
 
 
 def week_on_page(page) -> int:
