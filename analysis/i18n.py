@@ -218,8 +218,9 @@ TEXT = {
                                "isolated residents; from {pairs} there is no interval to tell whether the scenario "
                                "isolates fewer people.",
         "s_spend_time": "At what cost: spending is {s} a year in the final year.",
-        "s_spend_total": "Over the whole run ({span}), spending totals {s} on average.",
-        "s_spend_total_vs": "Over the whole run ({span}), spending totals {s} on average, against {b} in the "
+        "on_average": " on average",
+        "s_spend_total": "Over the whole run ({span}), spending totals {s}{avg}.",
+        "s_spend_total_vs": "Over the whole run ({span}), spending totals {s}{avg}, against {b} in the "
                             "baseline ({diff}).",
         "s_sure": "How sure: intervals are 95% confidence intervals across replications (Student’s t); differences are "
                   "paired by seed, so both scenarios met the same random events.",
@@ -456,8 +457,9 @@ TEXT = {
                                "avec {fewer} {isolated} de moins ; avec {pairs}, il n’y a pas d’intervalle pour "
                                "dire si le scénario isole moins de personnes.",
         "s_spend_time": "À quel coût : les dépenses sont de {s} par an la dernière année.",
-        "s_spend_total": "Sur toute la durée ({span}), les dépenses totalisent {s} en moyenne.",
-        "s_spend_total_vs": "Sur toute la durée ({span}), les dépenses totalisent {s} en moyenne, contre {b} dans "
+        "on_average": " en moyenne",
+        "s_spend_total": "Sur toute la durée ({span}), les dépenses totalisent {s}{avg}.",
+        "s_spend_total_vs": "Sur toute la durée ({span}), les dépenses totalisent {s}{avg}, contre {b} dans "
                             "la référence ({diff}).",
         "s_sure": "À quel point en sommes-nous sûrs : les intervalles sont des intervalles de confiance à 95 % entre "
                   "réplications (loi de Student) ; les différences sont appariées par graine, de sorte que les deux "

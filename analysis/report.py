@@ -570,10 +570,12 @@ def _total_spending_sentence(w: _Writer, results: Results, cmp: Comparison | Non
     span = w.count(int(results.weekly["week"].max()), "week")
     base = spending_over_the_run(cmp.baseline) if cmp is not None else None
     if base is None or not set(total.index) & set(base.index):
-        return w.t("s_spend_total", span=span, s=w.num(total.mean(), "money"))
+        avg = w.t("on_average") if len(total) > 1 else ""   # a single run's total is not an average
+        return w.t("s_spend_total", span=span, s=w.num(total.mean(), "money"), avg=avg)
     d = paired_difference(total, base, "spending_over_the_run")
+    avg = w.t("on_average") if d.difference.n > 1 else ""
     return w.t("s_spend_total_vs", span=span, s=w.num(d.scenario.mean, "money"), b=w.num(d.baseline.mean, "money"),
-               diff=w.diff_clause(d.as_row(), "money"))
+               diff=w.diff_clause(d.as_row(), "money"), avg=avg)
 
 
 def _runs_body(w: _Writer, results: Results, cmp: Comparison | None, sizes_said: bool = False) -> list[str]:

@@ -123,6 +123,16 @@ def test_spending_section_gives_what_the_whole_run_cost_against_the_baseline(tmp
     assert f"Sur toute la durée (104 semaines), les dépenses totalisent {french_total} $ en moyenne." in fr
 
 
+def test_a_single_runs_whole_run_spending_is_not_called_an_average(tmp_path):
+    """One run (or one seed paired with the baseline) has a total, not an average."""
+    scen = _runs_spending(tmp_path / "scen", lambda seed, w: 1_000.0 + seed)
+    only = tmp_path / "scen" / f"s{SEEDS[0]}"
+    page = _text(build_report(load(only), None, "en", figures=False))
+    assert f"Over the whole run (104 weeks), spending totals ${scen[SEEDS[0]]:,.0f}." in page
+    fr = _text(build_report(load(only), None, "fr", figures=False)).replace("\u202f", " ")
+    assert f"les dépenses totalisent {scen[SEEDS[0]]:,.0f} $.".replace(",", " ") in fr and "en moyenne" not in fr
+
+
 def test_the_summary_names_the_groups_left_behind(tmp_path, baseline):
     """'Who was left behind': the summary named only the most isolated equity group, not the groups whose
     isolation did not fall with the programme; it now lists those, each with its paired difference."""
