@@ -10,7 +10,7 @@ import yaml
 from experiments import plan_sweep, run_sweep
 from experiments.runner import simulate as _simulate
 from sim.cli import main
-from sim.errors import UserError
+from sim.errors import Terminated, UserError
 from sweep_specs import tiny_spec
 
 SPEC = tiny_spec("messages")
@@ -250,16 +250,35 @@ def test_ctrl_c_before_a_sweep_wrote_anything_says_so(tmp_path, capsys, monkeypa
                                        "same command again to start it\n")
 
 
-def test_ctrl_c_during_a_run_says_it_starts_over(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("stop,word,status", [(KeyboardInterrupt, "interrupted", 130), (Terminated, "terminated", 143)])
+def test_ctrl_c_or_sigterm_during_a_run_says_it_starts_over(tmp_path, capsys, monkeypatch, stop, word, status):
+    """Ctrl-C, or SIGTERM (which the command line turns into :class:`Terminated`), during ``run``."""
     import sim.runner
 
     def interrupt(*args, **kwargs):
-        raise KeyboardInterrupt
+        raise stop
 
     monkeypatch.setattr(sim.runner, "run_to_folder", interrupt)
-    assert main(["run", "centre-sud", "--years", "1", "--out", str(tmp_path / "r"), "--quiet"]) == 130
-    assert capsys.readouterr().err == ("interrupted: the run did not finish, and a run does not resume: run the same "
+    assert main(["run", "centre-sud", "--years", "1", "--out", str(tmp_path / "r"), "--quiet"]) == status
+    assert capsys.readouterr().err == (f"{word}: the run did not finish, and a run does not resume: run the same "
                                        "command again to run it from the start\n")
+
+
+def test_sigterm_reaches_a_command_as_terminated_and_is_restored_after(tmp_path, monkeypatch):
+    """While a command runs, SIGTERM raises Terminated in it; once it returns, the handler is as before."""
+    import os
+    import signal
+
+    import sim.runner
+
+    def signalled(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise AssertionError("SIGTERM did not stop the command")
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(sim.runner, "run_to_folder", signalled)
+    assert main(["run", "centre-sud", "--years", "1", "--out", str(tmp_path / "r"), "--quiet"]) == 143
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 @pytest.mark.parametrize("changes,expected", [
