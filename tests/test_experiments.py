@@ -369,6 +369,21 @@ if __name__ == "__main__":
 """
 
 
+def _signal_when_both_workers_run(proc, markers, send, what: str) -> str:
+    """Wait until both workers of the sweep ``proc`` are in a (300 s) run, ``send`` the signal, and
+    return the driver's stderr once it has exited; fail if it waited for the runs."""
+    deadline = time.time() + 90
+    while len(list(markers.iterdir())) < 2 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None and len(list(markers.iterdir())) >= 2, proc.stderr.read()
+    send()
+    try:
+        return proc.communicate(timeout=120)[1]
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail(f"the sweep waited for its workers' runs after {what}")
+
+
 @pytest.mark.parametrize("backend", ["processes", "dask"])
 def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path, backend):
     """Ctrl-C reaches the driver and its workers (the terminal's process group): the workers stop
@@ -378,16 +393,7 @@ def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path, backend):
     script.write_text(CTRL_C_SCRIPT.replace("SPEC", repr(SPEC)))
     proc = subprocess.Popen([sys.executable, str(script), str(out), str(markers), backend], cwd=ROOT,
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 90
-    while len(list(markers.iterdir())) < 2 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)   # both workers in a run
-    assert proc.poll() is None and len(list(markers.iterdir())) >= 2, proc.stderr.read()
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=120)   # the runs would take 300 s
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("the sweep waited for its workers' runs after Ctrl-C")
+    err = _signal_when_both_workers_run(proc, markers, lambda: os.killpg(proc.pid, signal.SIGINT), "Ctrl-C")
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert sweep_status(out).remaining == 16
@@ -423,16 +429,8 @@ def test_sigterm_stops_a_sweep_as_ctrl_c_does(tmp_path, backend, whom):
     spec.write_text(yaml.safe_dump(SPEC))
     proc = subprocess.Popen([sys.executable, str(script), str(out), str(markers), backend, str(spec)], cwd=ROOT,
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 90
-    while len(list(markers.iterdir())) < 2 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)   # both workers in a run
-    assert proc.poll() is None and len(list(markers.iterdir())) >= 2, proc.stderr.read()
-    (os.killpg if whom == "group" else os.kill)(proc.pid, signal.SIGTERM)
-    try:
-        _, err = proc.communicate(timeout=120)   # the runs would take 300 s
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("the sweep waited for its workers' runs after SIGTERM")
+    err = _signal_when_both_workers_run(
+        proc, markers, lambda: (os.killpg if whom == "group" else os.kill)(proc.pid, signal.SIGTERM), "SIGTERM")
     assert proc.returncode == 143, err
     assert "terminated: 0 of 16 runs are finished and kept" in err and "run the same command again to resume" in err, err
     assert "Traceback" not in err, err
