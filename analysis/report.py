@@ -500,12 +500,18 @@ def _time_section(w: _Writer, results: Results, baseline: Results | None, headin
     return f"<h2>{heading}</h2>{w.img(fig, heading)}<p class='note'>{note}</p>"
 
 
+def _capitalised(label: str) -> str:
+    """A label that starts a table row or names a bar: "Single parents", « Parents seuls » (the
+    labels are lower-case to be used inside "Isolated, single parents")."""
+    return label[:1].upper() + label[1:]
+
+
 def _equity_section(w: _Writer, results: Results, cmp: Comparison | None, heading: str | None = None) -> str:
     """For whom: the isolated share by population and equity group (against the baseline, paired, with ``cmp``)."""
     cols = group_columns(results)
     if not cols:
         return ""
-    names = [group_label(w.lang, c.removeprefix("isolated_share_")) for c in cols]
+    names = [_capitalised(group_label(w.lang, c.removeprefix("isolated_share_"))) for c in cols]   # rows and bars
     st = summarise(results, cols)
     bt = summarise(cmp.baseline, [c for c in cols if c in cmp.baseline.summary]) if cmp is not None else None
     if bt is not None and len(bt) != len(st):

@@ -71,7 +71,8 @@ def test_sweep_report_breaks_the_best_point_down_by_group_and_spending(tmp_path,
     text = _text(page)
     assert "For whom: isolation by group — design point 1 (the best on this outcome)" in text
     assert "Spending and cost-effectiveness — design point 1 (the best on this outcome)" in text
-    assert "cultural communities" in text and "At what cost: in the final year, spending is" in text
+    assert "<td>Cultural communities</td>" in page and "At what cost: in the final year, spending is" in text
+    assert "<td>Single parents</td>" in page and "<td>65+ living alone</td>" in page   # table rows start capitalised
     assert "computed within each run (most minus least isolated equity group)" in text
     assert PAIRED in text  # the sweep was compared with the baseline, paired by seed
     alone = _text(build_report(sweep, None, "en", figures=False))
