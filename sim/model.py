@@ -43,20 +43,21 @@ class CaringCommunity(mesa.Model):
 
     Args:
         scenario: a preset name, a YAML path, a dict or a :class:`~sim.scenario.Scenario`.
-        rng: the seed (an int); the same scenario and seed give identical results.
+        rng: the seed: a whole number 0 or more, a numpy ``Generator`` (a seed is drawn from it) or
+            None (a fresh one, ``model.seed``); the same scenario and seed give identical results.
         agent_views: create a Mesa agent for every resident (views on the arrays). Turn off for
             the largest populations if only the outcomes matter.
         **overrides: dotted scenario keys, e.g. ``**{"governance.decision_rule": "consensus"}``
             (how ``mesa.batch_run`` passes swept parameters).
 
-    The resolved parameters are ``model.params`` (a :class:`~sim.scenario.Scenario`): Mesa 3.5
-    reserves ``model.scenario`` for its own experimental scenarios.
+    The resolved parameters are ``model.params`` (a :class:`~sim.scenario.Scenario`); ``model.scenario``
+    is None (Mesa 3.5 keeps its own experimental scenarios there: see :attr:`scenario`).
     """
 
     def __init__(self, scenario: "str | Path | dict | Scenario" = DEFAULT_SCENARIO, rng: int | None = None,
                  agent_views: bool = True, **overrides: Any):
         if type(scenario).__module__.startswith("mesa."):
-            # Mesa >= 3.5's SolaraViz passes its own Scenario object on reset: keep its seed only.
+            # A Mesa >= 3.5 experimental Scenario holds none of this model's parameters: keep its seed only.
             rng = getattr(scenario, "rng", None) if rng is None else rng
             scenario = DEFAULT_SCENARIO
         if rng is None:
@@ -145,6 +146,21 @@ class CaringCommunity(mesa.Model):
         self._last_row = first
         self.datacollector = outcomes.OutcomeCollector(first)
         self.datacollector.collect(self)
+
+    @property
+    def scenario(self) -> None:
+        """None: this model's parameters are ``model.params``.
+
+        Mesa 3.5 keeps an experimental ``mesa.experimental.scenarios.Scenario`` here, which holds none
+        of them. Its SolaraViz, finding one, rebuilt the model on *Reset* with that object in place of
+        the ``scenario`` given in ``model_params``: a page showing a 300-resident community came back
+        as the 18,000-resident Centre-Sud preset. Without one it passes ``model_params`` as they are.
+        """
+        return None
+
+    @scenario.setter
+    def scenario(self, value) -> None:
+        self._mesa_scenario = value          # what Mesa >= 3.5's Model.__init__ sets
 
     # ======================================================================= the week
     def step(self) -> None:

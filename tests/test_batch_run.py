@@ -130,3 +130,36 @@ def test_batch_run_reports_the_last_week_of_a_run_that_stops_at_its_horizon(smal
     rows = seeded_batch_run(CaringCommunity, {"scenario": [scenario], "agent_views": False}, seeds=[4],
                             number_processes=processes, data_collection_period=1, max_steps=3, display_progress=False)
     assert [row["week"] for row in rows] == [0, 1, 2, 3]
+
+
+def test_mesa_solara_viz_reset_keeps_the_scenario_given_in_model_params(small_dict):
+    """A researcher's own SolaraViz page: it builds, and Reset rebuilds the model from ``model_params``.
+    Mesa 3.5's Reset put its own experimental Scenario (``model.scenario``) in place of the
+    ``scenario`` parameter, and the page's 400 residents came back as the 18,000 of the Centre-Sud preset."""
+    solara = pytest.importorskip("solara")
+    v = pytest.importorskip("ipyvuetify")
+    from mesa.visualization import SolaraViz, make_plot_component
+    from mesa.visualization.solara_viz import ModelController
+
+    model = CaringCommunity(small_dict, rng=1)
+    reactive = solara.reactive(model)
+    page = SolaraViz(reactive, components=[make_plot_component("isolated_share_all")],
+                     model_params={"scenario": small_dict, "rng": 1,
+                                   "governance.decision_rule": {"type": "Select", "value": "majority", "label": "rule",
+                                                                "values": ["majority", "consensus"]}})
+    solara.render(page, handle_error=False)
+    params = solara.reactive({"scenario": small_dict, "rng": 2, "governance.decision_rule": "consensus"})
+    _, rc = solara.render(ModelController(reactive, model_parameters=params, render_interval=solara.reactive(1),
+                                          play_interval=solara.reactive(100), use_threads=solara.reactive(False)),
+                          handle_error=False)
+    buttons = {tuple(b.children): b for b in rc.find(v.Btn).widgets}
+    buttons[("Step",)].click()
+    assert reactive.value.week == 1 and reactive.value.steps == 1
+    buttons[("Reset",)].click()
+    rebuilt = reactive.value
+    assert rebuilt is not model and rebuilt.week == 0
+    assert rebuilt.residents.n == model.residents.n < 1000
+    assert rebuilt.seed == 2 and rebuilt.params.governance.decision_rule == "consensus"
+    expected = CaringCommunity(small_dict, rng=2, **{"governance.decision_rule": "consensus"})
+    assert rebuilt.outcomes().equals(expected.outcomes())
+    assert getattr(rebuilt, "scenario", None) is None      # the parameters are model.params
