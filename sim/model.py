@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import outcomes
-from .errors import UserError
+from .errors import ScenarioError, UserError
 from .agents import Citizen, CitizenPartner, Clinician, CommunityOrganization, Patient, PatientPartner, StewardshipGroup
 from .network import CARE_TEAM, INTER_ORG, MEMBERSHIP, generate_network
 from .population import CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, coaching_role, generate_residents
@@ -60,6 +60,7 @@ class CaringCommunity(mesa.Model):
             # A Mesa >= 3.5 experimental Scenario holds none of this model's parameters: keep its seed only.
             rng = getattr(scenario, "rng", None) if rng is None else rng
             scenario = DEFAULT_SCENARIO
+        _check_mesa_arguments(scenario, overrides)
         if rng is None:
             rng = int(np.random.SeedSequence().entropy % (2**63))
         if isinstance(rng, np.random.Generator):
@@ -411,6 +412,27 @@ class CaringCommunity(mesa.Model):
     def _initial_loneliness(self) -> None:
         """Start each resident's loneliness at the level their support sets (the burn-in then settles it)."""
         self.residents.loneliness[:] = self.states.target_loneliness().astype(np.float32)
+
+
+def _check_mesa_arguments(scenario: Any, overrides: dict[str, Any]) -> None:
+    """Arguments a Mesa user may pass as to other Mesa models, refused with what to write instead
+    (else the scenario's checks would call them misspelt scenario keys or unknown presets)."""
+    if "seed" in overrides:
+        raise UserError(f"expected the seed as rng= (Mesa 3's name for it, and mesa.batch_run's); found "
+                        f"seed={overrides['seed']!r}", key="seed")
+    if "residents" in overrides:
+        raise UserError("expected the size as a scaled scenario: CaringCommunity(scale_scenario(scenario, N), ...) "
+                        "(sim.scale_scenario), or population.n_patients for the number of residents only; found "
+                        f"residents={overrides['residents']!r}", key="residents")
+    fields = Scenario.model_fields
+    split = (isinstance(scenario, tuple) and len(scenario) == 2 and scenario[0] in fields) or (
+        isinstance(scenario, str) and scenario in fields and not Path(scenario).exists())
+    if split:
+        # mesa.batch_run sweeps every value it can iterate over: a dict's keys, a Scenario's (field, value) pairs.
+        raise ScenarioError(f"expected a preset name, a YAML path, a dict or a Scenario; found {scenario!r}, one "
+                        "field of a scenario: mesa.batch_run iterates over a parameter's value, so a dict or "
+                        "Scenario reaches the model one field at a time. Give it in a list: "
+                        "parameters={'scenario': [scenario], ...}", key="scenario")
 
 
 class _Bare:

@@ -132,6 +132,24 @@ def test_batch_run_reports_the_last_week_of_a_run_that_stops_at_its_horizon(smal
     assert [row["week"] for row in rows] == [0, 1, 2, 3]
 
 
+def test_a_scenario_given_whole_to_batch_run_or_a_seed_keyword_says_what_to_write(small_dict):
+    """``mesa.batch_run`` iterates over every parameter value it can: a dict or Scenario given without a
+    list reached the model one key or (field, value) pair at a time ("unknown preset 'name'", "found
+    tuple"); ``seed=`` (older Mesa's name for ``rng``) and ``residents=`` were called misspelt scenario
+    keys ("did you mean 'extends'?", "did you mean 'retention'?")."""
+    from sim import ScenarioError, UserError
+
+    small = load_scenario(small_dict)
+    for whole in (small_dict, small):
+        with pytest.raises(ScenarioError, match=r"key 'scenario'.*Give it in a list: parameters=\{'scenario': \[sc"):
+            seeded_batch_run(CaringCommunity, {"scenario": whole}, seeds=[1], number_processes=1, max_steps=1,
+                             display_progress=False)
+    with pytest.raises(UserError, match=r"key 'seed': expected the seed as rng="):
+        CaringCommunity(small_dict, seed=1)
+    with pytest.raises(UserError, match=r"key 'residents': expected the size as a scaled scenario"):
+        CaringCommunity("centre-sud", rng=1, residents=300)
+
+
 def test_mesa_solara_viz_reset_keeps_the_scenario_given_in_model_params(small_dict):
     """A researcher's own SolaraViz page: it builds, and Reset rebuilds the model from ``model_params``.
     Mesa 3.5's Reset put its own experimental Scenario (``model.scenario``) in place of the
