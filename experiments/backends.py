@@ -220,9 +220,12 @@ def _outcome(task, fut: Future) -> tuple[Any, bool, Any]:
 
 def dask_setup(worker) -> None:
     """Dask's preload hook, run in each worker process of the LocalCluster a sweep starts: Ctrl-C
-    reaches every process of the terminal's group, and the driver alone should take it (it says
-    what is kept and closes the cluster); each dask worker would print a traceback."""
+    reaches every process of the terminal's group, and a cluster job's time limit sends SIGTERM to
+    every process of the job. The driver alone should take either (it says what is kept and closes
+    the cluster, which stops its workers through their nanny, by SIGKILL if need be); a worker
+    stopping on its own would leave tracebacks from dask's broken connections."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 CONNECT_TIMEOUT = 20.0   # seconds to reach a dask scheduler given by address (--scheduler)
