@@ -46,3 +46,23 @@ def test_every_partner_and_only_partners_have_a_role_agent_bound_to_their_reside
         if isinstance(agent, PatientPartner):
             assert agent.carer == (r.role[i] == CARER_PARTNER)
             assert agent.caseload == model.caseload[i]
+
+
+def test_mesa_datacollector_collects_patients_state_by_agent_type():
+    """A Mesa user's own ``DataCollector(agenttype_reporters={Patient: ...})`` collects each patient's
+    loneliness and competency week by week, as the resident arrays hold them (Mesa 3.3 and 3.5)."""
+    import mesa
+
+    m = CaringCommunity(scale_scenario("centre-sud", 300), rng=2)
+    dc = mesa.DataCollector(agenttype_reporters={Patient: {"loneliness": "loneliness", "competency": "competency"}})
+    for _ in range(3):
+        m.step()
+        dc.collect(m)
+    df = dc.get_agenttype_vars_dataframe(Patient)
+    last = df.xs(df.index.get_level_values(0).max(), level=0)
+    patients = m.agents_by_type[Patient]
+    assert len(df) == 3 * len(patients) and sorted(last.index) == sorted(a.unique_id for a in patients)
+    by_id = {a.unique_id: a.index for a in patients}
+    rows = [by_id[i] for i in last.index]
+    assert last["loneliness"].tolist() == m.residents.loneliness[rows].tolist()
+    assert last["competency"].tolist() == m.residents.competency[rows].tolist()
