@@ -205,6 +205,34 @@ def test_play_stops_at_the_end_of_the_scenario(browser, tmp_path):
             context.close()
 
 
+def live_models(page) -> int:
+    """How many models the server holds (the page's hidden ``.cc-debug-memory`` element, served with
+    ``CC_VIZ_DEBUG_MEMORY=1``)."""
+    return int(page.locator(".cc-debug-memory").get_attribute("data-models"))
+
+
+def test_reset_releases_the_old_runs(browser, tmp_path):
+    """A facilitator resets for hours: after each Reset the server holds the new run only (its
+    community and baseline), not the page's first run nor the runs before (a server of its own, so
+    that other tests' pages are not counted)."""
+    with serve(lang="en", residents=60, log=tmp_path / "server.log", env={"CC_VIZ_DEBUG_MEMORY": "1"}) as url:
+        page = open_page(browser, url)
+        try:
+            assert wait_for(lambda: live_models(page) == 2)
+            for _ in range(4):
+                page.click(".cc-step")
+                assert wait_for(lambda: week_on_page(page) == 1)
+                page.click(".cc-reset")
+                assert wait_for(lambda: week_on_page(page) == 0)
+            page.click(".cc-step")
+            assert wait_for(lambda: week_on_page(page) == 1)
+            assert wait_for(lambda: live_models(page) == 2, timeout=10), \
+                f"{live_models(page)} models on the server after 4 resets, expected 2 (the current run)"
+            assert page.errors == [] and page.external == []
+        finally:
+            page.context.close()
+
+
 def test_switching_language_changes_the_labels(page):
     assert page.locator(".cc-controls .v-card__title").inner_text().strip() == "Controls"
     assert wait_for(lambda: page.evaluate("document.documentElement.lang") == "en")

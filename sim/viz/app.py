@@ -34,7 +34,8 @@ from sim.scenario import load_scenario, preset_names  # noqa: E402
 from sim.viz import charts, levers  # noqa: E402
 from sim.viz.i18n import LANGUAGES, duration_in_years, labelled, t  # noqa: E402
 from sim.viz.network_view import legend_items, legend_swatch  # noqa: E402
-from sim.viz.session import WorkshopRun, settings_from_env, workshop_scenarios  # noqa: E402
+from sim.viz.session import (WorkshopRun, debug_memory, live_models, settings_from_env,  # noqa: E402
+                             workshop_scenarios)
 
 SETTINGS = settings_from_env()
 COMMUNITY, BASELINE = workshop_scenarios(SETTINGS.scenario, SETTINGS.residents)
@@ -134,10 +135,10 @@ def _page_watcher():
 
 
 @solara.component
-def WeekCounter(run: WorkshopRun, lang: str):
+def WeekCounter(run: solara.Reactive, lang: str):
     """The week counter, large."""
     update_counter.get()
-    week = run.week
+    week = run.value.week
     solara.HTML(tag="div", classes=["cc-week"], unsafe_innerHTML=(
         f'<span class="cc-week-text">{html.escape(t("week", lang, week=week))}</span>'
         f'<span class="cc-year">({html.escape(t("year", lang, year=week / 52))})</span>'),
@@ -203,7 +204,7 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
             error.set(_error_text(e))
         force_update()
 
-    WeekCounter(run.value, lang)
+    WeekCounter(run, lang)
     with solara.Row(justify="space-between", style={"flex-wrap": "wrap", "gap": "8px"}):
         solara.Button(t("reset", lang), color="primary", on_click=do_reset, classes=["cc-reset"])
         solara.Button(t("pause", lang) if playing.value else t("play", lang), color="primary",
@@ -245,11 +246,11 @@ def Levers(pending: solara.Reactive, lang: str):
 
 
 @solara.component
-def Information(run: WorkshopRun, pending: dict, lang: str):
+def Information(run: solara.Reactive, pending: dict, lang: str):
     """What is running: the scenario, its scaling, and the lever values the model was built with."""
     update_counter.get()
-    m = run.model
-    applied = run.applied()
+    m = run.value.model
+    applied = run.value.applied()
     rows = "".join(
         f'<tr class="cc-applied" data-lever="{lever.name}" data-value="{html.escape(str(applied[lever.name]))}">'
         f'<td>{html.escape(t("lever." + lever.name, lang))}</td>'
@@ -268,10 +269,10 @@ def Information(run: WorkshopRun, pending: dict, lang: str):
 
 
 @solara.component
-def NetworkPanel(run: WorkshopRun, lang: str):
+def NetworkPanel(run: solara.Reactive, lang: str):
     """The network picture, redrawn each week."""
     update_counter.get()
-    solara.HTML(tag="div", classes=["cc-network"], unsafe_innerHTML=run.view.svg(run.model, lang))
+    solara.HTML(tag="div", classes=["cc-network"], unsafe_innerHTML=run.value.view.svg(run.value.model, lang))
 
 
 @solara.component
@@ -291,11 +292,11 @@ def ChartKeys(lang: str):
 
 
 @solara.component
-def Charts(run: WorkshopRun, lang: str):
+def Charts(run: solara.Reactive, lang: str):
     """All six charts in one HTML element: one message to the browser per week."""
     update_counter.get()
-    community = charts.columns(run.model, CHART_COLUMNS)
-    baseline = charts.columns(run.baseline, CHART_COLUMNS)
+    community = charts.columns(run.value.model, CHART_COLUMNS)
+    baseline = charts.columns(run.value.baseline, CHART_COLUMNS)
     solara.HTML(tag="div", classes=["cc-charts"], unsafe_innerHTML="".join(
         f'<div class="cc-chart-box">{charts.chart_svg(chart, community, baseline, lang)}</div>'
         for chart in charts.CHARTS))
@@ -314,12 +315,36 @@ def PageLanguage(lang: str):
 
 
 @solara.component
+def LiveModels():
+    """Only with ``CC_VIZ_DEBUG_MEMORY=1`` (:func:`~sim.viz.session.debug_memory`): a hidden element
+    whose ``data-models`` says, after each step and reset, how many models the server holds."""
+    update_counter.get()
+    solara.HTML(tag="div", classes=["cc-debug-memory"], style="display: none",
+                attributes={"data-models": str(live_models())})
+
+
+def use_workshop_run() -> solara.Reactive:
+    """This page's :class:`WorkshopRun`, in a reactive variable that holds only the current one
+    (*Reset* sets a new one).
+
+    Old runs must not stay on the server (a facilitator resets for hours; at 5000 residents a run
+    is tens of MB). Solara keeps what a page's hooks and components were first given for as long
+    as the page is open: a ``use_memo`` value, ``use_reactive``'s initial value, and each
+    component's first element with its arguments. So the reactive starts empty and gets the first
+    run here, and the components are given the reactive, never a run, reading ``run.value``.
+    """
+    run = solara.use_reactive(None)
+    if run.peek() is None:   # the page's first render
+        run.set(WorkshopRun(COMMUNITY, BASELINE, DEFAULTS))
+    return run
+
+
+@solara.component
 def Page():
     """The page; each browser gets its own language, levers and run."""
     lang = solara.use_reactive(SETTINGS.lang)
     pending = solara.use_reactive(dict(DEFAULTS))
-    first = solara.use_memo(lambda: WorkshopRun(COMMUNITY, BASELINE, DEFAULTS), [])
-    run = solara.use_reactive(first)
+    run = use_workshop_run()
     L = lang.value
 
     solara.Style(CSS)
@@ -335,14 +360,16 @@ def Page():
         with solara.Card(t("levers", L), classes=["cc-levers"]):
             Levers(pending, L)
         with solara.Card(t("information", L), classes=["cc-information"]):
-            Information(run.value, pending.value, L)
+            Information(run, pending.value, L)
     with solara.Div(classes=["cc-main"]):
         with solara.Card(t("network", L), subtitle=scaled_sentence(L), classes=["cc-network-card"]):
-            NetworkPanel(run.value, L)
+            NetworkPanel(run, L)
             Legend(L)
         with solara.Card(t("charts", L), classes=["cc-charts-card"]):
             ChartKeys(L)
-            Charts(run.value, L)
+            Charts(run, L)
+    if debug_memory():
+        LiveModels()
 
 
 page = Page

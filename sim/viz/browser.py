@@ -48,14 +48,16 @@ def wait_until_up(url: str, timeout: float = 90.0, proc: subprocess.Popen | None
 
 @contextmanager
 def serve(scenario: str = "centre-sud", lang: str = "en", residents: int = 500, port: int | None = None,
-          log: Path | None = None):
-    """Start ``caring-community viz`` on a free port; yields its URL and stops it afterwards."""
+          log: Path | None = None, env: dict[str, str] | None = None):
+    """Start ``caring-community viz`` on a free port; yields its URL and stops it afterwards.
+    ``env``: variables added to the server's environment (e.g. ``CC_VIZ_DEBUG_MEMORY``)."""
     port = port or free_port()
     cmd = [sys.executable, "-m", "sim.cli", "viz", scenario, "--lang", lang, "--port", str(port),
            "--host", "127.0.0.1", "--residents", str(residents)]
     root = Path(__file__).resolve().parents[2]
     out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                            env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_up(url, proc=proc)

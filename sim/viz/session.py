@@ -7,11 +7,13 @@ can show them side by side. The page makes one run per connected browser.
 
 The workshop settings come from environment variables set by ``caring-community viz``:
 ``CC_VIZ_SCENARIO`` (preset or YAML file), ``CC_VIZ_LANG`` (fr or en), ``CC_VIZ_RESIDENTS``
-(workshop size, default 500) and ``CC_VIZ_SEED``.
+(workshop size, default 500) and ``CC_VIZ_SEED``. ``CC_VIZ_DEBUG_MEMORY=1`` (for the tests, never
+needed in a workshop) makes the page report how many models the server holds: :func:`live_models`.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +59,21 @@ def _scaled(scenario, residents: int):
     if total is not None and total == residents:
         return scenario
     return scale_scenario(scenario, residents)
+
+
+def debug_memory(env: dict[str, str] | None = None) -> bool:
+    """Whether ``CC_VIZ_DEBUG_MEMORY=1`` asks the page to report :func:`live_models` (a hidden
+    ``.cc-debug-memory`` element whose ``data-models`` the browser tests read)."""
+    env = os.environ if env is None else env
+    return env.get("CC_VIZ_DEBUG_MEMORY") == "1"
+
+
+def live_models() -> int:
+    """How many :class:`~sim.model.CaringCommunity` models this process holds, after a full garbage
+    collection: two per open page (its community and baseline) when old runs are released. Slow
+    (it walks every object), so only for :func:`debug_memory`."""
+    gc.collect()
+    return sum(isinstance(o, CaringCommunity) for o in gc.get_objects())
 
 
 @lru_cache(maxsize=8)
