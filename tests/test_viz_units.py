@@ -714,3 +714,17 @@ def test_a_lever_that_cannot_act_is_not_shown_as_a_group_heading(page_module, mo
     assert headings == [t(group, "fr") for group in levers.GROUPS]
     inert = [w.unsafe_innerHTML for w in rc.find(attributes={"class": "cc-inert"}).widgets]
     assert t("lever.funding_level", "fr") in inert and len(inert) == len(levers.inert(page_module.COMMUNITY))
+
+
+def test_a_disconnected_pages_run_is_kept_an_hour_not_solaras_day():
+    """The server culls a page that left without closing after an hour (Solara: 24 h), unless the
+    facilitator set SOLARA_KERNEL_CULL_TIMEOUT, and Solara reads the value the command gives it."""
+    import solara.util
+
+    from sim.viz.cli import server_env
+
+    env = server_env("centre-sud", "fr", 500, 0, base={})
+    assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "1h"
+    assert solara.util.parse_timedelta(env["SOLARA_KERNEL_CULL_TIMEOUT"]) == 3600
+    assert server_env("centre-sud", "fr", 500, 0, base={"SOLARA_KERNEL_CULL_TIMEOUT": "10m"})[
+        "SOLARA_KERNEL_CULL_TIMEOUT"] == "10m"

@@ -17,6 +17,10 @@ from .levers import BY_NAME
 APP = Path(__file__).resolve().with_name("app.py")
 
 
+#: How long the server keeps the run of a page that disconnected without closing (Solara's format).
+SESSION_KEPT = "1h"
+
+
 def server_command(host: str, port: int) -> list[str]:
     """The command that serves the page: Solara in production mode (no reloader, no browser opened,
     no version check on PyPI: the room may have no internet)."""
@@ -26,10 +30,17 @@ def server_command(host: str, port: int) -> list[str]:
 
 
 def server_env(scenario: str, lang: str, residents: int, seed: int, base: dict | None = None) -> dict[str, str]:
-    """Environment for the server: the workshop settings, and no telemetry (the room may be offline)."""
+    """Environment for the server: the workshop settings, and no telemetry (the room may be offline).
+
+    A laptop that leaves without closing its page (the lid shut, off the room's Wi-Fi) keeps its run on
+    the server until Solara culls its session: after :data:`SESSION_KEPT` unless
+    ``SOLARA_KERNEL_CULL_TIMEOUT`` is set (Solara's own default is 24 hours). Back within that time,
+    it finds its run where it left it.
+    """
     env = dict(os.environ if base is None else base)
     env.update(CC_VIZ_SCENARIO=scenario, CC_VIZ_LANG=lang, CC_VIZ_RESIDENTS=str(residents), CC_VIZ_SEED=str(seed),
                SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+    env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", SESSION_KEPT)
     # The app imports ``sim``: make sure the server finds this checkout even when not installed.
     root = str(APP.parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
