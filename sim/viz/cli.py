@@ -34,8 +34,7 @@ def server_env(scenario: str, lang: str, residents: int, seed: int, base: dict |
 
     A laptop that leaves without closing its page (the lid shut, off the room's Wi-Fi) keeps its run on
     the server until Solara culls its session: after :data:`SESSION_KEPT` unless
-    ``SOLARA_KERNEL_CULL_TIMEOUT`` is set (Solara's own default is 24 hours). Back within that time,
-    it finds its run where it left it.
+    ``SOLARA_KERNEL_CULL_TIMEOUT`` is set (Solara's own default is 24 hours).
     """
     env = dict(os.environ if base is None else base)
     env.update(CC_VIZ_SCENARIO=scenario, CC_VIZ_LANG=lang, CC_VIZ_RESIDENTS=str(residents), CC_VIZ_SEED=str(seed),
