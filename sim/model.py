@@ -430,9 +430,9 @@ def _check_mesa_arguments(scenario: Any, overrides: dict[str, Any]) -> None:
     if split:
         # mesa.batch_run sweeps every value it can iterate over: a dict's keys, a Scenario's (field, value) pairs.
         raise ScenarioError(f"expected a preset name, a YAML path, a dict or a Scenario; found {scenario!r}, one "
-                        "field of a scenario: mesa.batch_run iterates over a parameter's value, so a dict or "
-                        "Scenario reaches the model one field at a time. Give it in a list: "
-                        "parameters={'scenario': [scenario], ...}", key="scenario")
+                            "field of a scenario: mesa.batch_run iterates over a parameter's value, so a dict or "
+                            "Scenario reaches the model one field at a time. Give it in a list: "
+                            "parameters={'scenario': [scenario], ...}", key="scenario")
 
 
 class _Bare:
