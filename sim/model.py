@@ -43,8 +43,9 @@ class CaringCommunity(mesa.Model):
 
     Args:
         scenario: a preset name, a YAML path, a dict or a :class:`~sim.scenario.Scenario`.
-        rng: the seed: a whole number 0 or more, a numpy ``Generator`` (a seed is drawn from it) or
-            None (a fresh one, ``model.seed``); the same scenario and seed give identical results.
+        rng: the seed: a whole number 0 or more; a numpy ``Generator``, ``BitGenerator`` or
+            ``SeedSequence`` (a seed is drawn from it, as Mesa's ``rng=`` takes them); or None (a fresh
+            one). The seed used is ``model.seed``; the same scenario and seed give identical results.
         agent_views: create a Mesa agent for every resident (views on the arrays). Turn off for
             the largest populations if only the outcomes matter.
         **overrides: dotted scenario keys, e.g. ``**{"governance.decision_rule": "consensus"}``
@@ -63,11 +64,13 @@ class CaringCommunity(mesa.Model):
         _check_mesa_arguments(scenario, overrides)
         if rng is None:
             rng = int(np.random.SeedSequence().entropy % (2**63))
+        if isinstance(rng, (np.random.SeedSequence, np.random.BitGenerator)):   # as Mesa's own rng= takes
+            rng = np.random.default_rng(rng)
         if isinstance(rng, np.random.Generator):
             rng = int(rng.integers(2**63))
         if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
-            raise UserError(f"expected a seed that is a whole number 0 or more (or a numpy Generator, or None for "
-                            f"a fresh one); found {rng!r}", key="rng")
+            raise UserError(f"expected a seed that is a whole number 0 or more (or a numpy Generator, BitGenerator "
+                            f"or SeedSequence, or None for a fresh one); found {rng!r}", key="rng")
         super().__init__(rng=int(rng))
         self.seed = int(rng)
         self.params: Scenario = load_scenario(scenario, overrides or None)

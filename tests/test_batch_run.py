@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from sim import CaringCommunity, load_scenario, scale_scenario
+from sim import CaringCommunity, UserError, load_scenario, scale_scenario
 from sim.runner import seeded_batch_run
 
 STEPS = 5
@@ -137,7 +137,7 @@ def test_a_scenario_given_whole_to_batch_run_or_a_seed_keyword_says_what_to_writ
     list reached the model one key or (field, value) pair at a time ("unknown preset 'name'", "found
     tuple"); ``seed=`` (older Mesa's name for ``rng``) and ``residents=`` were called misspelt scenario
     keys ("did you mean 'extends'?", "did you mean 'retention'?")."""
-    from sim import ScenarioError, UserError
+    from sim import ScenarioError
 
     small = load_scenario(small_dict)
     for whole in (small_dict, small):
@@ -181,3 +181,21 @@ def test_mesa_solara_viz_reset_keeps_the_scenario_given_in_model_params(small_di
     expected = CaringCommunity(small_dict, rng=2, **{"governance.decision_rule": "consensus"})
     assert rebuilt.outcomes().equals(expected.outcomes())
     assert getattr(rebuilt, "scenario", None) is None      # the parameters are model.params
+
+
+def test_the_seed_may_be_given_as_mesa_takes_it():
+    """``rng=`` takes what Mesa's own models take: a whole number, a numpy Generator, BitGenerator or
+    SeedSequence (the same one gives the same model), or None (a fresh seed); anything else is refused."""
+    import numpy as np
+
+    small = scale_scenario("centre-sud", 200)
+    seeds = {kind: [CaringCommunity(small, rng=make(), agent_views=False).seed for _ in range(2)]
+             for kind, make in {"int": lambda: 7, "numpy int": lambda: np.int64(7),
+                                "Generator": lambda: np.random.default_rng(3), "PCG64": lambda: np.random.PCG64(3),
+                                "SeedSequence": lambda: np.random.SeedSequence(3)}.items()}
+    assert all(a == b for a, b in seeds.values()) and seeds["int"] == [7, 7]
+    assert CaringCommunity(small, rng=None, agent_views=False).seed != CaringCommunity(small, rng=None,
+                                                                                       agent_views=False).seed
+    for bad in (-1, 1.5, "7", True):
+        with pytest.raises(UserError, match="key 'rng': expected a seed that is a whole number 0 or more"):
+            CaringCommunity(small, rng=bad, agent_views=False)
