@@ -34,8 +34,7 @@ from sim.scenario import load_scenario, preset_names  # noqa: E402
 from sim.viz import charts, levers  # noqa: E402
 from sim.viz.i18n import LANGUAGES, duration_in_years, labelled, t  # noqa: E402
 from sim.viz.network_view import legend_items, legend_swatch  # noqa: E402
-from sim.viz.session import (WorkshopRun, debug_memory, live_models, settings_from_env,  # noqa: E402
-                             workshop_scenarios)
+from sim.viz.session import WorkshopRun, live_models, settings_from_env, workshop_scenarios  # noqa: E402
 
 SETTINGS = settings_from_env()
 COMMUNITY, BASELINE = workshop_scenarios(SETTINGS.scenario, SETTINGS.residents)
@@ -316,7 +315,7 @@ def PageLanguage(lang: str):
 
 @solara.component
 def LiveModels():
-    """Only with ``CC_VIZ_DEBUG_MEMORY=1`` (:func:`~sim.viz.session.debug_memory`): a hidden element
+    """Only with ``CC_VIZ_DEBUG_MEMORY=1`` (:class:`~sim.viz.session.Settings`): a hidden element
     whose ``data-models`` says, after each step and reset, how many models the server holds."""
     update_counter.get()
     solara.HTML(tag="div", classes=["cc-debug-memory"], style="display: none",
@@ -368,7 +367,7 @@ def Page():
         with solara.Card(t("charts", L), classes=["cc-charts-card"]):
             ChartKeys(L)
             Charts(run, L)
-    if debug_memory():
+    if SETTINGS.debug_memory:
         LiveModels()
 
 

@@ -36,12 +36,15 @@ BASELINE_OVERRIDES = {"governance.stewardship_group": False, "governance.partner
 
 @dataclass(frozen=True)
 class Settings:
-    """The workshop settings ``caring-community viz`` gave the server: scenario, language, size and seed."""
+    """The workshop settings ``caring-community viz`` gave the server: scenario, language, size and seed;
+    ``debug_memory`` (``CC_VIZ_DEBUG_MEMORY=1``, for the tests) makes the page report :func:`live_models`
+    in a hidden ``.cc-debug-memory`` element whose ``data-models`` the browser tests read."""
 
     scenario: str
     lang: str
     residents: int
     seed: int
+    debug_memory: bool = False
 
 
 def settings_from_env(env: dict[str, str] | None = None) -> Settings:
@@ -51,7 +54,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
     return Settings(scenario=env.get("CC_VIZ_SCENARIO", "centre-sud"),
                     lang=check_language(env.get("CC_VIZ_LANG", DEFAULT_LANGUAGE)),
                     residents=int(env.get("CC_VIZ_RESIDENTS", DEFAULT_RESIDENTS)),
-                    seed=int(env.get("CC_VIZ_SEED", 0)))
+                    seed=int(env.get("CC_VIZ_SEED", 0)), debug_memory=env.get("CC_VIZ_DEBUG_MEMORY") == "1")
 
 
 def _scaled(scenario, residents: int):
@@ -61,17 +64,10 @@ def _scaled(scenario, residents: int):
     return scale_scenario(scenario, residents)
 
 
-def debug_memory(env: dict[str, str] | None = None) -> bool:
-    """Whether ``CC_VIZ_DEBUG_MEMORY=1`` asks the page to report :func:`live_models` (a hidden
-    ``.cc-debug-memory`` element whose ``data-models`` the browser tests read)."""
-    env = os.environ if env is None else env
-    return env.get("CC_VIZ_DEBUG_MEMORY") == "1"
-
-
 def live_models() -> int:
     """How many :class:`~sim.model.CaringCommunity` models this process holds, after a full garbage
     collection: two per open page (its community and baseline) when old runs are released. Slow
-    (it walks every object), so only for :func:`debug_memory`."""
+    (it walks every object), so only with ``Settings.debug_memory``."""
     gc.collect()
     return sum(isinstance(o, CaringCommunity) for o in gc.get_objects())
 
