@@ -15,6 +15,8 @@ LANGS = ("fr", "en")
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before % and $
 #: The kinds of outcome (:data:`analysis.stats.KEY_OUTCOMES`) shown in %, their differences in percentage points.
 PERCENT_KINDS = ("share", "rate")
+#: The kinds held as fractions and shown times 100: in % (:data:`PERCENT_KINDS`) or in percentage points.
+TIMES_100 = (*PERCENT_KINDS, "points")
 
 OUTCOME_LABELS = {
     "en": {

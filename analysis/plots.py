@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .i18n import PERCENT_KINDS  # noqa: E402
+from .i18n import PERCENT_KINDS, TIMES_100  # noqa: E402
 
 #: Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 OKABE_ITO = {"blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73", "orange": "#E69F00",
@@ -38,7 +38,7 @@ def png(fig, dpi: int = 100) -> bytes:
 
 
 def _scale(kind: str) -> float:
-    return 100.0 if kind in (*PERCENT_KINDS, "points") else 1.0
+    return 100.0 if kind in TIMES_100 else 1.0
 
 
 def tick_text(value: float, lang: str, spec: str = ",.10g") -> str:

@@ -24,7 +24,8 @@ import pandas as pd
 from sim.errors import UserError, as_path, file_in_the_way
 
 from . import plots
-from .i18n import NOUNS, PERCENT_KINDS, check_lang, count, fmt, group_label, group_phrase, outcome_label, singular, t
+from .i18n import (NOUNS, PERCENT_KINDS, TIMES_100, check_lang, count, fmt, group_label, group_phrase, outcome_label,
+                   singular, t)
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, compare,
@@ -103,7 +104,7 @@ class _Writer:
         A difference of shares reads "−5.3 percentage points (95% CI −8.1 to −2.5)": the unit is
         written in full once, the bounds without it.
         """
-        if kind in (*PERCENT_KINDS, "points"):
+        if kind in TIMES_100:
             return {"d": self.num(mean, "points_long", True), "lo": self.num(low, "points_bare", True),
                     "hi": self.num(high, "points_bare", True)}
         return {"d": self.num(mean, kind, True), "lo": self.num(low, kind, True), "hi": self.num(high, kind, True)}
@@ -608,7 +609,7 @@ def _runs_body(w: _Writer, results: Results, cmp: Comparison | None, sizes_said:
 def _sweep_body(w: _Writer, results: Results, baseline: Results | None, outcome: str) -> list[str]:
     """A sweep: what ranged how far, which lever matters most, the best design point and its breakdowns."""
     kind = KEY_OUTCOMES.get(outcome, "index")
-    scale = 100.0 if kind in (*PERCENT_KINDS, "points") else 1.0
+    scale = 100.0 if kind in TIMES_100 else 1.0
     sens, why = None, ""
     try:
         with warnings.catch_warnings():   # an imprecise analysis is shown in the report (sens.caution)
@@ -674,7 +675,7 @@ def _best_point(per_point: pd.DataFrame, comparisons, outcome: str) -> int | Non
 def _lever_sentence(w: _Writer, sens: Sensitivity, kind: str) -> str:
     """The most influential lever (and the next) with its measure."""
     r = sens.ranking
-    vkind = "index" if sens.method == "sobol" else ("points_long" if kind in (*PERCENT_KINDS, "points") else kind)
+    vkind = "index" if sens.method == "sobol" else ("points_long" if kind in TIMES_100 else kind)
     key = "s_sweep_lever" if len(r) > 1 else "s_sweep_lever1"
     return w.t(key, p=html.escape(r["parameter"].iloc[0]), measure=_measure(w, sens.method),
                v=w.num(r["value"].iloc[0], vkind), p2=html.escape(r["parameter"].iloc[1]) if len(r) > 1 else "")
@@ -740,7 +741,7 @@ def _measure(w: _Writer, method: str) -> str:
 def _sensitivity_section(w: _Writer, results: Results, sens: Sensitivity, outcome: str, kind: str, scale: float) -> str:
     """Which levers matter most: the tornado chart, main-effect panels and the table of the method's indices."""
     axis = _measure(w, sens.method) if sens.method != "main_effects" else \
-        outcome_label(w.lang, outcome) + (" (%)" if kind in (*PERCENT_KINDS, "points") else "")
+        outcome_label(w.lang, outcome) + (" (%)" if kind in TIMES_100 else "")
     labels = {"title": w.t("fig_tornado", outcome=outcome_label(w.lang, outcome)), "measure": axis,
               "first": w.t("sobol_first"), "low": w.t("main_low"), "high": w.t("main_high")}
     first = None

@@ -25,8 +25,8 @@ from .load import ID_COLUMNS, Results
 #: ``share`` (0-1, shown in %), ``rate`` (people who left a year per person on the roster, shown in %;
 #: above 100% when a small roster turns over more than once), ``points`` (a difference of shares or
 #: rates), ``index`` (0-1 or 0-100 scale), ``count`` (people or events a year), ``money`` (dollars a
-#: year). None of them can be negative (a
-#: report shows their intervals from 0 up); ``points`` here is a gap between groups, never below 0.
+#: year). None of them can be negative (a report shows their intervals from 0 up); ``points`` here is
+#: a gap between groups, never below 0.
 KEY_OUTCOMES: dict[str, str] = {
     "isolated_share_65_alone": "share",
     "isolated_share_all": "share",
