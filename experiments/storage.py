@@ -342,6 +342,29 @@ class SweepStore:
         for f in files:
             f.unlink(missing_ok=True)
 
+    def write_codebook(self, parameters: list[str]) -> None:
+        """Write ``codebook.csv``: every column of ``summary/``, ``weekly/``, ``design.parquet`` and
+        ``seeds.parquet`` with its dtype, unit, range, final-year aggregation and meaning
+        (:func:`sim.outcomes.codebook`; a swept key's from the scenario schema). Nothing before the
+        first finished run, since the outcome columns are read from the shards written."""
+        from sim.outcomes import codebook
+
+        summary = summary_shards(self.root)
+        if not summary:
+            return
+        weekly = _shards(self.root / WEEKLY)
+        tables = {"summary/*.parquet": ("summary", _columns(summary[0]))}
+        if weekly:
+            tables["weekly/*.parquet"] = ("sweep", _columns(weekly[0]))
+        for name in ("design.parquet", "seeds.parquet"):
+            if (self.root / name).is_file():
+                tables[name] = ("summary", _columns(self.root / name))
+        book = codebook(tables)
+        for i, column in book["column"].items():
+            if column in parameters:
+                book.loc[i, ["unit", "range", "final_year", "meaning"]] = _describe_swept(column)
+        write_text_atomic(book.to_csv(index=False), self.root / "codebook.csv")
+
     def write_failure(self, record: dict) -> None:
         write_json_atomic(record, self.root / FAILED / f"{record['run_id']}.json")
 
@@ -350,6 +373,31 @@ class SweepStore:
 
 
 # ----------------------------------------------------------------------------- reading
+def _columns(path: Path) -> list[tuple[str, str]]:
+    """``[(column, pandas dtype), ...]`` of a Parquet file, read from its schema."""
+    schema = read_schema(path)
+    return list(schema.empty_table().to_pandas().dtypes.astype(str).items())
+
+
+def _describe_swept(key: str) -> list[str]:
+    """[unit, range, "", meaning] of a swept dotted key (``funding.sources.0.end_week``), from the
+    scenario schema's parameter that it sets (``funding.sources[].end_week``)."""
+    import re
+
+    from sim.docs import parameter_rows
+
+    rows = parameter_rows()
+    for row in rows:
+        pattern = re.escape(row["key"]).replace(re.escape("[]."), r"\.\d+\.").replace(re.escape(".NAME."), r"\.[^.]+\.")
+        if re.fullmatch(pattern, key):
+            return [row["unit"], row["range"], "", f"swept parameter {row['key']}: {row['meaning']}"]
+    for row in sorted(rows, key=lambda r: -len(r["key"])):   # a table's entry (governance.seats.city)
+        if key.startswith(row["key"] + "."):
+            return [row["unit"], row["range"], "",
+                    f"swept parameter {row['key']} ({key[len(row['key']) + 1:]}): {row['meaning']}"]
+    return ["", "", "", "swept parameter (see base_scenario.yaml)"]
+
+
 def read_meta(path: str | Path) -> dict:
     path = Path(path)
     meta_path = path / "meta.json"

@@ -61,7 +61,7 @@ def _cmd_run(args) -> int:
     except KeyboardInterrupt:
         raise Interrupted("the run did not finish, and a run does not resume: run the same command again to run "
                           "it from the start") from None
-    print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png, scenario.yaml")
+    print(f"Wrote {out}/outcomes.parquet, summary.json, summary.csv, chart.png, codebook.csv, scenario.yaml")
     weeks = int(summary["weeks"])
     # a run shorter than a year is summarised over all its weeks (the report warns the same way)
     period = "Final year" if weeks >= 52 else \

@@ -24,6 +24,8 @@ FLOW_OUTCOMES = ("ed_visits", "admissions", "incidents", "escalations", "introdu
                  "partners_trained", "partners_left", "help_hours", "timebank_hours", "income",
                  "organization_closures", "brokered_ties", "activity_ties", "ties_formed", "ties_dissolved",
                  "encounters", "partnership_encounters", "spending_total") + tuple(f"spending_{l}" for l in BUDGET_LINES)
+#: Weekly outcomes summed over the final year in the summary (:func:`summarise`); every other outcome is averaged.
+SUMMED_IN_SUMMARY = FLOW_OUTCOMES + ("volunteers_left", "referrals_unserved")
 BURNOUT_DISTRESS = 0.5  # distress from which a partner counts as highly emotionally exhausted
 
 
@@ -146,6 +148,10 @@ class OutcomeCollector(mesa.DataCollector):
             columns[key].append(row[key])
 
 
+#: Outcomes whose week-0 value the summary also gives, as ``<outcome>_start``.
+START_VALUES = ("isolated_share_all", "isolated_share_65_alone", "lonely_share_65plus", "competency_mean")
+
+
 def summarise(outcomes: pd.DataFrame, last_weeks: int = 52) -> dict[str, float]:
     """Final-year summary: levels averaged and flows summed over the last ``last_weeks`` weeks."""
     tail = outcomes[outcomes["week"] > outcomes["week"].max() - last_weeks]
@@ -157,11 +163,10 @@ def summarise(outcomes: pd.DataFrame, last_weeks: int = 52) -> dict[str, float]:
         if col in ("week", "year"):
             continue
         series = tail[col]
-        out[col] = float(series.sum() if col in FLOW_OUTCOMES or col in ("partners_left", "volunteers_left",
-                                                                           "referrals_unserved") else series.mean())
+        out[col] = float(series.sum() if col in SUMMED_IN_SUMMARY else series.mean())
     out["weeks"] = int(outcomes["week"].max())
     first = outcomes.iloc[0]
-    for col in ("isolated_share_all", "isolated_share_65_alone", "lonely_share_65plus", "competency_mean"):
+    for col in START_VALUES:
         out[f"{col}_start"] = float(first[col])
     return out
 
@@ -220,3 +225,233 @@ def edge_list(model) -> pd.DataFrame:
 
 def new_event_counter() -> defaultdict:
     return defaultdict(float)
+
+
+# ----------------------------------------------------------------------------- codebook
+# What every column of the outputs means, next to the code that computes it: ``run`` and ``sweep`` write
+# it as ``codebook.csv`` beside the data (:func:`codebook`), so that a reader with pandas alone can tell
+# what a column holds, in what unit and over what range. A name with ``{G}`` (a group of
+# :func:`breakdown_groups`), ``{line}`` (a budget line), ``{level}`` (an engagement level) or ``{kind}`` (a
+# tie kind) stands for the columns it expands to. Entries: (name, unit, range, meaning).
+
+#: The weekly outcome row (:func:`measure`): ``outcomes.parquet``, ``sim.run``, a sweep's ``weekly/``.
+OUTCOME_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("week", "week", "0 to the horizon", "the week this row measures (0: the initial state, before any step)"),
+    ("year", "years", "0 to the horizon", "week / 52"),
+    ("isolated_share_{G}", "share", "0-1, NaN when the group is empty",
+     "share of {G} who are isolated (fewer active social ties than states.isolation_threshold)"),
+    ("lonely_share_{G}", "share", "0-1, NaN when the group is empty",
+     "share of {G} who are lonely (loneliness above states.lonely_threshold)"),
+    ("loneliness_mean_{G}", "index", "0-1, NaN when the group is empty", "mean loneliness of {G}"),
+    ("isolated_count", "residents", "0 or more", "residents isolated"),
+    ("isolation_gap_groups", "share difference", "0-1, 0 with no equity group",
+     "most minus least isolated equity group (isolated_share_group_*; empty groups left out)"),
+    ("loneliness_gap_groups", "index difference", "0-1, 0 with no equity group",
+     "highest minus lowest mean loneliness of the equity groups (loneliness_mean_group_*; empty groups left out)"),
+    ("competency_mean", "PAM points", "0-100", "mean care competency (patient activation) of patients"),
+    ("shared_decisions_mean", "share", "0-1", "mean share of care decisions patients take jointly with clinicians"),
+    ("engagement_level_{level}_share", "share", "0-1", "share of patients at engagement level {level} "
+     "(0 none, 1 partner in own care, 2 trained partner, 3 co-leader)"),
+    ("empowerment_index", "index", "0-1",
+     "mean over patients of 0.4 * competency/100 + 0.3 * shared decisions + 0.3 * engagement level/3"),
+    ("recovery_mean", "index", "0-1", "mean recovery / citizenship of patients"),
+    ("ties_per_person", "ties per resident", "0 or more", "mean number of active social ties per resident"),
+    ("ties_total", "ties", "0 or more", "living ties of all kinds in the network"),
+    ("patient_partners", "residents", "0 or more", "patient partners on the roster"),
+    ("carer_partners", "residents", "0 or more", "carer partners on the roster"),
+    ("citizen_partners", "residents", "0 or more", "citizen partners on the roster"),
+    ("partners_total", "residents", "0 or more", "partners of every role on the roster"),
+    ("caseload_mean", "patients per partner", "0 or more, 0 with no coaching partner",
+     "mean caseload of coaching (patient and carer) partners"),
+    ("waiting_list", "patients", "0 or more", "patients waiting for a partner"),
+    ("in_peer_support", "patients", "0 or more", "patients accompanied by a partner now"),
+    ("partner_distress_mean", "index", "0-1, 0 with no coaching partner", "mean distress of coaching partners"),
+    ("partner_burnout_share", "share", "0-1, 0 with no coaching partner",
+     f"share of coaching partners with distress >= {BURNOUT_DISTRESS} (high emotional exhaustion)"),
+    ("governance_seats_filled", "seats", "0 or more", "patient seats held on the stewardship group"),
+    ("partners_left", "partners a week", "0 or more", "partners of every role who left this week"),
+    ("volunteers_left", "partners a week", "0 or more", "partners in a volunteer-compensated role who left this week"),
+    ("volunteers", "residents", "0 or more", "partners in volunteer-compensated roles now"),
+    ("ed_visits", "visits a week", "0 or more", "emergency visits of patients this week"),
+    ("admissions", "admissions a week", "0 or more", "hospital admissions of patients this week"),
+    ("incidents", "incidents a week", "0 or more", "peer-support incidents this week"),
+    ("escalations", "escalations a week", "0 or more", "legal-duty escalations to a clinician this week"),
+    ("introductions", "introductions a week", "0 or more", "introductions made this week (programme flow)"),
+    ("pairings", "pairings a week", "0 or more", "patients paired with a partner this week"),
+    ("partners_trained", "partners a week", "0 or more", "partners trained this week"),
+    ("help_hours", "hours a week", "0 or more", "mutual-aid help given this week"),
+    ("timebank_hours", "hours a week", "0 or more", "hours exchanged through the timebank this week"),
+    ("organization_closures", "organizations a week", "0 or more", "community organizations that closed this week"),
+    ("brokered_ties", "ties a week", "0 or more", "ties made by brokering this week"),
+    ("activity_ties", "ties a week", "0 or more", "ties made by co-attendance of activities this week"),
+    ("ties_formed", "ties a week", "0 or more", "ties made this week to replace lost friends"),
+    ("ties_dissolved", "ties a week", "0 or more", "ties that faded below ties.dissolve_below this week "
+     "(ties removed because someone moved out, an organization closed or an accompaniment ended are not counted)"),
+    ("encounters", "encounters a week", "0 or more", "clinical encounters this week"),
+    ("partnership_encounters", "encounters a week", "0 or more", "clinical encounters in partnership this week"),
+    ("referrals_unserved", "referrals a week", "0 or more", "referrals to community activities not served this week"),
+    ("spending_{line}", "dollars a week", "0 or more", "money spent this week on {line}"),
+    ("spending_total", "dollars a week", "0 or more", "money spent this week, all budget lines"),
+    ("spending_cumulative", "dollars", "0 or more", "money spent since week 0, all budget lines"),
+    ("income", "dollars a week", "0 or more", "funding received this week"),
+    ("pool", "dollars", "0 or more", "money left in the pool"),
+    ("organizations_open", "organizations", "0 or more", "community organizations open"),
+    ("organization_capacity", "places", "0 or more", "summed capacity of the open organizations"),
+    ("clinician_buy_in_mean", "index", "0-1", "mean partnership buy-in of clinicians"),
+    ("partnership_clinicians", "clinicians", "0 or more", "clinicians with buy-in >= 0.5"),
+    ("tokenism", "index", "0-1, 1 with no stewardship group", "tokenism of the stewardship group"),
+    ("timebank_balance_total", "hours", "any sign",
+     "sum of residents' timebank balances (the community account holds the opposite)"),
+)
+
+#: Columns the final-year summary adds to the outcomes (``summary.csv``, ``summary.json``, a sweep's ``summary/``).
+SUMMARY_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("scenario", "name", "", "the scenario's name"),
+    ("seed", "seed", "0 or more", "the run's random seed"),
+    ("weeks", "weeks", "1 or more", "the run's last week (its horizon)"),
+    ("residents", "residents", "1 or more", "residents in the community (the population size)"),
+)
+# and ``<outcome>_start`` for each outcome of :data:`START_VALUES`: its value at week 0
+
+#: The per-resident snapshot (:func:`resident_snapshot`, ``residents_weekN.parquet``).
+SNAPSHOT_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("week", "week", "0 to the horizon", "the week of the snapshot: the state outcome row N measures"),
+    ("resident", "node id", "0 to residents - 1", "the resident (their node in the edge list)"),
+    ("patient", "bool", "", "registered with the clinic (a patient, not a citizen)"),
+    ("neighbourhood", "name", "", "where the household lives"),
+    ("household", "id", "0 or more", "household id; members are tied by household ties"),
+    ("age_group", "category", "child, adult, 65+", "age group (under 18, 18-64, 65 and over)"),
+    ("woman", "bool", "", "a woman"),
+    ("lives_alone", "bool", "", "lives alone"),
+    ("single_parent", "bool", "", "a single parent"),
+    ("equity_group", "name", "", "the resident's equity group (shared by a household)"),
+    ("chronic", "bool", "", "has a chronic condition"),
+    ("mental_health", "bool", "", "has a mental-health condition"),
+    ("end_of_life", "bool", "", "in the last year of life"),
+    ("role", "category", ", ".join(ROLES), "partner role"),
+    ("clinician", "index", "0 or more, NA for citizens",
+     "the patient's primary clinician (their node is residents + clinician)"),
+    ("partner_since", "week", "NA without a role", "week the role was taken"),
+    ("waiting_since", "week", "NA when not waiting", "week the patient joined the waiting list for a partner"),
+    ("ties_{kind}", "ties", "0 or more", "living ties of kind {kind}, any strength (degree by kind in the edge list)"),
+    ("active_ties", "ties", "0 or more", "social ties of strength >= states.active_tie_strength"),
+    ("isolated", "bool", "", "fewer active ties than states.isolation_threshold"),
+    ("loneliness", "index", "0-1", "subjective loneliness"),
+    ("competency", "PAM points", "0-100", "care competency / patient activation"),
+    ("shared_decisions", "share", "0-1", "share of care decisions taken jointly with clinicians"),
+    ("engagement_level", "level", "0-3", "engagement: 0 none, 1 partner in own care, 2 trained partner, 3 co-leader"),
+    ("recovery", "index", "0-1", "recovery / citizenship"),
+    ("in_peer_support", "bool", "", "accompanied by a patient or carer partner now"),
+    ("peer_support_sessions", "meetings", "0 or more",
+     "meetings in the current accompaniment (or the last one once it has ended)"),
+    ("citizen_accompanied", "bool", "", "accompanied by a citizen partner now"),
+    ("support_received_hours", "hours, cumulative", "0 or more", "mutual-aid help received since week 0 or moving in"),
+    ("timebank_balance", "hours", "any sign", "timebank balance"),
+    ("ed_visits", "visits, cumulative", "0 or more", "emergency visits since week 0 or moving in"),
+    ("admissions", "admissions, cumulative", "0 or more", "hospital admissions since week 0 or moving in"),
+    ("partner_distress", "index", "0-1", "partner distress / burnout (0 without a role)"),
+    ("caseload", "patients", "0 or more", "patients the partner accompanies now (0 without a role)"),
+    ("first_support_week", "week", "NA if never paired", "week of the first pairing with a partner"),
+    ("arrived_week", "week", "NA for the initial residents; negative: in the burn-in", "week the resident moved in"),
+)
+
+#: The edge list (:func:`edge_list`, ``edges_weekN.parquet``).
+EDGE_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("week", "week", "0 to the horizon", "the week of the edge list"),
+    ("source", "node id", "0 or more", "one end: residents 0 to n - 1, then clinicians, then organizations"),
+    ("target", "node id", "0 or more", "the other end (same numbering)"),
+    ("kind", "category", ", ".join(TIE_KINDS), "the tie's kind"),
+    ("strength", "index", "0-1", "the tie's strength"),
+    ("formed_week", "week", "negative: in the burn-in", "week the tie was formed"),
+    ("last_contact_week", "week", "negative: in the burn-in", "week of the last contact"),
+)
+
+#: The identifiers of a sweep's rows (``summary/``, ``weekly/``, ``design.parquet``, ``seeds.parquet``).
+SWEEP_ID_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("run_id", "id", "", "the run: p<point>-r<replication>-<hash of values and seed>"),
+    ("point", "index", "0 to n_points - 1", "the design point (join key with design.parquet)"),
+    ("replication", "index", "0 to replications - 1", "the replication (join key with seeds.parquet); "
+     "replication i has the same seed at every point"),
+    ("seed", "seed", "0 or more", "the run's random seed"),
+)
+
+CODEBOOK_FIELDS = ("file", "column", "dtype", "unit", "range", "final_year", "meaning")
+
+
+def _group_text(group: str) -> str:
+    named = {"all": "all residents", "65plus": "residents 65+", "65_alone": "residents 65+ living alone",
+             "65_with_others": "residents 65+ living with others", "single_parents": "single parents",
+             "65_women": "women 65+", "65_men": "men 65+", "patients": "patients"}
+    if group in named:
+        return named[group]
+    if group.startswith("group_"):
+        return f"residents of equity group '{group[6:]}'"
+    if group.startswith("nb_"):
+        return f"residents of neighbourhood '{group[3:]}'"
+    return f"group '{group}'"
+
+
+def _match(entries, column: str) -> tuple[str, str, str] | None:
+    """(unit, range, meaning) of ``column``: the entry of that name, else the first pattern it fits
+    (``spending_total`` is its own entry, not ``spending_{line}``)."""
+    import re
+
+    for name, unit, rng, meaning in entries:
+        if name == column:
+            return unit, rng, meaning
+    for name, unit, rng, meaning in entries:
+        if "{" not in name:
+            continue
+        field = name[name.index("{") + 1:name.index("}")]
+        pattern = "^" + re.escape(name).replace(re.escape("{" + field + "}"), "(.+)") + "$"
+        found = re.match(pattern, column)
+        if found:
+            value = found.group(1)
+            text = _group_text(value) if field == "G" else value
+            return tuple(s.replace("{" + field + "}", text) for s in (unit, rng, meaning))
+    return None
+
+
+def describe_column(column: str, table: str = "outcomes") -> dict[str, str]:
+    """Unit, range and meaning of one column of ``table`` (``outcomes``, ``summary``, ``snapshot``,
+    ``edges``, or ``sweep`` for a sweep's ``weekly/``); empty strings for a column this module does not define (a sweep's custom
+    ``simulate``). In ``summary`` an outcome is its final-year mean or sum, as ``final_year`` says."""
+    final_year = ""
+    if table == "snapshot":
+        found = _match(SNAPSHOT_COLUMNS, column)
+    elif table == "edges":
+        found = _match(EDGE_COLUMNS, column)
+    else:
+        found = _match(SWEEP_ID_COLUMNS, column) if table in ("sweep", "summary") else None
+        if found is None and table in ("summary", "sweep"):
+            found = _match(SUMMARY_COLUMNS, column)
+            if found is None and column.endswith("_start"):
+                outcome = column[:-len("_start")]
+                inner = _match(OUTCOME_COLUMNS, outcome)
+                if inner is not None:
+                    found = (inner[0], inner[1], f"{outcome} at week 0 (the initial state): {inner[2]}")
+        if found is None:
+            found = _match(OUTCOME_COLUMNS, column)
+            if found is not None and table == "summary" and column not in ("week", "year"):
+                summed = column in SUMMED_IN_SUMMARY
+                final_year = "sum" if summed else "mean"
+                unit, rng, meaning = found
+                if summed:   # a flow: the final year's total
+                    unit, meaning = unit.replace(" a week", " a year"), meaning.replace(" this week", " over the final year")
+                found = (unit, rng, meaning)
+    unit, rng, meaning = found or ("", "", "")
+    return {"unit": unit, "range": rng, "final_year": final_year, "meaning": meaning}
+
+
+def codebook(tables: "dict[str, tuple[str, pd.DataFrame | list[tuple[str, str]]]]") -> pd.DataFrame:
+    """The codebook of the files written: one row per file and column, ``CODEBOOK_FIELDS``.
+
+    ``tables`` maps a file name (or pattern, ``residents_week*.parquet``) to ``(table, frame)``, ``table``
+    as in :func:`describe_column` and ``frame`` the data written (or its ``[(column, dtype), ...]``).
+    """
+    rows = []
+    for file, (table, frame) in tables.items():
+        columns = list(frame.dtypes.astype(str).items()) if isinstance(frame, pd.DataFrame) else list(frame)
+        for column, dtype in columns:
+            rows.append({"file": file, "column": column, "dtype": str(dtype), **describe_column(column, table)})
+    return pd.DataFrame(rows, columns=list(CODEBOOK_FIELDS))

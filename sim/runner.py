@@ -5,6 +5,8 @@ Writes into the output folder:
 * ``outcomes.parquet`` — the weekly outcomes (one row per week, week 0 = initial state);
 * ``summary.json`` and ``summary.csv`` — the final-year summary;
 * ``chart.png`` — isolation and empowerment over time;
+* ``codebook.csv`` — every column of the files above (file, column, dtype, unit, range, final-year
+  aggregation, meaning), from :mod:`sim.outcomes`;
 * ``scenario.yaml`` — the fully resolved parameters, with the seed, for reproduction;
 * on request, ``residents_week{W}.parquet`` and ``edges_week{W}.parquet`` at chosen weeks.
 """
@@ -134,18 +136,22 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     # A folder holds a finished run only once its outcomes and summary are written: the previous
     # run's go first, and the parameters come first, so a run that stops half-way is seen as one.
     # The previous run's chart and snapshots go too, so that no file in the folder is another run's.
-    for stale in ("outcomes.parquet", "summary.json", "summary.csv", "chart.png"):
+    for stale in ("outcomes.parquet", "summary.json", "summary.csv", "chart.png", "codebook.csv"):
         (out / stale).unlink(missing_ok=True)
     for pattern in ("residents_week*.parquet", "edges_week*.parquet"):
         for stale in out.glob(pattern):
             stale.unlink()
     write_resolved_scenario(model.params, out / "scenario.yaml", seed=int(seed), weeks=weeks)
 
+    written = {}   # a snapshot and an edge list as written, for the codebook
+
     def snapshot():
         if model.week in snapshot_weeks:
-            oc.resident_snapshot(model).to_parquet(out / f"residents_week{model.week}.parquet", index=False)
+            written["residents_week*.parquet"] = ("snapshot", oc.resident_snapshot(model))
+            written["residents_week*.parquet"][1].to_parquet(out / f"residents_week{model.week}.parquet", index=False)
             if edges:
-                oc.edge_list(model).to_parquet(out / f"edges_week{model.week}.parquet", index=False)
+                written["edges_week*.parquet"] = ("edges", oc.edge_list(model))
+                written["edges_week*.parquet"][1].to_parquet(out / f"edges_week{model.week}.parquet", index=False)
 
     snapshot()
     for _ in range(weeks):
@@ -158,7 +164,10 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     summary = oc.summarise(df)
     meta = {"scenario": model.params.name, "seed": int(seed), "weeks": weeks, "residents": model.residents.n}
     (out / "summary.json").write_text(json.dumps({**meta, "final_year": summary}, indent=2))
-    pd.DataFrame([{**meta, **summary}]).to_csv(out / "summary.csv", index=False)
+    summary_row = pd.DataFrame([{**meta, **summary}])
+    summary_row.to_csv(out / "summary.csv", index=False)
+    oc.codebook({"outcomes.parquet": ("outcomes", df), "summary.csv": ("summary", summary_row),
+                 **written}).to_csv(out / "codebook.csv", index=False)
     plot_run(df, out / "chart.png", title=model.params.title or model.params.name)
     return summary
 

@@ -106,6 +106,23 @@ def test_folder_contract_and_common_random_numbers(reference):
     assert first["isolated_share_all"].nunique() > 1 or first["ties_total"].nunique() > 1
 
 
+def test_codebook_describes_every_column_a_sweep_writes(reference):
+    """codebook.csv lists every column of summary/, weekly/, design.parquet and seeds.parquet, with a
+    meaning (a swept key's from the scenario schema) and how the summary aggregates each outcome."""
+    book = pd.read_csv(reference.path / "codebook.csv", keep_default_na=False)
+    data = {"summary/*.parquet": reference.summary, "weekly/*.parquet": reference.weekly,
+            "design.parquet": reference.design, "seeds.parquet": reference.seeds}
+    assert set(book["file"]) == set(data)
+    for name, frame in data.items():
+        rows = book[book["file"] == name]
+        assert list(rows["column"]) == list(frame.columns), name
+        assert (rows["meaning"] != "").all(), rows[rows["meaning"] == ""]
+    summary = book[book["file"] == "summary/*.parquet"].set_index("column")
+    assert summary.loc["peer_support.competency_gain", "meaning"].startswith("swept parameter")
+    assert summary.loc["point", "meaning"].startswith("the design point")
+    assert summary.loc["spending_total", "final_year"] == "sum"
+
+
 def test_seeds_are_stable_when_replications_grow():
     assert replication_seeds(5, 3) == replication_seeds(5, 10)[:3]
     assert replication_seeds(5, 3) != replication_seeds(6, 3)

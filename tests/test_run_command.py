@@ -100,7 +100,7 @@ def test_a_run_into_a_used_folder_leaves_nothing_of_the_previous_run(tiny_yaml, 
     assert _run(tiny_yaml, out, "--snapshot-weeks", "0,5", "--edges") == 0
     assert main(["run", str(tiny_yaml), "--seed", "2", "--years", "0.1", "--out", str(out), "--quiet",
                  "--snapshot-weeks", "3"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["chart.png", "outcomes.parquet", "residents_week3.parquet",
+    assert sorted(p.name for p in out.iterdir()) == ["chart.png", "codebook.csv", "outcomes.parquet", "residents_week3.parquet",
                                                      "scenario.yaml", "summary.csv", "summary.json"]
 
 
@@ -362,3 +362,33 @@ def test_edge_list_dates_the_initial_network_from_the_start_of_the_burn_in(tiny_
     assert (e["formed_week"] <= e["last_contact_week"]).all()
     household = e[e["kind"] == "household"]                    # household ties all belong to the initial network
     assert (household["formed_week"] == -burn_in).all()
+
+
+def test_codebook_describes_every_column_of_every_file_written(tiny_yaml, tmp_path):
+    """A reader with pandas alone finds every column of the run's files in codebook.csv, with its dtype,
+    unit, range and meaning, and the values keep to the range it gives."""
+    out = tmp_path / "coded"
+    assert _run(tiny_yaml, out, "--snapshot-weeks", "0,5", "--edges") == 0
+    book = pd.read_csv(out / "codebook.csv", keep_default_na=False)
+    assert list(book.columns) == ["file", "column", "dtype", "unit", "range", "final_year", "meaning"]
+    files = {"outcomes.parquet": pd.read_parquet(out / "outcomes.parquet"),
+             "summary.csv": pd.read_csv(out / "summary.csv"),
+             "residents_week*.parquet": pd.read_parquet(out / "residents_week5.parquet"),
+             "edges_week*.parquet": pd.read_parquet(out / "edges_week5.parquet")}
+    assert set(book["file"]) == set(files)
+    for name, data in files.items():
+        rows = book[book["file"] == name]
+        assert list(rows["column"]) == list(data.columns), name
+        assert (rows["meaning"] != "").all() and (rows["unit"] != "").all(), rows[rows["meaning"] == ""]
+        if name.endswith(".parquet"):
+            assert list(rows["dtype"]) == list(data.dtypes.astype(str)), name
+        for column, value_range in zip(rows["column"], rows["range"]):
+            values = data[column].dropna()
+            if value_range.split(",")[0] in ("0-1", "0-100", "0-3"):
+                assert values.between(0, float(value_range.split(",")[0][2:])).all(), (name, column)
+            elif value_range.startswith("0 or more"):
+                assert (values >= 0).all(), (name, column)
+    summary = book[book["file"] == "summary.csv"].set_index("column")
+    assert summary.loc["ed_visits", "final_year"] == "sum" and summary.loc["ed_visits", "unit"] == "visits a year"
+    assert summary.loc["isolated_share_all", "final_year"] == "mean"
+    assert "all budget lines" in summary.loc["spending_total", "meaning"]   # its own entry, not spending_{line}
