@@ -123,6 +123,21 @@ def test_codebook_describes_every_column_a_sweep_writes(reference):
     assert summary.loc["spending_total", "final_year"] == "sum"
 
 
+def test_the_readmes_pandas_only_recipe_reads_a_sweep_as_load_sweep_does(reference):
+    """The README's recipe for a collaborator with pandas alone, run as written on a sweep folder."""
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("with pandas alone (a collaborator without the package),")[1]
+    code = code.split("```python\n", 1)[1].split("```", 1)[0].replace('"sweeps/gov', f'"{reference.path}')
+    found: dict = {}
+    exec(code, found)
+    assert "import sim" not in code and "experiments" not in code
+    pd.testing.assert_frame_equal(found["summary"].sort_values("run_id").reset_index(drop=True),
+                                  reference.summary.sort_values("run_id").reset_index(drop=True))
+    assert len(found["weekly"]) == len(reference.weekly)
+    assert list(found["weekly"].columns[-2:]) == list(SPEC["parameters"])
+    assert set(found["codebook"]["column"]) >= set(reference.summary.columns)
+
+
 def test_seeds_are_stable_when_replications_grow():
     assert replication_seeds(5, 3) == replication_seeds(5, 10)[:3]
     assert replication_seeds(5, 3) != replication_seeds(6, 3)
