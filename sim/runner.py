@@ -143,15 +143,17 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
             stale.unlink()
     write_resolved_scenario(model.params, out / "scenario.yaml", seed=int(seed), weeks=weeks)
 
-    written = {}   # a snapshot and an edge list as written, for the codebook
+    written = {}   # the columns of the snapshots and edge lists written, for the codebook
+
+    def write(table: str, frame: pd.DataFrame, name: str) -> None:
+        frame.to_parquet(out / f"{name}_week{model.week}.parquet", index=False)
+        written[f"{name}_week*.parquet"] = (table, list(frame.dtypes.astype(str).items()))
 
     def snapshot():
         if model.week in snapshot_weeks:
-            written["residents_week*.parquet"] = ("snapshot", oc.resident_snapshot(model))
-            written["residents_week*.parquet"][1].to_parquet(out / f"residents_week{model.week}.parquet", index=False)
+            write("snapshot", oc.resident_snapshot(model), "residents")
             if edges:
-                written["edges_week*.parquet"] = ("edges", oc.edge_list(model))
-                written["edges_week*.parquet"][1].to_parquet(out / f"edges_week{model.week}.parquet", index=False)
+                write("edges", oc.edge_list(model), "edges")
 
     snapshot()
     for _ in range(weeks):
