@@ -24,8 +24,11 @@ FLOW_OUTCOMES = ("ed_visits", "admissions", "incidents", "escalations", "introdu
                  "partners_trained", "partners_left", "help_hours", "timebank_hours", "income",
                  "organization_closures", "brokered_ties", "activity_ties", "ties_formed", "ties_dissolved",
                  "encounters", "partnership_encounters", "spending_total") + tuple(f"spending_{l}" for l in BUDGET_LINES)
-#: Weekly outcomes summed over the final year in the summary (:func:`summarise`); every other outcome is averaged.
+#: Weekly outcomes summed over the final year in the summary (:func:`summarise`); every other outcome is averaged,
+#: except the running totals of :data:`LAST_IN_SUMMARY`.
 SUMMED_IN_SUMMARY = FLOW_OUTCOMES + ("volunteers_left", "referrals_unserved")
+#: Running totals, which the summary gives at the run's last week (the whole run's total).
+LAST_IN_SUMMARY = ("spending_cumulative",)
 BURNOUT_DISTRESS = 0.5  # distress from which a partner counts as highly emotionally exhausted
 
 
@@ -153,7 +156,8 @@ START_VALUES = ("isolated_share_all", "isolated_share_65_alone", "lonely_share_6
 
 
 def summarise(outcomes: pd.DataFrame, last_weeks: int = 52) -> dict[str, float]:
-    """Final-year summary: levels averaged and flows summed over the last ``last_weeks`` weeks."""
+    """Final-year summary: levels averaged and flows summed over the last ``last_weeks`` weeks; running
+    totals (``spending_cumulative``) at the last week."""
     tail = outcomes[outcomes["week"] > outcomes["week"].max() - last_weeks]
     tail = tail[tail["week"] > 0]
     if tail.empty:
@@ -163,7 +167,8 @@ def summarise(outcomes: pd.DataFrame, last_weeks: int = 52) -> dict[str, float]:
         if col in ("week", "year"):
             continue
         series = tail[col]
-        out[col] = float(series.sum() if col in SUMMED_IN_SUMMARY else series.mean())
+        out[col] = float(series.sum() if col in SUMMED_IN_SUMMARY
+                         else series.iloc[-1] if col in LAST_IN_SUMMARY else series.mean())
     out["weeks"] = int(outcomes["week"].max())
     first = outcomes.iloc[0]
     for col in START_VALUES:
@@ -434,7 +439,7 @@ def describe_column(column: str, table: str = "outcomes") -> dict[str, str]:
             found = _match(OUTCOME_COLUMNS, column)
             if found is not None and table == "summary" and column not in ("week", "year"):
                 summed = column in SUMMED_IN_SUMMARY
-                final_year = "sum" if summed else "mean"
+                final_year = "sum" if summed else "last" if column in LAST_IN_SUMMARY else "mean"
                 unit, rng, meaning = found
                 if summed:   # a flow: the final year's total
                     unit, meaning = unit.replace(" a week", " a year"), meaning.replace(" this week", " over the final year")

@@ -30,6 +30,12 @@ def test_final_year_sums_flows_and_averages_levels_over_exactly_52_weeks():
     assert s["weeks"] == 104
 
 
+def test_a_running_total_is_summarised_at_the_last_week_not_averaged():
+    """``spending_cumulative`` in the summary is what the whole run spent, as the report's spending section gives it."""
+    weekly = _weekly(104).assign(spending_cumulative=lambda d: 10.0 * d["week"])
+    assert summarise(weekly)["spending_cumulative"] == 1040.0
+
+
 def test_start_values_are_the_initial_state():
     s = summarise(_weekly(104))
     assert s["competency_mean_start"] == 0.0

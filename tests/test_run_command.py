@@ -391,4 +391,5 @@ def test_codebook_describes_every_column_of_every_file_written(tiny_yaml, tmp_pa
     summary = book[book["file"] == "summary.csv"].set_index("column")
     assert summary.loc["ed_visits", "final_year"] == "sum" and summary.loc["ed_visits", "unit"] == "visits a year"
     assert summary.loc["isolated_share_all", "final_year"] == "mean"
+    assert summary.loc["spending_cumulative", "final_year"] == "last"
     assert "all budget lines" in summary.loc["spending_total", "meaning"]   # its own entry, not spending_{line}
