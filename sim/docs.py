@@ -1,4 +1,4 @@
-"""Keep ``docs/ODD.md`` true to the code: the parameter table and the weekly schedule are generated.
+"""Keep ``docs/ODD.md`` true to the code: the parameter table, the weekly schedule and the outcome columns are generated.
 
 ``python -m sim.docs`` rewrites the generated blocks of ``docs/ODD.md`` (between
 ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->``) from the code as it is now;
@@ -7,6 +7,8 @@
 * ``parameters``: every parameter of the scenario schema (:func:`sim.scenario.describe_parameters`),
   with the fields of list and dictionary items (organizations, funding sources, professions,
   equity groups, neighbourhoods): key, default, unit, allowed range, meaning, source.
+* ``outcomes``: every column of the weekly outcome row (:data:`sim.outcomes.OUTCOME_COLUMNS`, the
+  definitions ``codebook.csv`` is written from): name, unit, range, meaning.
 * ``schedule``: the week, in :data:`sim.model.WEEKLY_ORDER`, with each submodel's class, module,
   parameter section, the first line of its docstring and the comment beside its call in
   :meth:`sim.model.CaringCommunity.step`.
@@ -27,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
-BLOCKS = ("parameters", "schedule")
+BLOCKS = ("parameters", "schedule", "outcomes")
 #: Top-level keys that describe a scenario rather than parametrise the model.
 METADATA_KEYS = ("name", "title", "description", "sources", "extends")
 #: Keys that name or describe something (no source applies).
@@ -217,10 +219,25 @@ def render_schedule() -> str:
     return "\n".join(lines)
 
 
+def render_outcomes() -> str:
+    """The ``outcomes`` block: the weekly outcome row's columns, as ``codebook.csv`` describes them."""
+    from .outcomes import GROUP_MEANINGS, OUTCOME_COLUMNS
+    from .submodels.funding import BUDGET_LINES
+    groups = ", ".join(f"`{name}` ({meaning})" for name, meaning in GROUP_MEANINGS.items())
+    lines = ["Generated from `sim.outcomes.OUTCOME_COLUMNS`, from which `run` and `sweep` write `codebook.csv`. "
+             f"`{{G}}` stands for each group: {groups}, `group_<name>` for each equity group and, with several "
+             "neighbourhoods, `nb_<name>` for each neighbourhood; `{line}` for each budget line ("
+             + ", ".join(f"`{line}`" for line in BUDGET_LINES) + "); `{level}` for engagement levels 0 to 3.", "",
+             "| column | unit | range | meaning |", "| --- | --- | --- | --- |"]
+    for name, unit, value_range, meaning in OUTCOME_COLUMNS:
+        lines.append("| " + " | ".join(_cell(x) for x in (f"`{name}`", unit, value_range, meaning)) + " |")
+    return "\n".join(lines)
+
+
 # ----------------------------------------------------------------------------- the file
 def generated() -> dict[str, str]:
     """Each generated block's text as the code makes it now, by block name."""
-    return {"parameters": render_parameters(), "schedule": render_schedule()}
+    return {"parameters": render_parameters(), "schedule": render_schedule(), "outcomes": render_outcomes()}
 
 
 def _pattern(name: str) -> re.Pattern:

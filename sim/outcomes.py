@@ -306,7 +306,8 @@ OUTCOME_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("partnership_clinicians", "clinicians", "0 or more", "clinicians with buy-in >= 0.5"),
     ("tokenism", "index", "0-1, 1 with no stewardship group", "tokenism of the stewardship group"),
     ("timebank_balance_total", "hours", "any sign",
-     "sum of residents' timebank balances (the community account holds the opposite)"),
+     "sum of residents' timebank balances (the community account, MutualAid.community_account, holds the "
+     "opposite: hours owed to partners paid in hours and the balances of those who moved out)"),
 )
 
 #: Columns the final-year summary adds to the outcomes (``summary.csv``, ``summary.json``, a sweep's ``summary/``).
@@ -383,12 +384,16 @@ SWEEP_ID_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 CODEBOOK_FIELDS = ("file", "column", "dtype", "unit", "range", "final_year", "meaning")
 
 
+#: Who each fixed group of :func:`breakdown_groups` is (a ``{G}`` of the column names); equity groups are
+#: ``group_<name>`` and, with several neighbourhoods, neighbourhoods ``nb_<name>``.
+GROUP_MEANINGS = {"all": "all residents", "65plus": "residents 65+", "65_alone": "residents 65+ living alone",
+                  "65_with_others": "residents 65+ living with others", "single_parents": "single parents",
+                  "65_women": "women 65+", "65_men": "men 65+", "patients": "patients"}
+
+
 def _group_text(group: str) -> str:
-    named = {"all": "all residents", "65plus": "residents 65+", "65_alone": "residents 65+ living alone",
-             "65_with_others": "residents 65+ living with others", "single_parents": "single parents",
-             "65_women": "women 65+", "65_men": "men 65+", "patients": "patients"}
-    if group in named:
-        return named[group]
+    if group in GROUP_MEANINGS:
+        return GROUP_MEANINGS[group]
     if group.startswith("group_"):
         return f"residents of equity group '{group[6:]}'"
     if group.startswith("nb_"):
