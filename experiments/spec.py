@@ -37,6 +37,26 @@ from sim.scenario import Scenario, at_size, file_ref, load_scenario, names_a_fil
 DESIGNS = ("full_factorial", "subexperiments", "lhs", "sobol", "morris", "points")
 MAX_BATCH_SIZE = 10_000   # runs per task
 
+#: The example specs installed with the package (``experiments/specs/``), each named by its file's stem.
+SPEC_DIR = Path(__file__).resolve().parent / "specs"
+
+
+def spec_names() -> list[str]:
+    """Names of the example sweep specs shipped in ``experiments/specs/``."""
+    return sorted(p.stem for p in SPEC_DIR.glob("*.yaml"))
+
+
+def spec_path(source: "str | os.PathLike") -> Path:
+    """The file a sweep spec reference means: a path as given, or, for a bare name that is no file
+    here (``governance-funding``), the example spec of that name installed with the package, so that
+    an installed package's examples run from any folder."""
+    path = Path(source)
+    if isinstance(source, str) and not names_a_file(source) and not path.exists():
+        shipped = SPEC_DIR / f"{source}.yaml"
+        if shipped.is_file():
+            return shipped
+    return path
+
 
 class Range(BaseModel):
     """A continuous (or integer) interval sampled by the LHS, Sobol and Morris designs."""
@@ -136,10 +156,11 @@ def read_spec(source: "str | Path | dict | SweepSpec") -> tuple[SweepSpec, str |
         data, file = plain(source), None
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     elif isinstance(source, (str, os.PathLike)):
-        path = Path(source)
+        path = spec_path(source)
         file = str(path)
         data, text = read_yaml_mapping(path, what="a sweep spec", example="'base_scenario: centre-sud'",
-                                       missing="expected an existing sweep spec (a YAML file); found no such file",
+                                       missing="expected an existing sweep spec (a YAML file, or the name of an "
+                                               f"example spec: {', '.join(spec_names())}); found no such file",
                                        error=UserError)
     else:
         raise UserError(f"expected a sweep spec: a YAML file's path, a dict or a SweepSpec; found "
