@@ -98,7 +98,7 @@ def _cmd_viz(args) -> int:
     missing = [name for name in needed if importlib.util.find_spec(name) is None]
     if missing:
         raise UserError(f"the workshop page needs the 'viz' extra (missing: {', '.join(missing)}): "
-                        "pip install -e '.[viz]'")
+                        "pip install 'caring-community[viz]' (in a checkout: pip install -e '.[viz]')")
     check_can_listen(args.host, args.port)
     for line in announcement(args.scenario, args.residents, args.lang, args.host, args.port, room_address()):
         print(line, flush=True)
