@@ -65,7 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "sweep", help="run or resume a parameter sweep; 'sweep status DIR' shows its progress",
         description="Run a sweep spec (YAML) into a folder of Parquet results, resuming what is already "
                     "there; or 'sweep status DIR' for done, failed, remaining, rate and ETA.")
-    examples = ", ".join(sorted(f.stem for f in (Path(__file__).resolve().parent / "specs").glob("*.yaml")))
+    from .spec import spec_names
+    examples = ", ".join(spec_names())
     p.add_argument("spec", help="the sweep spec (a YAML file, or the name of an example spec installed with the "
                                 f"package: {examples}), or the word 'status'")
     p.add_argument("folder", nargs="?", help="with 'status': the sweep's output folder")

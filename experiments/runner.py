@@ -45,14 +45,9 @@ def model_code() -> dict[str, str]:
     """The code that makes a sweep's runs, as recorded in ``meta.json`` under ``code``: ``version``,
     the installed ``caring-community`` package's version, and ``model_source``, the
     :func:`source_digest` of the ``sim`` package this process imports. Computed once per process."""
-    from importlib.metadata import PackageNotFoundError, version
-
     import sim
-    try:
-        package = version("caring-community")
-    except PackageNotFoundError:   # a checkout on the path, not installed
-        package = "unknown"
-    return {"version": package, "model_source": source_digest(Path(sim.__file__).resolve().parent)}
+    return {"version": sim.installed_version() or "unknown",
+            "model_source": source_digest(Path(sim.__file__).resolve().parent)}
 
 
 def source_digest(root: Path) -> str:

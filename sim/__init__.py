@@ -16,6 +16,19 @@ from .errors import ScenarioError, UserError  # noqa: E402
 from .model import WEEKLY_ORDER, CaringCommunity, run  # noqa: E402  (imports mesa)
 from .scenario import Scenario, list_scenarios, load_scenario, scale_scenario  # noqa: E402
 
+
+
+def installed_version() -> str | None:
+    """The installed ``caring-community`` package's version; None for a checkout that is on the path
+    but not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("caring-community")
+    except PackageNotFoundError:
+        return None
+
+
 if _multiprocessing.get_start_method(allow_none=True) != _start_method:
     # Mesa 3.3 (mesa/batchrunner.py) sets the "spawn" start method for the whole program when it is
     # imported: a script's own multiprocessing.Pool then imports its main module again, and fails
@@ -23,4 +36,4 @@ if _multiprocessing.get_start_method(allow_none=True) != _start_method:
     _multiprocessing.set_start_method(_start_method, force=True)
 
 __all__ = ["CaringCommunity", "run", "load_scenario", "list_scenarios", "scale_scenario", "Scenario",
-           "ScenarioError", "UserError", "WEEKLY_ORDER"]
+           "ScenarioError", "UserError", "WEEKLY_ORDER", "installed_version"]

@@ -16,6 +16,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from . import installed_version
 from .errors import Interrupted, ScenarioError, Terminated, UserError, path_option
 
 #: Modules that add subcommands: each has ``register(subparsers)``.
@@ -163,22 +164,12 @@ class _CommandParser(argparse.ArgumentParser):
             self._intermixing = False
 
 
-def package_version() -> str:
-    """The installed ``caring-community`` package's version (``unknown`` for a checkout that is on
-    the path but not installed)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("caring-community")
-    except PackageNotFoundError:
-        return "unknown (not installed)"
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The ``caring-community`` parser: ``run``, ``scenarios`` and each plugin's subcommands."""
     parser = argparse.ArgumentParser(prog="caring-community",
                                      description="Agent-based simulation of a caring community (communauté soignante).")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {installed_version() or 'unknown (not installed)'}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_CommandParser)
 
     p = sub.add_parser("run", help="run one scenario and write outcomes, a summary and a chart")

@@ -17,7 +17,8 @@ def _packages() -> dict[str, Path]:
     """Every package the wheel holds (pyproject's ``packages.find`` includes), by dotted name."""
     include = PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
     found = {}
-    for init in ROOT.rglob("__init__.py"):
+    tops = [d for d in ROOT.iterdir() if d.is_dir() and not d.name.startswith(".")]   # not .venv
+    for init in (init for top in tops for init in top.rglob("__init__.py")):
         name = ".".join(init.parent.relative_to(ROOT).parts)
         if any(re.fullmatch(pattern.replace(".", r"\.").replace("*", ".*"), name) for pattern in include):
             found[name] = init.parent
