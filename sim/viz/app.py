@@ -102,6 +102,30 @@ html { font-size: 19px !important; }
   .cc-keys { font-size: 1rem; gap: 2px 18px; }
 }
 .cc-lang .v-btn { font-size: 1.2rem !important; min-width: 64px !important; }
+/* Accessibility. A thick focus ring for the keyboard (Vuetify's own is a faint tint): black on the
+   white sidebar and page, white on the blue app bar; a checkbox's and a selector's input are hidden or
+   small, so their box is ringed. */
+.v-application :focus-visible { outline: 3px solid #000 !important; outline-offset: 2px; }
+.v-application .v-app-bar :focus-visible { outline-color: #FFF !important; outline-offset: -5px; }
+.v-application input:focus-visible, .v-application .v-slider__thumb-container:focus-visible { outline: none !important; }
+.v-application .v-slider__thumb-container:focus-visible .v-slider__thumb { outline: 3px solid #000 !important; outline-offset: 3px; }
+.v-application .v-input__slot:has(input:focus-visible),
+.v-application .v-input--selection-controls__input:has(input:focus-visible) { outline: 3px solid #000; outline-offset: 2px; }
+/* A greyed-out button still readable (Vuetify's is 1.9:1, here 5:1), and still unlike a blue one. */
+.v-application .v-btn.v-btn--disabled.theme--light { color: rgba(0, 0, 0, 0.62) !important; }
+/* At 200 % zoom (the page is then under 960 px wide) the sidebar slides over the page: below the app
+   bar, so that its ☰ button stays visible to close it; under 800 px the network and the charts go one
+   below the other, and the title may take two lines. */
+.v-navigation-drawer--is-mobile { top: 56px !important; max-height: calc(100% - 56px) !important; }
+.v-application .v-app-bar.v-app-bar--fixed { z-index: 7 !important; }   /* above the sliding sidebar's shade */
+@media (max-width: 800px) {
+  .cc-main { grid-template-columns: minmax(0, 1fr); }
+  .v-toolbar__title { white-space: normal !important; font-size: 1.1rem !important; line-height: 1.2; }
+}
+@media (prefers-reduced-motion: reduce) {
+  .v-application *, .v-application *::before, .v-application *::after {
+    transition-duration: 0s !important; animation-duration: 0s !important; animation-iteration-count: 1 !important; }
+}
 """
 
 
@@ -303,14 +327,19 @@ def Charts(run: solara.Reactive, lang: str):
 
 @solara.component
 def LanguageSwitch(lang: solara.Reactive):
-    """FR / EN buttons: the language of this browser's page."""
-    solara.ToggleButtonsSingle(value=lang.value.upper(), values=[code.upper() for code in LANGUAGES],
-                               on_value=lambda v: lang.set(v.lower()), mandatory=True, classes=["cc-lang"])
+    """FR / EN buttons: the language of this browser's page. A screen reader says each language's
+    name in that language ("Français", "English") and which one is on (``aria-pressed``)."""
+    with solara.ToggleButtonsSingle(value=lang.value, on_value=lang.set, mandatory=True, classes=["cc-lang"]):
+        for code in LANGUAGES:
+            solara.Button(code.upper(), value=code, attributes={
+                "aria-label": t(f"language.{code}", code), "lang": code,
+                "aria-pressed": "true" if code == lang.value else "false"})
 
 
 @solara.component_vue("page_language.vue")
-def PageLanguage(lang: str):
-    """Sets ``<html lang>`` to the page's language (a French page is not offered a translation)."""
+def PageLanguage(lang: str, menu_label: str):
+    """Sets ``<html lang>`` to the page's language (a French page is not offered a translation), and
+    names Solara's ☰ sidebar button (``menu_label``), which is an icon only."""
 
 
 @solara.component
@@ -348,7 +377,7 @@ def Page():
 
     solara.Style(CSS)
     solara.Title(t("title", L))
-    PageLanguage(lang=L)
+    PageLanguage(lang=L, menu_label=t("menu", L))
     with solara.AppBar():
         solara.AppBarTitle(t("title", L))
         solara.Text(t("language", L) + " ", style={"font-size": "1.1rem", "margin-right": "8px"})
