@@ -333,3 +333,58 @@ def test_a_projector_shows_the_scaling_the_network_and_two_charts(browser, serve
         assert small.external == [] and small.errors == []
     finally:
         small.context.close()
+
+
+#: Whether the focused element shows a focus ring at least 2 px thick: on itself, on a slider's thumb,
+#: or on the box of a checkbox or selector whose own input is hidden.
+FOCUS_RING = """() => { const e = document.activeElement; const ringed = [e, ...e.querySelectorAll('.v-slider__thumb')];
+  for (let n = e.parentElement, i = 0; n && i < 3; n = n.parentElement, i++) ringed.push(n);
+  return ringed.some(n => { const s = getComputedStyle(n);
+    return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && n.getBoundingClientRect().width > 4; }); }"""
+
+
+def test_keyboard_focus_names_and_text_alternatives(page):
+    """Every control reached with Tab shows a focus ring; the ☰ button and the language buttons have
+    names in the page's language; the network and the charts say what they show in words; a
+    greyed-out button stays readable; with reduced motion, Vuetify's transitions are off."""
+    unringed = []
+    for _ in range(23):                    # Reset … the seed's slider, ☰, FR, EN
+        page.keyboard.press("Tab")
+        if not page.evaluate(FOCUS_RING):
+            unringed.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert unringed == [], f"focused without a visible ring: {unringed}"
+    menu = page.locator(".v-app-bar__nav-icon")
+    assert wait_for(lambda: menu.get_attribute("aria-label") == "Show or hide the controls and levers")
+    assert page.locator('.cc-lang .v-btn[aria-pressed="true"]').inner_text().strip() == "EN"
+    assert "of them isolated" in page.locator(".cc-network svg").get_attribute("aria-label")
+    chart = page.locator('svg.cc-chart[data-chart="chart.isolation"]').get_attribute("aria-label")
+    assert chart.startswith("Isolation (% of residents). caring community: all: ") and "baseline" in chart
+    page.locator(".cc-lang .v-btn", has_text="FR").click()
+    assert wait_for(lambda: menu.get_attribute("aria-label") == "Afficher ou masquer les commandes et les leviers")
+    assert page.locator('.cc-lang .v-btn[aria-pressed="true"]').get_attribute("aria-label") == "Français"
+    page.click(".cc-play")                                                 # Step is greyed out while playing
+    assert wait_for(lambda: page.locator(".cc-step").is_disabled())
+    alpha = page.locator(".cc-step").evaluate("e => getComputedStyle(e).color.match(/[\\d.]+/g).map(Number)")
+    page.click(".cc-play")
+    assert len(alpha) == 4 and alpha[3] >= 0.6, f"a greyed-out button's text is rgba{tuple(alpha)}: too faint"
+    page.emulate_media(reduced_motion="reduce")
+    assert page.locator(".cc-reset").evaluate("e => getComputedStyle(e).transitionDuration") in ("0s", "0s, 0s")
+
+
+def test_at_200_percent_zoom_the_sidebar_leaves_its_button_visible_and_the_page_reflows(browser, server):
+    """1280×720 at 200 % zoom is 640×360 CSS pixels: the sidebar then slides over the page; it must
+    not cover its own ☰ button, and once hidden the network takes the page's width."""
+    context = browser.new_context(viewport={"width": 640, "height": 360}, device_scale_factor=2)
+    zoomed = open_page(context, server)
+    try:
+        button = zoomed.locator(".v-app-bar__nav-icon")
+        assert button.evaluate("b => { const r = b.getBoundingClientRect();"
+                               " return b.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }"), \
+            "the sidebar covers the ☰ button"
+        button.click()
+        assert wait_for(lambda: "--open" not in zoomed.locator(".v-navigation-drawer").get_attribute("class"))
+        assert wait_for(lambda: zoomed.locator(".cc-network svg").bounding_box()["width"] >= 500)
+        assert zoomed.evaluate("document.documentElement.scrollWidth") <= 640        # nothing wider than the screen
+        assert zoomed.external == [] and zoomed.errors == []
+    finally:
+        context.close()

@@ -97,7 +97,8 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
 
     title = html.escape(t(chart.key, lang))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" class="cc-chart" '
-           f'data-chart="{chart.key}" style="width:100%;height:auto;background:#FFFFFF" '
+           f'data-chart="{chart.key}" role="img" aria-label="{html.escape(chart_summary(chart, community, baseline, lang))}" '
+           f'style="width:100%;height:auto;background:#FFFFFF" '
            f'font-family="sans-serif">',
            f'<text x="4" y="26" font-size="23" font-weight="bold" fill="#000">{title}</text>']
     for frac in (0, 0.5, 1):
@@ -127,8 +128,7 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
                        f' stroke-linejoin="round"{dash_attr}/>')
     # series legend in a band above the plot (clear of the y-axis labels), with the community's current value
     for i, (col, label_key, colour) in enumerate(chart.series):
-        values = community[col]
-        now = values[-1] * chart.scale if len(values) else float("nan")
+        now = _latest(community[col], chart.scale)
         lx = 4 + (i % columns) * (W // columns)
         ly = TOP + ROW * (i // columns) + 20
         label = html.escape(labelled(t(label_key, lang), _fmt(now, lang), lang))
@@ -136,6 +136,23 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
                    f'<text x="{lx + 28}" y="{ly}" font-size="20" fill="#000">{label}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _latest(values, scale: float) -> float:
+    return values[-1] * scale if len(values) else float("nan")
+
+
+def chart_summary(chart: Chart, community, baseline, lang: str) -> str:
+    """A chart in words (its text alternative for a screen reader): the title, then each series'
+    latest value in the caring community and, where drawn, in the baseline."""
+    def values(run) -> str:
+        return ", ".join(labelled(t(key, lang), _fmt(_latest(run[col], chart.scale), lang), lang)
+                         for col, key, _ in chart.series)
+
+    text = f"{t(chart.key, lang)}. {labelled(t('series.community', lang), values(community), lang)}"
+    if chart.baseline and baseline is not None:
+        text += f". {labelled(t('series.baseline', lang), values(baseline), lang)}"
+    return text + "."
 
 
 def columns(model, names) -> dict[str, np.ndarray]:
@@ -151,8 +168,8 @@ def all_columns() -> list[str]:
 
 def series_legend(lang: str) -> str:
     """The line-style key shared by all charts (HTML)."""
-    solid = '<svg width="44" height="14"><path d="M0 7H44" stroke="#000" stroke-width="4"/></svg>'
-    dashed = ('<svg width="44" height="14"><path d="M0 7H44" stroke="#000" stroke-width="3.5" '
+    solid = '<svg width="44" height="14" aria-hidden="true"><path d="M0 7H44" stroke="#000" stroke-width="4"/></svg>'
+    dashed = ('<svg width="44" height="14" aria-hidden="true"><path d="M0 7H44" stroke="#000" stroke-width="3.5" '
               'stroke-dasharray="8 6"/></svg>')
     return (f'<span class="cc-key">{solid} {html.escape(t("series.community", lang))}</span>'
             f'<span class="cc-key">{dashed} {html.escape(t("series.baseline", lang))}</span>')

@@ -23,6 +23,9 @@ STRINGS: dict[str, dict[str, str]] = {
         # page and controls
         "title": "Communauté soignante — simulation en direct",
         "language": "Langue",
+        "language.fr": "Français",
+        "language.en": "English",
+        "menu": "Afficher ou masquer les commandes et les leviers",
         "controls": "Commandes",
         "reset": "Réinitialiser",
         "play": "Lecture",
@@ -95,6 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "network": "Le réseau d'entraide",
         "network_help": "Chaque point est un résident ; les liens apparaissent quand ils se forment et pâlissent quand ils s'affaiblissent.",
         "legend": "Légende",
+        "network_summary": " : {residents:,} résidents, dont {isolated:,} isolés ; {partners:,} partenaires ; "
+                           "{new:,} nouveaux liens cette semaine.",
         "leg.patient": "Patient",
         "leg.citizen": "Citoyen",
         "leg.isolated": "Isolé (moins de liens actifs que le seuil)",
@@ -143,6 +148,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Caring community — live simulation",
         "language": "Language",
+        "language.fr": "Français",
+        "language.en": "English",
+        "menu": "Show or hide the controls and levers",
         "controls": "Controls",
         "reset": "Reset",
         "play": "Play",
@@ -213,6 +221,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "network": "The mutual-aid network",
         "network_help": "Each dot is a resident; ties appear as they form and fade as they weaken.",
         "legend": "Legend",
+        "network_summary": ": {residents:,} residents, {isolated:,} of them isolated; {partners:,} partners; "
+                           "{new:,} new ties this week.",
         "leg.patient": "Patient",
         "leg.citizen": "Citizen",
         "leg.isolated": "Isolated (fewer active ties than the threshold)",

@@ -234,6 +234,15 @@ class NetworkView:
         self.layout.update(model)
 
     # ------------------------------------------------------------------ drawing
+    def summary(self, model, lang: str) -> str:
+        """What the picture shows, in words (its text alternative for a screen reader): the title,
+        then how many residents, isolated residents, partners, and new ties this week."""
+        r, ties = model.residents, model.ties
+        s = ties.live()
+        fresh = (model.week - ties.formed[s] < NEW_WEEKS) & (ties.formed[s] >= 0) & (ties.kind[s] != CARE_TEAM)
+        return t("network", lang) + t("network_summary", lang, residents=int(r.n), isolated=int(r.isolated.sum()),
+                                      partners=int((r.role != NO_ROLE).sum()), new=int(fresh.sum()))
+
     def svg(self, model, lang: str) -> str:
         """The network as an SVG document string."""
         pos = self.layout.pos * np.array([WIDTH, HEIGHT])
@@ -246,7 +255,7 @@ class NetworkView:
         partner = np.zeros(ties.n_nodes, dtype=bool)
         partner[:n] = role != NO_ROLE
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-                 f'class="cc-network-svg" role="img" aria-label="{html.escape(t("network", lang))}" '
+                 f'class="cc-network-svg" role="img" aria-label="{html.escape(self.summary(model, lang))}" '
                  f'style="width:100%;height:auto;background:#FFFFFF">']
 
         active = strength >= model.params.states.active_tie_strength
