@@ -205,6 +205,12 @@ def _resident_edges(model) -> tuple[np.ndarray, np.ndarray]:
     return a[keep], b[keep]
 
 
+def _fresh(model, live: np.ndarray) -> np.ndarray:
+    """Which of the ``live`` ties are new: formed in the last ``NEW_WEEKS`` weeks, since the programme began."""
+    formed = model.ties.formed[live]
+    return (model.week - formed < NEW_WEEKS) & (formed >= 0)
+
+
 class NetworkView:
     """What the network picture remembers between steps: the layout and the ties just gone."""
 
@@ -239,9 +245,9 @@ class NetworkView:
         then how many residents, isolated residents, partners, and new ties this week."""
         r, ties = model.residents, model.ties
         s = ties.live()
-        fresh = (model.week - ties.formed[s] < NEW_WEEKS) & (ties.formed[s] >= 0) & (ties.kind[s] != CARE_TEAM)
+        new = _fresh(model, s) & ~np.isin(ties.kind[s], (CARE_TEAM, PEER_SUPPORT))   # as drawn: thick and black
         return t("network", lang) + t("network_summary", lang, residents=int(r.n), isolated=int(r.isolated.sum()),
-                                      partners=int((r.role != NO_ROLE).sum()), new=int(fresh.sum()))
+                                      partners=int((r.role != NO_ROLE).sum()), new=int(new.sum()))
 
     def svg(self, model, lang: str) -> str:
         """The network as an SVG document string."""
@@ -250,7 +256,7 @@ class NetworkView:
         s = ties.live()
         a, b, kind = ties.a[s], ties.b[s], ties.kind[s]
         strength = ties.strength[s]
-        fresh = (model.week - ties.formed[s] < NEW_WEEKS) & (ties.formed[s] >= 0)   # formed since the programme began
+        fresh = _fresh(model, s)
         role = r.role
         partner = np.zeros(ties.n_nodes, dtype=bool)
         partner[:n] = role != NO_ROLE
