@@ -463,6 +463,18 @@ def test_dots_shrink_in_a_large_community_and_partners_care_team_ties_are_in_the
     assert team == ["Partner in a clinician's care team"]
 
 
+def test_the_legend_draws_residents_outlined_as_the_network_does(run):
+    """Isolation is not shown by colour alone (a larger dot with a black outline): the legend's samples
+    carry the same outline as the dots, so a colour-blind viewer can match them."""
+    from sim.viz.network_view import legend_items, legend_swatch
+
+    svg = run.view.svg(run.model, "en")
+    swatches = {label: legend_swatch(shape, colour) for shape, colour, label in legend_items("en")}
+    for group, label in (("isolated", "Isolated (fewer active ties than the threshold)"), ("patient", "Patient")):
+        drawn = re.search(f'<g class="cc-nodes-{group}" fill="[^"]+"( stroke="[^"]+" stroke-width="[^"]+")', svg)
+        assert drawn and drawn.group(1).replace("#FFFFFF", "#FFF").replace("#000000", "#000") in swatches[label]
+
+
 def test_weak_ties_are_not_drawn_and_long_ties_are_faint(run):
     model = run.model
     tie_paths = re.compile(f'<path d="[^"]+" fill="none" stroke="{COLOURS["tie"]}"')

@@ -365,7 +365,7 @@ def legend_items(lang: str) -> list[tuple[str, str, str]]:
     return [
         ("dot", COLOURS["patient"], t("leg.patient", lang)),
         ("dot", COLOURS["citizen"], t("leg.citizen", lang)),
-        ("dot", COLOURS["isolated"], t("leg.isolated", lang)),
+        ("isolated", COLOURS["isolated"], t("leg.isolated", lang)),
         ("bigdot", COLOURS["patient_partner"], t("leg.patient_partner", lang)),
         ("bigdot", COLOURS["carer_partner"], t("leg.carer_partner", lang)),
         ("bigdot", COLOURS["citizen_partner"], t("leg.citizen_partner", lang)),
@@ -383,7 +383,9 @@ def legend_items(lang: str) -> list[tuple[str, str, str]]:
 def legend_swatch(shape: str, colour: str) -> str:
     """A small inline SVG for one legend entry."""
     body = {
-        "dot": f'<circle cx="14" cy="12" r="7" fill="{colour}" stroke="#000" stroke-width="1"/>',
+        # as drawn: residents with a thin white outline, isolated residents larger and outlined in black
+        "dot": f'<circle cx="14" cy="12" r="7" fill="{colour}" stroke="#FFF" stroke-width="0.8"/>',
+        "isolated": f'<circle cx="14" cy="12" r="8.6" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
         "bigdot": f'<circle cx="14" cy="12" r="10" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
         "square": f'<rect x="4" y="2" width="20" height="20" fill="{colour}"/>',
         "diamond": f'<path d="M14 0L26 12L14 24L2 12Z" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
