@@ -97,6 +97,8 @@ class TieDynamics(Submodel):
         weak = live[(strength < p.dissolve_below) & ~of_kinds(kind, (HOUSEHOLD, CARE_TEAM))]
         m.events["ties_dissolved"] += len(weak)
         ties.remove(weak)
+        if (ties.kind[weak] == PEER_SUPPORT).any():   # an accompaniment faded out: caseloads follow
+            m.peer_support.accompaniments()
 
         # Churn: friends who are lost are replaced.
         m.events["ties_formed"] += self.replace_friends(mob)
