@@ -371,6 +371,38 @@ def test_keyboard_focus_names_and_text_alternatives(page):
     assert page.locator(".cc-reset").evaluate("e => getComputedStyle(e).transitionDuration") in ("0s", "0s, 0s")
 
 
+def gliding(page) -> int:
+    """How many residents the network picture shows on their way to their first ties."""
+    return int(page.locator(".cc-network svg").get_attribute("data-gliding"))
+
+
+def test_with_reduced_motion_residents_move_to_their_first_ties_at_once(browser, server, page):
+    """The network is drawn on the server: a browser asking for reduced motion tells it so, and on
+    that page alone a resident who makes a first tie is in their new place the same week (no one is
+    ever seen on their way), while on the other page they glide there over several weeks. Switched
+    on while a resident glides, the setting takes them there at the next step."""
+    page.click(".cc-play")
+    assert wait_for(lambda: gliding(page) > 0, timeout=90), "no resident glided to a first tie"
+    page.click(".cc-play")                                                 # Pause
+    assert wait_for(lambda: not page.locator(".cc-step").is_disabled())
+    week = week_on_page(page)
+    assert gliding(page) > 0                                               # still on their way
+    context = new_context(browser)
+    try:
+        still = open_page(context, server, reduced_motion="reduce")        # asked before the page loads
+        for expected in range(1, week + 1):
+            still.click(".cc-step")
+            assert wait_for(lambda: week_on_page(still) == expected)
+            assert gliding(still) == 0, f"a resident is on their way in week {expected} with reduced motion"
+        assert still.external == [] and still.errors == []
+    finally:
+        context.close()
+    page.emulate_media(reduced_motion="reduce")                            # switched on mid-glide
+    page.click(".cc-step")
+    assert wait_for(lambda: week_on_page(page) == week + 1)
+    assert wait_for(lambda: gliding(page) == 0), "the setting, switched on, did not reach the server"
+
+
 def test_at_200_percent_zoom_the_sidebar_leaves_its_button_visible_and_the_page_reflows(browser, server):
     """1280×720 at 200 % zoom is 640×360 CSS pixels: the sidebar then slides over the page; it must
     not cover its own ☰ button, and once hidden the network takes the page's width."""

@@ -402,6 +402,33 @@ def test_a_resident_who_gains_a_first_tie_glides_to_it(scenarios):
     assert all(b <= a + 1e-9 for a, b in zip(distances, distances[1:]))
 
 
+def test_with_reduced_motion_a_resident_who_gains_a_first_tie_is_there_at_once(scenarios):
+    """A viewer who asks for reduced motion sees no intermediate positions: the resident is beside
+    their new tie the week it forms (where gliding would take them), and the picture says that no one
+    is on their way; switched on mid-glide, the resident arrives the next week."""
+    from sim.model import CaringCommunity
+    from sim.network import FRIEND
+
+    community, _ = scenarios
+    views, models = {}, {}
+    for reduced in (False, True):
+        model = models[reduced] = CaringCommunity(community, rng=2)
+        model.ties.remove(model.ties.ties_of(np.array([0])))   # resident 0 without any tie
+        view = views[reduced] = NetworkView(model, reduced_motion=reduced)
+        friend = int(np.argmax(view.layout.degree))
+        model.ties.add([0], [friend], FRIEND, 0.8, model.week)
+        view.observe(model)
+    gliding, still = views[False].layout, views[True].layout
+    assert np.array_equal(still.pos[0], still.target[0]) and not still.moving.any()
+    assert np.array_equal(still.target[0], gliding.target[0])                # the same place
+    assert gliding.moving[0] and 0 < np.linalg.norm(gliding.pos[0] - gliding.target[0])
+    assert 'data-gliding="0"' in views[True].svg(models[True], "en")
+    assert 'data-gliding="1"' in views[False].svg(models[False], "en")
+    views[False].reduced_motion = True                                       # the viewer switches it on
+    views[False].observe(models[False])
+    assert np.array_equal(gliding.pos[0], gliding.target[0]) and not gliding.moving.any()
+
+
 def test_dissolved_ties_fade_out(scenarios):
     from sim.model import CaringCommunity
 
@@ -676,8 +703,9 @@ def page_module(monkeypatch):
     return importlib.reload(app)
 
 
-def render_controls(app):
-    """The page's controls, rendered without a browser; returns a function that clicks a button."""
+def render_controls(app, reduced_motion: bool = False):
+    """The page's controls, rendered without a browser (for a browser asking for ``reduced_motion``
+    or not); returns a function that clicks a button."""
     import ipyvuetify as v
     import solara
 
@@ -685,7 +713,7 @@ def render_controls(app):
     def Controls():
         pending = solara.use_reactive(dict(app.DEFAULTS))
         first = solara.use_memo(lambda: app.WorkshopRun(app.COMMUNITY, app.BASELINE, app.DEFAULTS), [])
-        app.Controller(solara.use_reactive(first), pending, "en")
+        app.Controller(solara.use_reactive(first), pending, solara.use_reactive(reduced_motion), "en")
 
     _, rc = solara.render(Controls(), handle_error=False)
     return lambda name: rc.find(v.Btn, class_=name).widget.click()
@@ -695,7 +723,7 @@ def test_reset_rebuilds_nothing_while_the_community_is_already_new(page_module, 
     """Each rebuild takes seconds at 5000 residents and the page waits for it: a room clicking Reset
     again and again must not queue one rebuild per click."""
     built = []
-    monkeypatch.setattr(page_module, "WorkshopRun", lambda *a: built.append(a) or WorkshopRun(*a))
+    monkeypatch.setattr(page_module, "WorkshopRun", lambda *a, **k: built.append(a) or WorkshopRun(*a, **k))
     click = render_controls(page_module)
     assert len(built) == 1
     for _ in range(3):
@@ -708,6 +736,17 @@ def test_reset_rebuilds_nothing_while_the_community_is_already_new(page_module, 
     # a lever changed (here the seed) is a new community: Reset builds it
     run = WorkshopRun(page_module.COMMUNITY, page_module.BASELINE, page_module.DEFAULTS)
     assert run.is_new_with(page_module.DEFAULTS) and not run.is_new_with({**page_module.DEFAULTS, "seed": 1})
+
+
+def test_reset_keeps_the_browsers_reduced_motion(page_module, monkeypatch):
+    """A browser asking for reduced motion keeps it after Reset: the new run's residents do not glide."""
+    built = []
+    monkeypatch.setattr(page_module, "WorkshopRun", lambda *a, **k: built.append(WorkshopRun(*a, **k)) or built[-1])
+    for reduced in (True, False):
+        click = render_controls(page_module, reduced_motion=reduced)
+        click("cc-step")
+        click("cc-reset")
+        assert built[-1].week == 0 and built[-1].view.reduced_motion is reduced
 
 
 def test_a_lever_that_cannot_act_is_not_shown_as_a_group_heading(page_module, monkeypatch):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import threading
+from typing import Callable
 import time
 import traceback
 import warnings
@@ -169,8 +170,9 @@ def WeekCounter(run: solara.Reactive, lang: str):
 
 
 @solara.component
-def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
-    """Reset, Play/Pause, Step, the week counter and the speed of Play."""
+def Controller(run: solara.Reactive, pending: solara.Reactive, reduced_motion: solara.Reactive, lang: str):
+    """Reset, Play/Pause, Step, the week counter and the speed of Play (*Reset* keeps the browser's
+    ``reduced_motion`` for the new run's picture)."""
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(6)
     error = solara.use_reactive(None)
@@ -221,7 +223,7 @@ def Controller(run: solara.Reactive, pending: solara.Reactive, lang: str):
         if unchanged:   # a second click while the first rebuilds (seconds at 5000 residents) rebuilds nothing
             return
         try:
-            run.set(WorkshopRun(COMMUNITY, BASELINE, pending.value))
+            run.set(WorkshopRun(COMMUNITY, BASELINE, pending.value, reduced_motion=reduced_motion.value))
         except Exception as e:
             traceback.print_exc()
             error.set(_error_text(e))
@@ -342,6 +344,12 @@ def PageLanguage(lang: str, menu_label: str):
     names Solara's ☰ sidebar button (``menu_label``), which is an icon only."""
 
 
+@solara.component_vue("reduced_motion.vue")
+def ReducedMotion(reduce: bool, on_reduce: Callable[[bool], None]):
+    """Whether this browser asks for reduced motion (``prefers-reduced-motion: reduce``): the
+    browser sets ``reduce`` when the page opens and whenever the setting changes."""
+
+
 @solara.component
 def LiveModels():
     """Only with ``CC_VIZ_DEBUG_MEMORY=1`` (:class:`~sim.viz.session.Settings`): a hidden element
@@ -373,18 +381,24 @@ def Page():
     lang = solara.use_reactive(SETTINGS.lang)
     pending = solara.use_reactive(dict(DEFAULTS))
     run = use_workshop_run()
+    reduced_motion = solara.use_reactive(False)
     L = lang.value
+
+    def on_reduced_motion(reduce) -> None:   # this page's run, now and after each Reset
+        reduced_motion.set(bool(reduce))
+        run.value.view.reduced_motion = bool(reduce)
 
     solara.Style(CSS)
     solara.Title(t("title", L))
     PageLanguage(lang=L, menu_label=t("menu", L))
+    ReducedMotion(reduce=reduced_motion.value, on_reduce=on_reduced_motion)
     with solara.AppBar():
         solara.AppBarTitle(t("title", L))
         solara.Text(t("language", L) + " ", style={"font-size": "1.1rem", "margin-right": "8px"})
         LanguageSwitch(lang)
     with solara.Sidebar(), solara.Column(classes=["cc-sidebar"]):
         with solara.Card(t("controls", L), classes=["cc-controls"]):
-            Controller(run, pending, L)
+            Controller(run, pending, reduced_motion, L)
         with solara.Card(t("levers", L), classes=["cc-levers"]):
             Levers(pending, L)
         with solara.Card(t("information", L), classes=["cc-information"]):

@@ -111,12 +111,13 @@ def new_context(browser, width: int = 1920, height: int = 1080):
     return browser.new_context(viewport={"width": width, "height": height})
 
 
-def open_page(target, url: str, width: int = 1920, height: int = 1080):
+def open_page(target, url: str, width: int = 1920, height: int = 1080, reduced_motion: str | None = None):
     """A new page on ``url`` that records external requests and console errors.
 
     ``target`` is a browser (the page gets a context of its own) or a context (the page shares
     its cache, like another tab). Requests to any host other than this machine are aborted and
     listed in ``page.external``; console errors and page errors are listed in ``page.errors``.
+    ``reduced_motion`` (``"reduce"``): the browser asks for reduced motion from the start.
     """
     context = new_context(target, width, height) if hasattr(target, "new_context") else target
     page = context.new_page()
@@ -133,6 +134,8 @@ def open_page(target, url: str, width: int = 1920, height: int = 1080):
     page.route("**/*", route)
     page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    if reduced_motion:
+        page.emulate_media(reduced_motion=reduced_motion)
     page.goto(url)
     page.wait_for_selector(".cc-week", timeout=60000)
     page.wait_for_selector(".cc-network svg circle", timeout=60000)

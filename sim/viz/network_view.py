@@ -3,7 +3,8 @@
 :class:`StableLayout` computes positions once per reset (a force-directed layout of the social
 ties, started from where residents live, so it is deterministic), then keeps them: a node only
 moves when it gains its first ties (a newcomer, or someone leaving isolation), and then it glides
-over a few weeks to the middle of its new ties instead of jumping. Clinicians sit in a row at the
+over a few weeks to the middle of its new ties instead of jumping (at once for a viewer who asks for
+reduced motion). Clinicians sit in a row at the
 bottom and organizations in a row at the top, so their many ties do not pull the picture apart.
 
 :class:`NetworkView` remembers last week's ties to show new ties (thick) and ties that just
@@ -170,8 +171,10 @@ class StableLayout:
         self.moving = np.zeros(self.n_nodes, dtype=bool)
         self.degree = np.bincount(np.r_[a, b], minlength=n) if n else np.zeros(0, int)
 
-    def update(self, model) -> None:
-        """After a step: residents who went from no ties to some glide towards them."""
+    def update(self, model, glide: float | None = None) -> None:
+        """After a step: residents who went from no ties to some glide towards them, ``glide`` of the
+        remaining way this step (default: the layout's own); ``glide=1`` puts them there at once."""
+        glide = self.glide if glide is None else glide
         n = self.n_residents
         a, b = _resident_edges(model)
         degree = np.bincount(np.r_[a, b], minlength=n)
@@ -190,7 +193,7 @@ class StableLayout:
         self.degree = degree
         if self.moving.any():
             m = np.flatnonzero(self.moving)
-            self.pos[m] += self.glide * (self.target[m] - self.pos[m])
+            self.pos[m] += glide * (self.target[m] - self.pos[m])
             done = np.abs(self.target[m] - self.pos[m]).max(1) < 0.002
             self.pos[m[done]] = self.target[m[done]]
             self.moving[m[done]] = False
@@ -212,10 +215,17 @@ def _fresh(model, live: np.ndarray) -> np.ndarray:
 
 
 class NetworkView:
-    """What the network picture remembers between steps: the layout and the ties just gone."""
+    """What the network picture remembers between steps: the layout and the ties just gone.
 
-    def __init__(self, model):
+    ``reduced_motion`` (the viewer's browser asks for reduced motion; it may change at any time): a
+    resident who gains their first ties moves there at once instead of gliding over a few weeks.
+    Dissolved ties still fade out over :data:`FADE_WEEKS` weeks: that is a tie growing fainter in
+    place, week by week, not something moving across the picture.
+    """
+
+    def __init__(self, model, reduced_motion: bool = False):
         self.layout = StableLayout(model)
+        self.reduced_motion = reduced_motion
         self._keys = self._current_keys(model)
         self.ghost_a = np.zeros(0, dtype=np.int64)
         self.ghost_b = np.zeros(0, dtype=np.int64)
@@ -237,7 +247,7 @@ class NetworkView:
         self.ghost_a = np.r_[self.ghost_a[keep], gone // n_nodes]
         self.ghost_b = np.r_[self.ghost_b[keep], gone % n_nodes]
         self.ghost_age = np.r_[self.ghost_age[keep] + 1, np.zeros(len(gone), dtype=np.int64)]
-        self.layout.update(model)
+        self.layout.update(model, glide=1.0 if self.reduced_motion else None)
 
     # ------------------------------------------------------------------ drawing
     def summary(self, model, lang: str) -> str:
@@ -250,7 +260,8 @@ class NetworkView:
                                       partners=int((r.role != NO_ROLE).sum()), new=int(new.sum()))
 
     def svg(self, model, lang: str) -> str:
-        """The network as an SVG document string."""
+        """The network as an SVG document string; its ``data-gliding`` says how many residents are
+        still on their way to their first ties (0 with reduced motion)."""
         pos = self.layout.pos * np.array([WIDTH, HEIGHT])
         ties, r, n = model.ties, model.residents, model.residents.n
         s = ties.live()
@@ -262,6 +273,7 @@ class NetworkView:
         partner[:n] = role != NO_ROLE
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
                  f'class="cc-network-svg" role="img" aria-label="{html.escape(self.summary(model, lang))}" '
+                 f'data-gliding="{int(self.layout.moving.sum())}" '
                  f'style="width:100%;height:auto;background:#FFFFFF">']
 
         active = strength >= model.params.states.active_tie_strength

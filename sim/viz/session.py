@@ -88,15 +88,16 @@ def workshop_scenarios(ref: str, residents: int):
 
 
 class WorkshopRun:
-    """The community with the room's levers, its baseline with the same seed, and the picture."""
+    """The community with the room's levers, its baseline with the same seed, and the picture
+    (``reduced_motion``: this browser asks for it, see :class:`~sim.viz.network_view.NetworkView`)."""
 
-    def __init__(self, community_scenario, baseline_scenario, values: dict[str, Any]):
+    def __init__(self, community_scenario, baseline_scenario, values: dict[str, Any], reduced_motion: bool = False):
         self.base = community_scenario
         self.values = dict(values)
         seed = levers.seed_of(values)
         self.model = CaringCommunity(community_scenario, rng=seed, **levers.to_overrides(values, community_scenario))
         self.baseline = CaringCommunity(baseline_scenario, rng=seed, agent_views=False)
-        self.view = NetworkView(self.model)
+        self.view = NetworkView(self.model, reduced_motion=reduced_motion)
 
     @property
     def week(self) -> int:
