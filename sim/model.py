@@ -35,7 +35,10 @@ WEEKLY_ORDER = ("governance", "funding", "clinical", "peer_support", "activities
 #: The processes that run without the programme, in weekly order: the burn-in runs these before week 0.
 BURN_IN_ORDER = ("clinical", "activities", "mutual_aid", "tie_dynamics", "states")
 #: Independent random streams, one per submodel plus the world's construction (common random numbers).
-STREAMS = ("population", "network", "organizations") + WEEKLY_ORDER
+#: A stream's seed is its position here (``SeedSequence(seed).spawn``): add a new submodel's stream at the
+#: end, never in between, or every later stream, and so every preset's results, would change.
+STREAMS = ("population", "network", "organizations", "governance", "funding", "clinical", "peer_support",
+           "activities", "mutual_aid", "tie_dynamics", "states", "retention")
 
 
 class CaringCommunity(mesa.Model):

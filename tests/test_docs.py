@@ -7,7 +7,7 @@ import re
 
 import sim.submodels
 from sim import CaringCommunity, docs, load_scenario, scale_scenario
-from sim.model import WEEKLY_ORDER
+from sim.model import BURN_IN_ORDER, STREAMS, WEEKLY_ORDER
 from sim.scenario import preset_names
 
 ODD = docs.ODD_PATH.read_text(encoding="utf-8")
@@ -23,7 +23,45 @@ def test_generated_blocks_match_the_code():
 
 def test_step_runs_the_submodels_in_weekly_order():
     # The schedule is documented from WEEKLY_ORDER; the step itself must follow it.
-    assert [name for name, _ in docs.step_calls()] == list(WEEKLY_ORDER)
+    calls = [name for name, _ in docs.step_calls()]
+    assert calls == list(WEEKLY_ORDER), (
+        f"CaringCommunity.step() calls {calls} but sim.model.WEEKLY_ORDER is {list(WEEKLY_ORDER)}: a submodel is "
+        "added in both places (a 'self.NAME.step()  # what it does' line in step(), its name in WEEKLY_ORDER)")
+
+
+def test_every_submodel_is_scheduled_built_and_has_its_own_stream():
+    """A new submodel is a Submodel subclass in sim/submodels/, named in WEEKLY_ORDER, built in
+    CaringCommunity.__init__ as the attribute of its name, with its own random stream appended to STREAMS."""
+    classes = docs.submodel_classes()
+    unscheduled = sorted(set(classes) - set(WEEKLY_ORDER))
+    assert not unscheduled, f"Submodel subclass(es) {unscheduled} are not in sim.model.WEEKLY_ORDER: they never run"
+    unknown = sorted(set(WEEKLY_ORDER) - set(classes))
+    assert not unknown, (f"sim.model.WEEKLY_ORDER names {unknown}, which no Submodel subclass of sim/submodels/ "
+                         "has as its `name`")
+    assert set(BURN_IN_ORDER) <= set(WEEKLY_ORDER), f"BURN_IN_ORDER {BURN_IN_ORDER} names a submodel not scheduled"
+    model = CaringCommunity(scale_scenario(load_scenario("centre-sud"), 300), rng=0, agent_views=False)
+    for name in WEEKLY_ORDER:
+        built = getattr(model, name, None)
+        assert isinstance(built, classes[name]), (
+            f"CaringCommunity.__init__ does not build self.{name} = {classes[name].__name__}(self, sc.<section>, "
+            f"streams[{name!r}])")
+    rngs = [getattr(model, name).rng for name in WEEKLY_ORDER]
+    shared = [name for name, rng in zip(WEEKLY_ORDER, rngs) if sum(other is rng for other in rngs) > 1]
+    assert not shared, f"submodels {shared} share a random stream: give each streams[<its name>]"
+
+
+def test_streams_are_only_ever_appended():
+    """A stream's seed is its position in STREAMS: one inserted in between changed every later stream, and so
+    every preset's results, although the new submodel did nothing (it happened when STREAMS was built from
+    WEEKLY_ORDER and a submodel was scheduled before mutual_aid)."""
+    first = ("population", "network", "organizations", "governance", "funding", "clinical", "peer_support",
+             "activities", "mutual_aid", "tie_dynamics", "states", "retention")
+    assert STREAMS[:len(first)] == first, (
+        f"sim.model.STREAMS must start with {first} (the streams every result so far was drawn from); "
+        "append a new submodel's stream at the end")
+    assert len(set(STREAMS)) == len(STREAMS), f"a stream is named twice in sim.model.STREAMS: {STREAMS}"
+    missing = [name for name in WEEKLY_ORDER if name not in STREAMS]
+    assert not missing, f"sim.model.STREAMS has no stream for {missing}: append one at the end of STREAMS"
 
 
 def test_every_submodel_module_has_a_subsection():
