@@ -85,3 +85,17 @@ def test_a_partner_at_distress_one_half_counts_as_burnt_out(community):
         assert measure(m)["partner_burnout_share"] == 0.0
     finally:
         m.residents.distress[:] = saved
+
+
+def test_weekly_flows_are_summed_in_the_summary_and_levels_are_not():
+    """An outcome counted per week (its codebook unit says "a week") is summed over the final year, and only
+    those are: a new flow left out of ``FLOW_OUTCOMES`` would be averaged in the summary without any error."""
+    from sim.outcomes import SUMMED_IN_SUMMARY, describe_column
+    columns = CaringCommunity(scale_scenario(load_scenario("centre-sud"), 300), rng=0, agent_views=False).run(1).columns
+    for column in columns.drop(["week", "year"]):
+        weekly = describe_column(column)["unit"].endswith(" a week")
+        assert weekly == (column in SUMMED_IN_SUMMARY), (
+            f"{column}: its unit in sim.outcomes.OUTCOME_COLUMNS is {describe_column(column)['unit']!r}, but it is "
+            f"{'not ' if weekly else ''}in SUMMED_IN_SUMMARY: a count or amount per week has a unit '... a week' "
+            "and is listed in FLOW_OUTCOMES (summed over the final year); a level is neither")
+
