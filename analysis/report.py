@@ -338,6 +338,7 @@ def _comparison_sentences(w: _Writer, results: Results, cmp: Comparison) -> list
                       how=w.t("gap_how_runs" if len(cmp.seeds) > 1 else "gap_how_run")))
     ps.append(_left_behind_sentence(w, results, cmp))
     ps.append(_turnover_sentence(w, results))
+    ps.append(_workforce_sentence(w, results))
     ps.append(_cost_sentence(w, cmp))
     if "ed_visits" in outcomes:
         r = cmp.row("ed_visits")
@@ -390,6 +391,7 @@ def _over_time_sentences(w: _Writer, results: Results) -> list[str]:
         ps.append(w.t("s_gap_time", s=w.num(s["isolation_gap_groups"].mean(), "points_long"), worst=worst,
                       worst_v=w.num(worst_v, "share"), how=w.t("gap_how_runs" if len(s) > 1 else "gap_how_run")))
     ps.append(_turnover_sentence(w, results))
+    ps.append(_workforce_sentence(w, results))
     if "spending_total" in s:
         ps.append(w.t("s_spend_time", s=w.num(s["spending_total"].mean(), "money")))
     return ps
@@ -412,6 +414,29 @@ def _turnover_sentence(w: _Writer, results: Results) -> str:
     if ci.n < MIN_N_SHARE_CI:
         return w.t("s_turnover_no_ci", s=w.num(ci.mean, "rate"))
     return w.t("s_turnover", s=w.num(ci.mean, "rate"), lo=w.num(max(0.0, ci.low), "rate"), hi=w.num(ci.high, "rate"))
+
+
+def _workforce_sentence(w: _Writer, results: Results) -> str:
+    """Whether the programme kept its workforce: partners on the roster at their peak and in the final
+    year (means across runs), and the funding sources that ended before the runs' last week (a
+    workforce that shrinks when a start-up grant ends is the first thing a planner should see).
+    Nothing without weekly outcomes or without any partner."""
+    weekly = results.weekly
+    if weekly.empty or "partners_total" not in weekly or "partners_total" not in results.summary:
+        return ""
+    partners = weekly.groupby("week")["partners_total"].mean()
+    if not partners.max() > 0:
+        return ""
+    text = w.t("s_workforce", peak=w.num(partners.max(), "count"), week=int(partners.idxmax()),
+               final=w.num(results.summary["partners_total"].mean(), "count"),
+               how=w.t("workforce_how_runs") if len(results.summary) > 1 else "")
+    last_week = int(weekly["week"].max())
+    sources = ((results.scenario_parameters or {}).get("funding") or {}).get("sources") or []
+    ended = [w.t("s_funding_source", name=html.escape(str(src.get("name", ""))), week=int(src["end_week"]))
+             for src in sources if src.get("end_week") is not None and src["end_week"] < last_week]
+    if ended:
+        text += " " + w.t("s_funding_ended", sources=w.t("list_sep").join(ended))
+    return text
 
 
 def _worst_group(w: _Writer, results: Results) -> tuple[str, float]:

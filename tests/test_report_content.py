@@ -380,3 +380,27 @@ def test_design_points_note_agrees_with_its_feminine_noun():
     """« où « Solitude… » est le plus bas » did not agree: the note now speaks of « la valeur », « la plus basse »."""
     text = TEXT["fr"]["points_note"].format(outcome="x", which=TEXT["fr"]["points_lowest"], shown=1, total=2)
     assert "la valeur de" in text and "la plus basse" in text
+
+
+def test_the_summary_says_how_the_workforce_went_and_which_funding_ended(tmp_path):
+    """A programme whose start-up grant ends (Centre-Sud, week 156): the summary gives the partners on
+    the roster at their peak and in the final year, as the runs' outcomes have them, and names the grant."""
+    from sim import load_scenario, scale_scenario
+    from sim.runner import run_to_folder
+
+    scenario = scale_scenario(load_scenario("centre-sud"), 1000)
+    for seed in (1, 2):
+        run_to_folder(scenario, seed, tmp_path / "runs" / f"s{seed}", years=4)
+    results = load(tmp_path / "runs")
+    partners = results.weekly.groupby("week")["partners_total"].mean()
+    final = results.summary["partners_total"].mean()
+    assert partners.max() > final    # the workforce shrank once the grant ended: a case worth telling
+    text = _text(build_report(results, None, "en", figures=False))
+    assert (f"Workforce: the partners on the roster numbered {partners.max():.1f} at their peak (week "
+            f"{partners.idxmax()}) and {final:.1f} in the final year (means across runs). Funding that ended "
+            "before the last week: “Start-up grant (Ville de Montréal / MESI)” (week 156).") in text
+    french = _text(build_report(results, None, "fr", figures=False))
+    assert f"au plus haut (semaine {partners.idxmax()})" in french and "«\u202fStart-up grant" in french
+
+    single = _text(build_report(load(tmp_path / "runs" / "s1"), None, "en", figures=False))
+    assert "at their peak" in single and "(means across runs)" not in single

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import html
 import threading
-from typing import Callable
 import time
 import traceback
 import warnings
+from typing import Callable
 
 import solara
 import solara.lab
