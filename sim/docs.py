@@ -1,4 +1,4 @@
-"""Keep ``docs/ODD.md`` true to the code: the parameter table, the weekly schedule and the outcome columns are generated.
+"""Keep ``docs/ODD.md`` true to the code: the parameter table, the weekly schedule and the output columns are generated.
 
 ``python -m sim.docs`` rewrites the generated blocks of ``docs/ODD.md`` (between
 ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->``) from the code as it is now;
@@ -9,6 +9,8 @@
   equity groups, neighbourhoods): key, default, unit, allowed range, meaning, source.
 * ``outcomes``: every column of the weekly outcome row (:data:`sim.outcomes.OUTCOME_COLUMNS`, the
   definitions ``codebook.csv`` is written from): name, unit, range, meaning.
+* ``snapshot``: every column of the per-resident snapshot and of the edge list
+  (:data:`sim.outcomes.SNAPSHOT_COLUMNS`, :data:`sim.outcomes.EDGE_COLUMNS`).
 * ``schedule``: the week, in :data:`sim.model.WEEKLY_ORDER`, with each submodel's class, module,
   parameter section, the first line of its docstring and the comment beside its call in
   :meth:`sim.model.CaringCommunity.step`.
@@ -29,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
-BLOCKS = ("parameters", "schedule", "outcomes")
+BLOCKS = ("parameters", "schedule", "outcomes", "snapshot")
 #: Top-level keys that describe a scenario rather than parametrise the model.
 METADATA_KEYS = ("name", "title", "description", "sources", "extends")
 #: Keys that name or describe something (no source applies).
@@ -229,15 +231,33 @@ def render_outcomes() -> str:
              "neighbourhoods, `nb_<name>` for each neighbourhood; `{line}` for each budget line ("
              + ", ".join(f"`{line}`" for line in BUDGET_LINES) + "); `{level}` for engagement levels 0 to 3.", "",
              "| column | unit | range | meaning |", "| --- | --- | --- | --- |"]
-    for name, unit, value_range, meaning in OUTCOME_COLUMNS:
-        lines.append("| " + " | ".join(_cell(x) for x in (f"`{name}`", unit, value_range, meaning)) + " |")
-    return "\n".join(lines)
+    return "\n".join(lines + _column_rows(OUTCOME_COLUMNS))
+
+
+def _column_rows(entries) -> list[str]:
+    """Markdown table rows of column definitions ``(name, unit, range, meaning)``."""
+    return ["| " + " | ".join(_cell(x) for x in (f"`{name}`", unit, value_range, meaning)) + " |"
+            for name, unit, value_range, meaning in entries]
+
+
+def render_snapshot() -> str:
+    """The ``snapshot`` block: the columns of the per-resident snapshot and of the edge list."""
+    from .network import TIE_KINDS
+    from .outcomes import EDGE_COLUMNS, SNAPSHOT_COLUMNS
+    header = ["| column | unit | range | meaning |", "| --- | --- | --- | --- |"]
+    kinds = ", ".join(f"`{kind}`" for kind in TIE_KINDS)
+    return "\n".join(
+        [f"Generated from `sim.outcomes.SNAPSHOT_COLUMNS` and `EDGE_COLUMNS`. `{{kind}}` stands for each tie kind: "
+         f"{kinds}.", "", "**`residents_weekN.parquet`** (one row per resident):", ""] + header
+        + _column_rows(SNAPSHOT_COLUMNS)
+        + ["", "**`edges_weekN.parquet`** (one row per living tie):", ""] + header + _column_rows(EDGE_COLUMNS))
 
 
 # ----------------------------------------------------------------------------- the file
 def generated() -> dict[str, str]:
     """Each generated block's text as the code makes it now, by block name."""
-    return {"parameters": render_parameters(), "schedule": render_schedule(), "outcomes": render_outcomes()}
+    return {"parameters": render_parameters(), "schedule": render_schedule(), "outcomes": render_outcomes(),
+            "snapshot": render_snapshot()}
 
 
 def _pattern(name: str) -> re.Pattern:

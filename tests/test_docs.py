@@ -106,19 +106,16 @@ def test_every_outcome_column_is_described_in_the_observation_section():
 
 
 def test_every_snapshot_column_is_described_in_the_observation_section():
-    """Each column of the per-resident snapshot and of the edge list appears in ODD §4.11 or, for the
-    edge list's and the fixed attributes, in §2.1/§2.7 (a column nobody describes is a column nobody can trust)."""
-    from sim.outcomes import edge_list, resident_snapshot
+    """Each column of the per-resident snapshot and of the edge list has a definition in
+    ``SNAPSHOT_COLUMNS`` / ``EDGE_COLUMNS``, which ODD §4.11's generated tables show (a column nobody
+    describes is a column nobody can trust)."""
+    from sim.outcomes import describe_column, edge_list, resident_snapshot
     m = CaringCommunity(scale_scenario(load_scenario("centre-sud"), 300), rng=0, agent_views=False)
     m.run(1)
-    observation = _section("### 4.11 Observation")
-    names = set(re.findall(r"`([A-Za-z0-9_<>]+)`", observation))
-    patterns = [re.sub(r"<[^>]+>", r"[a-z0-9_]+", n) for n in names]           # ties_<kind>
-    missing = [c for c in resident_snapshot(m).columns if not any(re.fullmatch(p, c) for p in patterns)]
-    assert not missing, f"docs/ODD.md §4.11 does not describe the snapshot column(s): {missing}"
-    network = _section("### 2.7 The network") + observation
-    edge_columns = [c.removesuffix("_week") for c in edge_list(m).columns if c not in ("source", "target", "week")]
-    assert all(f"`{c}`" in network for c in edge_columns), edge_columns
+    for table, frame in (("snapshot", resident_snapshot(m)), ("edges", edge_list(m))):
+        missing = [c for c in frame.columns if not describe_column(c, table)["meaning"]]
+        assert not missing, f"sim.outcomes does not describe the {table} column(s): {missing}"
+    assert "<!-- generated:snapshot -->" in _section("### 4.11 Observation")
 
 
 def test_a_missing_document_is_one_message(tmp_path, capsys):
