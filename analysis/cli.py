@@ -44,8 +44,9 @@ def register(subparsers) -> None:
                    help="run folder, folder of run folders or sweep of one design point to compare with, paired by seed "
                         "(for example the hospital-baseline scenario run with the same seeds)")
     p.add_argument("--lang", default="en", choices=("fr", "en"), help="language of the report (default en)")
-    p.add_argument("--out", default=None, help="HTML file to write, or an existing folder to write report-LANG.html "
-                   "in (default FOLDER/report-LANG.html)")
+    p.add_argument("--out", default=None, help="HTML file to write (rapport.html), or a folder to write "
+                   "report-LANG.html in: an existing one, or a name without a suffix, created (default "
+                   "FOLDER/report-LANG.html)")
     p.add_argument("--outcome", default=None,
                    help="outcome by which a sweep's report ranks its parameters (sensitivity) and design points "
                         "(default isolated_share_65_alone); a report on runs shows every key outcome and only "

@@ -155,8 +155,9 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
                  outcome: str = HEADLINE) -> Path:
     """Write the report as one HTML file; returns its path (default ``DIR/report-LANG.html``).
 
-    ``results`` and ``baseline`` are loaded results or their folders; ``out`` a file or a folder (the
-    report then goes in it as ``report-LANG.html``); ``lang`` is ``en`` or ``fr``; ``outcome`` the
+    ``results`` and ``baseline`` are loaded results or their folders; ``out`` a file (a name with a
+    suffix, ``rapport.html``) or a folder (an existing one, or a name without a suffix, created as
+    ``run --out`` and ``sweep --out`` create theirs; the report then goes in it as ``report-LANG.html``); ``lang`` is ``en`` or ``fr``; ``outcome`` the
     headline outcome (default: isolation of people 65+ living alone).
     """
     check_lang(lang)
@@ -165,7 +166,7 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
         baseline = load(baseline)
     text = build_report(results, baseline, lang, outcome)
     out = results.path / f"report-{lang}.html" if out is None or out == "" else as_path(out, "out")
-    if out.exists() and out.is_dir():
+    if out.is_dir() or (not out.exists() and not out.suffix):
         out = out / f"report-{lang}.html"
     blocker = file_in_the_way(out.parent)
     if blocker is not None:

@@ -59,6 +59,15 @@ def test_report_command_on_model_output(runs, capsys):
     assert f"Wrote {out}" in capsys.readouterr().out
 
 
+def test_out_without_a_suffix_is_a_folder_as_run_and_sweep_out_are(runs, tmp_path, capsys):
+    """``--out reports`` makes the folder ``reports`` and writes report-LANG.html in it (it wrote an HTML
+    file named ``reports``, with no suffix for a browser or a file manager to recognise)."""
+    out = tmp_path / "reports"
+    assert main(["report", str(runs / "runs" / "tiny-seed0"), "--lang", "fr", "--out", str(out)]) == 0
+    assert (out / "report-fr.html").is_file()
+    assert f"Wrote {out / 'report-fr.html'}" in capsys.readouterr().out
+
+
 def test_report_on_a_single_run_folder_says_there_is_no_interval(runs):
     single = load(runs / "runs" / "tiny-seed0")
     assert single.kind == "run" and single.seeds == [0]
