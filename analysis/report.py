@@ -164,7 +164,6 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
     results = results if isinstance(results, Results) else load(results, weekly=False)   # a sweep: its best point's only
     if baseline is not None and not isinstance(baseline, Results):
         baseline = load(baseline)
-    text = build_report(results, baseline, lang, outcome)
     out = results.path / f"report-{lang}.html" if out is None or out == "" else as_path(out, "out")
     if out.is_dir() or (not out.exists() and not out.suffix):
         out = out / f"report-{lang}.html"
@@ -172,12 +171,26 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
     if blocker is not None:
         raise UserError(f"expected a folder at {blocker} to hold the report; found a file", file=str(out),
                         key="--out")
+    if out.is_file() and not _is_html(out):   # report DIR --out DIR/outcomes.parquet wrote over the run's data
+        raise UserError("expected a new file, or an HTML report to replace; found a file that is not HTML "
+                        "(left as it is: name another file, or a folder)", file=str(out), key="--out")
+    text = build_report(results, baseline, lang, outcome)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as e:
         raise UserError(f"cannot write the report ({e.strerror})", file=str(out), key="--out") from None
     return out
+
+
+def _is_html(path: Path) -> bool:
+    """Whether the file at ``path`` begins as an HTML document does (a report written earlier)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    except OSError:
+        return True   # unreadable: writing it fails with its own message
+    return head.startswith((b"<!doctype html", b"<html"))
 
 
 def build_report(results: Results, baseline: Results | None = None, lang: str = "en",

@@ -68,6 +68,27 @@ def test_out_without_a_suffix_is_a_folder_as_run_and_sweep_out_are(runs, tmp_pat
     assert f"Wrote {out / 'report-fr.html'}" in capsys.readouterr().out
 
 
+def test_out_never_writes_over_a_file_that_is_not_a_report(runs, tmp_path, capsys):
+    """``report DIR --out DIR/outcomes.parquet`` (or any other data file) wrote the HTML over the run's
+    data; it is refused with one message and the file is left as it was. An earlier report is replaced."""
+    run = tmp_path / "run"
+    run.mkdir()
+    for f in (runs / "runs" / "tiny-seed0").iterdir():
+        (run / f.name).write_bytes(f.read_bytes())
+    data = (run / "outcomes.parquet").read_bytes()
+    for name in ("outcomes.parquet", "summary.csv"):
+        before = (run / name).read_bytes()
+        assert main(["report", str(run), "--out", str(run / name)]) == 2
+        err = capsys.readouterr().err
+        assert f"file {run / name}, key '--out'" in err and "not HTML" in err and "Traceback" not in err
+        assert (run / name).read_bytes() == before
+    assert (run / "outcomes.parquet").read_bytes() == data
+    old = tmp_path / "old-report"   # a report written without a suffix by an earlier version
+    old.write_text("<!DOCTYPE html>\n<html><body>old</body></html>", encoding="utf-8")
+    assert main(["report", str(run), "--out", str(old)]) == 0
+    assert "<h2>" in old.read_text(encoding="utf-8")
+
+
 def test_report_on_a_single_run_folder_says_there_is_no_interval(runs):
     single = load(runs / "runs" / "tiny-seed0")
     assert single.kind == "run" and single.seeds == [0]
