@@ -49,9 +49,10 @@ def spec_names() -> list[str]:
 def spec_path(source: "str | os.PathLike") -> Path:
     """The file a sweep spec reference means: a path as given, or, for a bare name that is no file
     here (``governance-funding``), the example spec of that name installed with the package, so that
-    an installed package's examples run from any folder."""
+    an installed package's examples run from any folder. A folder of that name (a sweep's output
+    folder, say) is no spec and does not hide the example."""
     path = Path(source)
-    if isinstance(source, str) and not names_a_file(source) and not path.exists():
+    if isinstance(source, str) and not names_a_file(source) and not path.is_file():
         shipped = SPEC_DIR / f"{source}.yaml"
         if shipped.is_file():
             return shipped

@@ -98,6 +98,17 @@ def test_a_file_here_comes_before_an_example_spec_of_that_name(tmp_path, monkeyp
     assert file == "governance-funding" and spec.name == "mine"
 
 
+def test_a_folder_here_does_not_hide_an_example_spec_of_that_name(tmp_path, monkeypatch):
+    """``sweep governance-funding`` in a folder holding a folder of that name (an earlier sweep's
+    output, say) stopped with "expected a sweep spec file; found a folder": a folder is no spec."""
+    from experiments.spec import SPEC_DIR, read_spec
+
+    monkeypatch.chdir(tmp_path)
+    Path("governance-funding").mkdir()
+    spec, file, _ = read_spec("governance-funding")
+    assert Path(file) == SPEC_DIR / "governance-funding.yaml"
+
+
 def test_an_unknown_spec_names_the_examples(tmp_path, monkeypatch):
     from experiments.spec import read_spec
     from sim.errors import UserError
