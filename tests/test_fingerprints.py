@@ -31,3 +31,35 @@ def test_bad_input_is_one_message(tmp_path, capsys):
     assert capsys.readouterr().err.startswith(f"error: file {tmp_path / 'none.json'}: expected fingerprints")
     assert fingerprints.main(["save", str(tmp_path / "x.json"), "--presets", "centre-sued"]) == 2
     assert "found centre-sued" in capsys.readouterr().err
+
+
+def test_a_file_of_another_shape_or_a_path_that_cannot_be_written_is_one_message(tmp_path, capsys, monkeypatch):
+    """compare on JSON of another shape (options without residents, options a number) ended in a
+    KeyError or TypeError traceback with status 1, as if results had changed; save to a path under a
+    file ran every preset first and then ended in a traceback, losing the runs; compare --presets
+    was ignored (every preset of the file ran)."""
+    def no_runs(*args, **kwargs):
+        raise AssertionError("the input should have been refused before any run")
+
+    monkeypatch.setattr(fingerprints, "fingerprints", no_runs)
+    cases = {"partial.json": ({"options": {"presets": ["centre-sud"]}, "runs": {}}, "key 'options.residents'"),
+             "number.json": ({"options": 3, "runs": {}}, "key 'options'"),
+             "list.json": ([1], "found a JSON list"),
+             "runs.json": ({"options": {"presets": ["centre-sud"], "residents": 200, "years": 1, "seeds": [0]},
+                            "runs": []}, "key 'runs'")}
+    for name, (data, says) in cases.items():
+        (tmp_path / name).write_text(json.dumps(data))
+        assert fingerprints.main(["compare", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: file {tmp_path / name}") and says in err and "Traceback" not in err
+    (tmp_path / "bad.json").write_text("{")
+    assert fingerprints.main(["compare", str(tmp_path / "bad.json")]) == 2
+    assert "found no JSON" in capsys.readouterr().err
+    assert fingerprints.main(["compare", str(tmp_path / "partial.json"), "--presets", "centre-sud"]) == 2
+    assert "key '--presets': expected no --presets with compare" in capsys.readouterr().err
+
+    (tmp_path / "afile").write_text("")
+    assert fingerprints.main(["save", str(tmp_path / "afile" / "x.json"), *OPTIONS]) == 2
+    assert f"expected a folder at {tmp_path / 'afile'} to hold the fingerprints; found a file" in capsys.readouterr().err
+    assert fingerprints.main(["save", str(tmp_path), *OPTIONS]) == 2
+    assert "found a folder" in capsys.readouterr().err
