@@ -193,10 +193,11 @@ TEXT = {
                       "the roster (95% CI {lo} to {hi}).",
         "s_turnover_no_ci": "Partner turnover: the partners who left over the final year number {s} of the partners "
                             "on the roster.",
-        "s_workforce": "Workforce: the partners on the roster numbered {peak} at their peak (week {week}) and {final} "
-                       "in the final year{how}.",
+        "s_workforce": "Workforce: {peak} {partners} on the roster at the peak (week {week}) and {final} in the final "
+                       "year{how}.",
         "workforce_how_runs": " (means across runs)",
         "s_funding_ended": "Funding that ended before the last week: {sources}.",
+        "s_funding_ended_one": "Funding that ended before the last week: {sources}.",
         "s_funding_source": "“{name}” (week {week})",
         "s_ed": "Emergency visits: {s} a year, against {b} under the baseline ({diff}).",
         # the difference in those sentences, with its interval or, from one seed paired, without one
@@ -438,10 +439,10 @@ TEXT = {
                       "moyen de partenaires (IC à 95 % : {lo} à {hi}).",
         "s_turnover_no_ci": "Roulement des partenaires : les départs de la dernière année représentent {s} de "
                             "l’effectif moyen de partenaires.",
-        "s_workforce": "Effectifs : les partenaires étaient {peak} au plus haut (semaine {week}) et {final} la "
-                       "dernière année{how}.",
+        "s_workforce": "Effectifs : {peak} {partners} au plus haut (semaine {week}) et {final} la dernière année{how}.",
         "workforce_how_runs": " (moyennes des simulations)",
         "s_funding_ended": "Financements terminés avant la dernière semaine : {sources}.",
+        "s_funding_ended_one": "Financement terminé avant la dernière semaine : {sources}.",
         "s_funding_source": "« {name} » (semaine {week})",
         "s_ed": "Visites aux urgences : {s} par an, contre {b} dans la référence ({diff}).",
         "diff_ci": "différence {d}, IC à 95 % : {lo} à {hi}",
@@ -624,11 +625,13 @@ NOUNS = {
     "en": {"replication": ("replication", "replications"), "seed": ("seed", "seeds"),
            "seed_paired": ("seed paired", "seeds paired"), "parameter": ("parameter", "parameters"),
            "design_point": ("design point", "design points"),
-           "isolated_resident": ("isolated resident", "isolated residents"), "week": ("week", "weeks")},
+           "isolated_resident": ("isolated resident", "isolated residents"), "week": ("week", "weeks"),
+           "partner": ("partner", "partners")},
     "fr": {"replication": ("réplication", "réplications"), "seed": ("graine", "graines"),
            "seed_paired": ("graine appariée", "graines appariées"), "parameter": ("paramètre", "paramètres"),
            "design_point": ("point du plan", "points du plan"),
-           "isolated_resident": ("résident isolé", "résidents isolés"), "week": ("semaine", "semaines")},
+           "isolated_resident": ("résident isolé", "résidents isolés"), "week": ("semaine", "semaines"),
+           "partner": ("partenaire", "partenaires")},
 }
 
 

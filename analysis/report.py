@@ -441,15 +441,18 @@ def _workforce_sentence(w: _Writer, results: Results) -> str:
     partners = weekly.groupby("week")["partners_total"].mean()
     if not partners.max() > 0:
         return ""
-    text = w.t("s_workforce", peak=w.num(partners.max(), "count"), week=int(partners.idxmax()),
-               final=w.num(results.summary["partners_total"].mean(), "count"),
+    peak = float(partners.max())
+    # « 1,0 partenaire », "1.0 partner": the noun agrees with the number as shown (1 decimal under 100)
+    text = w.t("s_workforce", peak=w.num(peak, "count"), partners=w.noun(round(peak, 1 if peak < 100 else 0), "partner"),
+               week=int(partners.idxmax()), final=w.num(results.summary["partners_total"].mean(), "count"),
                how=w.t("workforce_how_runs") if len(results.summary) > 1 else "")
     last_week = int(weekly["week"].max())
     sources = ((results.scenario_parameters or {}).get("funding") or {}).get("sources") or []
     ended = [w.t("s_funding_source", name=html.escape(str(src.get("name", ""))), week=int(src["end_week"]))
              for src in sources if src.get("end_week") is not None and src["end_week"] < last_week]
     if ended:
-        text += " " + w.t("s_funding_ended", sources=w.t("list_sep").join(ended))
+        text += " " + w.t("s_funding_ended" if len(ended) > 1 else "s_funding_ended_one",
+                          sources=w.t("list_sep").join(ended))
     return text
 
 

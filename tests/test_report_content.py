@@ -396,11 +396,39 @@ def test_the_summary_says_how_the_workforce_went_and_which_funding_ended(tmp_pat
     final = results.summary["partners_total"].mean()
     assert partners.max() > final    # the workforce shrank once the grant ended: a case worth telling
     text = _text(build_report(results, None, "en", figures=False))
-    assert (f"Workforce: the partners on the roster numbered {partners.max():.1f} at their peak (week "
+    assert (f"Workforce: {partners.max():.1f} partners on the roster at the peak (week "
             f"{partners.idxmax()}) and {final:.1f} in the final year (means across runs). Funding that ended "
             "before the last week: “Start-up grant (Ville de Montréal / MESI)” (week 156).") in text
     french = _text(build_report(results, None, "fr", figures=False))
     assert f"au plus haut (semaine {partners.idxmax()})" in french and "«\u202fStart-up grant" in french
 
     single = _text(build_report(load(tmp_path / "runs" / "s1"), None, "en", figures=False))
-    assert "at their peak" in single and "(means across runs)" not in single
+    assert "at the peak" in single and "(means across runs)" not in single
+
+
+@pytest.mark.parametrize("lang, peak, two_sources, says", [
+    ("fr", 1, False, "Effectifs\u202f: 1,0 partenaire au plus haut (semaine 3) et 0,5 la dernière année. "
+                     "Financement terminé avant la dernière semaine\u202f: «\u202fGrant\u202f» (semaine 5)."),
+    ("fr", 3, True, "Effectifs\u202f: 3,0 partenaires au plus haut (semaine 3) et 0,5 la dernière année. "
+                    "Financements terminés avant la dernière semaine\u202f: «\u202fGrant\u202f» (semaine 5)\u202f; "
+                    "«\u202fOther\u202f» (semaine 6)."),
+    ("en", 1, False, "Workforce: 1.0 partner on the roster at the peak (week 3) and 0.5 in the final year. "
+                     "Funding that ended before the last week: “Grant” (week 5)."),
+    ("en", 3, True, "Workforce: 3.0 partners on the roster at the peak (week 3) and 0.5 in the final year."),
+])
+def test_the_workforce_sentence_agrees_with_its_numbers(lang, peak, two_sources, says):
+    """« les partenaires étaient 1,0 au plus haut », "the partners on the roster numbered 1.0": the
+    sentence spoke of partners in the plural whatever their number, and of « Financements terminés »
+    for a single source; the noun now agrees with the peak as shown and the heading with the sources."""
+    from types import SimpleNamespace
+
+    from analysis.report import _workforce_sentence, _Writer
+
+    weekly = pd.DataFrame({"week": range(10), "partners_total": [0, 0, 0, peak, 0, 0, 0, 0, 0, 0]})
+    sources = [{"name": "Grant", "end_week": 5}, {"name": "Later", "end_week": 20}, {"name": "Never", "end_week": None}]
+    if two_sources:
+        sources.append({"name": "Other", "end_week": 6})
+    results = SimpleNamespace(weekly=weekly, summary=pd.DataFrame({"partners_total": [0.5]}),
+                              scenario_parameters={"funding": {"sources": sources}})
+    text = htmllib.unescape(re.sub("<[^>]+>", "", _workforce_sentence(_Writer(lang, False), results)))
+    assert says in text
