@@ -345,20 +345,21 @@ class SweepStore:
     def write_codebook(self, parameters: list[str]) -> None:
         """Write ``codebook.csv``: every column of ``summary/``, ``weekly/``, ``design.parquet`` and
         ``seeds.parquet`` with its dtype, unit, range, final-year aggregation and meaning
-        (:func:`sim.outcomes.codebook`; a swept key's from the scenario schema). Nothing before the
-        first finished run, since the outcome columns are read from the shards written."""
+        (:func:`sim.outcomes.codebook`; a swept key's from the scenario schema). The outcome columns
+        are read from the shards written: before the first finished run (a sweep stopped at once) it
+        describes the design and the seeds only, and the next session completes it."""
         from sim.outcomes import codebook
 
         summary = summary_shards(self.root)
-        if not summary:
-            return
         weekly = _shards(self.root / WEEKLY)
-        tables = {"summary/*.parquet": ("summary", _columns(summary[0]))}
+        tables = {"summary/*.parquet": ("summary", _columns(summary[0]))} if summary else {}
         if weekly:
             tables["weekly/*.parquet"] = ("sweep", _columns(weekly[0]))
         for name in ("design.parquet", "seeds.parquet"):
             if (self.root / name).is_file():
                 tables[name] = ("summary", _columns(self.root / name))
+        if not tables:
+            return
         book = codebook(tables)
         for i, column in book["column"].items():
             if column in parameters:

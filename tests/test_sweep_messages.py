@@ -237,6 +237,30 @@ def test_ctrl_c_during_a_sweep_says_what_is_kept_and_how_to_resume(tmp_path, cap
     assert "2 runs done now, 2 already finished, 0 failed, of 4" in capsys.readouterr().out
 
 
+def test_ctrl_c_before_the_first_run_finished_leaves_a_codebook_of_the_design_and_seeds(tmp_path, monkeypatch):
+    """Stopped before any run finished, the folder held design.parquet and seeds.parquet and no
+    codebook.csv to describe them; they are described, and the next session adds summary/ and weekly/."""
+    import pandas as pd
+
+    import experiments.runner as runner
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    spec, out = _write(tmp_path / "s.yaml", SPEC), tmp_path / "out"
+    command = ["sweep", spec, "--out", str(out), "--backend", "serial", "--batch-size", "1", "--quiet"]
+    monkeypatch.setattr(runner, "simulate", interrupted)
+    assert main(command) == 130
+    book = pd.read_csv(out / "codebook.csv", keep_default_na=False)
+    assert set(book["file"]) == {"design.parquet", "seeds.parquet"}
+    for name in ("design.parquet", "seeds.parquet"):
+        assert list(book.loc[book["file"] == name, "column"]) == list(pd.read_parquet(out / name).columns)
+    monkeypatch.setattr(runner, "simulate", _simulate)
+    assert main(command) == 0
+    book = pd.read_csv(out / "codebook.csv", keep_default_na=False)
+    assert {"summary/*.parquet", "design.parquet", "seeds.parquet"} <= set(book["file"])
+
+
 def test_ctrl_c_before_a_sweep_wrote_anything_says_so(tmp_path, capsys, monkeypatch):
     import experiments.runner as runner
 
