@@ -17,7 +17,6 @@ from .model import WEEKLY_ORDER, CaringCommunity, run  # noqa: E402  (imports me
 from .scenario import Scenario, list_scenarios, load_scenario, scale_scenario  # noqa: E402
 
 
-
 def installed_version() -> str | None:
     """The installed ``caring-community`` package's version; None for a checkout that is on the path
     but not installed."""

@@ -196,12 +196,11 @@ class TieTable:
         self._free.extend(slots.tolist())
 
     def contact(self, slots: np.ndarray, gain: float | np.ndarray, week: int) -> None:
-        """Record contact on ties: strength moves towards 1 by ``gain`` of the remaining distance (a gain
-        above 1, e.g. mutual aid's help and reciprocity gains together, takes it to 1, not beyond)."""
+        """Record contact on ties: strength moves towards 1 by ``gain`` (0 to 1) of the remaining distance."""
         if len(slots) == 0:
             return
         s = self.strength[slots]
-        self.strength[slots] = s + np.minimum(np.asarray(gain, dtype=np.float32), np.float32(1.0)) * (1.0 - s)
+        self.strength[slots] = s + np.asarray(gain, dtype=np.float32) * (1.0 - s)
         self.last_contact[slots] = week
 
     def _forget_live(self, changed_kinds: np.ndarray) -> None:

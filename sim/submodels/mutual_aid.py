@@ -101,7 +101,8 @@ class MutualAid(Submodel):
         # Reciprocity: this tie carried help the other way before.
         prev = ties.helper[s]
         reciprocal = (prev >= 0) & (prev != giver)
-        ties.contact(s, p.help_gain + p.reciprocity_gain * reciprocal, m.week)
+        # the two gains are each at most 1; together they take the tie to 1 at most, not beyond
+        ties.contact(s, np.minimum(p.help_gain + p.reciprocity_gain * reciprocal, 1.0), m.week)
         ties.helper[s] = giver
 
         np.add.at(r.support_received, taker, hours)
