@@ -229,28 +229,26 @@ def render_outcomes() -> str:
     lines = ["Generated from `sim.outcomes.OUTCOME_COLUMNS`, from which `run` and `sweep` write `codebook.csv`. "
              f"`{{G}}` stands for each group: {groups}, `group_<name>` for each equity group and, with several "
              "neighbourhoods, `nb_<name>` for each neighbourhood; `{line}` for each budget line ("
-             + ", ".join(f"`{line}`" for line in BUDGET_LINES) + "); `{level}` for engagement levels 0 to 3.", "",
-             "| column | unit | range | meaning |", "| --- | --- | --- | --- |"]
-    return "\n".join(lines + _column_rows(OUTCOME_COLUMNS))
+             + ", ".join(f"`{line}`" for line in BUDGET_LINES) + "); `{level}` for engagement levels 0 to 3.", ""]
+    return "\n".join(lines + _column_table(OUTCOME_COLUMNS))
 
 
-def _column_rows(entries) -> list[str]:
-    """Markdown table rows of column definitions ``(name, unit, range, meaning)``."""
-    return ["| " + " | ".join(_cell(x) for x in (f"`{name}`", unit, value_range, meaning)) + " |"
-            for name, unit, value_range, meaning in entries]
+def _column_table(entries) -> list[str]:
+    """The lines of a Markdown table of column definitions ``(name, unit, range, meaning)``."""
+    return ["| column | unit | range | meaning |", "| --- | --- | --- | --- |"] + [
+        "| " + " | ".join(_cell(x) for x in (f"`{name}`", unit, value_range, meaning)) + " |"
+        for name, unit, value_range, meaning in entries]
 
 
 def render_snapshot() -> str:
     """The ``snapshot`` block: the columns of the per-resident snapshot and of the edge list."""
     from .network import TIE_KINDS
     from .outcomes import EDGE_COLUMNS, SNAPSHOT_COLUMNS
-    header = ["| column | unit | range | meaning |", "| --- | --- | --- | --- |"]
     kinds = ", ".join(f"`{kind}`" for kind in TIE_KINDS)
     return "\n".join(
         [f"Generated from `sim.outcomes.SNAPSHOT_COLUMNS` and `EDGE_COLUMNS`. `{{kind}}` stands for each tie kind: "
-         f"{kinds}.", "", "**`residents_weekN.parquet`** (one row per resident):", ""] + header
-        + _column_rows(SNAPSHOT_COLUMNS)
-        + ["", "**`edges_weekN.parquet`** (one row per living tie):", ""] + header + _column_rows(EDGE_COLUMNS))
+         f"{kinds}.", "", "**`residents_weekN.parquet`** (one row per resident):", ""] + _column_table(SNAPSHOT_COLUMNS)
+        + ["", "**`edges_weekN.parquet`** (one row per living tie):", ""] + _column_table(EDGE_COLUMNS))
 
 
 # ----------------------------------------------------------------------------- the file

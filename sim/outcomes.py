@@ -8,6 +8,7 @@ collection stays small at 100,000 residents.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import mesa
@@ -407,8 +408,6 @@ def _group_text(group: str) -> str:
 def _match(entries, column: str) -> tuple[str, str, str] | None:
     """(unit, range, meaning) of ``column``: the entry of that name, else the first pattern it fits
     (``spending_total`` is its own entry, not ``spending_{line}``)."""
-    import re
-
     for name, unit, rng, meaning in entries:
         if name == column:
             return unit, rng, meaning
@@ -429,29 +428,22 @@ def describe_column(column: str, table: str = "outcomes") -> dict[str, str]:
     """Unit, range and meaning of one column of ``table`` (``outcomes``, ``summary``, ``snapshot``,
     ``edges``, or ``sweep`` for a sweep's ``weekly/``); empty strings for a column this module does not define (a sweep's custom
     ``simulate``). In ``summary`` an outcome is its final-year mean or sum, as ``final_year`` says."""
+    sweep_tables = ("summary", "sweep")   # identifiers and run facts first, then the outcomes
+    entries = {"snapshot": [SNAPSHOT_COLUMNS], "edges": [EDGE_COLUMNS], "outcomes": [OUTCOME_COLUMNS]}.get(
+        table, [SWEEP_ID_COLUMNS, SUMMARY_COLUMNS])
+    found = next((hit for listed in entries if (hit := _match(listed, column)) is not None), None)
     final_year = ""
-    if table == "snapshot":
-        found = _match(SNAPSHOT_COLUMNS, column)
-    elif table == "edges":
-        found = _match(EDGE_COLUMNS, column)
-    else:
-        found = _match(SWEEP_ID_COLUMNS, column) if table in ("sweep", "summary") else None
-        if found is None and table in ("summary", "sweep"):
-            found = _match(SUMMARY_COLUMNS, column)
-            if found is None and column.endswith("_start"):
-                outcome = column[:-len("_start")]
-                inner = _match(OUTCOME_COLUMNS, outcome)
-                if inner is not None:
-                    found = (inner[0], inner[1], f"{outcome} at week 0 (the initial state): {inner[2]}")
-        if found is None:
-            found = _match(OUTCOME_COLUMNS, column)
-            if found is not None and table == "summary" and column not in ("week", "year"):
-                summed = column in SUMMED_IN_SUMMARY
-                final_year = "sum" if summed else "last" if column in LAST_IN_SUMMARY else "mean"
+    if found is None and table in sweep_tables and column.endswith("_start"):
+        outcome = column.removesuffix("_start")
+        if (inner := _match(OUTCOME_COLUMNS, outcome)) is not None:
+            found = (inner[0], inner[1], f"{outcome} at week 0 (the initial state): {inner[2]}")
+    if found is None and table in sweep_tables:
+        found = _match(OUTCOME_COLUMNS, column)
+        if found is not None and table == "summary" and column not in ("week", "year"):
+            final_year = "sum" if column in SUMMED_IN_SUMMARY else "last" if column in LAST_IN_SUMMARY else "mean"
+            if final_year == "sum":   # a flow: the final year's total
                 unit, rng, meaning = found
-                if summed:   # a flow: the final year's total
-                    unit, meaning = unit.replace(" a week", " a year"), meaning.replace(" this week", " over the final year")
-                found = (unit, rng, meaning)
+                found = (unit.replace(" a week", " a year"), rng, meaning.replace(" this week", " over the final year"))
     unit, rng, meaning = found or ("", "", "")
     return {"unit": unit, "range": rng, "final_year": final_year, "meaning": meaning}
 
