@@ -723,6 +723,11 @@ POINTS_UNITS = {"en": {"points": ("pts", "pts"), "points_long": ("percentage poi
                 "fr": {"points": ("p.p.", "p.p."), "points_long": ("point de pourcentage", "points de pourcentage")}}
 
 
+def count_decimals(value: float) -> int:
+    """Decimals a ``count`` is shown with: 1 under 100 (``2.5`` partners), none from 100 (``721`` visits)."""
+    return 1 if abs(value) < 100 else 0
+
+
 def fmt(value: float, kind: str, lang: str, sign: bool = False) -> str:
     """A value as shown to a reader: ``share`` and ``rate`` in %, ``points*`` in percentage points, ``money`` in $."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -743,7 +748,7 @@ def fmt(value: float, kind: str, lang: str, sign: bool = False) -> str:
             return text[0] + "$" + text[1:] if text[:1] in "−+" else "$" + text
         return text + NNBSP + "$"
     if kind == "count":
-        return number(value, lang, 1 if abs(value) < 100 else 0, sign)
+        return number(value, lang, count_decimals(value), sign)
     if kind == "raw":  # a parameter value: up to 4 significant digits, no trailing zeros
         if float(value).is_integer() or abs(value) >= 1000:
             return number(value, lang, 0, sign)

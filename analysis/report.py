@@ -24,8 +24,8 @@ import pandas as pd
 from sim.errors import UserError, as_path, file_in_the_way
 
 from . import plots
-from .i18n import (NOUNS, PERCENT_KINDS, TIMES_100, check_lang, count, fmt, group_label, group_phrase, outcome_label,
-                   singular, t)
+from .i18n import (NOUNS, PERCENT_KINDS, TIMES_100, check_lang, count, count_decimals, fmt, group_label, group_phrase,
+                   outcome_label, singular, t)
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, compare,
@@ -125,9 +125,10 @@ class _Writer:
         return count(self.lang, int(n), noun)
 
     def noun(self, value: float, noun: str) -> str:
-        """The noun in the singular or plural that ``value`` takes (« 1,5 résident », "1.5 residents")."""
+        """The noun in the singular or plural that the count ``value`` takes as shown (« 1,5 résident »,
+        "1.5 residents"; 0.96 is shown "1.0" and takes "resident")."""
         one, many = NOUNS[self.lang][noun]
-        return one if singular(self.lang, value) else many
+        return one if singular(self.lang, round(value, count_decimals(value))) else many
 
     def label(self, outcome: str) -> str:
         return html.escape(outcome_label(self.lang, outcome))
@@ -442,8 +443,7 @@ def _workforce_sentence(w: _Writer, results: Results) -> str:
     if not partners.max() > 0:
         return ""
     peak = float(partners.max())
-    # « 1,0 partenaire », "1.0 partner": the noun agrees with the number as shown (1 decimal under 100)
-    text = w.t("s_workforce", peak=w.num(peak, "count"), partners=w.noun(round(peak, 1 if peak < 100 else 0), "partner"),
+    text = w.t("s_workforce", peak=w.num(peak, "count"), partners=w.noun(peak, "partner"),
                week=int(partners.idxmax()), final=w.num(results.summary["partners_total"].mean(), "count"),
                how=w.t("workforce_how_runs") if len(results.summary) > 1 else "")
     last_week = int(weekly["week"].max())
@@ -471,8 +471,7 @@ def _cost_sentence(w: _Writer, cmp: Comparison) -> str:
         return ""
     extra = w.num(c.extra_spending.mean, "money", c.status == "no_reduction")
     fewer = w.num(c.fewer_isolated.mean, "count")
-    # « 0,4 résident isolé de moins »: the noun agrees with the number as shown (1 decimal)
-    isolated = w.noun(round(c.fewer_isolated.mean, 1), "isolated_resident")
+    isolated = w.noun(c.fewer_isolated.mean, "isolated_resident")   # « 0,4 résident isolé de moins »
     if c.status == "no_reduction":
         if c.fewer_isolated.mean < 0:   # more isolated than the baseline: "0.4 more", not "−0.4 fewer"
             return w.t("s_cost_no_reduction_more", extra=extra, more=w.num(-c.fewer_isolated.mean, "count"),

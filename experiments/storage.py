@@ -34,6 +34,7 @@ import functools
 import json
 import os
 import platform
+import re
 import time
 import uuid
 import warnings
@@ -383,8 +384,6 @@ def _columns(path: Path) -> list[tuple[str, str]]:
 def _describe_swept(key: str) -> list[str]:
     """[unit, range, "", meaning] of a swept dotted key (``funding.sources.0.end_week``), from the
     scenario schema's parameter that it sets (``funding.sources[].end_week``)."""
-    import re
-
     from sim.docs import parameter_rows
 
     rows = parameter_rows()
