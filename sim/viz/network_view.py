@@ -250,15 +250,6 @@ class NetworkView:
         self.layout.update(model, glide=1.0 if self.reduced_motion else None)
 
     # ------------------------------------------------------------------ drawing
-    def summary(self, model, lang: str) -> str:
-        """What the picture shows, in words (its text alternative for a screen reader): the title,
-        then how many residents, isolated residents, partners, and new ties this week."""
-        r, ties = model.residents, model.ties
-        s = ties.live()
-        new = _fresh(model, s) & ~np.isin(ties.kind[s], (CARE_TEAM, PEER_SUPPORT))   # as drawn: thick and black
-        return t("network", lang) + t("network_summary", lang, residents=int(r.n), isolated=int(r.isolated.sum()),
-                                      partners=int((r.role != NO_ROLE).sum()), new=int(new.sum()))
-
     def svg(self, model, lang: str) -> str:
         """The network as an SVG document string; its ``data-gliding`` says how many residents are
         still on their way to their first ties (0 with reduced motion)."""
@@ -268,11 +259,15 @@ class NetworkView:
         a, b, kind = ties.a[s], ties.b[s], ties.kind[s]
         strength = ties.strength[s]
         fresh = _fresh(model, s)
+        new = fresh & (kind != CARE_TEAM) & (kind != PEER_SUPPORT)   # drawn thick and black
         role = r.role
         partner = np.zeros(ties.n_nodes, dtype=bool)
         partner[:n] = role != NO_ROLE
+        # its text alternative for a screen reader: the title, then residents, isolated, partners, new ties
+        summary = t("network", lang) + t("network_summary", lang, residents=int(n), isolated=int(r.isolated.sum()),
+                                         partners=int(partner[:n].sum()), new=int(new.sum()))
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-                 f'class="cc-network-svg" role="img" aria-label="{html.escape(self.summary(model, lang))}" '
+                 f'class="cc-network-svg" role="img" aria-label="{html.escape(summary)}" '
                  f'data-gliding="{int(self.layout.moving.sum())}" '
                  f'style="width:100%;height:auto;background:#FFFFFF">']
 
@@ -294,7 +289,6 @@ class NetworkView:
                                 0.55 * (1 - age / FADE_WEEKS), dash="6 5"))
         peer = kind == PEER_SUPPORT
         parts.append(_lines(pos, a[peer], b[peer], COLOURS["peer"], 3.5, 0.9))
-        new = fresh & (kind != CARE_TEAM) & (kind != PEER_SUPPORT)
         parts.append(_lines(pos, a[new], b[new], COLOURS["new_tie"], 2.8, 0.95))
 
         # Residents: fill by role, isolated residents without a role in vermillion; a vermillion
