@@ -156,9 +156,10 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
                  outcome: str = HEADLINE) -> Path:
     """Write the report as one HTML file; returns its path (default ``DIR/report-LANG.html``).
 
-    ``results`` and ``baseline`` are loaded results or their folders; ``out`` a file (a name with a
-    suffix, ``rapport.html``) or a folder (an existing one, or a name without a suffix, created as
-    ``run --out`` and ``sweep --out`` create theirs; the report then goes in it as ``report-LANG.html``); ``lang`` is ``en`` or ``fr``; ``outcome`` the
+    ``results`` and ``baseline`` are loaded results or their folders; ``out`` a file (``rapport.html``:
+    a new file's name ends in ``.html`` or ``.htm``) or a folder (an existing one, or a name without a
+    suffix, created as ``run --out`` and ``sweep --out`` create theirs; the report then goes in it as
+    ``report-LANG.html``); ``lang`` is ``en`` or ``fr``; ``outcome`` the
     headline outcome (default: isolation of people 65+ living alone).
     """
     check_lang(lang)
@@ -175,6 +176,9 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
     if out.is_file() and not _is_html(out):   # report DIR --out DIR/outcomes.parquet wrote over the run's data
         raise UserError("expected a new file, or an HTML report to replace; found a file that is not HTML "
                         "(left as it is: name another file, or a folder)", file=str(out), key="--out")
+    if not out.is_file() and out.suffix.lower() not in (".html", ".htm"):   # --out rapport.pdf wrote HTML in it
+        raise UserError(f"expected a file name ending in .html (the report is one HTML page, which a browser "
+                        f"prints to PDF); found the suffix '{out.suffix}'", file=str(out), key="--out")
     text = build_report(results, baseline, lang, outcome)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -200,3 +200,17 @@ def test_an_empty_folder_name_is_a_clear_error(runs, tmp_path, capsys, monkeypat
     err = capsys.readouterr().err
     assert err == "error: key 'folder': expected a file or folder name; found an empty text (folder \"\")\n"
     assert not (folder / "report-en.html").exists()
+
+
+def test_out_with_another_suffix_is_refused_and_nothing_is_written(runs, tmp_path, capsys):
+    """``--out rapport.pdf`` wrote an HTML page under a PDF name, which a PDF reader then refused to
+    open; a new file's name must end in .html (or .htm), and nothing is written otherwise."""
+    run = runs / "runs" / "tiny-seed0"
+    for name in ("rapport.pdf", "report.docx"):
+        assert main(["report", str(run), "--out", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert f"file {tmp_path / name}, key '--out'" in err and "ending in .html" in err
+        assert f"'{Path(name).suffix}'" in err and "Traceback" not in err
+        assert not (tmp_path / name).exists()
+    assert main(["report", str(run), "--out", str(tmp_path / "rapport.HTM")]) == 0
+    assert (tmp_path / "rapport.HTM").is_file()
