@@ -84,11 +84,21 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _worker_start(driver_pid: int) -> None:
-    """In each worker process: let go of the driver's folder lock (a forked worker inherits it), and
-    exit once the driver is gone, so that a killed driver leaves no worker running and no folder locked."""
+_NO_WORKER_STARTED = (
+    "expected worker processes to start; every one stopped before it could run anything (start method "
+    "'{method}', their own error is printed above). A worker started by 'spawn' (macOS, Windows, a "
+    "program with threads) imports the main script again: in a script, call the sweep under "
+    "`if __name__ == \"__main__\":` (or use the serial backend)")
+
+
+def _worker_start(driver_pid: int, started) -> None:
+    """In each worker process: count itself in ``started`` (a worker got this far), let go of the
+    driver's folder lock (a forked worker inherits it), and exit once the driver is gone, so that a
+    killed driver leaves no worker running and no folder locked."""
     from .storage import release_inherited_locks
 
+    with started.get_lock():
+        started.value += 1
     release_inherited_locks()
     # Ctrl-C reaches every process of the terminal's group. The driver says what is kept; a worker
     # leaves at once and quietly (no traceback, and no waiting for its batch: it is lost, as with any
@@ -123,18 +133,23 @@ class ProcessBackend(Backend):
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
         self._ctx = None  # chosen once: a replacement pool starts its workers the same way
+        self._started = None  # how many worker processes ever got as far as _worker_start
         self._in_flight: dict[Future, Any] = {}
 
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._ctx is None:
             self._ctx = _context()
+            self._started = self._ctx.Value("i", 0)
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx,
-                                   initializer=_worker_start, initargs=(os.getpid(),))
+                                   initializer=_worker_start, initargs=(os.getpid(), self._started))
 
     def _replace_pool(self) -> None:
-        """Drop a broken pool (its workers are already gone) and start a new one."""
+        """Drop a broken pool (its workers are already gone) and start a new one; stop the sweep if
+        no worker process has ever started (every new one would die the same way, task after task)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._started is not None and self._started.value == 0:
+            raise UserError(_NO_WORKER_STARTED.format(method=self._ctx.get_start_method()), key="--backend")
         self._pool = self._new_pool()
 
     def close(self) -> None:

@@ -101,6 +101,34 @@ def raw_run_ids(out: Path) -> list[str]:
     return pq.read_table(out / "summary", columns=["run_id"]).column("run_id").to_pylist()
 
 
+UNGUARDED_SCRIPT = """
+import sys, threading, time
+threading.Thread(target=time.sleep, args=(600,), daemon=True).start()   # a program with a thread: workers spawn
+from experiments import run_sweep
+import test_experiments_robustness as t
+run_sweep(t.SPEC, sys.argv[1], backend="processes", workers=2, progress=False)
+"""
+
+
+def test_a_script_without_a_main_guard_stops_with_one_message_when_workers_spawn(tmp_path):
+    """A sweep in a script without ``if __name__ == "__main__":``, whose workers start by ``spawn``
+    (macOS and Windows always; Linux when the program has threads): each worker imports the script
+    again and dies before running anything. The pool was restarted task after task (half a minute for
+    six runs, hours for a real sweep) and every run then recorded as failed by "a crash, a kill or
+    running out of memory". The sweep now stops at the first such death, says why, and records nothing."""
+    script, out = tmp_path / "my_sweep.py", tmp_path / "sweep"
+    script.write_text(UNGUARDED_SCRIPT, encoding="utf-8")
+    paths = os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, str(script), str(out)], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": paths}, timeout=300)
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("sim.errors.UserError: key '--backend': expected worker processes to start")
+    assert "start method 'spawn'" in last and 'if __name__ == "__main__":' in last
+    assert not (out / "failed").exists() or not any((out / "failed").iterdir())
+    assert json.loads((out / "progress.json").read_text())["state"] == "interrupted"
+
+
 # ----------------------------------------------------------------------------- dying workers
 def test_a_run_that_kills_its_worker_fails_alone(reference, tmp_path):
     out = tmp_path / "crash"
@@ -161,7 +189,7 @@ def test_process_pool_keeps_its_start_method_after_a_break(monkeypatch):
     monkeypatch.setattr(backends, "_context", once)
     backend = backends.ProcessBackend(2)
     try:
-        backend._new_pool()
+        assert [value for _, _, value in backend.imap_unordered(abs, [-1])] == [1]
         backend._replace_pool()
         backend._replace_pool()
         assert len(seen) == 1 and backend._pool._mp_context is backend._ctx
