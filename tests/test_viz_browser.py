@@ -115,7 +115,8 @@ def in_viewport(page, selector: str) -> bool:
 
 def test_page_loads_offline_then_step_advances_the_week_and_the_charts(page):
     assert week_on_page(page) == 0
-    assert page.locator(".cc-network svg circle").count() >= 500          # every resident is drawn
+    marks = '.cc-network svg g[data-shape] > *'                            # one per resident (a circle, square, …)
+    assert page.locator(marks).count() >= 500                              # every resident is drawn
     assert page.locator(".cc-nodes-clinician rect").count() >= 1
     assert page.locator(".cc-nodes-organization path").count() >= 1
     assert page.locator(".cc-legend").inner_text().count("Patient partner") == 1
@@ -369,6 +370,36 @@ def test_keyboard_focus_names_and_text_alternatives(page):
     assert len(alpha) == 4 and alpha[3] >= 0.6, f"a greyed-out button's text is rgba{tuple(alpha)}: too faint"
     page.emulate_media(reduced_motion="reduce")
     assert page.locator(".cc-reset").evaluate("e => getComputedStyle(e).transitionDuration") in ("0s", "0s, 0s")
+
+
+#: Which of eight points of a mark's box the browser fills: its corners inset by a tenth, then by a fifth
+#: of the box. A trait of the drawn shape alone, whatever its size or colour: a square fills all
+#: eight, a circle the inner four, a triangle (point up) its lower corners, a diamond none.
+FILLED = """e => { const b = e.getBBox();
+  return [0.1, 0.2].flatMap(i => [[i, i], [1 - i, i], [i, 1 - i], [1 - i, 1 - i]])
+    .map(([u, v]) => e.isPointInFill(new DOMPoint(b.x + u * b.width, b.y + v * b.height)) ? 1 : 0).join(''); }"""
+
+
+def test_kinds_of_residents_and_chart_series_differ_in_shape_on_screen(page):
+    """WCAG 1.4.1 in the rendered page: patients and citizens in the network, each kind of resident in
+    the legend (as in the network), and the four engagement-level lines of the charts are drawn in
+    shapes the browser fills differently, not only in different colours."""
+    def filled(selector: str) -> str:
+        return page.locator(selector).first.evaluate(FILLED)
+
+    patient, citizen = filled(".cc-network .cc-nodes-patient > *"), filled(".cc-network .cc-nodes-citizen > *")
+    assert patient != citizen, f"patients and citizens drawn in the same shape ({patient})"
+    legend = page.evaluate(f"""() => Object.fromEntries([...document.querySelectorAll('.cc-legend span')]
+        .filter(s => s.querySelector('g[data-shape]'))
+        .map(s => [s.innerText.trim(), ({FILLED})(s.querySelector('g[data-shape] > *'))]))""")
+    assert (legend["Patient"], legend["Citizen"]) == (patient, citizen), legend
+    assert len({legend[k] for k in ("Patient partner", "Carer partner", "Citizen partner")}) == 3, legend
+    engagement = 'svg.cc-chart[data-chart="chart.engagement"]'
+    samples = page.locator(f'{engagement} path.cc-marks[data-run="legend"]')
+    assert samples.count() == 4 and len({samples.nth(i).evaluate(FILLED) for i in range(4)}) == 4
+    lines = page.locator(f'{engagement} path.cc-marks[data-run="community"]')
+    assert [lines.nth(i).get_attribute("data-marker") for i in range(lines.count())] == \
+        [samples.nth(i).get_attribute("data-marker") for i in range(4)]
 
 
 def gliding(page) -> int:

@@ -469,9 +469,10 @@ def test_a_tie_formed_in_the_programmes_first_week_is_drawn_as_new(scenarios):
 def test_network_svg_draws_every_node_with_the_palette(run):
     svg = run.view.svg(run.model, "en")
     assert svg.startswith("<svg") and svg.endswith("</svg>")
-    n_circles = len(re.findall(r"<circle ", svg))
-    assert n_circles >= run.model.residents.n
-    assert svg.count("<rect ") == len(run.model.clinicians)
+    residents = "".join(re.findall(r'<g class="cc-nodes-(?!clinician|organization)[^>]*>(.*?)</g>', svg))
+    assert len(re.findall(r"<(?:circle|rect|path) ", residents)) == run.model.residents.n   # one mark each
+    clinicians = re.search(r'<g class="cc-nodes-clinician"[^>]*>(.*?)</g>', svg).group(1)
+    assert clinicians.count("<rect ") == len(run.model.clinicians)
     for colour in ("#56B4E9", "#E69F00", "#000000"):
         assert colour in svg
     assert OKABE_ITO["vermillion"] in svg or not run.model.residents.isolated.any()
@@ -500,6 +501,64 @@ def test_the_legend_draws_residents_outlined_as_the_network_does(run):
     for group, label in (("isolated", "Isolated (fewer active ties than the threshold)"), ("patient", "Patient")):
         drawn = re.search(f'<g class="cc-nodes-{group}" fill="[^"]+"( stroke="[^"]+" stroke-width="[^"]+")', svg)
         assert drawn and drawn.group(1).replace("#FFFFFF", "#FFF").replace("#000000", "#000") in swatches[label]
+
+
+def _resident_groups(svg: str) -> dict[str, tuple[str, str]]:
+    """Each class of resident drawn: (its group's data-shape, the tag of its first mark)."""
+    return {m[0]: (m[1], m[2]) for m in
+            re.findall(r'<g class="cc-nodes-(\w+)" fill="[^"]+" stroke="[^"]+" stroke-width="[^"]+" '
+                       r'data-shape="(\w+)"><(\w+) ', svg)}
+
+
+def test_residents_kinds_differ_in_shape_not_only_in_colour(run):
+    """WCAG 1.4.1: patients and citizens, and the three kinds of partner, are drawn with different
+    shapes (not different colours of one dot), and each legend sample differs from the others in
+    more than its fill colour: it has the shape and outline of the class it names."""
+    from sim.population import CARER_PARTNER, CITIZEN_PARTNER, PATIENT_PARTNER
+    from sim.viz.network_view import RESIDENT_MARKS, legend_items, legend_swatch
+
+    model = run.model
+    role = model.residents.role
+    saved = role.copy()
+    free = np.flatnonzero((role == 0) & ~model.residents.isolated)[:3]
+    try:
+        role[free] = [PATIENT_PARTNER, CARER_PARTNER, CITIZEN_PARTNER]   # every kind of partner on show
+        drawn = _resident_groups(run.view.svg(model, "en"))
+    finally:
+        role[:] = saved
+    assert {"patient", "citizen", "patient_partner", "carer_partner", "citizen_partner"} <= set(drawn)
+    assert drawn["patient"][1] != drawn["citizen"][1]                     # e.g. <circle> and <rect>
+    partners = [drawn[k] for k in ("patient_partner", "carer_partner", "citizen_partner")]
+    assert len({shape for shape, _ in partners}) == 3
+    for name, (shape, _) in drawn.items():
+        assert shape == RESIDENT_MARKS[name][0], name
+    # the legend: with the fill colour taken out, no two residents' samples are the same drawing
+    swatches = {shape: re.sub(r'fill="#[0-9A-Fa-f]+"', "", legend_swatch(shape, colour))
+                for shape, colour, _ in legend_items("en") if shape in RESIDENT_MARKS}
+    assert set(swatches) == set(RESIDENT_MARKS)
+    assert len(set(swatches.values())) == len(swatches)
+    for name, swatch in swatches.items():
+        assert f'data-shape="{RESIDENT_MARKS[name][0]}"' in swatch, name
+
+
+def test_marks_of_each_shape_cover_the_same_area():
+    """A square, diamond or triangle is not drawn bigger than a circle of the same radius."""
+    from sim.viz.network_view import SHAPES, subpaths
+
+    def area(d: str) -> float:              # shoelace over the relative moves of one polygon
+        x, y = map(float, re.match(r"M([-\d.]+) ([-\d.]+)", d).groups())
+        pts = [(x, y)]
+        for op, args in re.findall(r"([lhv])([-\d. ]+)", d):
+            nums = [float(v) for v in args.split()]
+            x, y = (x + nums[0], y + nums[1]) if op == "l" else (x + nums[0], y) if op == "h" else (x, y + nums[0])
+            pts.append((x, y))
+        return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(pts, pts[1:] + pts[:1]))) / 2
+
+    centre = np.array([[100.0, 100.0]])
+    paths = {shape: subpaths(shape, centre, 10.0)[0] for shape in SHAPES}
+    assert len(set(paths.values())) == len(SHAPES)
+    for shape in ("square", "diamond", "triangle"):
+        assert area(paths[shape]) == pytest.approx(np.pi * 100, rel=0.02), shape
 
 
 def test_weak_ties_are_not_drawn_and_long_ties_are_faint(run):
@@ -556,6 +615,36 @@ def test_charts_show_community_and_baseline(run):
         assert solid == len(chart.series) and dashed == len(chart.series)
         points = re.search(r'points="([^"]+)"', svg).group(1).split()
         assert len(points) == run.model.week + 1
+
+
+def test_chart_series_differ_in_marker_shape_not_only_in_colour(run):
+    """WCAG 1.4.1: in a chart of several series (the four engagement levels) each line carries its own
+    marker shape, on the community's line (filled) and the baseline's (hollow), and its legend sample
+    shows the same marker; markers of lines that run together are staggered, not stacked."""
+    cols = charts.all_columns()
+    community, baseline = charts.columns(run.model, cols), charts.columns(run.baseline, cols)
+    marks = re.compile(r'<path class="cc-marks" data-series="([^"]+)" data-run="(\w+)" data-marker="(\w+)" '
+                       r'd="([^"]+)" fill="([^"]+)"')
+    for chart in charts.CHARTS:
+        drawn = {(col, role): (shape, d, fill) for col, role, shape, d, fill in
+                 marks.findall(charts.chart_svg(chart, community, baseline, "en"))}
+        for role in ("community", "baseline", "legend"):
+            shapes = [drawn[col, role][0] for col, _, _ in chart.series]
+            assert len(set(shapes)) == len(shapes), (chart.key, role)
+            # the shape is in the drawing itself, not only in its name: no two series draw the same outline
+            outlines = [re.sub(r"M[-\d.]+ [-\d.]+", "", drawn[col, role][1]) for col, _, _ in chart.series]
+            assert len(set(outlines)) == len(outlines), (chart.key, role)
+        for col, _, colour in chart.series:
+            assert drawn[col, "legend"][0] == drawn[col, "community"][0] == drawn[col, "baseline"][0]
+            assert drawn[col, "community"][2] == colour and drawn[col, "baseline"][2] == "#FFFFFF"
+    engagement = next(c for c in charts.CHARTS if c.key == "chart.engagement")
+    assert len(engagement.series) == 4
+    year = np.arange(53)                                        # a year of weeks on a one-year axis
+    marked = [charts.marker_weeks(year, i, 4, 52) for i in range(4)]
+    assert all(m[-1] == 52 for m in marked)                     # every line ends on its marker
+    along = [set(m[:-1].tolist()) for m in marked]
+    assert all(len(a) >= 3 for a in along)
+    assert not any(a & b for i, a in enumerate(along) for b in along[i + 1:])
 
 
 def test_charts_draw_a_scenario_without_seniors_living_alone(tmp_path):

@@ -302,7 +302,8 @@ def NetworkPanel(run: solara.Reactive, lang: str):
 
 @solara.component
 def Legend(lang: str):
-    """What the network picture's shapes, colours and lines mean."""
+    """What the network picture's shapes, colours and lines mean; each resident's sample is drawn in
+    the shape and outline of its class in the picture, so it is matched without telling colours apart."""
     items = "".join(f'<span>{legend_swatch(shape, colour)}{html.escape(label)}</span>'
                     for shape, colour, label in legend_items(lang))
     solara.HTML(tag="div", classes=["cc-legend"], unsafe_innerHTML=items)
@@ -312,7 +313,8 @@ def Legend(lang: str):
 
 @solara.component
 def ChartKeys(lang: str):
-    """The line-style key of the charts: solid for the caring community, dashed for the baseline."""
+    """The line-style key of the charts: solid with filled markers for the caring community, dashed
+    with hollow markers for the baseline (each series' marker shape is in its chart's own legend)."""
     solara.HTML(tag="div", classes=["cc-keys"], unsafe_innerHTML=charts.series_legend(lang))
 
 

@@ -2,7 +2,11 @@
 
 Each chart reads weekly outcome columns of both runs (their DataCollector, :func:`columns`) and draws one small
 SVG: large type for a projector, Okabe–Ito colours, the same colour for a series in both runs and
-a dashed line for the baseline. Building all six charts takes a few milliseconds.
+a dashed line for the baseline. Series are not told apart by colour alone (WCAG 1.4.1): each series of
+a chart carries its own marker shape (:data:`MARKERS`: circle, square, diamond, triangle) a few times
+along its line and at its latest week, filled on the community's line and hollow on the baseline's,
+and the chart's legend shows the same marker on its sample line. (Dash patterns are taken: dashed
+already means the baseline.) Building all six charts takes a few milliseconds.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from .i18n import labelled, number, t
-from .network_view import OKABE_ITO
+from .network_view import OKABE_ITO, subpaths
 
 W, H = 420, 260                            # wide and low: two charts fit beside the network at 1280×720
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 36, 44
 ROW = 24                                   # height of a row of the series legend
 LEGEND_GAP = 20                            # between the legend and the plot (the y-axis top label)
+#: The marker shape of a chart's first, second, ... series (see :func:`sim.viz.network_view.subpaths`).
+MARKERS = ("circle", "square", "diamond", "triangle")
+MARKER_R = 5.5                             # a marker covers the area of a circle of this radius
+MARKER_EVERY = 4                           # markers along a line: about this many per axis width, plus its last week
 
 
 @dataclass(frozen=True)
@@ -126,16 +134,46 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
             width = 3.5 if dash is None else 3
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{width}"'
                        f' stroke-linejoin="round"{dash_attr}/>')
+    for run, dash in runs[::-1]:                 # markers over every line, the community's on top
+        for i, (col, _, colour) in enumerate(chart.series):
+            weeks_with_value = np.flatnonzero(np.isfinite(run[col]))
+            if len(weeks_with_value) == 0:
+                continue
+            marked = marker_weeks(weeks_with_value, i, len(chart.series), weeks)
+            xy = np.column_stack([x(marked), y(run[col][marked])])
+            out.append(_markers(MARKERS[i % len(MARKERS)], xy, colour, col, hollow=dash is not None))
     # series legend in a band above the plot (clear of the y-axis labels), with the community's current value
     for i, (col, label_key, colour) in enumerate(chart.series):
         now = _latest(community[col], chart.scale)
         lx = 4 + (i % columns) * (W // columns)
         ly = TOP + ROW * (i // columns) + 20
         label = html.escape(labelled(t(label_key, lang), _fmt(now, lang), lang))
-        out.append(f'<path d="M{lx} {ly - 7}h22" stroke="{colour}" stroke-width="6"/>'
+        out.append(f'<path d="M{lx} {ly - 7}h22" stroke="{colour}" stroke-width="4"/>'
+                   f'{_markers(MARKERS[i % len(MARKERS)], np.array([[lx + 11, ly - 7]]), colour, col, legend=True)}'
                    f'<text x="{lx + 28}" y="{ly}" font-size="20" fill="#000">{label}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def marker_weeks(weeks_with_value: np.ndarray, i: int, n_series: int, axis_weeks: int) -> np.ndarray:
+    """The weeks where series ``i`` of ``n_series`` shows its marker: about :data:`MARKER_EVERY` per
+    axis width, each series shifted by a share of the interval so that the markers of lines that run
+    together do not cover each other, and always its latest week (unless another marker is close)."""
+    every = axis_weeks / MARKER_EVERY
+    last = int(weeks_with_value[-1])
+    along = np.round(np.arange(every * (i + 0.5) / n_series, last - every / 3, every)).astype(int)
+    return np.intersect1d(np.r_[along, last], weeks_with_value)
+
+
+def _markers(shape: str, xy: np.ndarray, colour: str, column: str, hollow: bool = False,
+             legend: bool = False) -> str:
+    """All markers of one line as one SVG path: filled with a white edge (community, and the
+    legend), or white inside a coloured edge (``hollow``: baseline)."""
+    paint = (f'fill="#FFFFFF" stroke="{colour}" stroke-width="2"' if hollow
+             else f'fill="{colour}" stroke="#FFFFFF" stroke-width="1.2"')
+    role = "legend" if legend else ("baseline" if hollow else "community")
+    return (f'<path class="cc-marks" data-series="{column}" data-run="{role}" data-marker="{shape}" '
+            f'd="{"".join(subpaths(shape, xy, MARKER_R))}" {paint}/>')
 
 
 def _latest(values, scale: float) -> float:
@@ -167,9 +205,11 @@ def all_columns() -> list[str]:
 
 
 def series_legend(lang: str) -> str:
-    """The line-style key shared by all charts (HTML)."""
-    solid = '<svg width="44" height="14" aria-hidden="true"><path d="M0 7H44" stroke="#000" stroke-width="4"/></svg>'
+    """The line-style key shared by all charts (HTML): a solid line with filled markers for the
+    caring community, a dashed line with hollow markers for the baseline."""
+    solid = ('<svg width="44" height="14" aria-hidden="true"><path d="M0 7H44" stroke="#000" stroke-width="4"/>'
+             '<circle cx="22" cy="7" r="5" fill="#000" stroke="#FFF" stroke-width="1.2"/></svg>')
     dashed = ('<svg width="44" height="14" aria-hidden="true"><path d="M0 7H44" stroke="#000" stroke-width="3.5" '
-              'stroke-dasharray="8 6"/></svg>')
+              'stroke-dasharray="8 6"/><circle cx="22" cy="7" r="5" fill="#FFF" stroke="#000" stroke-width="2"/></svg>')
     return (f'<span class="cc-key">{solid} {html.escape(t("series.community", lang))}</span>'
             f'<span class="cc-key">{dashed} {html.escape(t("series.baseline", lang))}</span>')

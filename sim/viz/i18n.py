@@ -96,7 +96,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no": "non",
         # network
         "network": "Le réseau d'entraide",
-        "network_help": "Chaque point est un résident ; les liens apparaissent quand ils se forment et pâlissent quand ils s'affaiblissent.",
+        "network_help": "Chaque petite marque (point, carré, losange ou triangle) est un résident ; sa forme et sa couleur disent qui il est. Les liens apparaissent quand ils se forment et pâlissent quand ils s'affaiblissent.",
         "legend": "Légende",
         "network_summary": " : {residents:,} résidents, dont {isolated:,} isolés ; {partners:,} partenaires ; "
                            "{new:,} nouveaux liens cette semaine.",
@@ -219,7 +219,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "yes": "yes",
         "no": "no",
         "network": "The mutual-aid network",
-        "network_help": "Each dot is a resident; ties appear as they form and fade as they weaken.",
+        "network_help": "Each small mark (dot, square, diamond or triangle) is a resident; its shape and colour say who they are. Ties appear as they form and fade as they weaken.",
         "legend": "Legend",
         "network_summary": ": {residents:,} residents, {isolated:,} of them isolated; {partners:,} partners; "
                            "{new:,} new ties this week.",

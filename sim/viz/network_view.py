@@ -10,7 +10,11 @@ bottom and organizations in a row at the top, so their many ties do not pull the
 :class:`NetworkView` remembers last week's ties to show new ties (thick) and ties that just
 dissolved (dashed, fading out over three weeks), and draws everything as one SVG string built from
 the model's arrays (no networkx, no matplotlib): about 5 ms for 500 residents, so drawing is not
-what limits Play. Colours are the Okabe–Ito colour-blind-safe palette.
+what limits Play. Colours are the Okabe–Ito colour-blind-safe palette, and no distinction rests on
+colour alone (WCAG 1.4.1): residents' kinds also differ in shape (:data:`RESIDENT_MARKS`: patients
+circles, citizens squares; patient, carer and citizen partners diamonds, triangles and squares,
+larger and outlined in black), isolated residents by a larger dot with a black outline, and the
+legend's samples are drawn by the same code as the picture's marks (:func:`mark_elements`).
 
 To keep the picture legible, only *active* social ties are drawn (strength at least the model's
 ``states.active_tie_strength``, the ties that count against isolation), and a tie is fainter the
@@ -48,6 +52,22 @@ COLOURS = {
     "new_tie": OKABE_ITO["black"],
     "fading": "#666666",
 }
+#: How each class of resident is drawn besides its colour: (shape, radius at full size, outline). A
+#: shape of radius r covers the area of a circle of radius r (see :func:`subpaths`), so no kind looks
+#: bigger for its shape. Patients (most residents) are circles and citizens squares; the three kinds
+#: of partner are larger, outlined in black, and differ in shape: patient partners diamonds, carer
+#: partners triangles, citizen partners squares. An isolated resident (who is no partner) is a larger
+#: circle outlined in black. (Clinicians are larger black squares in their own row at the bottom,
+#: organizations larger orange diamonds in a row at the top.)
+RESIDENT_MARKS = {
+    "patient": ("circle", 6.5, ("#FFFFFF", 0.8)),
+    "citizen": ("square", 6.0, ("#FFFFFF", 0.8)),
+    "isolated": ("circle", 8.0, ("#000000", 1.5)),
+    "patient_partner": ("diamond", 11.0, ("#000000", 1.5)),
+    "carer_partner": ("triangle", 11.0, ("#000000", 1.5)),
+    "citizen_partner": ("square", 11.0, ("#000000", 1.5)),
+}
+SHAPES = ("circle", "square", "diamond", "triangle")
 RESIDENT_KINDS = (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT)
 WIDTH, HEIGHT = 1000, 820
 FADE_WEEKS = 3
@@ -291,8 +311,9 @@ class NetworkView:
         parts.append(_lines(pos, a[peer], b[peer], COLOURS["peer"], 3.5, 0.9))
         parts.append(_lines(pos, a[new], b[new], COLOURS["new_tie"], 2.8, 0.95))
 
-        # Residents: fill by role, isolated residents without a role in vermillion; a vermillion
-        # ring marks partners who are isolated.
+        # Residents: fill and shape by role (:data:`RESIDENT_MARKS`), isolated residents without a
+        # role in vermillion; a vermillion ring marks partners who are isolated. One group per class,
+        # one element per resident.
         xy = pos[:n]
         iso = r.isolated
         base = np.where(r.is_patient, 0, 1)
@@ -300,16 +321,15 @@ class NetworkView:
         cat = np.where(role == PATIENT_PARTNER, 3, cat)
         cat = np.where(role == CARER_PARTNER, 4, cat)
         cat = np.where(role == CITIZEN_PARTNER, 5, cat)
-        names = ("patient", "citizen", "isolated", "patient_partner", "carer_partner", "citizen_partner")
         scale = dot_scale(n)
-        radius = tuple(round(r0 * scale, 1) for r0 in (6.5, 6.0, 8.0, 11.0, 11.0, 11.0))
-        for c, name in enumerate(names):
+        for c, name in enumerate(RESIDENT_MARKS):
             idx = np.flatnonzero(cat == c)
             if len(idx) == 0:
                 continue
-            ring = ' stroke="#000000" stroke-width="1.5"' if c >= 2 else ' stroke="#FFFFFF" stroke-width="0.8"'
-            parts.append(f'<g class="cc-nodes-{name}" fill="{COLOURS[name]}"{ring}>')
-            parts.append("".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius[c]}"/>' for x, y in xy[idx].tolist()))
+            shape, r0, (outline, outline_width) = RESIDENT_MARKS[name]
+            parts.append(f'<g class="cc-nodes-{name}" fill="{COLOURS[name]}" stroke="{outline}" '
+                         f'stroke-width="{outline_width}" data-shape="{shape}">')
+            parts.append(mark_elements(shape, xy[idx], round(r0 * scale, 1)))
             parts.append("</g>")
         ringed = np.flatnonzero(iso & (role != NO_ROLE))
         if len(ringed):
@@ -366,15 +386,54 @@ def _lines(pos: np.ndarray, a: np.ndarray, b: np.ndarray, colour: str, width: fl
             f'stroke-opacity="{opacity:.2f}" stroke-linecap="round"{dash_attr}/>')
 
 
+def subpaths(shape: str, xy: np.ndarray, r: float) -> list[str]:
+    """One SVG subpath per point of ``xy`` (n × 2): a mark of ``shape`` (one of :data:`SHAPES`)
+    centred there, covering the area of a circle of radius ``r`` (a triangle is centred on its box)."""
+    if shape == "circle":
+        tail = f"a{r:g} {r:g} 0 1 0 {2 * r:g} 0a{r:g} {r:g} 0 1 0 {-2 * r:g} 0z"
+        start = xy - [r, 0.0]
+    elif shape == "square":
+        side = round(r * np.sqrt(np.pi), 1)
+        tail = f"h{side:g}v{side:g}h{-side:g}z"
+        start = xy - side / 2
+    elif shape == "diamond":
+        d = round(r * np.sqrt(np.pi / 2), 1)
+        tail = f"l{d:g} {d:g}l{-d:g} {d:g}l{-d:g} {-d:g}z"
+        start = xy - [0.0, d]
+    elif shape == "triangle":
+        side = round(r * np.sqrt(4 * np.pi / np.sqrt(3)), 1)
+        height = round(side * np.sqrt(3) / 2, 1)
+        tail = f"l{side / 2:g} {height:g}h{-side:g}z"
+        start = xy - [0.0, height / 2]
+    else:
+        raise ValueError(f"unknown shape {shape!r}")
+    return [f"M{x:.1f} {y:.1f}{tail}" for x, y in np.asarray(start, dtype=float).reshape(-1, 2).tolist()]
+
+
+def mark_elements(shape: str, xy: np.ndarray, r: float) -> str:
+    """One SVG element per point of ``xy``: ``<circle>`` for circles, ``<rect>`` for squares and
+    ``<path>`` for diamonds and triangles, of the size :func:`subpaths` gives (the fill and outline
+    come from the enclosing group)."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if shape == "circle":
+        return "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:g}"/>' for x, y in xy.tolist())
+    if shape == "square":
+        side = round(r * np.sqrt(np.pi), 1)
+        return "".join(f'<rect x="{x:.1f}" y="{y:.1f}" width="{side:g}" height="{side:g}"/>'
+                       for x, y in (xy - side / 2).tolist())
+    return "".join(f'<path d="{d}"/>' for d in subpaths(shape, xy, r))
+
+
 def legend_items(lang: str) -> list[tuple[str, str, str]]:
-    """(shape, colour, label) for the legend, in drawing order."""
+    """(shape, colour, label) for the legend, in drawing order; a resident's shape is the name of its
+    class in :data:`RESIDENT_MARKS`."""
     return [
-        ("dot", COLOURS["patient"], t("leg.patient", lang)),
-        ("dot", COLOURS["citizen"], t("leg.citizen", lang)),
+        ("patient", COLOURS["patient"], t("leg.patient", lang)),
+        ("citizen", COLOURS["citizen"], t("leg.citizen", lang)),
         ("isolated", COLOURS["isolated"], t("leg.isolated", lang)),
-        ("bigdot", COLOURS["patient_partner"], t("leg.patient_partner", lang)),
-        ("bigdot", COLOURS["carer_partner"], t("leg.carer_partner", lang)),
-        ("bigdot", COLOURS["citizen_partner"], t("leg.citizen_partner", lang)),
+        ("patient_partner", COLOURS["patient_partner"], t("leg.patient_partner", lang)),
+        ("carer_partner", COLOURS["carer_partner"], t("leg.carer_partner", lang)),
+        ("citizen_partner", COLOURS["citizen_partner"], t("leg.citizen_partner", lang)),
         ("square", COLOURS["clinician"], t("leg.clinician", lang)),
         ("diamond", COLOURS["organization"], t("leg.organization", lang)),
         ("line", COLOURS["tie"], t("leg.tie", lang)),
@@ -387,17 +446,20 @@ def legend_items(lang: str) -> list[tuple[str, str, str]]:
 
 
 def legend_swatch(shape: str, colour: str) -> str:
-    """A small inline SVG for one legend entry."""
-    body = {
-        # as drawn: residents with a thin white outline, isolated residents larger and outlined in black
-        "dot": f'<circle cx="14" cy="12" r="7" fill="{colour}" stroke="#FFF" stroke-width="0.8"/>',
-        "isolated": f'<circle cx="14" cy="12" r="8.6" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
-        "bigdot": f'<circle cx="14" cy="12" r="10" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
-        "square": f'<rect x="4" y="2" width="20" height="20" fill="{colour}"/>',
-        "diamond": f'<path d="M14 0L26 12L14 24L2 12Z" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
-        "line": f'<path d="M0 12H28" stroke="{colour}" stroke-width="2.5" stroke-opacity="0.8"/>',
-        "thick": f'<path d="M0 12H28" stroke="{colour}" stroke-width="5"/>',
-        "new": f'<path d="M0 12H28" stroke="{colour}" stroke-width="4"/>',
-        "dashed": f'<path d="M0 12H28" stroke="{colour}" stroke-width="2.5" stroke-dasharray="6 4"/>',
-    }[shape]
+    """A small inline SVG for one legend entry; a resident's sample is drawn as the picture draws
+    that class (:data:`RESIDENT_MARKS`: the same shape and outline, a little larger for the smallest)."""
+    if shape in RESIDENT_MARKS:
+        mark, r0, (outline, outline_width) = RESIDENT_MARKS[shape]
+        outline = {"#FFFFFF": "#FFF", "#000000": "#000"}.get(outline, outline)
+        body = (f'<g fill="{colour}" stroke="{outline}" stroke-width="{outline_width}" data-shape="{mark}">'
+                f'{mark_elements(mark, np.array([[14.0, 12.0]]), round(min(1.08 * r0, 8.9), 1))}</g>')
+    else:
+        body = {
+            "square": f'<rect x="4" y="2" width="20" height="20" fill="{colour}"/>',
+            "diamond": f'<path d="M14 0L26 12L14 24L2 12Z" fill="{colour}" stroke="#000" stroke-width="1.5"/>',
+            "line": f'<path d="M0 12H28" stroke="{colour}" stroke-width="2.5" stroke-opacity="0.8"/>',
+            "thick": f'<path d="M0 12H28" stroke="{colour}" stroke-width="5"/>',
+            "new": f'<path d="M0 12H28" stroke="{colour}" stroke-width="4"/>',
+            "dashed": f'<path d="M0 12H28" stroke="{colour}" stroke-width="2.5" stroke-dasharray="6 4"/>',
+        }[shape]
     return f'<svg width="28" height="24" viewBox="0 0 28 24" aria-hidden="true">{body}</svg>'
