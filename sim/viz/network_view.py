@@ -450,7 +450,6 @@ def legend_swatch(shape: str, colour: str) -> str:
     that class (:data:`RESIDENT_MARKS`: the same shape and outline, a little larger for the smallest)."""
     if shape in RESIDENT_MARKS:
         mark, r0, (outline, outline_width) = RESIDENT_MARKS[shape]
-        outline = {"#FFFFFF": "#FFF", "#000000": "#000"}.get(outline, outline)
         body = (f'<g fill="{colour}" stroke="{outline}" stroke-width="{outline_width}" data-shape="{mark}">'
                 f'{mark_elements(mark, np.array([[14.0, 12.0]]), round(min(1.08 * r0, 8.9), 1))}</g>')
     else:
