@@ -868,3 +868,19 @@ def test_a_disconnected_pages_run_is_kept_an_hour_not_solaras_day():
     assert solara.util.parse_timedelta(env["SOLARA_KERNEL_CULL_TIMEOUT"]) == 3600
     assert server_env("centre-sud", "fr", 500, 0, base={"SOLARA_KERNEL_CULL_TIMEOUT": "10m"})[
         "SOLARA_KERNEL_CULL_TIMEOUT"] == "10m"
+
+
+def test_membership_ties_are_dotted_in_the_picture_and_the_legend(run):
+    """Membership ties (to an organization) were grey-orange lines among grey social ties: told apart
+    by colour alone. They are dotted, in the picture and in the legend, and nothing else is."""
+    from sim.viz.network_view import COLOURS, MEMBER_DASH, legend_items, legend_swatch
+
+    svg = run.view.svg(run.model, "en")
+    dashes = dict(re.findall(r'<path d="[^"]*" fill="none" stroke="(#[0-9A-Fa-f]+)"[^>]*?stroke-dasharray="([^"]+)"',
+                             svg))
+    assert dashes.get(COLOURS["member"]) == MEMBER_DASH
+    assert COLOURS["tie"] not in dashes and MEMBER_DASH not in [d for c, d in dashes.items() if c != COLOURS["member"]]
+    swatch = {label: legend_swatch(shape, colour) for shape, colour, label in legend_items("en")}
+    member = next(v for k, v in swatch.items() if "organization" in k.lower() and "member" in k.lower())
+    assert f'stroke-dasharray="{MEMBER_DASH}"' in member
+    assert sum(f'stroke-dasharray="{MEMBER_DASH}"' in v for v in swatch.values()) == 1

@@ -13,8 +13,9 @@ the model's arrays (no networkx, no matplotlib): about 5 ms for 500 residents, s
 what limits Play. Colours are the Okabe–Ito colour-blind-safe palette, and no distinction rests on
 colour alone (WCAG 1.4.1): residents' kinds also differ in shape (:data:`RESIDENT_MARKS`: patients
 circles, citizens squares; patient, carer and citizen partners diamonds, triangles and squares,
-larger and outlined in black), isolated residents by a larger dot with a black outline, and the
-legend's samples are drawn by the same code as the picture's marks (:func:`mark_elements`).
+larger and outlined in black), isolated residents by a larger dot with a black outline, membership
+ties are dotted (:data:`MEMBER_DASH`), and the legend's samples are drawn by the same code as the
+picture's marks (:func:`mark_elements`).
 
 To keep the picture legible, only *active* social ties are drawn (strength at least the model's
 ``states.active_tie_strength``, the ties that count against isolation), and a tie is fainter the
@@ -68,6 +69,7 @@ RESIDENT_MARKS = {
     "citizen_partner": ("square", 11.0, ("#000000", 1.5)),
 }
 SHAPES = ("circle", "square", "diamond", "triangle")
+MEMBER_DASH = "0.1 4"   # membership ties dotted (round caps): told from the solid grey social ties without colour
 RESIDENT_KINDS = (KIN, HOUSEHOLD, FRIEND, MUTUAL_AID, PEER_SUPPORT)
 WIDTH, HEIGHT = 1000, 820
 FADE_WEEKS = 3
@@ -299,7 +301,7 @@ class NetworkView:
             sel = social & (level == lvl)
             parts.append(_lines(pos, a[sel], b[sel], COLOURS["tie"], 1.2 + 0.3 * lvl, opacity))
         member = (kind == MEMBERSHIP) & ~fresh
-        parts.append(_lines(pos, a[member], b[member], COLOURS["member"], 1.2, 0.45))
+        parts.append(_lines(pos, a[member], b[member], COLOURS["member"], 1.6, 0.55, dash=MEMBER_DASH))
         team = (kind == CARE_TEAM) & (partner[a] | partner[b])   # partners integrated in the care team
         parts.append(_lines(pos, a[team], b[team], COLOURS["clinician"], 1.2, 0.35))
         g = self.ghost_age
@@ -438,7 +440,7 @@ def legend_items(lang: str) -> list[tuple[str, str, str]]:
         ("diamond", COLOURS["organization"], t("leg.organization", lang)),
         ("line", COLOURS["tie"], t("leg.tie", lang)),
         ("thick", COLOURS["peer"], t("leg.peer", lang)),
-        ("line", COLOURS["member"], t("leg.member", lang)),
+        ("dotted", COLOURS["member"], t("leg.member", lang)),
         ("line", COLOURS["clinician"], t("leg.team", lang)),
         ("new", COLOURS["new_tie"], t("leg.new_tie", lang)),
         ("dashed", COLOURS["fading"], t("leg.fading", lang)),
@@ -460,5 +462,7 @@ def legend_swatch(shape: str, colour: str) -> str:
             "thick": f'<path d="M0 12H28" stroke="{colour}" stroke-width="5"/>',
             "new": f'<path d="M0 12H28" stroke="{colour}" stroke-width="4"/>',
             "dashed": f'<path d="M0 12H28" stroke="{colour}" stroke-width="2.5" stroke-dasharray="6 4"/>',
+            "dotted": (f'<path d="M1 12H27" stroke="{colour}" stroke-width="2.5" stroke-linecap="round" '
+                       f'stroke-dasharray="{MEMBER_DASH}"/>'),
         }[shape]
     return f'<svg width="28" height="24" viewBox="0 0 28 24" aria-hidden="true">{body}</svg>'
