@@ -2,7 +2,8 @@
 
 Numbers are written the way each language writes them (``12.3%`` and ``$12,345`` in English,
 ``12,3 %`` and ``12 345 $`` in French) but always from the same value, so a French and an English
-report differ in their words and never in their numbers. French text follows French typography:
+report differ in their words and never in their numbers. Amounts are in the scenario's currency
+(``funding.currency``, see :mod:`sim.money`): ``€12,345`` and ``12 345 €`` for euros. French text follows French typography:
 a narrow no-break space (U+202F) before ``:`` ``;`` ``!`` ``?`` ``%`` and inside ``« »``
 (:func:`french_spacing`, applied to every French sentence when this module is imported).
 """
@@ -10,6 +11,8 @@ a narrow no-break space (U+202F) before ``:`` ``;`` ``!`` ``?`` ``%`` and inside
 from __future__ import annotations
 
 import math
+
+from sim.money import symbol, with_currency
 
 LANGS = ("fr", "en")
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before % and $
@@ -343,7 +346,7 @@ TEXT = {
         "fig_spend": "Spending in the final year, by line",
         "fig_ce": "Each seed: extra spending against fewer isolated residents",
         "fig_ce_x": "fewer isolated residents than the baseline",
-        "fig_ce_y": "extra spending a year ($)",
+        "fig_ce_y": "extra spending a year ({unit})",
         "fig_ce_mean": "mean of the seeds",
         "fig_ce_seeds": "one seed",
         "fig_ce_ratio": "mean cost per person: {v}",
@@ -363,8 +366,7 @@ TEXT = {
                           "with the highest mean, other levers averaged over.",
         "scenario_label": "scenario",
         "baseline_label": "baseline",
-        "money_unit": "$",
-        "dollars_axis": "$ a year",
+        "money_axis": "{unit} a year",
         "per_year": "a year",
         "not_available": "not available",
     },
@@ -592,7 +594,7 @@ TEXT = {
         "fig_spend": "Dépenses de la dernière année, par poste",
         "fig_ce": "Par graine : dépenses en plus et isolés en moins",
         "fig_ce_x": "résidents isolés en moins que la référence",
-        "fig_ce_y": "dépenses supplémentaires par an ($)",
+        "fig_ce_y": "dépenses supplémentaires par an ({unit})",
         "fig_ce_mean": "moyenne des graines",
         "fig_ce_seeds": "une graine",
         "fig_ce_ratio": "coût moyen par personne : {v}",
@@ -612,8 +614,7 @@ TEXT = {
                           "celle au niveau où elle est la plus haute, les autres leviers étant moyennés.",
         "scenario_label": "scénario",
         "baseline_label": "référence",
-        "money_unit": "$",
-        "dollars_axis": "$ par an",
+        "money_axis": "{unit} par an",
         "per_year": "par an",
         "not_available": "non disponible",
     },
@@ -728,8 +729,14 @@ def count_decimals(value: float) -> int:
     return 1 if abs(value) < 100 else 0
 
 
-def fmt(value: float, kind: str, lang: str, sign: bool = False) -> str:
-    """A value as shown to a reader: ``share`` and ``rate`` in %, ``points*`` in percentage points, ``money`` in $."""
+def money_unit(currency: str | None) -> str:
+    """The unit an axis of amounts in ``currency`` names: ``$``, ``€``, ``CHF`` (None: an old folder's dollars)."""
+    return symbol(currency)
+
+
+def fmt(value: float, kind: str, lang: str, sign: bool = False, currency: str | None = None) -> str:
+    """A value as shown to a reader: ``share`` and ``rate`` in %, ``points*`` in percentage points, ``money``
+    in ``currency`` (an ISO 4217 code; None: :data:`sim.money.DEFAULT_CURRENCY`, dollars)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if kind in PERCENT_KINDS:
@@ -743,10 +750,7 @@ def fmt(value: float, kind: str, lang: str, sign: bool = False) -> str:
         rounded = round(100 * abs(value), 1)
         return text + (NNBSP if lang == "fr" else " ") + (one if singular(lang, rounded) else many)
     if kind == "money":
-        text = number(value, lang, 0, sign)
-        if lang == "en":
-            return text[0] + "$" + text[1:] if text[:1] in "−+" else "$" + text
-        return text + NNBSP + "$"
+        return with_currency(number(value, lang, 0, sign), currency, lang, NNBSP)
     if kind == "count":
         return number(value, lang, count_decimals(value), sign)
     if kind == "raw":  # a parameter value: up to 4 significant digits, no trailing zeros

@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from sim.errors import UserError, as_path, did_you_mean
+from sim.money import DEFAULT_CURRENCY
 
 RUN_FILES = ("outcomes.parquet", "summary.json")
 ID_COLUMNS = ("run_id", "point", "replication", "seed", "week", "year")
@@ -49,7 +50,9 @@ class Results:
     ``parameters`` the swept keys.
     ``scenario_parameters`` is the scenario its runs simulated, as recorded with them (a run's
     ``scenario.yaml``, a sweep's ``base_scenario.yaml``) without its descriptive keys, or None where
-    none was recorded.
+    none was recorded. ``currency`` is the ISO 4217 code its amounts are in (``funding.currency``
+    as recorded; :data:`sim.money.DEFAULT_CURRENCY`, Canadian dollars, for a folder written before
+    scenarios named their currency), kept by :meth:`select` (a sweep cannot vary it).
     """
 
     kind: str
@@ -67,6 +70,7 @@ class Results:
     residents: int | None = None
     weeks: int | None = None
     scenario_parameters: dict[str, Any] | None = None
+    currency: str = DEFAULT_CURRENCY
     #: A sweep whose weekly series was left in its folder (``load(..., weekly=False)``).
     weekly_on_disk: bool = False
 
@@ -171,7 +175,7 @@ class Results:
                   else self.failed.iloc[0:0])
         return Results(kind="replications", path=self.path, name=f"{self.name} #{point}", summary=summary,
                        weekly=series, meta={**self.meta, "point": point}, expected_runs=self.replications, failed=failed,
-                       residents=self.residents, weeks=self.weeks,
+                       residents=self.residents, weeks=self.weeks, currency=self.currency,
                        scenario_parameters=None if self.parameters else self.scenario_parameters)   # no swept key: the base
 
     def as_baseline(self) -> "Results":
@@ -283,12 +287,27 @@ DESCRIPTIVE_KEYS = ("name", "title", "description", "sources", "extends", "seed"
 
 def _parameters(folder: Path, file: str = "scenario.yaml") -> dict | None:
     """The simulated parameters recorded in a run folder's ``scenario.yaml`` (a sweep's
-    ``base_scenario.yaml``), None where unreadable."""
+    ``base_scenario.yaml``), None where unreadable. A file written before scenarios named their
+    currency gets ``funding.currency``: :data:`~sim.money.DEFAULT_CURRENCY`, the dollars its amounts
+    were in, so that its runs are replications of the same scenario run now."""
     try:
         data = yaml.safe_load((folder / file).read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError):
         return None
-    return {k: v for k, v in data.items() if k not in DESCRIPTIVE_KEYS} if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    params = {k: v for k, v in data.items() if k not in DESCRIPTIVE_KEYS}
+    if isinstance(params.get("funding"), dict) and "currency" not in params["funding"]:
+        params["funding"] = {**params["funding"], "currency": DEFAULT_CURRENCY}
+    return params
+
+
+def currency_of(params: dict | None) -> str:
+    """The currency recorded in a scenario's parameters (``funding.currency``), or
+    :data:`~sim.money.DEFAULT_CURRENCY` where none is (a folder written before scenarios named one)."""
+    funding = (params or {}).get("funding")
+    code = funding.get("currency") if isinstance(funding, dict) else None
+    return str(code) if code else DEFAULT_CURRENCY
 
 
 def community_difference(scenario: Results, baseline: Results) -> tuple[str, Any, Any] | None:
@@ -381,7 +400,8 @@ def load_runs(folders: list[Path], path: Path, kind: str = "replications") -> Re
                    meta={"scenario": name}, expected_runs=len(folders),
                    failed=pd.DataFrame(failed, columns=["run_id", "error"]),
                    residents=residents.pop() if len(residents) == 1 else None, weeks=weeks.pop() if weeks else None,
-                   scenario_parameters=reference[1] if reference else None)
+                   scenario_parameters=reference[1] if reference else None,
+                   currency=currency_of(reference[1] if reference else None))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,11 +421,12 @@ def load_sweep(path: str | Path, weekly: bool = True) -> Results:
         summary = add_derived_outcomes(summary)
     meta = stored.meta
     name = str(meta.get("name") or meta.get("base_scenario") or stored.path.name)
+    params = _parameters(stored.path, "base_scenario.yaml")
     return Results(kind="sweep", path=stored.path, name=name, summary=summary, weekly=weekly_frame, meta=meta,
                    design=stored.design if not stored.design.empty else None, parameters=stored.parameters,
                    expected_runs=stored.expected_runs, failed=stored.failed,
                    weeks=meta.get("weeks"), residents=meta.get("residents"),
-                   scenario_parameters=_parameters(stored.path, "base_scenario.yaml"),
+                   scenario_parameters=params, currency=currency_of(params),
                    weekly_on_disk=not weekly and bool(meta.get("outputs", {}).get("weekly_every")))
 
 

@@ -146,7 +146,7 @@ def spending_bars(lines: list[str], scenario: pd.Series, baseline: pd.Series | N
                 left += v
         ax.set_yticks(range(len(rows)), [r[0] for r in rows])
         ax.invert_yaxis()
-        ax.set_xlabel(labels["dollars"])
+        ax.set_xlabel(labels["money"])
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=14)
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: tick_text(v, lang, ",.0f")))

@@ -25,10 +25,10 @@ from sim.errors import UserError, as_path, file_in_the_way
 
 from . import plots
 from .i18n import (NOUNS, PERCENT_KINDS, TIMES_100, check_lang, count, count_decimals, fmt, group_label, group_phrase,
-                   outcome_label, singular, t)
+                   money_unit, outcome_label, singular, t)
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
-from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, compare,
+from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, check_same_currency, compare,
                     group_columns, mean_ci, paired_difference, spending_lines, spending_over_the_run, summarise,
                     weekly_bands)
 
@@ -56,11 +56,13 @@ figure img{max-width:100%;height:auto;display:block}figcaption,.note{color:#444;
 
 
 class _Writer:
-    """Number and sentence helpers bound to one language."""
+    """Number and sentence helpers bound to one language and to the currency of the amounts reported
+    (``funding.currency`` of the results: an ISO 4217 code)."""
 
-    def __init__(self, lang: str, figures: bool = True):
+    def __init__(self, lang: str, figures: bool = True, currency: str | None = None):
         self.lang = lang
         self.figures = figures
+        self.currency = currency
 
     def img(self, fig, alt: str) -> str:
         """A figure as an embedded PNG (or nothing, closing it unrendered, when figures are off)."""
@@ -75,10 +77,10 @@ class _Writer:
 
     def num(self, value, kind: str, sign: bool = False) -> str:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            text = fmt(value, kind, self.lang, sign) if value is not None else "–"
+            text = fmt(value, kind, self.lang, sign, self.currency) if value is not None else "–"
             return f'<span class="num" data-value="{value}">{html.escape(text)}</span>'
         return (f'<span class="num" data-value="{float(value):.6g}">'
-                f'{html.escape(fmt(float(value), kind, self.lang, sign))}</span>')
+                f'{html.escape(fmt(float(value), kind, self.lang, sign, self.currency))}</span>')
 
     def ci(self, low, high, kind: str, sign: bool = False, n: int | None = None, floor: bool = False) -> str:
         """An interval ``low`` to ``high``; a share's within 0-100%, a rate's from 0 (t intervals of few
@@ -143,7 +145,7 @@ def _diff_kind(kind: str) -> str:
 
 
 def _nonnegative(outcome: str) -> bool:
-    """Whether ``outcome``'s level cannot be negative: every key outcome (shares, counts, indices, gaps, dollars)."""
+    """Whether ``outcome``'s level cannot be negative: every key outcome (shares, counts, indices, gaps, amounts)."""
     return outcome in KEY_OUTCOMES
 
 
@@ -202,7 +204,7 @@ def build_report(results: Results, baseline: Results | None = None, lang: str = 
                  outcome: str = HEADLINE, figures: bool = True) -> str:
     """The report's HTML text (``figures=False``: the text and tables only, much faster)."""
     check_lang(lang)
-    w = _Writer(lang, figures)
+    w = _Writer(lang, figures, results.currency)
     if baseline is not None and baseline.kind == "sweep":
         baseline = baseline.as_baseline()
     if results.summary.empty:
@@ -210,6 +212,8 @@ def build_report(results: Results, baseline: Results | None = None, lang: str = 
         raise UserError(f"nothing to report yet: 0 of {note['expected']} runs completed ({note['failed']} failed, "
                         f"{note['missing']} missing)", file=str(results.path))
     results.check_outcomes([outcome], key="--outcome")
+    if baseline is not None:
+        check_same_currency(results, baseline)
     if baseline is not None and HEADLINE not in baseline.summary.columns:
         raise UserError(f"incompatible baseline: it has no outcome '{HEADLINE}'", file=str(baseline.path),
                         key="--baseline")
@@ -591,7 +595,7 @@ def _spending_section(w: _Writer, results: Results, cmp: Comparison | None, head
     if not lines:
         return ""
     labels = {"scenario": _role(w, "scenario", results), "baseline": _role(w, "baseline", cmp.baseline if cmp else None),
-              "lines": [outcome_label(w.lang, l) for l in lines], "dollars": w.t("dollars_axis")}
+              "lines": [outcome_label(w.lang, l) for l in lines], "money": w.t("money_axis", unit=money_unit(w.currency))}
     base = cmp.baseline.summary[[l for l in lines if l in cmp.baseline.summary]].mean() if cmp else None
     fig = plots.spending_bars(lines, results.summary[lines].mean(), base, labels, w.t("fig_spend"), w.lang)
     out = [f"<h2>{heading or w.t('spend_h')}</h2>", w.img(fig, w.t("fig_spend"))]
@@ -605,9 +609,9 @@ def _spending_section(w: _Writer, results: Results, cmp: Comparison | None, head
         fewer = (b["isolated_count"] - s["isolated_count"]).to_numpy(float)
         extra = (s["spending_total"] - b["spending_total"]).to_numpy(float)
         ratio = cmp.cost.ratio if cmp.cost.status in ("ok", "unbounded") else None
-        fig = plots.cost_scatter(fewer, extra, {"x": w.t("fig_ce_x"), "y": w.t("fig_ce_y"), "title": w.t("fig_ce"),
+        fig = plots.cost_scatter(fewer, extra, {"x": w.t("fig_ce_x"), "y": w.t("fig_ce_y", unit=money_unit(w.currency)), "title": w.t("fig_ce"),
                                                 "mean": w.t("fig_ce_mean"), "seeds": w.t("fig_ce_seeds"), "ratio": ratio,
-                                                "ratio_label": w.t("fig_ce_ratio", v=fmt(ratio, "money", w.lang))
+                                                "ratio_label": w.t("fig_ce_ratio", v=fmt(ratio, "money", w.lang, currency=w.currency))
                                                 if ratio is not None else ""}, w.lang)
         out.append(w.img(fig, w.t("fig_ce")))
     return "\n".join(out)

@@ -24,8 +24,8 @@ from .load import ID_COLUMNS, Results
 #: The outcomes a planner asks about, in the order a report shows them, with how each is read:
 #: ``share`` (0-1, shown in %), ``rate`` (people who left a year per person on the roster, shown in %;
 #: above 100% when a small roster turns over more than once), ``points`` (a difference of shares or
-#: rates), ``index`` (0-1 or 0-100 scale), ``count`` (people or events a year), ``money`` (dollars a
-#: year). None of them can be negative (a report shows their intervals from 0 up); ``points`` here is
+#: rates), ``index`` (0-1 or 0-100 scale), ``count`` (people or events a year), ``money`` (the scenario's
+#: currency a year, ``funding.currency``). None of them can be negative (a report shows their intervals from 0 up); ``points`` here is
 #: a gap between groups, never below 0.
 KEY_OUTCOMES: dict[str, str] = {
     "isolated_share_65_alone": "share",
@@ -283,7 +283,8 @@ class Comparison:
 
 def check_compatible(scenario: Results, baseline: Results) -> tuple[list[int], list[str]]:
     """``(common seeds, warnings)`` of two result sets, or a :class:`UserError` saying why they cannot be
-    compared (the same folder, different horizons, no seed in common); ``warnings`` lists ``"residents"``
+    compared (the same folder, different horizons, amounts in different currencies, no seed in common);
+    ``warnings`` lists ``"residents"``
     where the communities differ in size."""
     if Path(scenario.path).resolve() == Path(baseline.path).resolve():
         raise UserError("the baseline is the same folder as the scenario: a comparison with itself shows no "
@@ -292,6 +293,7 @@ def check_compatible(scenario: Results, baseline: Results) -> tuple[list[int], l
     if scenario.weeks and baseline.weeks and int(scenario.weeks) != int(baseline.weeks):
         raise UserError(f"incompatible baseline: it ran {baseline.weeks} weeks, the scenario {scenario.weeks}; "
                         "compare runs with the same horizon", file=str(baseline.path), key="--baseline")
+    check_same_currency(scenario, baseline)
     common = sorted(set(scenario.seeds) & set(baseline.seeds))
     if not common:
         raise UserError(f"incompatible baseline: no seed in common (scenario seeds {_short(scenario.seeds)}, "
@@ -301,6 +303,21 @@ def check_compatible(scenario: Results, baseline: Results) -> tuple[list[int], l
     if scenario.residents and baseline.residents and scenario.residents != baseline.residents:
         warnings.append("residents")
     return common, warnings
+
+
+def check_same_currency(scenario: Results, baseline: Results) -> None:
+    """A :class:`UserError` unless the baseline's amounts are in the scenario's currency (``funding.currency``).
+
+    The model converts no amount: spending in euros less spending in dollars, or a cost per person
+    from the two, would be a number with no meaning, so the comparison is refused rather than shown.
+    """
+    if scenario.currency != baseline.currency:
+        raise UserError(f"incompatible baseline: expected its amounts in the scenario's currency, {scenario.currency}; "
+                        f"found {baseline.currency} (funding.currency, as recorded with its runs). The model converts "
+                        "no amount, so its spending and the cost per person no longer isolated cannot be set against "
+                        f"the scenario's: run the baseline again from a scenario with funding.currency: "
+                        f"{scenario.currency} (a label only: its other results stay the same) and the same seeds",
+                        file=str(baseline.path), key="funding.currency")
 
 
 def _short(seeds) -> str:

@@ -59,8 +59,11 @@ def plausible_final(rng: np.random.Generator, effect: float = 0.0, residents: in
 
 def write_run(folder: str | Path, seed: int, final: dict[str, float], scenario: str = "synthetic",
               weeks: int = 104, residents: int = 1000, start: dict[str, float] | None = None,
-              weekly: pd.DataFrame | None = None) -> Path:
+              weekly: pd.DataFrame | None = None, currency: str | None = None) -> Path:
     """A run folder: ``outcomes.parquet``, ``summary.json``, ``summary.csv``, ``scenario.yaml``.
+
+    ``currency`` is recorded as ``funding.currency`` in ``scenario.yaml``; without it the folder is one
+    written before scenarios named their currency (its amounts are dollars).
 
     Without ``weekly``, each outcome moves linearly from ``start`` (default: its final value) to its
     final-year value.
@@ -85,12 +88,14 @@ def write_run(folder: str | Path, seed: int, final: dict[str, float], scenario: 
     meta = {"scenario": scenario, "seed": seed, "weeks": weeks, "residents": residents}
     (folder / "summary.json").write_text(json.dumps({**meta, "final_year": summary}, indent=2))
     pd.DataFrame([{**meta, **summary}]).to_csv(folder / "summary.csv", index=False)
-    (folder / "scenario.yaml").write_text(yaml.safe_dump({"name": scenario, "seed": seed}))
+    recorded = {"name": scenario, "seed": seed, **({"funding": {"currency": currency}} if currency else {})}
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(recorded))
     return folder
 
 
 def write_replications(parent: str | Path, seeds, scenario: str = "synthetic", effect: float = 0.0,
-                       weeks: int = 104, residents: int = 1000, noise_seed: int = 0) -> Path:
+                       weeks: int = 104, residents: int = 1000, noise_seed: int = 0,
+                       currency: str | None = None) -> Path:
     """A folder of run folders ``SCENARIO-seedN`` with :func:`plausible_final` values.
 
     The random part of each run depends on the seed only (as with common random numbers), so a
@@ -101,7 +106,8 @@ def write_replications(parent: str | Path, seeds, scenario: str = "synthetic", e
         rng = np.random.default_rng([noise_seed, seed])
         final = plausible_final(rng, effect, residents)
         start = plausible_final(np.random.default_rng([noise_seed, seed]), 0.0, residents)
-        write_run(parent / f"{scenario}-seed{seed}", seed, final, scenario, weeks, residents, start=start)
+        write_run(parent / f"{scenario}-seed{seed}", seed, final, scenario, weeks, residents, start=start,
+                  currency=currency)
     return parent
 
 

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from sim.errors import UserError, did_you_mean
+from sim.money import DEFAULT_CURRENCY
 from sim.scenario import Scenario
 
 from . import storage
@@ -239,7 +240,10 @@ class Plan:
         if not hasattr(self, "_fingerprint"):
             import hashlib
             import json
-            payload = {"base": self.base.model_dump(mode="json"), "design": self.design.points.to_json(),
+            base = self.base.model_dump(mode="json")
+            if base["funding"]["currency"] == DEFAULT_CURRENCY:   # as before scenarios named a currency: a
+                del base["funding"]["currency"]                   # sweep written then resumes; another currency does not
+            payload = {"base": base, "design": self.design.points.to_json(),
                        "weeks": self.weeks, "root_seed": self.spec.root_seed,
                        "outputs": self.spec.outputs.model_dump()}
             self._fingerprint = hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

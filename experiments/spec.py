@@ -286,6 +286,7 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
             raise _error(f"design '{kind}' takes its parameters from '{used}'; found '{other}' as well", file, other)
     if not getattr(spec, used) and kind != "full_factorial":
         raise _error(f"design '{kind}' needs at least one parameter under '{used}'; found none", file, used)
+    _check_not_swept(spec, file)
     if kind == "full_factorial":
         _check_lists(spec.parameters, scenario, file, "parameters")
     elif kind == "subexperiments":
@@ -326,6 +327,25 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
     if oc.summary is False and not oc.weekly_every:
         raise _error("expected at least one kind of output: the summary or the weekly series (weekly_every)",
                      file, "outputs")
+
+
+#: Scenario keys a sweep may not vary: labels that change no result, whose runs could not be set
+#: side by side (a sweep's summaries and sensitivity indices would add euros to dollars).
+NOT_SWEPT = {"funding.currency": "the currency the amounts are in is a label, not a lever (the model converts "
+                                 "nothing), and a sweep's amounts are added and compared across its runs"}
+
+
+def _check_not_swept(spec: SweepSpec, file: str | None) -> None:
+    """Refuse a swept key of :data:`NOT_SWEPT`; it may be set for every run under ``fixed``."""
+    swept = [(f"parameters.{k}", k) for k in spec.parameters]
+    swept += [(f"subexperiments.{i}.{k}", k) for i, sub in enumerate(spec.subexperiments) for k in sub]
+    swept += [(f"ranges.{k}", k) for k in spec.ranges]
+    swept += [(f"points.{i}.{k}", k) for i, point in enumerate(spec.points) for k in point]
+    for where, key in swept:
+        if key in NOT_SWEPT:
+            raise _error(f"expected a parameter to vary; found '{key}', which a sweep cannot vary: {NOT_SWEPT[key]}. "
+                         f"Set it for every run under 'fixed' ({key}: EUR) or in the base scenario, and sweep "
+                         "each currency's scenarios into a folder of its own", file, where)
 
 
 def _same(value: Any) -> str:

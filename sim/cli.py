@@ -40,6 +40,7 @@ def _parse_weeks(text: str) -> list[int]:
 def _cmd_run(args) -> int:
     from tqdm import tqdm
 
+    from .money import with_currency
     from .runner import check_run_arguments, horizon_weeks, run_to_folder
     from .scenario import at_size, load_scenario, never_within
 
@@ -67,10 +68,11 @@ def _cmd_run(args) -> int:
     # a run shorter than a year is summarised over all its weeks (the report warns the same way)
     period = "Final year" if weeks >= 52 else \
         f"The whole run, {weeks} week{'s' if weeks != 1 else ''} (less than a year; spending is the total over it)"
+    spending = with_currency(f"{summary['spending_total']:,.0f}", scenario.funding.currency, "en")
     print(f"{period}: isolated {_percent(summary['isolated_share_all'])} of residents "
           f"(65+ living alone: {_percent(summary['isolated_share_65_alone'])}), lonely 65+: "
           f"{_percent(summary['lonely_share_65plus'])}, empowerment index {summary['empowerment_index']:.3f}, "
-          f"spending ${summary['spending_total']:,.0f}")
+          f"spending {spending}")
     return 0
 
 

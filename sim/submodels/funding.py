@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 
 from ..errors import ScenarioError
+from ..money import CURRENCIES, DEFAULT_CURRENCY, check_currency
 from ..params import Section, param
 from . import Submodel
 
@@ -44,6 +45,9 @@ class FundingParams(Section):
     """Funding sources, compensation modes and unit costs."""
 
     sources: list[FundingSource] = param([], "funding sources of the community programme")
+    currency: str = param(DEFAULT_CURRENCY, "currency of every amount in the scenario (the units written $ here): a "
+                          "label for reports and charts, never converted; one of " + ", ".join(CURRENCIES),
+                          unit="ISO 4217 code", source="the Centre-Sud pilot is in Montreal (Canadian dollars)")
     compensation: CompensationModes = param({}, "compensation mode of each partner role")
     partner_hourly_rate: float = param(25.0, "pay of a paid partner", unit="$/hour", ge=0.0, le=500.0)
     recognition_cost_per_year: float = param(400.0, "cost of recognising one partner (events, gifts, expenses)",
@@ -63,7 +67,8 @@ class FundingParams(Section):
                                      unit="weeks", ge=0.0, le=520.0)
 
     def model_post_init(self, __context) -> None:
-        """A source cannot stop before it starts (it would silently pay nothing)."""
+        """A source cannot stop before it starts (it would silently pay nothing); the currency is a known code."""
+        check_currency(self.currency)
         for i, src in enumerate(self.sources):
             if src.end_week is not None and src.end_week < src.start_week:
                 raise ScenarioError(f"expected an end week at or after the source's start_week ({src.start_week}), "

@@ -325,7 +325,7 @@ def Charts(run: solara.Reactive, lang: str):
     community = charts.columns(run.value.model, CHART_COLUMNS)
     baseline = charts.columns(run.value.baseline, CHART_COLUMNS)
     solara.HTML(tag="div", classes=["cc-charts"], unsafe_innerHTML="".join(
-        f'<div class="cc-chart-box">{charts.chart_svg(chart, community, baseline, lang)}</div>'
+        f'<div class="cc-chart-box">{charts.chart_svg(chart, community, baseline, lang, COMMUNITY.funding.currency)}</div>'
         for chart in charts.CHARTS))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..money import symbol
 from .i18n import labelled, number, t
 from .network_view import OKABE_ITO, subpaths
 
@@ -83,8 +84,14 @@ def _fmt(v: float, lang: str) -> str:
     return number(v, lang, ".1f" if abs(v) >= 1 else ".2g")
 
 
-def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
-    """One chart; ``community`` and ``baseline`` are dicts of outcome column -> numpy array."""
+def chart_title(chart: Chart, lang: str, currency: str | None = None) -> str:
+    """A chart's title; an amount's names the scenario's currency (``funding.currency``): "thousand €"."""
+    return t(chart.key, lang, unit=symbol(currency))
+
+
+def chart_svg(chart: Chart, community, baseline, lang: str, currency: str | None = None) -> str:
+    """One chart; ``community`` and ``baseline`` are dicts of outcome column -> numpy array; ``currency``
+    the ISO 4217 code of the amounts (None: the default, dollars)."""
     weeks = max(52, len(community[chart.series[0][0]]) - 1)
     runs = [(community, None)] + ([(baseline, "8 6")] if chart.baseline and baseline is not None else [])
     finite = [run[col][np.isfinite(run[col])] for run, _ in runs for col, _, _ in chart.series]
@@ -103,9 +110,9 @@ def chart_svg(chart: Chart, community, baseline, lang: str) -> str:
     def y(v):
         return top_of_plot + ph * (1 - np.asarray(v) * chart.scale / ymax)
 
-    title = html.escape(t(chart.key, lang))
+    title = html.escape(chart_title(chart, lang, currency))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" class="cc-chart" '
-           f'data-chart="{chart.key}" role="img" aria-label="{html.escape(chart_summary(chart, community, baseline, lang))}" '
+           f'data-chart="{chart.key}" role="img" aria-label="{html.escape(chart_summary(chart, community, baseline, lang, currency))}" '
            f'style="width:100%;height:auto;background:#FFFFFF" '
            f'font-family="sans-serif">',
            f'<text x="4" y="26" font-size="23" font-weight="bold" fill="#000">{title}</text>']
@@ -180,14 +187,14 @@ def _latest(values, scale: float) -> float:
     return values[-1] * scale if len(values) else float("nan")
 
 
-def chart_summary(chart: Chart, community, baseline, lang: str) -> str:
+def chart_summary(chart: Chart, community, baseline, lang: str, currency: str | None = None) -> str:
     """A chart in words (its text alternative for a screen reader): the title, then each series'
     latest value in the caring community and, where drawn, in the baseline."""
     def values(run) -> str:
         return ", ".join(labelled(t(key, lang), _fmt(_latest(run[col], chart.scale), lang), lang)
                          for col, key, _ in chart.series)
 
-    text = f"{t(chart.key, lang)}. {labelled(t('series.community', lang), values(community), lang)}"
+    text = f"{chart_title(chart, lang, currency)}. {labelled(t('series.community', lang), values(community), lang)}"
     if chart.baseline and baseline is not None:
         text += f". {labelled(t('series.baseline', lang), values(baseline), lang)}"
     return text + "."
