@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from sim.money import symbol, with_currency
+from sim.money import with_currency
 
 LANGS = ("fr", "en")
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before % and $
@@ -727,11 +727,6 @@ POINTS_UNITS = {"en": {"points": ("pts", "pts"), "points_long": ("percentage poi
 def count_decimals(value: float) -> int:
     """Decimals a ``count`` is shown with: 1 under 100 (``2.5`` partners), none from 100 (``721`` visits)."""
     return 1 if abs(value) < 100 else 0
-
-
-def money_unit(currency: str | None) -> str:
-    """The unit an axis of amounts in ``currency`` names: ``$``, ``€``, ``CHF`` (None: an old folder's dollars)."""
-    return symbol(currency)
 
 
 def fmt(value: float, kind: str, lang: str, sign: bool = False, currency: str | None = None) -> str:

@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UserError, as_path, file_in_the_way
+from sim.money import symbol
 
 from . import plots
 from .i18n import (NOUNS, PERCENT_KINDS, TIMES_100, check_lang, count, count_decimals, fmt, group_label, group_phrase,
-                   money_unit, outcome_label, singular, t)
+                   outcome_label, singular, t)
 from .load import Results, community_difference, load
 from .sensitivity import DEFAULT_METHOD, Sensitivity, analyse
 from .stats import (HIGHER_IS_BETTER, KEY_OUTCOMES, Comparison, PairedDifference, check_same_currency, compare,
@@ -595,7 +596,7 @@ def _spending_section(w: _Writer, results: Results, cmp: Comparison | None, head
     if not lines:
         return ""
     labels = {"scenario": _role(w, "scenario", results), "baseline": _role(w, "baseline", cmp.baseline if cmp else None),
-              "lines": [outcome_label(w.lang, l) for l in lines], "money": w.t("money_axis", unit=money_unit(w.currency))}
+              "lines": [outcome_label(w.lang, l) for l in lines], "money": w.t("money_axis", unit=symbol(w.currency))}
     base = cmp.baseline.summary[[l for l in lines if l in cmp.baseline.summary]].mean() if cmp else None
     fig = plots.spending_bars(lines, results.summary[lines].mean(), base, labels, w.t("fig_spend"), w.lang)
     out = [f"<h2>{heading or w.t('spend_h')}</h2>", w.img(fig, w.t("fig_spend"))]
@@ -609,10 +610,11 @@ def _spending_section(w: _Writer, results: Results, cmp: Comparison | None, head
         fewer = (b["isolated_count"] - s["isolated_count"]).to_numpy(float)
         extra = (s["spending_total"] - b["spending_total"]).to_numpy(float)
         ratio = cmp.cost.ratio if cmp.cost.status in ("ok", "unbounded") else None
-        fig = plots.cost_scatter(fewer, extra, {"x": w.t("fig_ce_x"), "y": w.t("fig_ce_y", unit=money_unit(w.currency)), "title": w.t("fig_ce"),
-                                                "mean": w.t("fig_ce_mean"), "seeds": w.t("fig_ce_seeds"), "ratio": ratio,
-                                                "ratio_label": w.t("fig_ce_ratio", v=fmt(ratio, "money", w.lang, currency=w.currency))
-                                                if ratio is not None else ""}, w.lang)
+        labels = {"x": w.t("fig_ce_x"), "y": w.t("fig_ce_y", unit=symbol(w.currency)), "title": w.t("fig_ce"),
+                  "mean": w.t("fig_ce_mean"), "seeds": w.t("fig_ce_seeds"), "ratio": ratio,
+                  "ratio_label": "" if ratio is None else w.t("fig_ce_ratio", v=fmt(ratio, "money", w.lang,
+                                                                                     currency=w.currency))}
+        fig = plots.cost_scatter(fewer, extra, labels, w.lang)
         out.append(w.img(fig, w.t("fig_ce")))
     return "\n".join(out)
 
