@@ -1,8 +1,13 @@
 """The report's figures (matplotlib): large fonts, the Okabe–Ito colour-blind-safe palette.
 
 Each function takes tables already computed by :mod:`analysis.stats` or
-:mod:`analysis.sensitivity` and the labels to write, and returns a ``Figure``; :func:`png` turns
+:mod:`analysis.sensitivity` and the labels to write, and returns a :class:`Figure`; :func:`png` turns
 it into PNG bytes for embedding.
+
+The figures are made without pyplot, so drawing them neither chooses nor changes matplotlib's backend
+(a notebook's inline plots keep showing) and none stays open in pyplot (no "More than 20 figures"
+warning, no ``plt.close`` needed). In a notebook a figure shows once as a cell's last expression or with
+``display(fig)``; ``fig.savefig("name.png")`` writes it to a file.
 """
 
 from __future__ import annotations
@@ -10,13 +15,12 @@ from __future__ import annotations
 import io
 
 import matplotlib
+import matplotlib.figure
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .i18n import PERCENT_KINDS, TIMES_100  # noqa: E402
+from .i18n import PERCENT_KINDS, TIMES_100
 
 #: Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 OKABE_ITO = {"blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73", "orange": "#E69F00",
@@ -30,10 +34,25 @@ STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.lab
          "axes.titleweight": "bold"}
 
 
+class Figure(matplotlib.figure.Figure):
+    """A matplotlib figure that shows itself as a PNG in a notebook (``_repr_png_``), whether or not
+    ``%matplotlib inline`` was run: it is not pyplot's, so pyplot's inline display does not know it."""
+
+    def _repr_png_(self) -> bytes:
+        return png(self)
+
+
+def _figure(rows: int = 1, cols: int = 1, **subplots):
+    """A constrained-layout :class:`Figure` and its axes, as ``plt.subplots`` gives them (``figsize``
+    and the other keywords of :meth:`~matplotlib.figure.Figure.subplots`)."""
+    fig = Figure(figsize=subplots.pop("figsize"), layout="constrained")
+    return fig, fig.subplots(rows, cols, **subplots)
+
+
 def png(fig, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -66,10 +85,10 @@ def time_panels(panels: list[tuple[str, str, str]], scenario: pd.DataFrame, base
 
     ``scenario``/``baseline`` are :func:`analysis.stats.weekly_bands` tables.
     """
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         cols = 3 if len(panels) > 4 else 2
         rows = int(np.ceil(len(panels) / cols))
-        fig, axes = plt.subplots(rows, cols, figsize=(5.0 * cols, 3.9 * rows), constrained_layout=True, squeeze=False)
+        fig, axes = _figure(rows, cols, figsize=(5.0 * cols, 3.9 * rows), squeeze=False)
         for ax, (outcome, title, kind) in zip(axes.flat, panels):
             for bands, colour, name in ((baseline, BASELINE, labels["baseline"]), (scenario, SCENARIO, labels["scenario"])):
                 if bands is None or bands.empty:
@@ -101,9 +120,9 @@ def time_panels(panels: list[tuple[str, str, str]], scenario: pd.DataFrame, base
 def group_bars(groups: list[str], scenario: pd.DataFrame, baseline: pd.DataFrame | None, labels: dict,
                title: str, lang: str):
     """Horizontal bars of the isolated share by group, with 95% CI whiskers (``mean, low, high`` per row)."""
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         n = len(groups)
-        fig, ax = plt.subplots(figsize=(10, 1.0 + 0.62 * n * (2 if baseline is not None else 1)), constrained_layout=True)
+        fig, ax = _figure(figsize=(10, 1.0 + 0.62 * n * (2 if baseline is not None else 1)))
         y = np.arange(n)[::-1].astype(float)
         sets = [(scenario, SCENARIO, labels["scenario"])]
         if baseline is not None:
@@ -132,11 +151,11 @@ def group_bars(groups: list[str], scenario: pd.DataFrame, baseline: pd.DataFrame
 def spending_bars(lines: list[str], scenario: pd.Series, baseline: pd.Series | None, labels: dict, title: str,
                   lang: str):
     """Stacked horizontal bars of final-year spending by budget line (scenario, and baseline)."""
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         rows = [(labels["scenario"], scenario)]
         if baseline is not None:
             rows.append((labels["baseline"], baseline))
-        fig, ax = plt.subplots(figsize=(10, 1.9 + 0.9 * len(rows)), constrained_layout=True)
+        fig, ax = _figure(figsize=(10, 1.9 + 0.9 * len(rows)))
         for j, (name, values) in enumerate(rows):
             left = 0.0
             for i, line in enumerate(lines):
@@ -156,8 +175,8 @@ def spending_bars(lines: list[str], scenario: pd.Series, baseline: pd.Series | N
 
 def cost_scatter(fewer: np.ndarray, extra: np.ndarray, labels: dict, lang: str):
     """Each seed's difference: fewer isolated residents (x) against extra spending (y)."""
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(10, 5), constrained_layout=True)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _figure(figsize=(10, 5))
         ax.axhline(0, color="#555555", lw=1)
         ax.axvline(0, color="#555555", lw=1)
         ax.scatter(fewer, extra, s=70, color=SCENARIO, edgecolor="white", zorder=3, label=labels["seeds"])
@@ -182,10 +201,10 @@ def tornado(ranking: pd.DataFrame, method: str, labels: dict, lang: str, first_o
     Sobol/Morris: a bar per lever (ST or μ*) with its interval, and S1 dots for Sobol. Main effects:
     a classic tornado, each bar from the lowest to the highest level mean, around the overall mean.
     """
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         r = ranking.head(15)
         n = len(r)
-        fig, ax = plt.subplots(figsize=(10, 1.4 + 0.55 * n), constrained_layout=True)
+        fig, ax = _figure(figsize=(10, 1.4 + 0.55 * n))
         y = np.arange(n)[::-1]
         if method == "main_effects":
             lo, hi = scale * r["low"].to_numpy(float), scale * r["high"].to_numpy(float)
@@ -218,12 +237,11 @@ def main_effect_grid(table: pd.DataFrame, parameters: list[str], labels: dict, l
     Levels the design set (``binned`` false) are drawn as categories, one tick per level written by
     ``level_text``; quantile bins of a continuous sample on a numeric axis.
     """
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         params = parameters[:6]
         cols = min(3, len(params))
         rows = int(np.ceil(len(params) / cols))
-        fig, axes = plt.subplots(rows, cols, figsize=(4.8 * cols, 3.6 * rows), constrained_layout=True,
-                                 squeeze=False, sharey=True)
+        fig, axes = _figure(rows, cols, figsize=(4.8 * cols, 3.6 * rows), squeeze=False, sharey=True)
         for ax, p in zip(axes.flat, params):
             t = table[table["parameter"] == p]
             yerr = np.nan_to_num(scale * (t["high"] - t["mean"]).to_numpy(float))

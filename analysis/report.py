@@ -66,9 +66,8 @@ class _Writer:
         self.currency = currency
 
     def img(self, fig, alt: str) -> str:
-        """A figure as an embedded PNG (or nothing, closing it unrendered, when figures are off)."""
+        """A figure as an embedded PNG (or nothing, unrendered, when figures are off)."""
         if not self.figures:
-            plots.plt.close(fig)
             return ""
         data = base64.b64encode(plots.png(fig)).decode("ascii")
         return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'

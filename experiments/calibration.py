@@ -397,11 +397,10 @@ def direct_rejection(runs: pd.DataFrame, names: list[str], accept: float = 0.1) 
 
 
 def figure(fit: pd.DataFrame, post: pd.DataFrame, path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure   # not pyplot's: the caller's backend is left as it was
 
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw={"width_ratios": [1.1, 1]})
+    fig = Figure(figsize=(13, 5.5))
+    a1, a2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     y = np.arange(len(fit))[::-1]
     tol = fit["tolerance"].to_numpy()
     z = (fit["model_mean"] - fit["value"]) / (tol / 2)
@@ -428,7 +427,6 @@ def figure(fit: pd.DataFrame, post: pd.DataFrame, path: Path) -> None:
     a2.set_title("Posterior of the free parameters")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def fit_markdown(fit: pd.DataFrame) -> list[str]:

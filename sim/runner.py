@@ -186,13 +186,16 @@ def write_resolved_scenario(scenario: Scenario, path: Path, seed: int, weeks: in
 
 
 def plot_run(df: pd.DataFrame, path: Path, title: str = "") -> None:
-    """Isolation and empowerment over time (the run's chart)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """Isolation and empowerment over time (the run's chart), saved to ``path``.
+
+    Drawn on a figure of its own, not pyplot's, so that a run from a notebook leaves the notebook's
+    matplotlib backend (its inline plots) as it was.
+    """
+    from matplotlib.figure import Figure
 
     years = df["week"] / 52.0
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
     colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")  # Okabe-Ito, colour-blind safe
     for col, label, c in (("isolated_share_all", "isolated, all residents", colours[0]),
                           ("isolated_share_65_alone", "isolated, 65+ living alone", colours[1]),
@@ -208,4 +211,3 @@ def plot_run(df: pd.DataFrame, path: Path, title: str = "") -> None:
     if title:
         fig.suptitle(title)
     fig.savefig(path, dpi=110)
-    plt.close(fig)

@@ -241,7 +241,6 @@ def test_main_effect_panels_show_design_levels_as_categories(tmp_path, baseline)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2"]
     assert list(ax.get_xticks()) == [0, 1]
-    plots.plt.close(fig)
 
 
 def test_french_wording_and_typography(tmp_path, baseline):
@@ -348,7 +347,7 @@ def test_each_panel_over_time_is_titled_with_what_it_plots(tmp_path, monkeypatch
     runs = load(write_replications(tmp_path / "runs", range(3), "centre-sud", effect=0.5))
     seen = {}
     monkeypatch.setattr(plots, "time_panels", lambda panels, *a, **k: seen.update({o: title for o, title, _ in panels})
-                        or plots.plt.figure())
+                        or plots.Figure())
     for lang in ("en", "fr"):
         build_report(runs, None, lang)
         assert seen["patient_partners"] == OUTCOME_LABELS[lang]["patient_partners"]
