@@ -136,6 +136,11 @@ class ProcessBackend(Backend):
         self._started = None  # how many worker processes ever got as far as _worker_start
         self._in_flight: dict[Future, Any] = {}
 
+    def start_method(self) -> str:
+        """How the workers start: ``"fork"`` or ``"spawn"`` (:func:`_context`; a notebook's kernel,
+        which runs threads, gets ``"spawn"``), fixed once the first pool has started."""
+        return (self._ctx or _context()).get_start_method()
+
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._ctx is None:
             self._ctx = _context()

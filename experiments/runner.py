@@ -34,7 +34,7 @@ from sim.money import DEFAULT_CURRENCY
 from sim.scenario import Scenario
 
 from . import storage
-from .backends import Backend, make_backend
+from .backends import Backend, ProcessBackend, make_backend
 from .design import Design, build_design, design_from_frame, replication_seeds, run_id
 from .spec import (MAX_BATCH_SIZE, SweepSpec, base_scenario, check_plain_value, check_point_keys, check_spec,
                    check_value, horizon_weeks, read_spec)
@@ -460,12 +460,14 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
     ``serial``, ``processes`` or ``dask`` (a LocalCluster, or the cluster at ``scheduler``), or a
     :class:`Backend` already open; ``workers`` is its number of worker processes (default: all the
     cores this process may use). ``retry_failed`` reruns the runs that failed in an earlier call
-    (otherwise they are skipped); ``progress`` shows a progress bar; ``batch_size`` is the number of
+    (otherwise they are skipped); ``progress`` shows a progress bar (``tqdm.auto``: a widget in a notebook);
+    ``batch_size`` is the number of
     runs sent to a worker at once (default: the spec's, else chosen from the work). ``points`` replaces the spec's
     design by explicit design points (a DataFrame whose columns are dotted keys). ``max_runs``
     stops after that many runs (the rest is done by a later call). ``simulate`` replaces the model
     wrapper: a module-level function ``(scenario, params, seed, weeks) -> weekly DataFrame`` (it is
-    sent to the workers by reference), by default :func:`simulate`.
+    sent to the workers by reference, so one defined in a notebook's cell is refused with the processes
+    backend: import it from a .py file, or use ``backend="serial"``), by default :func:`simulate`.
 
     ``meta.json`` records the model code that made the runs (:func:`model_code`). Resuming a folder
     whose runs were made by other code is refused, unless ``allow_code_change`` (the folder then
@@ -484,6 +486,7 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
     own = not isinstance(backend, Backend)
     engine = make_backend(backend, workers, scheduler) if own else backend
     try:
+        _check_simulate(simulate, engine)
         store = storage.SweepStore(out)
         with store.lock():
             _prepare_folder(store, plan, allow_code_change)
@@ -492,6 +495,30 @@ def run_sweep(spec: "str | Path | dict | SweepSpec", out: str | Path, backend: s
     finally:
         if own:
             engine.close()
+
+
+def _check_simulate(simulate: Callable | None, engine: Backend) -> None:
+    """Refuse, before anything is written, a ``simulate`` that worker processes cannot find by name.
+
+    The processes backend sends ``simulate`` to its workers by reference (module and name): a lambda or
+    a function defined inside another cannot be sent at all, and one defined in a notebook (module
+    ``__main__``, with no file) is not found by workers started by "spawn", which a notebook's kernel
+    gets. Each run would otherwise be recorded as failed, after its worker died with a traceback.
+    """
+    if simulate is None or not isinstance(engine, ProcessBackend):
+        return
+    name = getattr(simulate, "__qualname__", None) or repr(simulate)
+    module = sys.modules.get(getattr(simulate, "__module__", None) or "")
+    if "<" in name or module is None:
+        where = "a lambda or a function defined inside another function" if "<" in name else "a function"
+        raise UserError(f"simulate {name!r} is {where}, which worker processes cannot import by name; expected a "
+                        "function defined at module level in an importable module (a .py file on the path), or "
+                        "backend='serial' to run in this process", key="simulate")
+    if module.__name__ == "__main__" and not getattr(module, "__file__", None) and engine.start_method() == "spawn":
+        raise UserError(f"simulate {name!r} is defined in this notebook or interactive session (module __main__), "
+                        "which worker processes started by 'spawn' cannot import; expected a function defined at "
+                        "module level in an importable module: put it in a .py file next to the notebook and import "
+                        "it from there, or pass backend='serial' to run in this process", key="simulate")
 
 
 def _run(plan: Plan, store: storage.SweepStore, engine: Backend, retry_failed: bool, progress: bool,
@@ -560,7 +587,8 @@ class _Session:
 
     def __init__(self, store: storage.SweepStore, plan: Plan, engine: Backend, already: int, done: int,
                  progress: bool):
-        from tqdm import tqdm
+        # tqdm.auto: one bar that updates in place in a notebook (a widget), the usual text bar in a terminal.
+        from tqdm.auto import tqdm
         tqdm.monitor_interval = 0  # no monitor thread: worker processes can then be forked safely
         self.store = store
         self.code = model_code()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from analysis import load, plots
 from analysis.stats import weekly_bands
 from analysis.synthetic import write_replications
@@ -52,3 +54,64 @@ def test_figures_stay_out_of_pyplot_and_show_as_png(tmp_path):
     assert plt.get_fignums() == before
     assert isinstance(figures[0], plots.Figure)
     assert figures[0]._repr_png_().startswith(b"\x89PNG")
+
+
+def _tiny(name: str) -> dict:
+    return {"name": name, "base_scenario": "centre-sud", "residents": 200, "fixed": {"network.burn_in_weeks": 4},
+            "weeks": 2, "replications": 1, "root_seed": 3,
+            "parameters": {"governance.decision_rule": ["majority", "consensus"]}}
+
+
+def test_a_sweep_shows_its_progress_with_tqdm_auto(tmp_path, monkeypatch):
+    """The sweep's bar was plain ``tqdm``: in a notebook, a red stderr block rewritten with carriage returns
+    (a line per update in a saved notebook) where Mesa's own batch_run shows one widget. ``tqdm.auto`` gives
+    the widget in a notebook and the usual text bar in a terminal."""
+    import tqdm.auto
+
+    from experiments import run_sweep
+
+    made = []
+
+    class Recording(tqdm.auto.tqdm):
+        def __init__(self, *args, **kwargs):
+            made.append(kwargs)
+            super().__init__(*args, **{**kwargs, "disable": True})
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Recording)
+    run_sweep(_tiny("bar"), tmp_path / "bar", backend="serial")
+    assert len(made) == 1 and made[0]["total"] == 2 and made[0]["disable"] is False
+
+
+def _defined_in_a_notebook(scenario, params, seed, weeks):
+    from experiments.runner import simulate
+    return simulate(scenario, params, seed, weeks)
+
+
+def test_a_simulate_from_a_notebook_cell_is_refused_before_anything_runs(tmp_path, monkeypatch):
+    """A ``simulate`` defined in a notebook cell lives in ``__main__``, which a kernel has as a module with no
+    file: workers started by "spawn" (a kernel's, since it runs threads) could not unpickle it, each died with
+    a traceback in the cell, and every run was recorded as failed ("the worker process died")."""
+    import multiprocessing
+    import types
+
+    from experiments import run_sweep
+    from experiments.backends import ProcessBackend
+    from sim.errors import UserError
+
+    kernel_main = types.ModuleType("__main__")   # as in an IPython kernel: no __file__
+    kernel_main._defined_in_a_notebook = _defined_in_a_notebook
+    monkeypatch.setitem(sys.modules, "__main__", kernel_main)
+    monkeypatch.setattr(_defined_in_a_notebook, "__module__", "__main__")
+    engine = ProcessBackend(workers=1)
+    engine._ctx = multiprocessing.get_context("spawn")
+    try:
+        with pytest.raises(UserError, match="defined in this notebook.*backend='serial'"):
+            run_sweep(_tiny("nb"), tmp_path / "nb", backend=engine, simulate=_defined_in_a_notebook, progress=False)
+        with pytest.raises(UserError, match="lambda"):
+            run_sweep(_tiny("nb"), tmp_path / "nb", backend=engine, simulate=lambda *a: None, progress=False)
+    finally:
+        engine.close()
+    assert not (tmp_path / "nb").exists()
+    # the same function runs in this process with the serial backend
+    result = run_sweep(_tiny("nb"), tmp_path / "nb", backend="serial", simulate=_defined_in_a_notebook, progress=False)
+    assert result.ran == 2 and result.failed == 0
