@@ -16,6 +16,7 @@ import socket
 import sys
 import time
 import traceback
+import types
 import uuid
 import warnings
 from dataclasses import dataclass, field, replace
@@ -505,10 +506,10 @@ def _check_simulate(simulate: Callable | None, engine: Backend) -> None:
     ``__main__``, with no file) is not found by workers started by "spawn", which a notebook's kernel
     gets. Each run would otherwise be recorded as failed, after its worker died with a traceback.
     """
-    if simulate is None or not isinstance(engine, ProcessBackend):
-        return
-    name = getattr(simulate, "__qualname__", None) or repr(simulate)
-    module = sys.modules.get(getattr(simulate, "__module__", None) or "")
+    if not isinstance(simulate, types.FunctionType) or not isinstance(engine, ProcessBackend):
+        return   # None (the default), or a callable object such as a functools.partial: left to pickle
+    name = simulate.__qualname__
+    module = sys.modules.get(simulate.__module__ or "")
     if "<" in name or module is None:
         where = "a lambda or a function defined inside another function" if "<" in name else "a function"
         raise UserError(f"simulate {name!r} is {where}, which worker processes cannot import by name; expected a "

@@ -115,3 +115,14 @@ def test_a_simulate_from_a_notebook_cell_is_refused_before_anything_runs(tmp_pat
     # the same function runs in this process with the serial backend
     result = run_sweep(_tiny("nb"), tmp_path / "nb", backend="serial", simulate=_defined_in_a_notebook, progress=False)
     assert result.ran == 2 and result.failed == 0
+
+
+def test_a_partial_of_an_importable_function_is_not_refused(tmp_path):
+    import functools
+
+    from experiments import run_sweep
+    from experiments.runner import simulate
+
+    result = run_sweep(_tiny("partial"), tmp_path / "partial", backend="processes", workers=1, progress=False,
+                       simulate=functools.partial(simulate))
+    assert result.ran == 2 and result.failed == 0
