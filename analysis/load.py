@@ -192,6 +192,16 @@ class Results:
                             file=str(self.path), key="--baseline")
         return replace(self.select(points[0]), name=self.name)
 
+    def __repr__(self) -> str:
+        """A few lines (a notebook shows them for ``load(...)``): what was loaded, its runs and the tables'
+        sizes, not every table in full as the dataclass's own repr printed them."""
+        seeds = ", ".join(map(str, self.seeds[:8])) + (", ..." if len(self.seeds) > 8 else "")
+        swept = f"; {len(self.points())} design points, swept {', '.join(self.parameters)}" if self.parameters else ""
+        weekly = "left on disk" if self.weekly_on_disk else f"{len(self.weekly):,} rows"
+        return (f"<Results ({self.kind}) {self.name!r} from {self.path}: {self.completed_runs} of {self.expected_runs} "
+                f"runs completed, {self.failed_runs} failed, {self.missing_runs} missing; seeds {seeds or 'none'}{swept}\n"
+                f"  .summary {len(self.summary):,} rows, .weekly {weekly}>")
+
     def completeness_note(self) -> dict[str, int]:
         """Runs expected, completed, failed and missing."""
         return {"expected": self.expected_runs, "completed": self.completed_runs,

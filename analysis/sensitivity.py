@@ -90,6 +90,16 @@ class Sensitivity:
         """Whether the analysis used a sweep in which some design point lacks some of its replications."""
         return self.incomplete_points > 0
 
+    def __repr__(self) -> str:
+        """The method, the outcome and the ranking (a notebook shows this for ``analyse(...)``), instead of
+        every table in full as the dataclass's own repr printed them."""
+        notes = [note for note, shown in ((f"incomplete: {self.incomplete_points} of {self.n_points} design points "
+                                           "lack replications", self.incomplete), (self.caution, self.caution))
+                 if shown]
+        return (f"<Sensitivity of {self.outcome!r} by {self.method} ({self.design} design, {self.n_points} points)"
+                + "".join(f"\n  {note}" for note in notes)
+                + f"\n{self.ranking.to_string(index=False)}\n  .ranking, .table (the method's own columns)>")
+
 
 def analyse(results: Results, outcome: str, method: str | None = None, seed: int = 1) -> Sensitivity:
     """The sensitivity analysis of ``outcome`` that the sweep's design allows (or the one asked for).

@@ -280,6 +280,17 @@ class Comparison:
         """The table's row for ``outcome`` (a KeyError if it was not compared)."""
         return self.table.set_index("outcome").loc[outcome]
 
+    def __repr__(self) -> str:
+        """The two sides, the seeds paired and the differences (a notebook shows this for ``compare(...)``),
+        instead of both sides' results in full as the dataclass's own repr printed them."""
+        cost = "not computed" if self.cost is None else (
+            f"{self.cost.status}, {self.cost.ratio:,.0f} per person no longer isolated" if self.cost.status == "ok"
+            else self.cost.status)
+        columns = ["outcome", "baseline", "scenario", "difference", "difference_low", "difference_high", "p_value"]
+        return (f"<Comparison {self.scenario.name!r} against {self.baseline.name!r}, paired over {len(self.seeds)} "
+                f"seeds; cost: {cost}\n{self.table[columns].to_string(index=False)}\n"
+                "  .table (with each side's interval and n), .cost, .seeds, .unpaired, .warnings>")
+
 
 def check_compatible(scenario: Results, baseline: Results) -> tuple[list[int], list[str]]:
     """``(common seeds, warnings)`` of two result sets, or a :class:`UserError` saying why they cannot be

@@ -614,6 +614,21 @@ class Sweep:
         """Whether every expected run has finished."""
         return self.completed_runs >= self.expected_runs
 
+    def __repr__(self) -> str:
+        """A few lines (a notebook shows them for ``load_sweep(...)``): the folder, the runs and the
+        tables' sizes, not every table in full as the dataclass's own repr printed them."""
+        kept = bool((self.meta.get("outputs") or {}).get("weekly_every"))
+        weekly = _rows_by_columns(self.weekly) if self.weekly is not None else (
+            "not loaded (weekly=False)" if kept else "none kept")
+        return (f"<Sweep {self.path}: {self.completed_runs} of {self.expected_runs} runs finished, {self.failed_runs} "
+                f"failed, {self.missing_runs} missing; {len(self.design)} design points x {len(self.seeds)} "
+                f"replications; swept {', '.join(self.parameters) or 'nothing'}\n"
+                f"  .summary {_rows_by_columns(self.summary)}, .weekly {weekly}, .design, .seeds, .meta, .failed>")
+
+
+def _rows_by_columns(frame: pd.DataFrame) -> str:
+    return f"{len(frame):,} rows x {frame.shape[1]} columns"
+
 
 @_while_merging
 def load_sweep(path: str | Path, weekly: bool = True, columns: list[str] | None = None) -> Sweep:

@@ -126,3 +126,32 @@ def test_a_partial_of_an_importable_function_is_not_refused(tmp_path):
     result = run_sweep(_tiny("partial"), tmp_path / "partial", backend="processes", workers=1, progress=False,
                        simulate=functools.partial(simulate))
     assert result.ran == 2 and result.failed == 0
+
+
+def test_results_objects_show_a_few_lines_in_a_notebook(tmp_path):
+    """``load_sweep(...)``, ``load(...)``, ``compare(...)`` and ``analyse(...)`` as a cell's last expression printed
+    the dataclass's repr: every table in full (a ``Comparison`` printed both sides' results), screens of text.
+    They now say what they hold and the tables' sizes; a comparison and an analysis show their table."""
+    from analysis import analyse, compare
+    from experiments import load_sweep, run_sweep
+
+    scen = load(write_replications(tmp_path / "scen", [1, 2, 3], "centre-sud", effect=0.5))
+    base = load(write_replications(tmp_path / "base", [1, 2, 3], "hospital-baseline", effect=0.0))
+    text = repr(scen)
+    assert text.startswith("<Results (replications) 'centre-sud'") and "3 of 3 runs completed" in text
+    assert len(text.splitlines()) == 2
+    text = repr(compare(scen, base))
+    assert text.startswith("<Comparison 'centre-sud' against 'hospital-baseline', paired over 3 seeds")
+    assert "isolated_share_65_alone" in text and "Results(" not in text
+
+    spec = {**_tiny("shown"), "outputs": {"summary": True, "weekly_every": 1}}
+    run_sweep(spec, tmp_path / "sweep", backend="serial", progress=False)
+    text = repr(load_sweep(tmp_path / "sweep"))
+    assert "2 of 2 runs finished, 0 failed, 0 missing" in text and "swept governance.decision_rule" in text
+    assert len(text.splitlines()) == 2 and "run_id" not in text
+    assert ".weekly not loaded (weekly=False)" in repr(load_sweep(tmp_path / "sweep", weekly=False))
+    text = repr(load(tmp_path / "sweep"))
+    assert "(sweep)" in text and "2 design points" in text and len(text.splitlines()) == 2
+    text = repr(analyse(load(tmp_path / "sweep"), "isolated_share_65_alone"))
+    assert text.startswith("<Sensitivity of 'isolated_share_65_alone' by main_effects")
+    assert "governance.decision_rule" in text and "table=" not in text
