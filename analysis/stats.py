@@ -199,7 +199,7 @@ def paired_difference(scenario: pd.Series, baseline: pd.Series, outcome: str = "
     p = float("nan")
     if len(d) >= 2:
         sd = d.std(ddof=1)
-        if sd > 0:
+        if sd > 1e-9 * d.abs().max():   # a spread beyond floating-point rounding of equal differences
             p = float(2 * sps.t.sf(abs(d.mean()) / (sd / math.sqrt(len(d))), len(d) - 1))
         else:
             p = 0.0 if d.mean() != 0 else 1.0

@@ -340,3 +340,18 @@ def test_a_difference_of_zero_in_every_pair_reads_as_no_difference(tmp_path):
     fr = re.sub("<[^>]+>", "", build_report(s, b, "fr", figures=False))
     assert "no difference, the same in every pair of runs (4 seeds paired)" in en and "not clear" not in en
     assert "aucune différence, le même dans chaque paire de simulations (4 graines appariées)" in fr
+
+
+def test_equal_differences_up_to_rounding_give_p_0_as_documented():
+    """Every seed 0.1 higher, as floats store it (0.3 − 0.2 is not 0.4 − 0.3): the spread is rounding
+    error, and the p-value is 0 as for exactly equal differences (it was 1e-32 from a t-test on it);
+    a real spread, however small next to the mean, still gets a t-test."""
+    from analysis.stats import paired_difference
+
+    base = pd.Series([0.2, 0.3, 0.5, 0.7], index=[1, 2, 3, 4])
+    scen = pd.Series([0.3, 0.4, 0.6, 0.8], index=[1, 2, 3, 4])
+    assert (scen - base).std(ddof=1) > 0            # the rounding this is about
+    assert paired_difference(scen, base).p_value == 0.0
+    assert paired_difference(base, base).p_value == 1.0
+    spread = paired_difference(scen + pd.Series([0, 1e-6, 0, 0], index=[1, 2, 3, 4]), base).p_value
+    assert 0 < spread < 1e-6
