@@ -702,17 +702,22 @@ def group_phrase(lang: str, group: str) -> str:
 
 
 def number(value: float, lang: str, decimals: int = 1, sign: bool = False) -> str:
-    """``1,234.5`` (en) or ``1 234,5`` (fr); a true minus sign; ``+`` when ``sign``."""
+    """``1,234.5`` (en) or ``1 234,5`` (fr); a true minus sign; ``+`` when ``sign``.
+
+    A value that rounds to 0 at ``decimals`` gets no sign (``0``, not ``−0``); whether it does is read
+    from the number before it is grouped, so that ``1,234,568`` (two group separators) is signed too.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
+    shown = f"{abs(value):.{decimals}f}"
     text = f"{abs(value):,.{decimals}f}"
     if lang == "fr":
         text = text.replace(",", NNBSP).replace(".", ",")
-    if value < 0 and float(text.replace(NNBSP, "").replace(",", ".")) != 0:
+    if value < 0 and float(shown) != 0:
         text = "−" + text
-    elif sign and value > 0 and float(text.replace(NNBSP, "").replace(",", ".")) != 0:
+    elif sign and value > 0 and float(shown) != 0:
         text = "+" + text
     return text
 

@@ -16,7 +16,7 @@ import yaml
 from analysis import load, plots
 from analysis.i18n import NNBSP, fmt
 from analysis.report import build_report
-from analysis.synthetic import plausible_final, write_replications, write_sweep
+from analysis.synthetic import plausible_final, write_replications, write_run, write_sweep
 from experiments import plan_sweep
 from sim.cli import main
 from sim.errors import ScenarioError, UserError
@@ -87,6 +87,26 @@ def test_a_sign_comes_before_the_symbol_in_english_and_before_the_number_in_fren
     assert fmt(1500, "money", "en", sign=True, currency="EUR") == "+€1,500"
     assert fmt(-1500, "money", "en", currency="CHF") == "−CHF\u00a01,500"
     assert fmt(-1500, "money", "fr", currency="EUR") == f"−1{NNBSP}500{NNBSP}€"
+
+
+def test_an_amount_of_a_million_or_more_is_signed_in_both_languages():
+    """A signed amount with two group separators (an English difference of €1,000,000 or more) was
+    read back as a float to decide its sign, and '1.234.568' stopped the report with a traceback."""
+    assert fmt(1234567.8, "money", "en", sign=True, currency="EUR") == "+€1,234,568"
+    assert fmt(-3009561.0, "money", "en", currency="EUR") == "−€3,009,561"
+    assert fmt(-3009561.0, "money", "fr", currency="EUR") == f"−3{NNBSP}009{NNBSP}561{NNBSP}€"
+    assert fmt(-0.4, "money", "en", sign=True, currency="EUR") == "€0"
+
+
+def test_a_report_on_a_spending_difference_of_millions_is_written(tmp_path):
+    for seed in SEEDS:
+        final = plausible_final(np.random.default_rng(seed), effect=1.0)
+        final.update({k: v * 30 for k, v in final.items() if k.startswith("spending_")})   # about €3,000,000 a year
+        write_run(tmp_path / "paris" / f"s{seed}", seed, final, "paris", currency="EUR")
+        write_run(tmp_path / "base" / f"s{seed}", seed, plausible_final(np.random.default_rng(seed)), "base",
+                  currency="EUR")
+    page = build_report(load(tmp_path / "paris"), load(tmp_path / "base"), lang="en", figures=False)
+    assert any(a.startswith("+€") and a.count(",") == 2 for a in _amounts(page)), _amounts(page)
 
 
 def test_the_live_page_names_the_currency_of_its_spending_chart():
