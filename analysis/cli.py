@@ -11,7 +11,8 @@ def _cmd_report(args) -> int:
     from .report import HEADLINE, write_report
 
     lang = check_lang(args.lang)
-    out, baseline_folder = path_option(args.out), path_option(args.baseline, "--baseline")
+    out = args.out if path_option(args.out) else None   # as typed: a closing '/' says --out names a folder
+    baseline_folder = path_option(args.baseline, "--baseline")
     results = load(path_option(args.folder, "folder"), weekly=False)   # a sweep's report reads its best point's weekly rows only
     try:
         baseline = load(baseline_folder) if baseline_folder else None
@@ -45,7 +46,7 @@ def register(subparsers) -> None:
                         "(for example the hospital-baseline scenario run with the same seeds)")
     p.add_argument("--lang", default="en", choices=("fr", "en"), help="language of the report (default en)")
     p.add_argument("--out", default=None, help="HTML file to write (rapport.html), or a folder to write "
-                   "report-LANG.html in: an existing one, or a name without a suffix, created (default "
+                   "report-LANG.html in: an existing one, or a name without a suffix or ending in '/', created (default "
                    "FOLDER/report-LANG.html)")
     p.add_argument("--outcome", default=None,
                    help="outcome by which a sweep's report ranks its parameters (sensitivity) and design points "

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import html
 import math
+import os
 import warnings
 from pathlib import Path
 
@@ -159,17 +160,19 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
     """Write the report as one HTML file; returns its path (default ``DIR/report-LANG.html``).
 
     ``results`` and ``baseline`` are loaded results or their folders; ``out`` a file (``rapport.html``:
-    a new file's name ends in ``.html`` or ``.htm``) or a folder (an existing one, or a name without a
-    suffix, created as ``run --out`` and ``sweep --out`` create theirs; the report then goes in it as
-    ``report-LANG.html``); ``lang`` is ``en`` or ``fr``; ``outcome`` the
+    a new file's name ends in ``.html`` or ``.htm``) or a folder (an existing one, a name without a
+    suffix, or a name written with a closing ``/`` such as ``v1.2/``, created as ``run --out`` and
+    ``sweep --out`` create theirs; the report then goes in it as ``report-LANG.html``); ``lang`` is
+    ``en`` or ``fr``; ``outcome`` the
     headline outcome (default: isolation of people 65+ living alone).
     """
     check_lang(lang)
     results = results if isinstance(results, Results) else load(results, weekly=False)   # a sweep: its best point's only
     if baseline is not None and not isinstance(baseline, Results):
         baseline = load(baseline)
+    folder = isinstance(out, str) and out.endswith(("/", os.sep))   # 'v1.2/': a folder, whatever its name
     out = results.path / f"report-{lang}.html" if out is None or out == "" else as_path(out, "out")
-    if out.is_dir() or (not out.exists() and not out.suffix):
+    if out.is_dir() or folder or (not out.exists() and not out.suffix):
         out = out / f"report-{lang}.html"
     blocker = file_in_the_way(out.parent)
     if blocker is not None:
@@ -179,8 +182,9 @@ def write_report(results: "Results | str | Path", out: "str | Path | None" = Non
         raise UserError("expected a new file, or an HTML report to replace; found a file that is not HTML "
                         "(left as it is: name another file, or a folder)", file=str(out), key="--out")
     if not out.is_file() and out.suffix.lower() not in (".html", ".htm"):   # --out rapport.pdf wrote HTML in it
+        version = "" if out.suffix[1:].isalpha() else f" (for a folder of that name, write it with a closing '/': {out.name}/)"
         raise UserError(f"expected a file name ending in .html (the report is one HTML page, which a browser "
-                        f"prints to PDF); found the suffix '{out.suffix}'", file=str(out), key="--out")
+                        f"prints to PDF); found the suffix '{out.suffix}'{version}", file=str(out), key="--out")
     text = build_report(results, baseline, lang, outcome)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -214,3 +214,18 @@ def test_out_with_another_suffix_is_refused_and_nothing_is_written(runs, tmp_pat
         assert not (tmp_path / name).exists()
     assert main(["report", str(run), "--out", str(tmp_path / "rapport.HTM")]) == 0
     assert (tmp_path / "rapport.HTM").is_file()
+
+
+def test_out_a_new_folder_with_a_dot_in_its_name_is_written_with_a_closing_slash(runs, tmp_path, capsys):
+    """``--out v1.2/`` was refused for its suffix '.2' (pathlib drops the closing '/'), so a new folder
+    whose name has a dot could not be named at all; a name with a closing '/' is a folder, and the
+    refusal of ``v1.2`` says so."""
+    run = runs / "runs" / "tiny-seed0"
+    assert main(["report", str(run), "--out", str(tmp_path / "v1.2")]) == 2
+    err = capsys.readouterr().err
+    assert "found the suffix '.2'" in err and "v1.2/" in err and not (tmp_path / "v1.2").exists()
+    assert main(["report", str(run), "--out", str(tmp_path / "v1.2") + "/"]) == 0
+    assert (tmp_path / "v1.2" / "report-en.html").is_file()
+    assert main(["report", str(run), "--out", str(tmp_path / "v1.2" / "report-en.html") + "/"]) == 2
+    assert "expected a folder at" in capsys.readouterr().err   # a file, named as a folder: left as it is
+    assert (tmp_path / "v1.2" / "report-en.html").is_file()
