@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 import platform
 import socket
 import sys
@@ -505,9 +506,26 @@ def _check_simulate(simulate: Callable | None, engine: Backend) -> None:
     a function defined inside another cannot be sent at all, and one defined in a notebook (module
     ``__main__``, with no file) is not found by workers started by "spawn", which a notebook's kernel
     gets. Each run would otherwise be recorded as failed, after its worker died with a traceback.
+
+    With any backend, something that cannot be called (a name as text, a number) is refused; with the
+    processes backend, a callable object that cannot be pickled (a ``functools.partial`` of a lambda, an
+    instance of a class defined inside a function) too: every run would be recorded as failed with
+    "Can't pickle local object".
     """
-    if not isinstance(simulate, types.FunctionType) or not isinstance(engine, ProcessBackend):
-        return   # None (the default), or a callable object such as a functools.partial: left to pickle
+    if simulate is not None and not callable(simulate):
+        raise UserError(f"expected a function (scenario, params, seed, weeks) -> weekly DataFrame, or None for the "
+                        f"model; found {type(simulate).__name__} {simulate!r:.80}", key="simulate")
+    if simulate is None or not isinstance(engine, ProcessBackend):
+        return
+    if not isinstance(simulate, types.FunctionType):   # a callable object, such as a functools.partial
+        try:
+            pickle.dumps(simulate)
+        except Exception as e:  # noqa: BLE001 - whatever pickling raises, the same advice
+            raise UserError(f"simulate {simulate!r:.80} cannot be sent to worker processes ({type(e).__name__}: {e}); "
+                            "expected a function, a functools.partial of one or an object defined at module level in "
+                            "an importable module (a .py file on the path), or backend='serial' to run in this "
+                            "process", key="simulate") from None
+        return
     name = simulate.__qualname__
     module = sys.modules.get(simulate.__module__ or "")
     if "<" in name or module is None:

@@ -128,6 +128,37 @@ def test_a_partial_of_an_importable_function_is_not_refused(tmp_path):
     assert result.ran == 2 and result.failed == 0
 
 
+@pytest.mark.parametrize("backend", ["serial", "processes"])
+def test_a_simulate_that_cannot_be_called_is_refused_before_anything_is_written(tmp_path, backend):
+    """``simulate="experiments.runner.simulate"`` (a name as text) or a number made a sweep folder whose
+    every run was recorded as failed ("'str' object is not callable")."""
+    from experiments import run_sweep
+    from sim.errors import UserError
+
+    for value in ("experiments.runner.simulate", 3):
+        with pytest.raises(UserError, match="expected a function .*; found") as info:
+            run_sweep(_tiny("text"), tmp_path / "text", backend=backend, workers=1, progress=False, simulate=value)
+        assert info.value.key == "simulate"
+    assert not (tmp_path / "text").exists()
+
+
+def test_a_partial_of_a_lambda_is_refused_with_the_processes_backend_and_runs_serially(tmp_path):
+    """A ``functools.partial`` of a lambda (or of a function defined inside another) cannot be pickled: each
+    run was recorded as failed with "Can't pickle local object"; it is refused before anything is written."""
+    import functools
+
+    from experiments import run_sweep
+    from experiments.runner import simulate
+    from sim.errors import UserError
+
+    local = functools.partial(lambda scenario, params, seed, weeks: simulate(scenario, params, seed, weeks))
+    with pytest.raises(UserError, match="cannot be sent to worker processes.*backend='serial'"):
+        run_sweep(_tiny("local"), tmp_path / "local", backend="processes", workers=1, progress=False, simulate=local)
+    assert not (tmp_path / "local").exists()
+    result = run_sweep(_tiny("local"), tmp_path / "local", backend="serial", progress=False, simulate=local)
+    assert result.ran == 2 and result.failed == 0
+
+
 def test_results_objects_show_a_few_lines_in_a_notebook(tmp_path):
     """``load_sweep(...)``, ``load(...)``, ``compare(...)`` and ``analyse(...)`` as a cell's last expression printed
     the dataclass's repr: every table in full (a ``Comparison`` printed both sides' results), screens of text.
