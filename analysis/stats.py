@@ -282,13 +282,16 @@ class Comparison:
 
     def __repr__(self) -> str:
         """The two sides, the seeds paired and the differences (a notebook shows this for ``compare(...)``),
-        instead of both sides' results in full as the dataclass's own repr printed them."""
+        instead of both sides' results in full as the dataclass's own repr printed them. A comparison of no
+        outcome (``outcomes=[]``, or outcomes the baseline lacks) has an empty table, said in words."""
         cost = "not computed" if self.cost is None else (
             f"{self.cost.status}, {self.cost.ratio:,.0f} per person no longer isolated" if self.cost.status == "ok"
             else self.cost.status)
-        columns = ["outcome", "baseline", "scenario", "difference", "difference_low", "difference_high", "p_value"]
+        columns = [c for c in ("outcome", "baseline", "scenario", "difference", "difference_low", "difference_high",
+                               "p_value") if c in self.table.columns]
+        table = self.table[columns].to_string(index=False) if len(self.table) else "no outcome compared"
         return (f"<Comparison {self.scenario.name!r} against {self.baseline.name!r}, paired over {len(self.seeds)} "
-                f"seeds; cost: {cost}\n{self.table[columns].to_string(index=False)}\n"
+                f"seeds; cost: {cost}\n{table}\n"
                 "  .table (with each side's interval and n), .cost, .seeds, .unpaired, .warnings>")
 
 

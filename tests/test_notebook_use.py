@@ -186,3 +186,14 @@ def test_results_objects_show_a_few_lines_in_a_notebook(tmp_path):
     text = repr(analyse(load(tmp_path / "sweep"), "isolated_share_65_alone"))
     assert text.startswith("<Sensitivity of 'isolated_share_65_alone' by main_effects")
     assert "governance.decision_rule" in text and "table=" not in text
+
+
+def test_a_comparison_of_no_outcome_shows_itself(tmp_path):
+    """``compare(..., outcomes=[])`` (or outcomes the baseline lacks) has an empty table, whose repr raised
+    a KeyError (the columns it shows were looked up in a table without columns)."""
+    from analysis import compare
+
+    scen = load(write_replications(tmp_path / "scen", [1, 2], "centre-sud", effect=0.5))
+    base = load(write_replications(tmp_path / "base", [1, 2], "hospital-baseline"))
+    text = repr(compare(scen, base, outcomes=[]))
+    assert "paired over 2 seeds" in text and "no outcome compared" in text
