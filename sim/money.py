@@ -30,11 +30,14 @@ _SYMBOL_CODES = {"$": "CAD", "€": "EUR", "£": "GBP", "¥": "JPY", "EURO": "EU
 
 def check_currency(code: str, key: str = "funding.currency") -> str:
     """``code`` if it is one of :data:`CURRENCIES`; else a :class:`ScenarioError` naming ``key``, the
-    allowed codes and the nearest one."""
+    allowed codes and the nearest one (what is wrong with it where that is clear: spaces around a code,
+    small letters, a symbol or a name instead of the code)."""
     if code in CURRENCIES:
         return code
     text = str(code).strip()
-    if text.upper() in CURRENCIES:
+    if text in CURRENCIES:   # ' EUR ' (quoted with spaces): the capitals were right
+        hint = f" (did you mean '{text}'? without the spaces around it)"
+    elif text.upper() in CURRENCIES:
         hint = f" (did you mean '{text.upper()}'? codes are written in capitals)"
     elif text.upper() in _SYMBOL_CODES:
         hint = f" (did you mean '{_SYMBOL_CODES[text.upper()]}'? write the code, not the symbol or the name)"

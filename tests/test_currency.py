@@ -49,6 +49,7 @@ def test_the_default_is_canadian_dollars_and_paris_is_in_euros():
 @pytest.mark.parametrize("value, hint", [("eur", "did you mean 'EUR'? codes are written in capitals"),
                                          ("€", "did you mean 'EUR'? write the code, not the symbol"),
                                          ("EURO", "did you mean 'EUR'?"), ("CDA", "did you mean 'CAD'?"),
+                                         (" EUR ", "did you mean 'EUR'? without the spaces around it"),
                                          ("XYZ", None)])
 def test_an_unknown_currency_names_the_key_the_allowed_codes_and_the_nearest(tmp_path, value, hint):
     path = tmp_path / "mine.yaml"
