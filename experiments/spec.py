@@ -417,18 +417,24 @@ def check_plain_value(value: Any, file: str | None, where: str, scenario: Scenar
 def _inner_key(value: Any, base: Any, dotted: str | None) -> str:
     """A dotted key inside the list or mapping swept at ``dotted``, to suggest sweeping instead: down
     the base scenario's value there, ``base`` (a key of the swept mapping itself where both are mappings), to
-    its first number (or first plain value)."""
+    its first number (or first plain value). A key a sweep may not vary (:data:`NOT_SWEPT`, such as
+    ``funding.currency``) is never suggested."""
     fallback = "funding.sources.0.end_week"
     if not dotted:
         return fallback
+
+    def sweepable(mapping: dict, at: str) -> dict:
+        return {k: v for k, v in mapping.items() if f"{at}.{k}" not in NOT_SWEPT}
+
     node = base if isinstance(base, (list, dict)) and base else value
-    if isinstance(value, dict) and value and isinstance(base, dict):   # the user's own key: governance.seats.city
-        node = value
+    if isinstance(value, dict) and sweepable(value, dotted) and isinstance(base, dict):   # the user's own key:
+        node = value                                                                      # governance.seats.city
     path = dotted
     for _ in range(4):   # down to a plain value, as deep as a scenario goes
-        if isinstance(node, dict) and node:   # a number first: what a sweep most often varies
-            name = next((k for k, v in node.items() if isinstance(v, (int, float)) and not isinstance(v, bool)),
-                        next(iter(node)))
+        if isinstance(node, dict) and sweepable(node, path):   # a number first: what a sweep most often varies
+            options = sweepable(node, path)
+            name = next((k for k, v in options.items() if isinstance(v, (int, float)) and not isinstance(v, bool)),
+                        next(iter(options)))
             path, node = f"{path}.{name}", node[name]
         elif isinstance(node, (list, tuple)) and node:
             path, node = f"{path}.0", node[0]

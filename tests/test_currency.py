@@ -235,3 +235,13 @@ def test_a_sweep_may_set_the_currency_for_every_run():
     assert plan.base.funding.currency == "EUR"
     default = plan_sweep(tiny_spec("cur"))
     assert plan.fingerprint() != default.fingerprint()   # a folder of dollars does not resume in euros
+
+
+def test_sweeping_the_funding_mapping_suggests_a_key_a_sweep_may_vary():
+    """``parameters: {funding: [{currency: EUR}, {currency: CAD}]}`` was told to sweep 'funding.currency'
+    instead, which a sweep is then refused for; the suggestion is a key a sweep may vary."""
+    spec = tiny_spec("cur", parameters={"funding": [{"currency": "EUR"}, {"currency": "CAD"}]})
+    with pytest.raises(UserError) as info:
+        plan_sweep(spec)
+    assert info.value.key == "parameters.funding" and "sweep the fields inside it instead" in info.value.detail
+    assert "funding.currency" not in info.value.detail and "(e.g. 'funding." in info.value.detail
