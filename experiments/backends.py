@@ -133,7 +133,7 @@ class ProcessBackend(Backend):
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
         self._ctx = None  # chosen once: a replacement pool starts its workers the same way
-        self._started = None  # how many worker processes ever got as far as _worker_start
+        self._started = None  # how many worker processes of the current pool got as far as _worker_start
         self._in_flight: dict[Future, Any] = {}
 
     def start_method(self) -> str:
@@ -144,13 +144,16 @@ class ProcessBackend(Backend):
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._ctx is None:
             self._ctx = _context()
+        if self._started is None:
             self._started = self._ctx.Value("i", 0)
+        self._started.value = 0   # the previous pool is shut down: none of its workers is left to count
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx,
                                    initializer=_worker_start, initargs=(os.getpid(), self._started))
 
     def _replace_pool(self) -> None:
         """Drop a broken pool (its workers are already gone) and start a new one; stop the sweep if
-        no worker process has ever started (every new one would die the same way, task after task)."""
+        none of the broken pool's workers ever started (every new one would die the same way, task
+        after task: the main script cannot be imported again, or no longer can)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         if self._started is not None and self._started.value == 0:

@@ -52,6 +52,16 @@ def crash_on_target(scenario, params, seed, weeks):
     return runner.simulate(scenario, params, seed, weeks)
 
 
+def remove_the_script_on_target(scenario, params, seed, weeks):
+    """The target run deletes the driver's script (SWEEP_TEST_SCRIPT) and kills its worker: workers
+    started by 'spawn' afterwards cannot import the script again."""
+    if _is_target(params, seed):
+        Path(os.environ["SWEEP_TEST_SCRIPT"]).unlink(missing_ok=True)
+        os._exit(1)
+    time.sleep(0.3)
+    return runner.simulate(scenario, params, seed, weeks)
+
+
 def sigkill_target_once(scenario, params, seed, weeks):
     """The target run's worker is killed by SIGKILL (as by the out-of-memory killer) the first time
     only: the run must then succeed when run again. The marker file says it has happened."""
@@ -129,6 +139,33 @@ def test_a_script_without_a_main_guard_stops_with_one_message_when_workers_spawn
     assert json.loads((out / "progress.json").read_text())["state"] == "interrupted"
 
 
+GUARDED_SCRIPT = """
+import sys, threading, time
+from experiments import run_sweep
+import test_experiments_robustness as t
+if __name__ == "__main__":
+    threading.Thread(target=time.sleep, args=(600,), daemon=True).start()   # workers spawn
+    run_sweep(t.SPEC, sys.argv[1], backend="processes", workers=2, batch_size=1, progress=False,
+              simulate=t.remove_the_script_on_target)
+"""
+
+
+def test_workers_that_can_no_longer_start_mid_sweep_stop_it_with_one_message(tmp_path):
+    """The script is moved or deleted during a sweep whose workers spawn: the workers started after a
+    worker died cannot import it, and die as they start. The sweep stops with the same message as when
+    no worker could ever start, keeping the runs already done, instead of blaming run after run."""
+    script, out = tmp_path / "my_sweep.py", tmp_path / "sweep"
+    script.write_text(GUARDED_SCRIPT, encoding="utf-8")
+    paths = os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, str(script), str(out)], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": paths, "SWEEP_TEST_SCRIPT": str(script)}, timeout=300)
+    assert not script.exists() and proc.returncode != 0
+    assert proc.stderr.strip().splitlines()[-1].startswith(
+        "sim.errors.UserError: key '--backend': expected worker processes to start")
+    assert not (out / "failed").exists() or not any((out / "failed").iterdir())
+    assert json.loads((out / "progress.json").read_text())["state"] == "interrupted"
+
+
 # ----------------------------------------------------------------------------- dying workers
 def test_a_run_that_kills_its_worker_fails_alone(reference, tmp_path):
     out = tmp_path / "crash"
@@ -189,9 +226,9 @@ def test_process_pool_keeps_its_start_method_after_a_break(monkeypatch):
     monkeypatch.setattr(backends, "_context", once)
     backend = backends.ProcessBackend(2)
     try:
-        assert [value for _, _, value in backend.imap_unordered(abs, [-1])] == [1]
-        backend._replace_pool()
-        backend._replace_pool()
+        for _ in range(3):   # each pool's workers start (run a task) before it is replaced
+            assert [value for _, _, value in backend.imap_unordered(abs, [-1])] == [1]
+            backend._replace_pool()
         assert len(seen) == 1 and backend._pool._mp_context is backend._ctx
     finally:
         backend.close()
