@@ -331,8 +331,11 @@ def check_spec(spec: SweepSpec, file: str | None, scenario: Scenario) -> None:
 
 #: Scenario keys a sweep may not vary: labels that change no result, whose runs could not be set
 #: side by side (a sweep's summaries and sensitivity indices would add euros to dollars).
+#: Each says why, and how to do what the user wanted.
 NOT_SWEPT = {"funding.currency": "the currency the amounts are in is a label, not a lever (the model converts "
-                                 "nothing), and a sweep's amounts are added and compared across its runs"}
+                                 "nothing), and a sweep's amounts are added and compared across its runs. Set it for "
+                                 "every run under 'fixed' (funding.currency: EUR) or in the base scenario, and sweep "
+                                 "each currency's scenarios into a folder of its own"}
 
 
 def _check_not_swept(spec: SweepSpec, file: str | None) -> None:
@@ -343,9 +346,8 @@ def _check_not_swept(spec: SweepSpec, file: str | None) -> None:
     swept += [(f"points.{i}.{k}", k) for i, point in enumerate(spec.points) for k in point]
     for where, key in swept:
         if key in NOT_SWEPT:
-            raise _error(f"expected a parameter to vary; found '{key}', which a sweep cannot vary: {NOT_SWEPT[key]}. "
-                         f"Set it for every run under 'fixed' ({key}: EUR) or in the base scenario, and sweep "
-                         "each currency's scenarios into a folder of its own", file, where)
+            raise _error(f"expected a parameter to vary; found '{key}', which a sweep cannot vary: {NOT_SWEPT[key]}",
+                         file, where)
 
 
 def _same(value: Any) -> str:
@@ -431,8 +433,8 @@ def _inner_key(value: Any, base: Any, dotted: str | None) -> str:
         node = value                                                                      # governance.seats.city
     path = dotted
     for _ in range(4):   # down to a plain value, as deep as a scenario goes
-        if isinstance(node, dict) and sweepable(node, path):   # a number first: what a sweep most often varies
-            options = sweepable(node, path)
+        # a mapping: its first number, what a sweep most often varies (else its first key)
+        if isinstance(node, dict) and (options := sweepable(node, path)):
             name = next((k for k, v in options.items() if isinstance(v, (int, float)) and not isinstance(v, bool)),
                         next(iter(options)))
             path, node = f"{path}.{name}", node[name]

@@ -64,5 +64,5 @@ def with_currency(number: str, code: str | None, lang: str, nbsp: str = "\u202f"
     if lang == "fr":
         return number + nbsp + mark
     sign, digits = (number[0], number[1:]) if number[:1] in "−+-" else ("", number)
-    space = "" if CURRENCIES.get(code or DEFAULT_CURRENCY) else "\u00a0"   # a code: "CHF 1,234" (no-break space)
+    space = "\u00a0" if mark not in CURRENCIES.values() else ""   # a code: "CHF 1,234" (no-break space)
     return f"{sign}{mark}{space}{digits}"

@@ -92,6 +92,21 @@ def reference(tmp_path_factory):
     return load_sweep(out)
 
 
+def fresh_python(args: list[str], cwd: Path, env: dict | None = None, timeout: float = 300):
+    """A new interpreter run with ``args``, which imports this project and these tests' modules."""
+    paths = os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": paths, **(env or {})}, timeout=timeout)
+
+
+def sweep_script(tmp_path: Path, text: str, env: dict | None = None):
+    """Write ``text`` as the script ``my_sweep.py`` and run it with the sweep folder as its argument;
+    returns the script's path, the folder and the finished process."""
+    script, out = tmp_path / "my_sweep.py", tmp_path / "sweep"
+    script.write_text(text, encoding="utf-8")
+    return script, out, fresh_python([str(script), str(out)], tmp_path, env)
+
+
 def sweep_in_fresh_python(out: Path, simulate: str, batch_size: int, env: dict | None = None) -> dict:
     """Run the sweep in a new interpreter, as the command line does: a driver without other threads,
     whose worker processes start by ``fork`` (this test process may hold threads left by dask, which
@@ -99,9 +114,7 @@ def sweep_in_fresh_python(out: Path, simulate: str, batch_size: int, env: dict |
     code = ("import json, sys; from experiments import run_sweep; import test_experiments_robustness as t; "
             f"r = run_sweep(t.SPEC, sys.argv[1], backend='processes', workers=2, batch_size={batch_size}, "
             f"progress=False, simulate=t.{simulate}); print(json.dumps({{'ran': r.ran, 'failed': r.failed}}))")
-    paths = os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, "-c", code, str(out)], cwd=HERE.parent, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": paths, **(env or {})}, timeout=120)
+    proc = fresh_python(["-c", code, str(out)], HERE.parent, env, timeout=120)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -126,11 +139,7 @@ def test_a_script_without_a_main_guard_stops_with_one_message_when_workers_spawn
     again and dies before running anything. The pool was restarted task after task (half a minute for
     six runs, hours for a real sweep) and every run then recorded as failed by "a crash, a kill or
     running out of memory". The sweep now stops at the first such death, says why, and records nothing."""
-    script, out = tmp_path / "my_sweep.py", tmp_path / "sweep"
-    script.write_text(UNGUARDED_SCRIPT, encoding="utf-8")
-    paths = os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, str(script), str(out)], cwd=tmp_path, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": paths}, timeout=300)
+    _, out, proc = sweep_script(tmp_path, UNGUARDED_SCRIPT)
     assert proc.returncode != 0
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("sim.errors.UserError: key '--backend': expected worker processes to start")
@@ -154,11 +163,7 @@ def test_workers_that_can_no_longer_start_mid_sweep_stop_it_with_one_message(tmp
     """The script is moved or deleted during a sweep whose workers spawn: the workers started after a
     worker died cannot import it, and die as they start. The sweep stops with the same message as when
     no worker could ever start, keeping the runs already done, instead of blaming run after run."""
-    script, out = tmp_path / "my_sweep.py", tmp_path / "sweep"
-    script.write_text(GUARDED_SCRIPT, encoding="utf-8")
-    paths = os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, str(script), str(out)], cwd=tmp_path, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": paths, "SWEEP_TEST_SCRIPT": str(script)}, timeout=300)
+    script, out, proc = sweep_script(tmp_path, GUARDED_SCRIPT, {"SWEEP_TEST_SCRIPT": str(tmp_path / "my_sweep.py")})
     assert not script.exists() and proc.returncode != 0
     assert proc.stderr.strip().splitlines()[-1].startswith(
         "sim.errors.UserError: key '--backend': expected worker processes to start")

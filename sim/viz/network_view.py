@@ -388,6 +388,11 @@ def _lines(pos: np.ndarray, a: np.ndarray, b: np.ndarray, colour: str, width: fl
             f'stroke-opacity="{opacity:.2f}" stroke-linecap="round"{dash_attr}/>')
 
 
+def square_side(r: float) -> float:
+    """The side of a square that covers the area of a circle of radius ``r``."""
+    return round(r * np.sqrt(np.pi), 1)
+
+
 def subpaths(shape: str, xy: np.ndarray, r: float) -> list[str]:
     """One SVG subpath per point of ``xy`` (n × 2): a mark of ``shape`` (one of :data:`SHAPES`)
     centred there, covering the area of a circle of radius ``r`` (a triangle is centred on its box)."""
@@ -395,7 +400,7 @@ def subpaths(shape: str, xy: np.ndarray, r: float) -> list[str]:
         tail = f"a{r:g} {r:g} 0 1 0 {2 * r:g} 0a{r:g} {r:g} 0 1 0 {-2 * r:g} 0z"
         start = xy - [r, 0.0]
     elif shape == "square":
-        side = round(r * np.sqrt(np.pi), 1)
+        side = square_side(r)
         tail = f"h{side:g}v{side:g}h{-side:g}z"
         start = xy - side / 2
     elif shape == "diamond":
@@ -420,7 +425,7 @@ def mark_elements(shape: str, xy: np.ndarray, r: float) -> str:
     if shape == "circle":
         return "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:g}"/>' for x, y in xy.tolist())
     if shape == "square":
-        side = round(r * np.sqrt(np.pi), 1)
+        side = square_side(r)
         return "".join(f'<rect x="{x:.1f}" y="{y:.1f}" width="{side:g}" height="{side:g}"/>'
                        for x, y in (xy - side / 2).tolist())
     return "".join(f'<path d="{d}"/>' for d in subpaths(shape, xy, r))
