@@ -734,3 +734,25 @@ def test_resident_snapshot_shows_who_is_accompanied():
     assert (snap.loc[~snap["in_peer_support"], "peer_support_sessions"] >= 0).all()
     assert accompanied["peer_support_sessions"].max() > 0
     assert snap["citizen_accompanied"].sum() == (m.activities.accompanied_by >= 0).sum()
+
+
+def test_the_training_line_tops_the_fund_up_to_what_the_wanted_courses_cost_and_no_more():
+    """Training is paid into a fund until the courses wanted are covered: a fund that already holds
+    them draws nothing more, and one holding half draws the other half."""
+    m = small()
+    r, ret, budget = m.residents, m.retention, m.budget
+    r.waiting_since[np.flatnonzero(r.is_patient & (r.role == NO_ROLE))[:40]] = m.week   # demand for partners
+    m.group_access[:] = 0.0                                  # no one can be trained: the fund keeps what it draws
+    budget.weekly_allocation["training"] = budget.weekly_allocation["partner_compensation"] = 1e9
+    budget.pool = 1e12
+
+    def draw(fund: float) -> float:
+        ret.training_fund = fund
+        budget.new_week()
+        ret.recruit()
+        return budget.spent["training"]
+
+    wanted = draw(0.0)
+    assert wanted > 0 and ret.training_fund == pytest.approx(wanted)
+    assert draw(wanted) == 0.0
+    assert draw(wanted / 2) == pytest.approx(wanted / 2)
