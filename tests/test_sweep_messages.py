@@ -9,6 +9,7 @@ import yaml
 
 from experiments import plan_sweep, run_sweep
 from experiments.runner import simulate as _simulate
+from experiments.storage import SweepStore
 from sim.cli import main
 from sim.errors import Terminated, UserError
 from sweep_specs import tiny_spec
@@ -36,6 +37,13 @@ def test_a_resumed_sweep_counts_earlier_failures_and_names_retry_failed(tmp_path
     again = run_sweep(spec, out, backend="serial", progress=False)
     assert (again.ran, again.failed, again.skipped, again.failed_earlier, again.finished_earlier) == (0, 0, 4, 2, 2)
     assert not again.complete   # two runs are still recorded as failed
+
+    # A failure record beside a run that has since finished (copied back in) is not a failure earlier.
+    store = SweepStore(out)
+    finished = sorted(store.done_run_ids())[0]
+    store.write_failure({"run_id": finished, "point": 0, "replication": 0, "seed": 0, "error": "old"})
+    third = run_sweep(spec, out, backend="serial", progress=False)
+    assert (third.skipped, third.failed_earlier, third.finished_earlier) == (4, 2, 2)
 
     assert main(["sweep", spec, "--out", str(out), "--backend", "serial", "--quiet"]) == 1
     text = capsys.readouterr().out
