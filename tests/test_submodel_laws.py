@@ -12,7 +12,7 @@ from sim.network import (FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, TieTa
 from sim.population import (ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR, PopulationParams,
                             coaching_role, generate_residents)
 from sim.submodels.funding import BUDGET_LINES, Budget
-from sim.submodels.governance import SECTOR_PREFERENCES, allocate
+from sim.submodels.governance import SECTOR_PREFERENCES, allocate, tokenism
 
 
 def small(name: str = "centre-sud", n: int = 600, seed: int = 3, burn_in: int = 0, **overrides) -> CaringCommunity:
@@ -92,6 +92,34 @@ def test_a_week_out_of_deficit_resets_the_count_and_a_cut_is_by_a_quarter():
     assert outcomes[-1] == "cut" and fresh.capacity == max(1, int(0.75 * full))
 
 
+def test_a_closed_organization_gets_no_share_of_the_grants():
+    """Grants go to open, partnered organizations only: a closed one takes no share (the money would vanish)."""
+    m = small()
+    for org in m.organizations:
+        org.partnered = False
+    a, b = m.organizations[:2]
+    for org in (a, b):
+        org.partnered, org.open = True, True
+        org.own_income_per_year, org.weekly_cost = 0.0, 1000.0
+    b.open, b.capacity = False, 0
+    m.budget.weekly_allocation["organization_grants"] = 400.0
+    m.budget.pool = 1e6
+    m.funding.step()
+    assert a.grants_received == pytest.approx(400.0) and b.grants_received == 0.0
+
+
+def test_coordination_level_is_a_floor_of_volunteer_brokering_plus_what_the_line_covers():
+    """coordination_level = 0.3 + 0.7 x the share of coordination_cost_per_year/52 that the line covers."""
+    m = small(**{"funding.sources": []})
+    need = m.funding.p.coordination_cost_per_year / 52.0
+    for covered, expected in ((0.0, 0.3), (0.5, 0.65), (1.0, 1.0)):
+        m.budget.weekly_allocation = {line: 0.0 for line in BUDGET_LINES}
+        m.budget.weekly_allocation["coordination"] = covered * need
+        m.budget.pool = 1e9
+        m.funding.step()
+        assert m.coordination_level == pytest.approx(expected)
+
+
 # ============================================================================== governance
 def test_majority_weighs_sectors_by_their_seats_and_consensus_answers_organizations_in_deficit():
     only_community = allocate({"community": 3}, "majority", {}, 0.5)
@@ -132,6 +160,36 @@ def test_empty_patient_seats_carry_no_voice_and_the_quarter_budget_is_income_plu
     m.week, m.budget.pool = 0, 13_000.0
     m.governance.step()
     assert sum(m.budget.weekly_allocation.values()) == pytest.approx(1_000.0)
+
+
+def test_consensus_pushes_each_line_by_its_signal_scaled_by_the_largest_share():
+    """Consensus: shares + responsiveness x push x max(shares), push = (waiting, org_deficit, waiting/2, 0,
+    distress), renormalised; institution-led without a health-institution seat weighs the seats instead."""
+    seats = {"health_institution": 2, "city": 1, "community": 2, "research": 1}
+    w = np.array([seats.get(s, 0) for s in SECTOR_PREFERENCES], dtype=float)
+    base = sum(wi * np.asarray(pref) for wi, pref in zip(w / w.sum(), SECTOR_PREFERENCES.values()))
+    signals = {"waiting": 0.6, "org_deficit": 0.3, "distress": 0.9}
+    push = np.array([0.6, 0.3, 0.3, 0.0, 0.9])
+    expected = base + 0.4 * push * base.max()
+    assert np.allclose(allocate(seats, "consensus", signals, 0.4), expected / expected.sum())
+    no_institution = {"city": 1, "community": 3}
+    assert np.allclose(allocate(no_institution, "institution_led", {}, 0.5), allocate(no_institution, "majority", {}, 0.5))
+
+
+def test_citizen_seats_can_be_token_seats_and_without_official_status_a_patient_seat_counts_half():
+    """Tokenism counts citizens' seats as well as patients'; the group weighs a held patient seat by 1/2
+    when partners hold no official status."""
+    assert tokenism({"health_institution": 2, "citizens": 1}, "institution_led", True) == pytest.approx(0.75)
+    m = small(**{"governance.seats.patients": 2, "governance.decision_rule": "majority",
+                 "governance.partner_official_status": False})
+    r = m.residents
+    r.governance_seat[:] = False
+    r.governance_seat[np.flatnonzero(r.is_patient)[:2]] = True
+    m.week = 0
+    m.governance.step()
+    seats = {s: float(v) for s, v in m.params.governance.seats.items()}
+    seats["patients"] = 1.0                                   # two held seats, each counting half
+    assert np.allclose(list(m.stewardship.allocation.values()), allocate(seats, "majority", m.community_signals(), 0.5))
 
 
 # ============================================================================== mutual aid
