@@ -907,6 +907,74 @@ def test_shared_decisions_drift_down_outside_partnership():
     assert (r.shared_decisions[pts] <= 0.5).all() and (r.shared_decisions[pts] < 0.5).sum() == m.events["encounters"]
 
 
+def test_a_clinician_short_of_time_sees_escalations_then_crises_and_a_crisis_always_seeks_care():
+    """Priority U(0,1) + 2 x escalated + 1 x in crisis within a capacity of one; a patient in crisis seeks an
+    encounter even when they would not otherwise (visit chance 0)."""
+    m, r = clinic()
+    pts = m.clinical.patients
+    doc = r.clinician[pts]
+    c = int(np.bincount(doc).argmax())                       # the clinician with the largest panel
+    mine = pts[doc == c][:3]
+    assert len(mine) == 3
+    m.clinicians[c].capacity = 1
+    escalated, crisis, ordinary = mine
+    for expected, flags in ((escalated, (True, True)), (crisis, (False, True))):
+        r.shared_decisions[:] = 0.0                          # seen in partnership (buy-in 1): it rises
+        m.clinical.escalated[:] = False
+        m.clinical.escalated[escalated] = flags[0]
+        m.in_crisis[:] = False
+        m.in_crisis[crisis] = flags[1]
+        m.clinical.see_patients()
+        seen = mine[r.shared_decisions[mine] > 0]
+        assert list(seen) == [expected]
+    m.clinical.visit_p[:] = 0.0
+    r.shared_decisions[:] = 0.0
+    m.in_crisis[:] = False
+    m.in_crisis[ordinary] = True
+    m.clinical.see_patients()
+    assert r.shared_decisions[ordinary] > 0 and m.events["encounters"] >= 1
+
+
+def test_loneliness_alone_is_a_need_and_partners_or_groups_without_access_are_not_introduced():
+    """A lonely patient (not isolated, competent) is in need; a resident with a role is never introduced;
+    a patient whose equity group has access 0 never consents."""
+    m, r = clinic()
+    r.isolated[:], r.competency[:] = False, 90.0
+    r.loneliness[:] = 0.9                                     # lonely, and only lonely
+    groups = r.equity_group[m.clinical.patients]
+    shut = int(np.bincount(groups).argmax())
+    m.group_access[shut] = 0.0
+    m.week = 7
+    m.clinical.see_patients()
+    introduced = r.waiting_since == 7
+    assert introduced.sum() > 0
+    assert not (introduced & (r.role != NO_ROLE)).any()
+    assert (r.role[m.clinical.patients] != NO_ROLE).any()     # there were partners among the patients seen
+    assert not (introduced & (r.equity_group == shut)).any()
+
+
+def test_outside_partnership_shared_decisions_lose_half_the_rate():
+    """After an encounter not in partnership, shared_decisions x= 1 - 0.5 x shared_decision_rate."""
+    m, r = clinic()
+    for c in m.clinicians:
+        c.buy_in = 0.0
+    pts = m.clinical.patients
+    r.shared_decisions[pts] = 0.5
+    m.clinical.see_patients()
+    rate = m.clinical.p.shared_decision_rate
+    assert np.allclose(r.shared_decisions[pts], 0.5 * (1.0 - 0.5 * rate))   # visit chance 1: all seen
+
+
+def test_without_the_programme_no_clinician_training_is_bought():
+    """Training (and so buy-in's push) comes from the programme's training line: none without a programme."""
+    m = small("hospital-baseline")
+    assert not m.partner_programme_exists
+    m.budget.pool = 1e9
+    m.budget.weekly_allocation["training"] = 1e9
+    m.clinical.update_buy_in()
+    assert m.budget.spent["training"] == 0.0
+
+
 def test_an_official_status_for_partners_lifts_part_of_the_barrier_to_buy_in():
     mean = []
     for status in (True, False):
