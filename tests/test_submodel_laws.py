@@ -229,6 +229,21 @@ def test_help_flows_from_the_able_to_the_needy_and_returned_help_is_reciprocal()
     assert t.strength[tie] == pytest.approx(0.5 + ma.p.help_gain * 0.5)
 
 
+def test_only_exchanges_between_two_timebank_members_move_balances():
+    """Help between a member and a non-member is not banked: non-members' balances stay 0 and the bank balances."""
+    m = small(**{"mutual_aid.timebank": True, "mutual_aid.timebank_membership": 0.5,
+                 "mutual_aid.help_probability": 1.0})
+    r, ma = m.residents, m.mutual_aid
+    assert ma.member.any() and not ma.member.all()
+    r.timebank[:] = 0.0
+    for _ in range(4):
+        m.help_given_week[:] = 0.0
+        ma.step()
+    assert ma.hours_given_total > 0 and m.events["help_hours"] > ma.hours_given_total   # some help was not banked
+    assert (r.timebank[~ma.member] == 0.0).all()
+    assert r.timebank.sum() == pytest.approx(0.0, abs=1e-3)
+
+
 def test_partners_paid_in_timebank_hours_are_credited_from_the_community_account():
     m = small(**{"funding.compensation.citizen_partner": "timebank"})
     r = m.residents
@@ -314,6 +329,23 @@ def test_coaching_gain_shrinks_with_the_room_left_to_100_and_a_new_pairing_start
     r.waiting_since[:] = -1
     r.waiting_since[again] = m.week
     assert m.peer_support.match() == 1 and r.sessions[again] == 0
+
+
+def test_coaching_gain_halves_after_diminishing_sessions():
+    """gain = competency_gain x (1 - competency/100) / (1 + sessions/diminishing_sessions): at the same
+    competency, a patient with diminishing_sessions sessions behind them gains half as much."""
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.referral_probability": 0.0,
+                 "peer_support.legal_duty_rate": 0.0, "peer_support.diminishing_sessions": 6.0})
+    r = m.residents
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    fresh, seasoned = fresh_patient(m, 2)
+    r.competency[[fresh, seasoned]] = 50.0
+    r.sessions[fresh], r.sessions[seasoned] = 0, 6
+    accompany(m, partner, [fresh, seasoned])
+    m.in_crisis[:] = False
+    m.peer_support.step()
+    gain_fresh, gain_seasoned = r.competency[fresh] - 50.0, r.competency[seasoned] - 50.0
+    assert gain_seasoned > 0 and gain_fresh / gain_seasoned == pytest.approx(2.0, rel=1e-3)
 
 
 def test_distress_rises_more_with_hard_cases_and_falls_more_with_supervision_which_also_keeps_training():
@@ -737,6 +769,23 @@ def test_a_citizen_accompaniment_lasts_its_weeks_ends_with_its_partner_and_count
     assert m.support_received_week[b] == m.support_received_week[c] == 0
 
 
+def test_a_patient_referred_again_keeps_their_citizen_partner():
+    """A referred patient already accompanied by a citizen partner is not taken on again (same partner, same start)."""
+    m = small(**{"activities.brokering_probability": 0.0})
+    r, act = m.residents, m.activities
+    cps = np.flatnonzero(r.role == CITIZEN_PARTNER)
+    assert len(cps)
+    patient = int(fresh_patient(m)[0])
+    m.week = 10
+    act.accompanied_by[:] = -1
+    act.accompanied_by[patient], act.accompanied_since[patient] = cps[0], 8
+    m.referrals[:] = [patient]
+    m.events.clear()
+    act.assign_referrals()
+    assert act.accompanied_by[patient] == cps[0] and act.accompanied_since[patient] == 8
+    assert m.events["accompaniments"] == 0
+
+
 def test_a_place_freed_by_an_ended_accompaniment_takes_this_weeks_referral():
     """Accompaniments end before referrals are assigned: the partner's freed place takes a new
     patient the same week, and a patient whose accompaniment ended can be taken on again."""
@@ -973,6 +1022,21 @@ def test_without_the_programme_no_clinician_training_is_bought():
     m.budget.weekly_allocation["training"] = 1e9
     m.clinical.update_buy_in()
     assert m.budget.spent["training"] == 0.0
+
+
+def test_introductions_fill_the_room_exactly_and_the_one_detected_beyond_it_is_unmet_need():
+    """With room for k (no free places, a waiting list of k) and k + 1 patients detected, k are introduced."""
+    m, r = clinic(**{"clinical.waiting_list_max": 5})
+    limit = m.clinical.p.waiting_list_max                     # scaled with the population
+    for partner in np.flatnonzero(r.role != NO_ROLE):
+        m.remove_role(np.array([partner]))                    # no free places
+    r.isolated[:], r.loneliness[:], r.competency[:] = False, 0.0, 90.0
+    needy = fresh_patient(m, limit + 1)
+    r.competency[needy] = 0.0                                 # exactly limit + 1 in need
+    m.week = 2
+    m.events.clear()
+    m.clinical.see_patients()
+    assert m.events["introductions"] == limit and m.events["unmet_need"] == 1
 
 
 def test_an_official_status_for_partners_lifts_part_of_the_barrier_to_buy_in():
