@@ -293,3 +293,76 @@ def test_weekly_bands_of_an_outcome_not_recorded_is_one_clear_error():
                                         r"'isolated_share_all'\?\)"):
         weekly_bands(results, "isolated_share_al")
     assert weekly_bands(results, ["isolated_share_all", "absent"])["outcome"].unique().tolist() == ["isolated_share_all"]
+
+
+# ----------------------------------------------------------------------------- gaps found by mutation testing
+def test_two_pairs_are_enough_for_a_paired_t_test():
+    """The p-value is NaN with fewer than two pairs only: two pairs give the paired t-test (1 degree of freedom)."""
+    base = pd.Series([10.0, 12.0], index=[1, 2])
+    scen = pd.Series([11.0, 15.0], index=[1, 2])
+    p = paired_difference(scen, base).p_value
+    assert p == pytest.approx(sps.ttest_rel(scen.to_numpy(), base.to_numpy()).pvalue)
+    assert math.isnan(paired_difference(scen.iloc[:1], base.iloc[:1]).p_value)
+
+
+def test_only_communities_of_different_sizes_are_warned_about(tmp_path):
+    """``compare`` warns "residents" where the two communities differ in size, and only there."""
+    from analysis.stats import compare
+    from analysis.synthetic import write_replications
+
+    scen = load(write_replications(tmp_path / "scen", [0, 1, 2], "scen", effect=0.5, residents=1000))
+    same = load(write_replications(tmp_path / "same", [0, 1, 2], "base", residents=1000))
+    other = load(write_replications(tmp_path / "other", [0, 1, 2], "base", residents=2000))
+    assert compare(scen, same).warnings == []
+    assert compare(scen, other).warnings == ["residents"]
+
+
+def test_a_sweeps_seeds_are_listed_in_increasing_order(tmp_path):
+    """``Results.seeds`` is sorted whatever the replications' order (a sweep's seeds do not grow with them)."""
+    design = pd.DataFrame({"point": [0], "funding.a": [1.0]})
+    summary = pd.DataFrame({"point": [0, 0], "replication": [0, 1], "seed": [9000, 1000], "y": [1.0, 2.0]})
+    assert load(write_sweep(tmp_path / "sw", design, summary, {"replications": 2})).seeds == [1000, 9000]
+
+
+def test_one_point_with_some_of_its_replications_missing_is_incomplete(tmp_path):
+    """A selected point expects the design's replications, not the rows it happens to have."""
+    design = pd.DataFrame({"point": [0, 1], "funding.a": [1.0, 2.0]})
+    summary = pd.DataFrame({"point": [0, 0, 1, 1, 1], "replication": [0, 1, 0, 1, 2],
+                            "seed": [1000, 1001, 1000, 1001, 1002], "y": [1.0, 2, 3, 4, 5]})
+    res = load(write_sweep(tmp_path / "sw", design, summary, {"replications": 3}))
+    assert res.select(0).expected_runs == 3 and res.select(0).missing_runs == 1 and not res.select(0).complete
+    assert res.select(1).complete
+
+
+def test_runs_of_two_horizons_are_not_replications(tmp_path):
+    final = plausible_final(np.random.default_rng(1))
+    write_run(tmp_path / "mine" / "seed0", 0, final, "mine", weeks=104)
+    write_run(tmp_path / "mine" / "seed1", 1, final, "mine", weeks=52)
+    with pytest.raises(UserError, match="different horizons"):
+        load(tmp_path / "mine")
+
+
+def test_a_list_one_run_makes_longer_makes_another_scenario(tmp_path):
+    """Runs whose recorded scenarios differ only by an extra item at the end of a list (one more funding
+    source) are not replications of one another."""
+    final = plausible_final(np.random.default_rng(1))
+    sources = ("[{amount_per_year: 100}]", "[{amount_per_year: 100}, {amount_per_year: 50}]")
+    for seed, listed in enumerate(sources):
+        folder = write_run(tmp_path / "mine" / f"seed{seed}", seed, final, "mine")
+        (folder / "scenario.yaml").write_text(f"name: mine\nfunding: {{sources: {listed}}}\n")
+    with pytest.raises(UserError, match="mix parameter sets.*'funding.sources'"):
+        load(tmp_path / "mine")
+
+
+def test_a_baseline_whose_organizations_are_not_partners_is_the_same_community():
+    """A baseline is the scenario's community without the programme: whether an organization is a partner
+    is no difference of community; any other field of it is."""
+    from analysis.load import community_difference
+
+    def res(**org):
+        return _results(pd.DataFrame({"seed": [0]}), scenario_parameters={
+            "population": {"n_residents": 1000}, "organizations": [{"name": "cdc", "members": 40, **org}]})
+
+    assert community_difference(res(partnered=True), res(partnered=False)) is None
+    assert community_difference(res(partnered=True), res(partnered=False, members=80)) == (
+        "organizations.0.members", 40, 80)
