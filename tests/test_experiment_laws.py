@@ -117,6 +117,7 @@ def test_a_relative_base_scenario_is_found_next_to_the_spec_from_any_working_fol
     ({"design": "sobol", "samples": 12, "ranges": RANGES}, "samples", "power of 2"),
     ({"design": "morris", "samples": 4, "num_levels": 3, "ranges": RANGES}, "num_levels", "even num_levels"),
     ({"design": "morris", "samples": 1, "ranges": RANGES}, "samples", "at least 2 trajectories"),
+    ({"design": "sobol", "samples": 1, "ranges": RANGES}, "samples", "power of 2 (e.g. 2 or 4); found 1"),
     ({"design": "lhs", "samples": 4, "ranges": {"peer_support.competency_gain": 0.5}}, "ranges",
      "expected [low, high] or {low: .., high: ..} for the range of 'peer_support.competency_gain'; found 0.5"),
     ({"design": "lhs", "samples": 4, "ranges": {"peer_support.competency_gain": [1.0, 1.0]}},
@@ -219,3 +220,34 @@ def test_status_counts_a_failure_record_left_beside_a_finished_run_as_done(tmp_p
     assert (status.done, status.failed, status.remaining) == (2, 0, 2)
     sweep = load_sweep(store.root)
     assert sweep.failed.empty and sweep.missing_runs == 2
+
+
+# ----------------------------------------------------------------------------- gaps found by mutation testing
+def test_replication_seeds_are_the_documented_children_of_the_root_seed():
+    """Replication i's seed is the i-th child of SeedSequence(root_seed) (its first 64-bit word, halved to fit
+    an int64), as the README says; pinned, since a sweep folder written earlier resumes only with the same seeds."""
+    import numpy as np
+
+    children = np.random.SeedSequence(2026).spawn(3)
+    assert replication_seeds(2026, 3) == [int(c.generate_state(1, dtype=np.uint64)[0]) >> 1 for c in children]
+    assert replication_seeds(2026, 3) == [1669736841572013746, 6448061509397900961, 1707902653925947418]
+
+
+def test_each_subexperiment_block_counts_the_points_it_made():
+    """The blocks a main effect compares within: a block of 3 x 2 values made 6 points, not one per key."""
+    plan = plan_sweep({**BASE, "design": "subexperiments", "subexperiments": [
+        {"funding.sources.0.amount_per_year": [0, 1000, 2000], "governance.decision_rule": ["majority", "consensus"]},
+        {"peer_support.competency_gain": [0.5, 3.0]}]})
+    blocks = plan.design.extra["subexperiments"]
+    assert [b["points"] for b in blocks] == [6, 2] and sum(b["points"] for b in blocks) == plan.design.n_points
+    assert blocks[1]["keys"] == ["peer_support.competency_gain"]
+
+
+def test_morris_values_lie_on_the_grid_of_num_levels():
+    """With num_levels p, Morris puts each value at low + k (high - low) / (p - 1): with 6 levels, fifths."""
+    plan = plan_sweep({**BASE, "design": "morris", "samples": 4, "num_levels": 6, "ranges": RANGES})
+    assert plan.meta()["num_levels"] == 6
+    for key, (low, high) in RANGES.items():
+        steps = (plan.design.points[key] - low) / (high - low) * 5
+        assert ((steps - steps.round()).abs() < 1e-9).all()
+        assert set(steps.round()) - {0, 5}          # not only the ends, which every grid has
