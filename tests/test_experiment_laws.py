@@ -92,6 +92,7 @@ def test_years_in_a_spec_give_the_horizon_the_same_years_give_a_scenario(years):
     spec = SweepSpec(base_scenario="centre-sud", years=years)
     assert horizon_weeks(spec, Scenario()) == Scenario(years=years).weeks == round(years * 52)
     assert horizon_weeks(SweepSpec(base_scenario="centre-sud", years=0.001), Scenario()) == 1
+    assert horizon_weeks(SweepSpec(base_scenario="centre-sud", weeks=7), Scenario()) == 7   # weeks as given
 
 
 def test_fixed_values_are_the_values_run_even_in_a_scaled_community():
@@ -129,6 +130,8 @@ def test_a_relative_base_scenario_is_found_next_to_the_spec_from_any_working_fol
     ({"parameters": {"governance.decision_rule": ["majority", "majority"]}}, "parameters.governance.decision_rule",
      "distinct values"),
     ({"outputs": {"summary": False}}, "outputs", "at least one kind of output"),
+    ({"replications": 0}, "replications", "greater than or equal to 1"),
+    ({"parameters": {"governance.decision_rule": []}}, "parameters.governance.decision_rule", "non-empty list"),
 ])
 def test_specs_that_break_a_documented_rule_are_refused(change, key, words):
     with pytest.raises(UserError) as info:
