@@ -254,3 +254,11 @@ def test_morris_values_lie_on_the_grid_of_num_levels():
         steps = (plan.design.points[key] - low) / (high - low) * 5
         assert ((steps - steps.round()).abs() < 1e-9).all()
         assert set(steps.round()) - {0, 5}          # not only the ends, which every grid has
+
+
+def test_runs_come_replication_by_replication_so_a_partial_sweep_covers_every_point():
+    """A sweep stopped early (max_runs, a time limit) has the first replications of every point, not every
+    replication of the first points."""
+    plan = plan_sweep({**BASE, "replications": 3, "parameters": {"governance.decision_rule": ["majority", "consensus"]}})
+    assert [(r.replication, r.point) for r in plan.runs()] == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]
+    assert [r.seed for r in plan.runs()][::2] == plan.seeds
