@@ -262,3 +262,17 @@ def test_runs_come_replication_by_replication_so_a_partial_sweep_covers_every_po
     plan = plan_sweep({**BASE, "replications": 3, "parameters": {"governance.decision_rule": ["majority", "consensus"]}})
     assert [(r.replication, r.point) for r in plan.runs()] == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]
     assert [r.seed for r in plan.runs()][::2] == plan.seeds
+
+
+@pytest.mark.parametrize("change,what", [({"root_seed": 8}, "root_seed"), ({"outputs": {"weekly_every": 2}}, "outputs")])
+def test_a_folder_is_not_resumed_with_another_root_seed_or_other_outputs(tmp_path, change, what):
+    """Other seeds would mix two sweeps' runs in one folder, other outputs runs of two shapes: either is another
+    sweep, refused before anything is written (the folder's description is checked, no model is run)."""
+    from experiments.runner import _prepare_folder
+
+    spec = {**BASE, "replications": 2, "root_seed": 7, "parameters": {"governance.decision_rule": ["majority"]}}
+    store = SweepStore(tmp_path / "sw")
+    _prepare_folder(store, plan_sweep(spec))
+    _prepare_folder(store, plan_sweep(spec))                     # the same spec resumes
+    with pytest.raises(UserError, match=f"different sweep \\(differs in: {what}\\)"):
+        _prepare_folder(store, plan_sweep({**spec, **change}))
