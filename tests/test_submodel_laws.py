@@ -604,6 +604,37 @@ def test_level_one_needs_shared_decisions_and_level_three_needs_low_distress():
     assert (r.engagement[partners] == 2).all() and not r.governance_seat.any()
 
 
+def test_full_tokenism_stops_promotion_and_a_co_leader_out_of_role_takes_no_seat():
+    """Promotion to level 3 has weekly chance weekly(level3_per_year) x (1 - tokenism); free seats go only
+    to co-leaders still in a role."""
+    m = small(**{"governance.seats.patients": 3, "states.level3_per_year": 1.0, "states.level3_after_weeks": 0})
+    r = m.residents
+    partners = np.flatnonzero(r.role == PATIENT_PARTNER)
+    r.engagement[partners], r.distress[partners], r.governance_seat[:] = 2, 0.0, False
+    m.stewardship.tokenism = 1.0
+    m.states.engagement()
+    assert (r.engagement[partners] == 2).all() and not r.governance_seat.any()
+    former = int(fresh_patient(m)[0])                        # a co-leader who has left the role
+    r.engagement[former] = 3
+    m.stewardship.tokenism = 0.0
+    m.states.engagement()
+    assert (r.engagement[partners] == 3).all() and not r.governance_seat[former]
+
+
+def test_loneliness_raises_the_crisis_chance_by_its_factor():
+    """The weekly crisis chance is multiplied by crisis_lonely_factor for a lonely resident."""
+    m = small(**{"states.crisis_per_year": 2.0, "states.crisis_lonely_factor": 4.0})
+    r, states = m.residents, m.states
+    counts = []
+    for lonely in (0.0, 0.9):
+        r.ed_visits[:] = 0
+        for _ in range(10):
+            r.competency[:], r.loneliness[:] = 60.0, lonely
+            states.crises()
+        counts.append(int(r.ed_visits.sum()))
+    assert counts[1] > 2.5 * counts[0] > 0
+
+
 def test_recovery_falls_with_loneliness():
     m = small()
     r = m.residents
