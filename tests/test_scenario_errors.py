@@ -225,6 +225,24 @@ CASES = {
                              "  - {name: X, kind: food_bank, target: all, neighbourhood: oest}\n"},
         ref="orgnb.yaml", file="orgnb.yaml", key="organizations.0.neighbourhood",
         fragments=["expected one of the neighbourhoods (centre-sud, ouest)", "found 'oest'", "did you mean 'ouest'?"]),
+    "no_adults_left_at_exactly_one": dict(   # the bound itself: children and seniors leave no adult
+        files={"ages1.yaml": "extends: centre-sud\npopulation: {share_children: 0.5, share_65plus: 0.5}\n"},
+        ref="ages1.yaml", file="ages1.yaml", key="population.share_65plus",
+        fragments=["expected share_children + share_65plus below 1", "found 0.5 + 0.5 = 1"]),
+    "neighbourhood_named_twice": dict(
+        files={"twice.yaml": "extends: centre-sud\npopulation:\n  neighbourhoods: [{name: est}, {name: est}]\n"},
+        ref="twice.yaml", file="twice.yaml", key="population.neighbourhoods.0.name",
+        fragments=["expected each neighbourhood name once", "found 'est' 2 times"]),
+    "neighbourhood_mentored_by_itself": dict(
+        files={"self.yaml": "extends: rhizomes\npopulation:\n  neighbourhoods:\n"
+                            "    - {name: centre-sud, share: 0.5}\n"
+                            "    - {name: ouest, share: 0.5, mentored_by: ouest}\n"},
+        ref="self.yaml", file="self.yaml", key="population.neighbourhoods.1.mentored_by",
+        fragments=["expected the name of another neighbourhood (centre-sud)", "found 'ouest'"]),
+    "neighbourhood_shares_all_zero": dict(
+        files={"nbzero.yaml": "extends: centre-sud\npopulation:\n  neighbourhoods: [{name: a, share: 0}, {name: b, share: 0}]\n"},
+        ref="nbzero.yaml", file="nbzero.yaml", key="population.neighbourhoods",
+        fragments=["expected neighbourhood shares that sum above 0", "found all 0"]),
     "funding_ends_before_it_starts": dict(
         files={"grant.yaml": "extends: centre-sud\nfunding:\n  sources:\n"
                              "    - {name: City, start_week: 52, end_week: 26}\n"},
