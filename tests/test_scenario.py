@@ -386,3 +386,30 @@ def test_scenarios_options_may_come_before_the_scenario(capsys, argv):
     after = argv[:2] + argv[-1:] + argv[2:-1]   # the same options after the scenario
     out = capsys.readouterr().out
     assert main(after) == 0 and capsys.readouterr().out == out
+
+
+def test_the_smallest_and_largest_sizes_are_allowed_and_a_flag_is_not_a_size():
+    """``check_residents`` accepts the ends of ``residents_range`` themselves and refuses one beyond;
+    ``at_size`` refuses ``True`` (a flag, which Python counts as 1) as not a whole number of residents."""
+    from sim.scenario import at_size, check_residents, residents_range
+    scenario = load_scenario("centre-sud")
+    lo, hi = residents_range(scenario)
+    check_residents(scenario, lo)
+    check_residents(scenario, hi)
+    for size in (lo - 1, hi + 1):
+        with pytest.raises(ScenarioError, match="residents for scenario 'centre-sud'"):
+            check_residents(scenario, size)
+    with pytest.raises(ScenarioError, match="expected a whole number of residents; found True"):
+        at_size(scenario, True)
+
+
+def test_a_programme_starting_at_the_last_week_never_starts():
+    """``never_within`` names a neighbourhood whose programme starts at the run's last week (it never runs
+    within the run), and not one starting the week before."""
+    from sim.scenario import never_within
+    scenario = load_scenario("rhizomes")
+    weeks = scenario.population.neighbourhoods[1].programme_start_week
+    assert weeks > 0
+    assert any("population.neighbourhoods.1" in note and "never starts" in note
+               for note in never_within(scenario, weeks))
+    assert not any("population.neighbourhoods.1" in note for note in never_within(scenario, weeks + 1))
