@@ -175,7 +175,7 @@ def test_the_row_counts_what_the_codebook_says(community):
     r, pat = m.residents, m.patient_ids
     saved = {name: getattr(r, name).copy() for name in ("waiting_since", "timebank", "distress")}
     saved_buy_in = [c.buy_in for c in m.clinicians]
-    saved_caseload, saved_spent = m.caseload.copy(), dict(m.budget.total_spent)
+    saved_caseload, saved_spent, saved_events = m.caseload.copy(), dict(m.budget.total_spent), dict(m.events)
     try:
         partners = coaching_role(r.role)
         rng = np.random.default_rng(1)
@@ -216,6 +216,7 @@ def test_the_row_counts_what_the_codebook_says(community):
         m.budget.total_spent.clear()
         m.budget.total_spent.update(saved_spent)
         m.events.clear()
+        m.events.update(saved_events)
 
 
 def test_the_snapshot_leaves_out_only_what_the_model_does_not_know(community):
