@@ -413,3 +413,19 @@ def test_a_programme_starting_at_the_last_week_never_starts():
     assert any("population.neighbourhoods.1" in note and "never starts" in note
                for note in never_within(scenario, weeks))
     assert not any("population.neighbourhoods.1" in note for note in never_within(scenario, weeks + 1))
+
+
+def test_scaled_counts_round_half_up_keep_one_where_there_were_some_and_a_cohort_keeps_a_fifth():
+    """At a quarter of the size, counts of people round to the nearest whole number (a half upwards): 10
+    initial partners become 3 and 9 become 2; a profession of one keeps its one; the largest training
+    cohort scales no lower than a fifth of itself, so that a small community can still train partners."""
+    scenario = load_scenario("centre-sud", {"retention.initial_patient_partners": 10,
+                                            "retention.initial_citizen_partners": 9, "retention.max_cohort": 20,
+                                            "clinical.professions.pharmacist.count": 1})
+    quarter = scale_scenario(scenario, scenario.population.n_residents // 4)
+    ret = quarter.retention
+    assert (ret.initial_patient_partners, ret.initial_citizen_partners, ret.max_cohort) == (3, 2, 5)
+    assert quarter.clinical.professions["pharmacist"].count == 1
+    assert quarter.clinical.professions["physician"].count == 10
+    tiny = scale_scenario(scenario, 1000)                      # a factor of 1/18: the cohort keeps 20 / 5
+    assert tiny.retention.max_cohort == 4
