@@ -276,3 +276,11 @@ def test_a_folder_is_not_resumed_with_another_root_seed_or_other_outputs(tmp_pat
     _prepare_folder(store, plan_sweep(spec))                     # the same spec resumes
     with pytest.raises(UserError, match=f"different sweep \\(differs in: {what}\\)"):
         _prepare_folder(store, plan_sweep({**spec, **change}))
+
+
+def test_a_sweep_is_complete_exactly_when_every_expected_run_has_finished(tmp_path):
+    store = _store(tmp_path, expected=4)
+    store.write_batch("b0", *_batch([(0, 0), (1, 0), (0, 1)]))
+    assert not load_sweep(store.root).complete
+    store.write_batch("b1", *_batch([(1, 1)]))
+    assert load_sweep(store.root).complete

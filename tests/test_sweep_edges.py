@@ -229,3 +229,15 @@ def test_damaged_progress_and_failure_records_are_read_as_none(finished_sweep, t
     assert load_sweep(folder).failed["error"].tolist() == ["unreadable failure record"]
     (folder / "progress.json").write_text('{"state": "running", "pid": "x", "updated_at": "y", "finished": 1}')
     assert "rate" not in sweep_status(folder).format()
+
+
+def test_weekly_every_keeps_the_final_week_too(tmp_path):
+    """Weekly rows are kept every ``weekly_every`` weeks and at the run's last week, so that a horizon it does
+    not divide still ends on its final state; a sweep that ran all its runs is complete."""
+    from experiments import load_sweep
+    out = tmp_path / "sweep"
+    run_sweep({**SPEC, "weeks": 5, "outputs": {"summary": True, "weekly_every": 2}}, out, backend="serial",
+              progress=False)
+    sweep = load_sweep(out)
+    assert sorted(sweep.weekly["week"].unique()) == [0, 2, 4, 5]
+    assert sweep.complete and sweep.completed_runs == sweep.expected_runs == 4
