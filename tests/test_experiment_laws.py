@@ -284,3 +284,21 @@ def test_a_sweep_is_complete_exactly_when_every_expected_run_has_finished(tmp_pa
     assert not load_sweep(store.root).complete
     store.write_batch("b1", *_batch([(1, 1)]))
     assert load_sweep(store.root).complete
+
+
+def test_status_rate_is_runs_a_minute_and_eta_seconds_and_failures_keep_a_sweep_from_finished(tmp_path):
+    """Two runs finished in the two minutes the session has run: 1 run a minute, and the two remaining take
+    120 s. A sweep whose runs all ended, one of them failed, is not "finished"."""
+    import json
+    store = _store(tmp_path, expected=4)
+    store.write_batch("b0", *_batch([(0, 0), (1, 0)]))
+    (store.root / "progress.json").write_text(json.dumps(
+        {"state": "running", "started_at": 1000.0, "updated_at": 1120.0, "finished": 2}))
+    status = sweep_status(store.root)
+    assert (status.rate_per_minute, status.eta_seconds, status.remaining) == (1.0, 120.0, 2)
+    store.write_batch("b1", *_batch([(0, 1)]))
+    store.write_failure({"run_id": "p1-r1", "point": 1, "replication": 1, "seed": 12, "error": "boom"})
+    (store.root / "progress.json").write_text(json.dumps({"state": "finished", "started_at": 1000.0,
+                                                          "updated_at": 1180.0, "finished": 3}))
+    status = sweep_status(store.root)
+    assert (status.remaining, status.failed, status.state) == (0, 1, "finished with failures")
