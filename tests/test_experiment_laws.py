@@ -302,3 +302,12 @@ def test_status_rate_is_runs_a_minute_and_eta_seconds_and_failures_keep_a_sweep_
                                                           "updated_at": 1180.0, "finished": 3}))
     status = sweep_status(store.root)
     assert (status.remaining, status.failed, status.state) == (0, 1, "finished with failures")
+
+
+def test_failed_runs_are_listed_by_point_then_replication_not_by_file_name(tmp_path):
+    """p10-r0 sorts before p2-r0 as a file name; the failed table lists runs in design order."""
+    store = _store(tmp_path, expected=4)
+    for point, rep in ((10, 0), (2, 1), (2, 0)):
+        store.write_failure({"run_id": f"p{point}-r{rep}", "point": point, "replication": rep, "seed": 11 + rep,
+                             "error": "boom"})
+    assert list(load_sweep(store.root).failed["run_id"]) == ["p2-r0", "p2-r1", "p10-r0"]
