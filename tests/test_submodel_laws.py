@@ -710,6 +710,47 @@ def test_people_who_cannot_go_out_replace_no_friends():
     assert m.tie_dynamics.replace_friends(np.ones(r.n, dtype=np.float32)) > 0
 
 
+def test_seniors_living_alone_and_chronic_patients_go_out_less():
+    """Usual mobility: senior_alone_mobility for a person 65+ living alone, times chronic_mobility for a chronic condition."""
+    m = small(**{"ties.senior_alone_mobility": 0.5, "ties.chronic_mobility": 0.8})
+    r = m.residents
+    mob = m.tie_dynamics.usual_mobility()
+    alone = r.lives_alone & (r.age_group == SENIOR)
+    for senior_alone, chronic, expected in ((False, False, 1.0), (True, False, 0.5), (False, True, 0.8), (True, True, 0.4)):
+        group = (alone == senior_alone) & (r.chronic == chronic)
+        assert group.any() and np.allclose(mob[group], expected)
+
+
+def test_children_replace_lost_friends_with_children_and_adults_with_adults():
+    """A friendship takes two: children befriend children (and adults adults)."""
+    m = small(**{"ties.friend_replacement_per_year": 52.0})
+    r, t = m.residents, m.ties
+    child = r.age_group == CHILD
+    r.usual_friends[child] = 3
+    t.remove(t.live((FRIEND,)))
+    m.week = 1
+    for _ in range(4):
+        m.tie_dynamics.replace_friends(np.ones(r.n, dtype=np.float32))
+    s = t.live((FRIEND,))
+    a, b = t.a[s], t.b[s]
+    assert (child[a] & child[b]).sum() > 0 and (~child[a] & ~child[b]).sum() > 0
+    assert (child[a] == child[b]).all()
+
+
+def test_closure_share_is_the_share_of_new_friends_met_through_a_friend():
+    """With no neighbour to meet, new friends come only through friends: all of them at closure_share 1, none at 0."""
+    m = small(**{"ties.friend_replacement_per_year": 52.0})
+    r, t, td = m.residents, m.ties, m.tie_dynamics
+    m.activities.random_neighbour = lambda who: np.full(len(who), -1, dtype=np.int64)
+    lost = np.flatnonzero(r.usual_friends >= 3)[:60]
+    t.remove(t.ties_of(lost, (FRIEND,)))
+    m.week = 1
+    td.p.closure_share = 0.0
+    assert td.replace_friends(np.ones(r.n, dtype=np.float32)) == 0
+    td.p.closure_share = 1.0
+    assert td.replace_friends(np.ones(r.n, dtype=np.float32)) > 0
+
+
 # ============================================================================== network
 def test_tie_table_keeps_the_stronger_tie_and_a_peer_tie_beside_a_social_one():
     t = TieTable(10)
