@@ -519,6 +519,107 @@ def test_a_trainee_is_costed_as_the_patient_or_carer_partner_they_may_become(pat
         assert ret.room_for_patient_partners() == 4
 
 
+def test_recognised_partners_are_never_marked_unpaid():
+    """Only pay can go unpaid (and raise attrition): partners in recognition mode are not marked unpaid when the line is empty."""
+    m = small(**{"funding.compensation.patient_partner": "recognition"})
+    r = m.residents
+    who = np.flatnonzero(r.role == PATIENT_PARTNER)
+    assert len(who)
+    m.budget.new_week()
+    m.budget.pool = 0.0
+    m.budget.weekly_allocation["partner_compensation"] = 0.0
+    m.retention.pay_partners()
+    assert not m.unpaid.any()
+
+
+def test_recruitment_keeps_target_free_places_and_counts_the_citizen_partners_already_there():
+    """Patient partners are trained until the free places reach demand + target_free_places; citizen partners up
+    to their ratio to coaching partners, those already in the role counted."""
+    m = small()
+    r, ret, course = m.residents, m.retention, m.params.funding.training_cost
+    ret.p.max_cohort = 20
+    ret.p.citizen_partners_per_patient_partner = 0.0
+    r.engagement[r.is_patient] = np.maximum(r.engagement[r.is_patient], 1)
+    r.waiting_since[:] = -1
+    m.events.clear()
+    m.budget.weekly_allocation["partner_compensation"] = 1e9
+    m.budget.weekly_allocation["training"] = 0.0
+    ps = m.params.peer_support
+    per_partner = max(1, int(ps.hours_per_week // ps.hours_per_patient))
+    coaching = lambda: int(coaching_role(r.role).sum())
+
+    ret.training_fund = 100 * course
+    ret.p.target_free_places = m.peer_support.free_places()       # enough free places already
+    before = coaching()
+    ret.recruit()
+    assert coaching() == before
+    ret.p.target_free_places = m.peer_support.free_places() + 2 * per_partner
+    ret.recruit()
+    assert coaching() == before + 2
+    # Unmet introductions count as demand too; carer_share of the trainees are carers.
+    ret.p.target_free_places = m.peer_support.free_places()
+    m.events["unmet_need"] = per_partner
+    ret.p.carer_share = 1.0
+    carers = int((r.role == CARER_PARTNER).sum())
+    ret.recruit()
+    assert coaching() == before + 3 and int((r.role == CARER_PARTNER).sum()) == carers + 1
+    m.events.clear()
+
+    ret.p.target_free_places = 0
+    ret.p.citizen_partners_per_patient_partner = 1.5
+    wanted = int(np.ceil(1.5 * coaching()))
+    n_cp = int((r.role == CITIZEN_PARTNER).sum())
+    assert n_cp < wanted
+    m.assign_role(np.flatnonzero((r.role == NO_ROLE) & (r.age_group == ADULT) & ~r.is_patient)[:wanted - n_cp],
+                  CITIZEN_PARTNER)
+    ret.training_fund = 100 * course
+    ret.recruit()                                              # the ratio is met: no one more
+    assert int((r.role == CITIZEN_PARTNER).sum()) == wanted
+    m.remove_role(np.flatnonzero(r.role == CITIZEN_PARTNER)[:1])
+    ret.recruit()                                              # one short: one more
+    assert int((r.role == CITIZEN_PARTNER).sum()) == wanted
+
+
+def test_paid_citizen_partners_take_their_share_of_the_room_for_patient_partners():
+    m = small(**{"funding.compensation.patient_partner": "paid", "funding.compensation.carer_partner": "paid",
+                 "funding.compensation.citizen_partner": "paid"})
+    r, ret, f = m.residents, m.retention, m.params.funding
+    one = m.params.peer_support.hours_per_week * f.partner_hourly_rate
+    assert (r.role == CITIZEN_PARTNER).any()
+    owed = float(r.capacity[r.role != NO_ROLE].sum()) * f.partner_hourly_rate
+    m.budget.weekly_allocation["partner_compensation"] = owed + 5 * one
+    assert ret.room_for_patient_partners() == 5
+    m.assign_role(np.flatnonzero((r.role == NO_ROLE) & (r.age_group == ADULT))[:2], CITIZEN_PARTNER)
+    cp = 2 * m.params.retention.citizen_hours_per_week * f.partner_hourly_rate
+    assert ret.room_for_patient_partners() == int((5 * one - cp) // one) < 5
+
+
+def test_who_can_be_trained_for_each_role():
+    """Not in crisis, for every role; patient partners: patients at level 1+ with a chronic or mental-health
+    condition and not in peer support themselves; carers: adults who are not patients; citizen partners: sociable
+    (sociability above 1), not isolated, adults or 65+."""
+    m = small()
+    r, ret = m.residents, m.retention
+    r.engagement[r.is_patient] = np.maximum(r.engagement[r.is_patient], 1)
+    m.in_crisis[:] = False
+    r.isolated[:] = False
+    pools = (ret.candidates_patient_partner, ret.candidates_carer, ret.candidates_citizen_partner)
+    for pool in pools:
+        who = pool()
+        assert len(who) > 2
+        m.in_crisis[who[0]] = True
+        assert who[0] not in pool()
+    carers = ret.candidates_carer()
+    assert not r.is_patient[carers].any() and (r.age_group[carers] == ADULT).all()
+    pp = ret.candidates_patient_partner()
+    m.in_peer_support[pp[0]] = True
+    assert pp[0] not in ret.candidates_patient_partner()
+    cp = ret.candidates_citizen_partner()
+    r.isolated[cp[0]] = True
+    r.sociability[cp[1]] = 1.0
+    assert cp[0] not in ret.candidates_citizen_partner() and cp[1] not in ret.candidates_citizen_partner()
+
+
 # ============================================================================== individual states
 def test_no_partner_becomes_a_co_leader_before_the_stewardship_group_meets():
     """With first partners of long standing (initial_partner_weeks beyond burn-in + level3_after_weeks), the
