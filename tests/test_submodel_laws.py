@@ -1000,6 +1000,88 @@ def test_a_brokered_introduction_forms_a_mutual_aid_tie():
     assert t.count() - before == m.events["brokered_ties"]
 
 
+def test_brokering_follows_coordination_and_homophily_keeps_introductions_within_an_age_group():
+    """The chance of an introduction is brokering_probability x coordination_level; at homophily 1 an introduction
+    across age groups is never followed up."""
+    m = small(**{"activities.brokering_probability": 1.0, "activities.organization_share": 0.0,
+                 "activities.homophily": 1.0})
+    r, act, t = m.residents, m.activities, m.ties
+    m.week = 10
+    cp = int(np.flatnonzero(r.role == CITIZEN_PARTNER)[0])
+    patients = np.concatenate([fresh_patient(m, 15, age_group=ADULT), fresh_patient(m, 15, age_group=SENIOR)])
+    act.accompanied_by[patients], act.accompanied_since[patients] = cp, m.week
+    m.events.clear()
+    m.coordination_level = 0.0
+    act.broker()
+    assert m.events["brokered_ties"] == 0 and m.events["brokered_memberships"] == 0
+    m.coordination_level = 1.0
+    act.broker()
+    new = t.live((MUTUAL_AID,))
+    new = new[t.formed[new] == m.week]
+    assert len(new) > 0 and (r.age_group[t.a[new]] == r.age_group[t.b[new]]).all()
+
+
+def test_each_target_public_is_who_the_documentation_says():
+    """families: single parents and children; adults: everyone but children; end_of_life: palliative patients and
+    chronic patients 65+; seniors: 65+."""
+    from sim.submodels.activities import targets_mask
+    m = small(n=1500)
+    r = m.residents
+    idx = np.arange(r.n)
+    child, senior = r.age_group == CHILD, r.age_group == SENIOR
+    expected = {"all": np.ones(r.n, dtype=bool), "seniors": senior, "families": r.single_parent | child,
+                "adults": ~child, "mental_health": r.mental_health, "end_of_life": r.end_of_life | (r.chronic & senior)}
+    for target, want in expected.items():
+        assert np.array_equal(targets_mask(m, target, idx), want), target
+    assert (child & ~r.single_parent).any() and (r.chronic & senior & ~r.end_of_life).any()
+    assert (r.age_group == ADULT).any()
+
+
+def test_closed_organizations_take_no_members_and_a_membership_starts_at_half_strength():
+    m = small(n=1500)
+    r, act, t = m.residents, m.activities, m.ties
+    for o in m.organizations:
+        o.capacity = o.full_capacity = 100_000
+        o.target = "all"
+        o.open = False
+    m.week = 5
+    adults = np.flatnonzero(r.age_group != CHILD)
+    assert act.join(adults) == 0
+    for o in m.organizations:
+        o.open = True
+    assert act.join(adults) > 0
+    s = t.live((6,))                                          # MEMBERSHIP
+    s = s[t.formed[s] == m.week]
+    assert len(s) and np.allclose(t.strength[s], 0.5)
+
+
+def test_attending_keeps_membership_and_co_attendance_ties_up_and_homophily_keeps_new_ones_within_an_age_group():
+    """An attendee's membership tie is in contact and grows; two attendees who already share a tie strengthen it;
+    at homophily 1 new co-attendance ties join people of the same age group."""
+    m = small(**{"activities.attendance": 1.0, "activities.pairs_per_attendee": 5.0, "activities.homophily": 1.0})
+    r, t = m.residents, m.ties
+    m.week = 3
+    s = t.live((6,))                                          # MEMBERSHIP
+    t.strength[s], t.last_contact[s] = 0.5, 0
+    m.activities.attend()
+    assert (t.last_contact[s] == m.week).all() and (t.strength[s] > 0.5).all()
+    new = t.live((MUTUAL_AID,))
+    new = new[t.formed[new] == m.week]
+    assert len(new) > 0 and (r.age_group[t.a[new]] == r.age_group[t.b[new]]).all()
+    # Two members of the same age alone in their organization, already tied, meet and strengthen their tie.
+    m.week = 4
+    s = t.live((6,))
+    org = int(np.bincount(t.b[s]).argmax())
+    members = t.a[s][t.b[s] == org]
+    u = members[0]
+    v = members[1:][r.age_group[members[1:]] == r.age_group[u]][0]
+    t.remove(s[(t.b[s] == org) & (t.a[s] != u) & (t.a[s] != v)])
+    pair = t.add([u], [v], MUTUAL_AID, 0.2, 0, origin=org)[0][0]
+    t.strength[pair] = 0.2
+    m.activities.attend()
+    assert t.strength[pair] > 0.2
+
+
 def test_co_attendance_ties_remember_their_organization():
     m = small(**{"activities.attendance": 1.0, "activities.pairs_per_attendee": 5.0, "activities.homophily": 0.0})
     t = m.ties
