@@ -750,6 +750,63 @@ def test_recovery_falls_with_loneliness():
     assert r.recovery[who[0]] > r.recovery[who[1]]
 
 
+def test_the_women_65_offset_raises_the_loneliness_of_women_65_plus_only():
+    m = small(n=1500)
+    r, states = m.residents, m.states
+    states.p.women_65_offset = 0.0
+    base = states.target_loneliness()
+    states.p.women_65_offset = 1.0
+    moved = states.target_loneliness() > base
+    women_65 = r.woman & (r.age_group == SENIOR)
+    assert women_65.any() and (r.woman & ~women_65).any()
+    assert np.array_equal(moved, women_65)
+
+
+def test_thresholds_of_active_ties_and_of_partnership_in_one_s_own_care_are_inclusive():
+    """A tie of exactly active_tie_strength is active; a patient reaches level 1 at exactly level1_competency and
+    level1_shared_decisions, and falls back only below level1_competency - 5 or below half those shared decisions."""
+    m = small(**{"states.active_tie_strength": 0.25, "states.level1_competency": 60.0,
+                 "states.level1_shared_decisions": 0.5})
+    r, t, states = m.residents, m.ties, m.states
+    patient, friend = fresh_patient(m, 2)
+    t.remove(t.ties_of(np.array([patient])))
+    t.add([patient], [friend], FRIEND, 0.25, m.week)
+    states.update_ties()
+    assert r.active_ties[patient] == 1
+    r.engagement[patient], r.competency[patient], r.shared_decisions[patient] = 0, 60.0, 0.5
+    states.partner_in_own_care()
+    assert r.engagement[patient] == 1
+    r.competency[patient], r.shared_decisions[patient] = 55.0, 0.25    # at the lower bounds: still level 1
+    states.partner_in_own_care()
+    assert r.engagement[patient] == 1
+    r.shared_decisions[patient] = 0.24
+    states.partner_in_own_care()
+    assert r.engagement[patient] == 0
+    r.engagement[patient], r.competency[patient], r.shared_decisions[patient] = 1, 54.9, 0.5
+    states.partner_in_own_care()
+    assert r.engagement[patient] == 0
+
+
+def test_recovery_moves_towards_participation_helping_role_engagement_and_company():
+    """Target recovery = 0.25 + 0.3 participation + 0.25 helping + 0.2 (in a role) + 0.1 (level 1+) - 0.3 loneliness,
+    clipped to 0-1, where helping tracks min(help given, 4) / 4; recovery closes recovery_rate of the gap."""
+    m = small()
+    r, rate = m.residents, m.states.p.recovery_rate
+    rng = np.random.default_rng(0)
+    r.participation[:], r.helping[:], r.recovery[:] = 0.0, 0.0, 0.0
+    r.loneliness[:] = rng.random(r.n).astype(np.float32) * 0.5
+    m.attended_week[:] = rng.random(r.n) < 0.5
+    m.help_given_week[:] = rng.integers(0, 8, r.n)
+    m.states.recovery()
+    participation = 0.1 * m.attended_week
+    helping = 0.1 * np.minimum(m.help_given_week, 4.0) / 4.0
+    target = np.clip(0.25 + 0.3 * participation + 0.25 * helping + 0.2 * (r.role != NO_ROLE) + 0.1 * (r.engagement >= 1)
+                     - 0.3 * r.loneliness, 0.0, 1.0)
+    assert (r.role != NO_ROLE).any() and (m.help_given_week > 4).any()
+    assert np.allclose(r.helping, helping, atol=1e-6)
+    assert np.allclose(r.recovery, rate * target, atol=1e-6)
+
+
 def test_movers_keep_their_household_ties_and_partners_do_not_move_out():
     m = small(**{"states.moves_per_year": 1.0})             # everyone without a role moves out this week
     r, t = m.residents, m.ties
