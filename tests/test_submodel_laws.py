@@ -348,6 +348,56 @@ def test_coaching_gain_halves_after_diminishing_sessions():
     assert gain_seasoned > 0 and gain_fresh / gain_seasoned == pytest.approx(2.0, rel=1e-3)
 
 
+def test_a_partner_takes_whole_patients_only():
+    """capacity = floor(hours given / hours_per_patient): 5 hours at 2 an hour per patient make room for 2."""
+    m = small(**{"peer_support.hours_per_patient": 2.0})
+    r = m.residents
+    partners = np.flatnonzero(coaching_role(r.role))
+    r.capacity[partners] = 5.0
+    assert (m.peer_support.capacity_of(partners) == 2).all()
+
+
+def test_waiting_patients_are_paired_only_with_partners_of_their_neighbourhood():
+    """Free places of a neighbourhood's partners go to its own waiting patients; the others wait."""
+    m = small("rhizomes", n=1200)
+    r, t = m.residents, m.ties
+    partners = np.flatnonzero(coaching_role(r.role))
+    assert m.n_neighbourhoods > 1 and (r.neighbourhood[partners] == 0).all()
+    free = m.peer_support.free_places()
+    assert free > 2
+    waiting = []
+    for nb, k in ((0, 2), (1, free)):
+        who = np.flatnonzero((r.neighbourhood == nb) & r.is_patient & (r.role == NO_ROLE) & (r.age_group != CHILD)
+                             & (r.waiting_since < 0) & ~m.in_peer_support)[:k]
+        r.waiting_since[who] = m.week
+        waiting.append(who)
+    assert m.peer_support.match() == 2
+    assert (r.waiting_since[waiting[0]] < 0).all() and (r.waiting_since[waiting[1]] == m.week).all()
+
+
+def test_a_patient_paired_again_keeps_the_week_of_their_first_support():
+    m = small()
+    r = m.residents
+    m.week = 20
+    again, first = fresh_patient(m, 2)
+    r.first_support_week[again], r.first_support_week[first] = 3, -1
+    r.waiting_since[[again, first]] = m.week - 1
+    assert m.peer_support.match() == 2
+    assert r.first_support_week[again] == 3 and r.first_support_week[first] == m.week
+
+
+def test_an_accompanied_patient_counts_as_supported_even_in_a_week_without_a_meeting():
+    m = small(**{"peer_support.meeting_probability": 0.0})
+    r = m.residents
+    m.week = 5
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    patient, other = fresh_patient(m, 2)
+    accompany(m, partner, patient, week=m.week - 1)
+    m.support_received_week[:] = 0.0
+    m.peer_support.step()
+    assert m.support_received_week[patient] == 1.0 and m.support_received_week[other] == 0.0
+
+
 def test_distress_rises_more_with_hard_cases_and_falls_more_with_supervision_which_also_keeps_training():
     m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.legal_duty_rate": 0.0,
                  "peer_support.referral_probability": 0.0})
