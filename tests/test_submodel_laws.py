@@ -384,6 +384,9 @@ def test_a_patient_paired_again_keeps_the_week_of_their_first_support():
     r.waiting_since[[again, first]] = m.week - 1
     assert m.peer_support.match() == 2
     assert r.first_support_week[again] == 3 and r.first_support_week[first] == m.week
+    s = m.ties.live((PEER_SUPPORT,))
+    s = s[m.ties.formed[s] == m.week]
+    assert len(s) == 2 and np.allclose(m.ties.strength[s], 0.3)    # a pairing starts at 0.3
 
 
 def test_an_accompanied_patient_counts_as_supported_even_in_a_week_without_a_meeting():
@@ -450,6 +453,106 @@ def test_incidents_fall_with_training_and_legal_duty_concerns_mental_health_pati
         counts.append(m.events["incidents"] / m.events["peer_meetings"])
     untrained, trained = counts
     assert untrained == 1.0 and trained < 0.6
+
+
+def test_distress_relief_adds_coaches_and_clinicians_to_turn_to_and_a_patient_in_crisis_is_a_hard_case():
+    """Weekly relief = natural + supervision_relief x supervision + mentoring_relief (coach partners in the
+    neighbourhood) + clinician_access_relief x mean clinician buy-in; a meeting with a patient in crisis adds
+    hard_case_distress."""
+    m = small(**{"peer_support.meeting_probability": 0.0, "peer_support.referral_probability": 0.0})
+    r, p = m.residents, m.params.peer_support
+    m.assign_role(fresh_patient(m, 1, chronic=True), PATIENT_PARTNER)
+    coaching = np.flatnonzero(coaching_role(r.role))
+    drops = {}
+    for coach, buy_in in ((False, 0.0), (True, 0.0), (False, 1.0)):
+        r.partner_since[coaching] = m.week - (p.coach_after_weeks if coach else 0)
+        r.engagement[coaching] = 2
+        for c in m.clinicians:
+            c.buy_in = buy_in
+        r.distress[coaching] = 0.5
+        m.budget.new_week()
+        m.budget.pool = 0.0                                  # no supervision
+        m.peer_support.step()
+        drops[coach, buy_in] = 0.5 - r.distress[coaching]
+    assert np.allclose(drops[False, 0.0], p.natural_relief, atol=1e-6)
+    assert np.allclose(drops[True, 0.0], p.natural_relief + p.mentoring_relief, atol=1e-6)
+    assert np.allclose(drops[False, 1.0], p.natural_relief + p.clinician_access_relief, atol=1e-6)
+    # A meeting with a patient in crisis (no mental-health or end-of-life condition) is a hard case.
+    m.peer_support.p.meeting_probability = 1.0
+    a, b = coaching[:2]
+    crisis, calm = fresh_patient(m, 2, mental_health=False, end_of_life=False)
+    accompany(m, a, crisis)
+    accompany(m, b, calm)
+    m.in_crisis[:] = False
+    m.in_crisis[crisis] = True
+    r.distress[[a, b]] = 0.5
+    m.peer_support.step()
+    assert r.distress[a] - r.distress[b] == pytest.approx(p.hard_case_distress - p.ordinary_distress, abs=1e-6)
+
+
+def test_referrals_to_citizen_partners_follow_coordination():
+    """A met patient is referred with chance referral_probability x coordination_level."""
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.referral_probability": 1.0})
+    r = m.residents
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    accompany(m, partner, fresh_patient(m, 5))
+    for level, referred in ((0.0, 0), (1.0, 5)):
+        m.referrals.clear()
+        m.coordination_level = level
+        m.peer_support.step()
+        assert len(m.referrals) == referred
+
+
+def test_supervision_cuts_incidents_as_training_does():
+    """Incident risk = incident_rate x (1 - 0.7 training) x (1 - 0.7 supervision level)."""
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.incident_rate": 1.0,
+                 "peer_support.legal_duty_rate": 0.0, "peer_support.referral_probability": 0.0})
+    r = m.residents
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    accompany(m, partner, fresh_patient(m, 40, mental_health=False))
+    r.training[partner] = 0.0
+    m.budget.new_week()
+    m.budget.pool = 1e9
+    m.budget.weekly_allocation["supervision"] = 1e9
+    m.events.clear()
+    m.peer_support.step()
+    assert m.supervision_level == 1.0 and m.events["peer_meetings"] >= 40
+    assert m.events["incidents"] / m.events["peer_meetings"] < 0.6
+
+
+def test_a_legal_duty_escalation_adds_a_hard_case_s_distress_to_the_partner():
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.legal_duty_rate": 1.0,
+                 "peer_support.incident_rate": 0.0, "peer_support.referral_probability": 0.0})
+    r, p = m.residents, m.params.peer_support
+    m.assign_role(fresh_patient(m, 1, chronic=True), PATIENT_PARTNER)
+    a, b = np.flatnonzero(r.role == PATIENT_PARTNER)[:2]
+    duty = fresh_patient(m, 1, mental_health=True, end_of_life=False)
+    crisis = fresh_patient(m, 1, mental_health=False, end_of_life=False)
+    accompany(m, a, duty)
+    accompany(m, b, crisis)
+    m.in_crisis[:] = False
+    m.in_crisis[crisis] = True                                # a hard case too, without a legal duty
+    r.distress[[a, b]] = 0.5
+    m.peer_support.step()
+    assert m.clinical.escalated[duty].all() and not m.clinical.escalated[crisis].any()
+    assert r.distress[a] - r.distress[b] == pytest.approx(p.hard_case_distress, abs=1e-6)
+
+
+def test_a_clinician_has_a_good_experience_when_a_patient_reaches_four_sessions():
+    m = small(**{"peer_support.meeting_probability": 1.0, "peer_support.referral_probability": 0.0})
+    r = m.residents
+    partner = int(np.flatnonzero(r.role == PATIENT_PARTNER)[0])
+    patient = fresh_patient(m, 1)
+    patient = patient[r.clinician[patient] >= 0]
+    assert len(patient)
+    clinician = m.clinicians[int(r.clinician[patient[0]])]
+    accompany(m, partner, patient)
+    r.sessions[patient] = 3
+    before = clinician.good_experiences
+    m.peer_support.step()
+    assert r.sessions[patient[0]] == 4 and clinician.good_experiences == before + 1
+    m.peer_support.step()                                     # the fifth session is no new experience
+    assert clinician.good_experiences == before + 1
 
 
 # ============================================================================== retention
