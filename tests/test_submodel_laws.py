@@ -555,6 +555,23 @@ def test_a_clinician_has_a_good_experience_when_a_patient_reaches_four_sessions(
     assert clinician.good_experiences == before + 1
 
 
+def test_partners_of_a_neighbourhood_being_mentored_have_the_mentoring_relief():
+    """Rhizomes: while a new neighbourhood is mentored, its partners are relieved as if coach partners were there."""
+    m = small("rhizomes", n=1200, **{"peer_support.meeting_probability": 0.0})
+    r, p = m.residents, m.params.peer_support
+    m.week = 160                                              # ouest started at 156, mentored by centre-sud
+    new = np.flatnonzero((r.neighbourhood == 1) & (r.role == NO_ROLE) & (r.age_group == ADULT))[:1]
+    m.assign_role(new, PATIENT_PARTNER)
+    assert not m.coaches()[1] and m.mentoring()[1][1]
+    for c in m.clinicians:
+        c.buy_in = 0.0
+    r.distress[new] = 0.5
+    m.budget.new_week()
+    m.budget.pool = 0.0
+    m.peer_support.step()
+    assert 0.5 - r.distress[new[0]] == pytest.approx(p.natural_relief + p.mentoring_relief, abs=1e-6)
+
+
 # ============================================================================== retention
 def test_attrition_rises_with_burnout_unpaid_pay_and_tokenism():
     m = small()
