@@ -229,6 +229,24 @@ def test_help_flows_from_the_able_to_the_needy_and_returned_help_is_reciprocal()
     assert t.strength[tie] == pytest.approx(0.5 + ma.p.help_gain * 0.5)
 
 
+def test_need_and_ability_to_help_follow_their_formulas():
+    """need = 0.15 chronic + 0.25 (65+ living alone) + 0.2 single parent + 0.3 crisis + 0.2 end of life
+    + 0.1 (competency < 45); ability = (0.1 child, 0.5 65+, 0.8 adult) x (1 - 0.5 chronic) x (1 - 0.8 crisis)
+    x min(sociability, 1.5); both clipped to 0-1."""
+    m = small(n=1500)
+    r, ma = m.residents, m.mutual_aid
+    rng = np.random.default_rng(0)
+    m.in_crisis[:] = rng.random(r.n) < 0.3
+    r.sociability[:] = rng.uniform(0.0, 2.5, r.n)
+    senior, child = r.age_group == SENIOR, r.age_group == CHILD
+    need = (0.15 * r.chronic + 0.25 * (r.lives_alone & senior) + 0.2 * r.single_parent + 0.3 * m.in_crisis
+            + 0.2 * r.end_of_life + 0.1 * (r.competency < 45))
+    able = (np.where(child, 0.1, np.where(senior, 0.5, 0.8)) * (1 - 0.5 * r.chronic) * (1 - 0.8 * m.in_crisis)
+            * np.minimum(r.sociability, 1.5))
+    assert np.allclose(ma.need(), np.clip(need, 0, 1)) and np.allclose(ma.ability(), np.clip(able, 0, 1))
+    assert (r.lives_alone & ~senior).any() and child.any() and (r.sociability > 1.5).any()
+
+
 def test_only_exchanges_between_two_timebank_members_move_balances():
     """Help between a member and a non-member is not banked: non-members' balances stay 0 and the bank balances."""
     m = small(**{"mutual_aid.timebank": True, "mutual_aid.timebank_membership": 0.5,
