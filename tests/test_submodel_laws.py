@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim import CaringCommunity, load_scenario, scale_scenario
-from sim.network import (FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, TieTable, close_triangles)
+from sim.network import (CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, TieTable, close_triangles)
 from sim.population import (ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR, PopulationParams,
                             coaching_role, generate_residents)
 from sim.submodels.funding import BUDGET_LINES, Budget
@@ -1095,6 +1095,20 @@ def test_closure_share_is_the_share_of_new_friends_met_through_a_friend():
     assert td.replace_friends(np.ones(r.n, dtype=np.float32)) == 0
     td.p.closure_share = 1.0
     assert td.replace_friends(np.ones(r.n, dtype=np.float32)) > 0
+
+
+def test_only_ties_below_the_threshold_dissolve_and_never_household_or_care_team_ties():
+    m = small(**{"ties.contact_probability": 0.0, "ties.friend_replacement_per_year": 0.0, "ties.dissolve_below": 0.25})
+    t = m.ties
+    m.week = 1
+    live = t.live()
+    t.last_contact[live] = m.week                            # in contact this week: no decay
+    friends = t.live((FRIEND,))[:2]
+    kept = [friends[0], t.live((HOUSEHOLD,))[0], t.live((CARE_TEAM,))[0]]
+    t.strength[kept] = [0.25, 0.01, 0.01]
+    t.strength[friends[1]] = 0.24
+    m.tie_dynamics.step()
+    assert t.alive[kept].all() and not t.alive[friends[1]]
 
 
 # ============================================================================== network
