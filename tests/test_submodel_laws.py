@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from sim import CaringCommunity, load_scenario, scale_scenario
-from sim.network import (CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, TieTable, close_triangles)
+from sim.network import (CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUPPORT, NetworkParams, TieTable,
+                         close_triangles, generate_network)
 from sim.population import (ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR, PopulationParams,
                             coaching_role, generate_residents)
 from sim.submodels.funding import BUDGET_LINES, Budget
@@ -1154,6 +1155,53 @@ def test_a_contact_with_two_ties_introduces_them():
     t.add([hub, hub], [u, v], FRIEND, 0.5, 0)
     assert close_triangles(t, r, 1, np.random.default_rng(0), week=0, strength=0.3, nodes=np.array([hub])) == 1
     assert t.find(u, v, FRIEND)[0] >= 0
+
+
+def test_tie_table_drops_self_ties_and_finds_a_tie_from_either_end():
+    """A self-tie is no tie (slot -1, nothing formed); ``ties_of`` finds a tie from its higher end as from its lower."""
+    t = TieTable(10)
+    slots, new = t.add([3, 2], [3, 5], FRIEND, 0.5, 0)
+    assert slots[0] == -1 and not new[0] and t.count() == 1
+    assert t.ties_of(np.array([5])).tolist() == [slots[1]] == t.ties_of(np.array([2])).tolist()
+
+
+def initial_network(seed: int = 5, **params):
+    r = generate_residents(PopulationParams(n_patients=400), np.random.default_rng(seed))
+    return r, generate_network(r, NetworkParams(**params), np.random.default_rng(seed + 1), r.n)
+
+
+def test_children_befriend_children_even_through_a_friend_and_draw_fewer_friends():
+    """Without homophily only the children's rule keeps them apart: no friend tie, drawn among neighbours or
+    closed through a common contact (a parent), joins a child and an adult; children draw 0.6 as many friends."""
+    for closure in (0.0, 1.0):
+        r, t = initial_network(homophily=0.0, triadic_closure=closure)
+        child = r.age_group == CHILD
+        s = t.live((FRIEND,))
+        assert len(s) and (child[t.a[s]] == child[t.b[s]]).all()
+    assert np.allclose(r.tie_factor[child], 0.6) and np.allclose(r.tie_factor[(r.age_group == ADULT)], 1.0)
+    hub, kid = np.flatnonzero(~child)[0], np.flatnonzero(child)[0]
+    adult = np.flatnonzero(~child)[1]
+    t = TieTable(r.n)
+    t.add([hub, hub], [kid, adult], np.array([HOUSEHOLD, FRIEND]), 0.5, 0)   # a child at home, an adult friend
+    assert close_triangles(t, r, 1, np.random.default_rng(0), week=0, strength=0.3, nodes=np.array([hub])) == 0
+
+
+def test_initial_kin_and_friend_ties_have_their_mean_number_and_strength():
+    """Each kin tie is drawn half from each end, so an adult or senior has about ``kin_outside_mean`` kin ties
+    (a few offers fall on children or housemates); friend strengths average ``initial_strength_mean``."""
+    r, t = initial_network(triadic_closure=0.0, initial_strength_mean=0.25)
+    kin = t.per_node(t.live((KIN,)), n=r.n)[r.age_group != CHILD].mean()
+    assert 0.7 * 2.4 < kin < 2.4
+    assert t.strength[t.live((FRIEND,))].mean() == pytest.approx(0.25, abs=0.03)
+
+
+def test_triadic_closure_at_the_start_adds_friends_of_friends():
+    """The same community and draws, with a share of residents closing one triangle each: the friend ties
+    of the open network, and new ones between two contacts of a resident."""
+    r, open_ = initial_network(triadic_closure=0.0)
+    _, closed = initial_network(triadic_closure=0.5)
+    before, after = (set(zip(t.a[t.live((FRIEND,))].tolist(), t.b[t.live((FRIEND,))].tolist())) for t in (open_, closed))
+    assert before < after and len(after - before) > 0.25 * 0.5 * r.n
 
 
 # ============================================================================== population
