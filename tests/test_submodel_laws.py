@@ -1219,6 +1219,20 @@ def test_demography_follows_its_shares():
     assert r.lives_alone[senior].mean() == pytest.approx(p.share_65plus_living_alone, abs=0.02)
 
 
+def test_patients_are_drawn_by_their_weight_and_conditions_keep_to_whom_they_concern():
+    """65+ weigh ``patient_weight_65plus`` in the draw of patients (0: none of them, while others are left);
+    the clinic's mental-health share and end of life concern adult patients only, never children or citizens."""
+    p = PopulationParams(n_patients=1000, citizens_per_patient=2.0, patient_weight_65plus=0.0, mental_health=0.0,
+                         mental_health_patients=0.9, end_of_life=0.5)
+    r = generate_residents(p, np.random.default_rng(2))
+    child, senior = r.age_group == CHILD, r.age_group == SENIOR
+    assert not r.is_patient[senior].any() and r.is_patient.sum() == 1000
+    assert not r.mental_health[child].any() and not r.mental_health[~r.is_patient].any()
+    assert r.mental_health[r.is_patient & ~child].mean() == pytest.approx(0.9, abs=0.05)
+    assert not r.end_of_life[child | ~r.is_patient].any()
+    assert r.end_of_life[r.is_patient & ~child].mean() == pytest.approx(0.5, abs=0.06)
+
+
 def test_a_newcomer_is_not_waiting_and_has_no_support_history():
     m = small()
     r = m.residents
