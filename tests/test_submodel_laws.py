@@ -1242,6 +1242,23 @@ def test_a_newcomer_is_not_waiting_and_has_no_support_history():
     assert r.waiting_since[i] == -1 and r.sessions[i] == 0 and r.first_support_week[i] == -1
 
 
+def test_a_newcomer_starts_with_a_newcomers_state_in_every_field():
+    """A newcomer taking a leaver's place inherits none of the leaver's state: no role, care history,
+    visits, end of life or competency; their competency is their own usual level, freshly drawn."""
+    m = small()
+    r = m.residents
+    i = fresh_patient(m, 2)
+    r.role[i], r.partner_since[i], r.end_of_life[i], r.ed_visits[i], r.admissions[i] = PATIENT_PARTNER, 4, True, 5, 2
+    r.usual_competency[i], r.competency[i], r.governance_seat[i], r.capacity[i] = 55.0, 99.0, True, 3.0
+    r.engagement[i], r.loneliness[i], r.timebank[i], r.distress[i] = 3, 0.9, 4.0, 0.8
+    r.reset_person(i, np.random.default_rng(0), m.params.population)
+    assert (r.role[i] == NO_ROLE).all() and (r.partner_since[i] == -1).all() and not r.end_of_life[i].any()
+    assert (r.ed_visits[i] == 0).all() and (r.admissions[i] == 0).all() and not r.governance_seat[i].any()
+    assert (r.capacity[i] == 0).all() and (r.engagement[i] == 0).all() and np.allclose(r.loneliness[i], 0.3)
+    assert (r.timebank[i] == 0).all() and (r.distress[i] == 0).all()
+    assert (r.usual_competency[i] != 55.0).all() and (r.competency[i] == r.usual_competency[i]).all()
+
+
 # ============================================================================== community activities
 def test_a_citizen_accompaniment_lasts_its_weeks_ends_with_its_partner_and_counts_as_support():
     m = small(**{"activities.brokering_probability": 0.0})
