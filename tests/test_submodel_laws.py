@@ -12,6 +12,7 @@ from sim.network import (CARE_TEAM, FRIEND, HOUSEHOLD, KIN, MUTUAL_AID, PEER_SUP
                          close_triangles, generate_network)
 from sim.population import (ADULT, CARER_PARTNER, CHILD, CITIZEN_PARTNER, NO_ROLE, PATIENT_PARTNER, SENIOR, PopulationParams,
                             coaching_role, generate_residents)
+from sim.errors import ScenarioError
 from sim.submodels.funding import BUDGET_LINES, Budget
 from sim.submodels.governance import SECTOR_PREFERENCES, allocate, tokenism
 
@@ -1231,6 +1232,33 @@ def test_patients_are_drawn_by_their_weight_and_conditions_keep_to_whom_they_con
     assert r.mental_health[r.is_patient & ~child].mean() == pytest.approx(0.9, abs=0.05)
     assert not r.end_of_life[child | ~r.is_patient].any()
     assert r.end_of_life[r.is_patient & ~child].mean() == pytest.approx(0.5, abs=0.06)
+
+
+def test_households_share_an_equity_group_and_neighbourhoods_lie_side_by_side():
+    """A household is of one equity group; neighbourhood ``j`` occupies ``x`` in ``[j, j + 1)`` so that
+    neighbours (near in space) are of the same neighbourhood; shares all 0 make groups equally likely."""
+    p = PopulationParams(n_patients=600, neighbourhoods=[{"name": "a"}, {"name": "b"}, {"name": "c"}],
+                         equity_groups={"x": {"share": 0.0}, "y": {"share": 0.0}})
+    r = generate_residents(p, np.random.default_rng(4))
+    for h in np.unique(r.household):
+        assert len(set(r.equity_group[r.household == h].tolist())) == 1
+    assert set(r.neighbourhood.tolist()) == {0, 1, 2}
+    assert ((r.x >= r.neighbourhood) & (r.x < r.neighbourhood + 1)).all()
+    assert np.bincount(r.equity_group).min() > 0.4 * r.n
+
+
+def test_the_number_of_residents_is_rounded_to_the_nearest():
+    """Patients and their ``citizens_per_patient`` each: 100 x 1.337 = 133.7 residents is 134, not 133."""
+    p = PopulationParams(n_patients=100, citizens_per_patient=0.337)
+    assert p.n_residents == 134 == generate_residents(p, np.random.default_rng(0)).n
+
+
+def test_a_demography_that_rounds_to_no_adults_is_refused():
+    """20 residents, half of them children and 48% 65+: the shares sum below 1, but the counts round to
+    no adult, and a community without adults cannot be built (no parent for the children)."""
+    p = PopulationParams(n_patients=20, citizens_per_patient=0.0, share_children=0.5, share_65plus=0.48)
+    with pytest.raises(ScenarioError, match="leave no adults"):
+        generate_residents(p, np.random.default_rng(0))
 
 
 def test_a_newcomer_is_not_waiting_and_has_no_support_history():
