@@ -164,6 +164,20 @@ def test_empty_patient_seats_carry_no_voice_and_the_quarter_budget_is_income_plu
     assert sum(m.budget.weekly_allocation.values()) == pytest.approx(1_000.0)
 
 
+def test_the_waiting_signal_is_the_waiting_list_over_the_places_and_at_most_1():
+    """Co-governance hears the waiting list as a share of the partners' places, a full signal (1) when
+    more are waiting than there are places."""
+    m = small()
+    r = m.residents
+    places = int(m.peer_support.capacity_of(np.flatnonzero(coaching_role(r.role))).sum())
+    assert places >= 2
+    r.waiting_since[:] = -1
+    r.waiting_since[fresh_patient(m, places // 2)] = 0
+    assert m.community_signals()["waiting"] == pytest.approx((places // 2) / places)
+    r.waiting_since[fresh_patient(m, 3 * places)] = 0
+    assert m.community_signals()["waiting"] == 1.0
+
+
 def test_consensus_pushes_each_line_by_its_signal_scaled_by_the_largest_share():
     """Consensus: shares + responsiveness x push x max(shares), push = (waiting, org_deficit, waiting/2, 0,
     distress), renormalised; institution-led without a health-institution seat weighs the seats instead."""
