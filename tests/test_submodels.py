@@ -633,6 +633,11 @@ def test_rhizome_mentors_give_hours_to_the_new_neighbourhood():
     hours = m.params.peer_support.rhizome_mentoring_hours / m.params.peer_support.hours_per_patient
     assert (m.peer_support.capacity_of(partners) == before - int(hours)).all()
     assert "isolated_share_nb_ouest" in m.outcomes().columns
+    # Mentoring lasts rhizome_mentoring_weeks from the programme's start there: not the week before, not after.
+    start, weeks = m.params.population.neighbourhoods[1].programme_start_week, m.params.peer_support.rhizome_mentoring_weeks
+    for week, mentored in ((start - 1, False), (start, True), (start + weeks - 1, True), (start + weeks, False)):
+        m.week = week
+        assert m.mentoring()[1].tolist() == [False, mentored]
 
 
 def test_partners_coach_after_their_standing_and_the_first_partners_bring_theirs():
