@@ -535,6 +535,7 @@ def test_a_partner_who_leaves_leaves_the_care_team_but_keeps_their_own_clinician
     m.remove_role(np.array([patient, citizen]))
     assert care_team(patient) == {int(nodes[r.clinician[patient]])} and care_team(citizen) == set()
     assert len(t.ties_of(np.array([patient]), (FRIEND, KIN, HOUSEHOLD))) == friends_before
+    assert r.engagement[patient] == 1 and r.engagement[citizen] == 0   # back to partner in own care, if a patient
 
 
 def test_promotion_keeps_identity_and_ties():
@@ -543,7 +544,9 @@ def test_promotion_keeps_identity_and_ties():
     i = int(np.flatnonzero(r.is_patient & (r.active_ties >= 2) & (r.role == NO_ROLE))[0])
     agent = m.resident_agents[i]
     before = social_neighbours(m, i)
+    r.waiting_since[i], m.week = 2, 5                   # waiting for a partner of their own
     m.assign_role(np.array([i]), PATIENT_PARTNER)
+    assert r.waiting_since[i] == -1 and r.partner_since[i] == 5 and r.training[i] == 1.0   # a partner now
     role_agent = m.role_agents[i]
     assert role_agent.resident is agent and role_agent.index == agent.node == i
     assert before <= social_neighbours(m, i)          # every tie kept (a care-team tie is added)
@@ -598,6 +601,7 @@ def test_newcomers_start_without_the_leavers_crises_or_timebank_hours():
     m = small(**{"mutual_aid.timebank": True, "mutual_aid.timebank_membership": 1.0, "states.moves_per_year": 0.9})
     r = m.residents
     assert m.mutual_aid.community_account == 0.0 and (r.timebank == 0).all()    # the burn-in leaves no hours
+    assert (r.ed_visits == 0).all() and (r.admissions == 0).all() and (r.support_received == 0).all()   # nor visits
     for _ in range(6):
         m.step()
     r.ed_visits[:] = 3
