@@ -1275,6 +1275,19 @@ def test_a_demography_that_rounds_to_no_adults_is_refused():
         generate_residents(p, np.random.default_rng(0))
 
 
+def test_the_first_patient_partners_start_with_a_partners_competency():
+    """The programme's first patient partners are experienced: competency at least 70 (others keep theirs)."""
+    scenario = load_scenario(scale_scenario(load_scenario("centre-sud"), 600), {
+        "retention.initial_patient_partners": 8, "population.competency_mean": 40.0, "network.burn_in_weeks": 0})
+    m = CaringCommunity(scenario, rng=3)
+    r = m.residents
+    first = np.flatnonzero(r.role == PATIENT_PARTNER)
+    assert len(first) >= 3 and (r.competency[first] >= 70.0).all()
+    assert (r.competency[first] > r.usual_competency[first]).any()
+    others = r.role == NO_ROLE
+    assert np.array_equal(r.competency[others], r.usual_competency[others])
+
+
 def test_a_newcomer_is_not_waiting_and_has_no_support_history():
     m = small()
     r = m.residents
