@@ -1288,6 +1288,29 @@ def test_the_first_patient_partners_start_with_a_partners_competency():
     assert np.array_equal(r.competency[others], r.usual_competency[others])
 
 
+def test_organizations_start_with_members_up_to_their_capacity_and_partnerships_at_their_density():
+    """Every resident of the target public a member (share 1) still fills an organization to its capacity only;
+    partnership ties among organizations at density 0: none but the community organizer's, at 1: every pair."""
+    from sim.network import INTER_ORG
+    for density in (0.0, 1.0):
+        m = small(**{"network.membership_share": 1.0, "network.interorg_density": density})
+        orgs = m.organizations
+        assert all(m.org_members()[o.node] == o.capacity for o in orgs)
+        nodes = {o.node for o in orgs}
+        s = m.ties.live((INTER_ORG,))
+        pairs = {(int(a), int(b)) for a, b in zip(m.ties.a[s], m.ties.b[s]) if a in nodes and b in nodes}
+        assert len(pairs) == (0 if density == 0.0 else len(orgs) * (len(orgs) - 1) // 2)
+
+
+def test_shared_decisions_start_at_the_level_the_clinicians_buy_in_sustains():
+    """Buy-in b raises shared decisions at b x rate and, outside partnership, lowers them at (1 - b) x rate / 2:
+    with every clinician at b = 0.5, patients start about 2/3 of the way (not b itself)."""
+    m = small(**{"clinical.buy_in_mean": 0.5, "clinical.buy_in_sd": 0.0})
+    r = m.residents
+    seen = r.is_patient & (r.clinician >= 0)
+    assert seen.sum() > 100 and r.shared_decisions[seen].mean() == pytest.approx(2 / 3, abs=0.02)
+
+
 def test_a_newcomer_is_not_waiting_and_has_no_support_history():
     m = small()
     r = m.residents
