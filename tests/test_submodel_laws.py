@@ -1302,6 +1302,24 @@ def test_organizations_start_with_members_up_to_their_capacity_and_partnerships_
         assert len(pairs) == (0 if density == 0.0 else len(orgs) * (len(orgs) - 1) // 2)
 
 
+def test_each_partnered_organization_starts_tied_to_a_community_organizer():
+    """Where the clinic has community organizers, each partnered organization has a partnership tie to one."""
+    from sim.network import INTER_ORG
+    m = small("rhizomes", n=1200, **{"network.interorg_density": 0.0})
+    organizers = {c.node for c in m.clinicians if c.profession == "community_organizer"}
+    s = m.ties.live((INTER_ORG,))
+    tied = {int(b) for a, b in zip(m.ties.a[s], m.ties.b[s]) if int(a) in organizers}
+    partnered = {o.node for o in m.organizations if o.partnered}
+    assert organizers and partnered and tied == partnered
+
+
+def test_without_a_burn_in_loneliness_starts_at_the_level_support_sets():
+    """Loneliness starts where each resident's support, need and propensity set it, not at one common value."""
+    m = small()
+    r = m.residents
+    assert np.allclose(r.loneliness, m.states.target_loneliness(), atol=1e-6) and r.loneliness.std() > 0.05
+
+
 def test_shared_decisions_start_at_the_level_the_clinicians_buy_in_sustains():
     """Buy-in b raises shared decisions at b x rate and, outside partnership, lowers them at (1 - b) x rate / 2:
     with every clinician at b = 0.5, patients start about 2/3 of the way (not b itself)."""
