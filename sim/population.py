@@ -96,6 +96,19 @@ class PopulationParams(Section):
         """Residents of the community: the clinic's patients and the other residents (``citizens_per_patient`` each)."""
         return int(round(self.n_patients * (1.0 + self.citizens_per_patient)))
 
+    def age_counts(self) -> tuple[int, int, int]:
+        """Children, adults and people 65+ among the residents (each share of ``n_residents``, rounded);
+        a :class:`ScenarioError` where the shares leave no adult once rounded (no parent for the children)."""
+        n = self.n_residents
+        children, seniors = int(round(n * self.share_children)), int(round(n * self.share_65plus))
+        if n - children - seniors < 1:
+            from .errors import ScenarioError
+            raise ScenarioError(f"expected share_children + share_65plus to leave at least one adult among the {n:,} "
+                                f"residents; found {children:,} children and {seniors:,} aged 65+ "
+                                f"({self.share_children:g} and {self.share_65plus:g} of {n:,}, rounded)",
+                                key="population.share_65plus")
+        return children, n - children - seniors, seniors
+
 
 @dataclass
 class Residents:
@@ -193,13 +206,7 @@ def generate_residents(p: PopulationParams, rng: np.random.Generator) -> Residen
     unit square (the neighbourhood), which later drives neighbour ties.
     """
     n = p.n_residents
-    n_children = int(round(n * p.share_children))
-    n_seniors = int(round(n * p.share_65plus))
-    n_adults = n - n_children - n_seniors
-    if n_adults < 1:
-        from .errors import ScenarioError
-        raise ScenarioError("share_children + share_65plus leave no adults; expected a sum below 1",
-                            key="population.share_children")
+    n_children, n_adults, n_seniors = p.age_counts()
 
     age, household, alone, single = [], [], [], []
     next_h = 0

@@ -90,6 +90,7 @@ class Scenario(Section):
         if total >= 1:
             raise ScenarioError(f"expected share_children + share_65plus below 1 (some adults); found "
                                 f"{pop.share_children:g} + {pop.share_65plus:g} = {total:g}", key="population.share_65plus")
+        pop.age_counts()   # and some once the shares are rounded to residents
         names = [nb.name for nb in pop.neighbourhoods]
         if not names:
             raise ScenarioError("expected at least one neighbourhood; found an empty list", key="population.neighbourhoods")

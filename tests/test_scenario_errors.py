@@ -229,6 +229,12 @@ CASES = {
         files={"ages1.yaml": "extends: centre-sud\npopulation: {share_children: 0.5, share_65plus: 0.5}\n"},
         ref="ages1.yaml", file="ages1.yaml", key="population.share_65plus",
         fragments=["expected share_children + share_65plus below 1", "found 0.5 + 0.5 = 1"]),
+    "no_adults_once_rounded": dict(   # shares below 1, but 20 residents round to 10 children and 10 aged 65+
+        files={"ages20.yaml": "extends: centre-sud\npopulation: {n_patients: 20, citizens_per_patient: 0.0, "
+                              "share_children: 0.5, share_65plus: 0.48}\n"},
+        ref="ages20.yaml", file="ages20.yaml", key="population.share_65plus",
+        fragments=["expected share_children + share_65plus to leave at least one adult among the 20 residents",
+                   "found 10 children and 10 aged 65+"]),
     "neighbourhood_named_twice": dict(
         files={"twice.yaml": "extends: centre-sud\npopulation:\n  neighbourhoods: [{name: est}, {name: est}]\n"},
         ref="twice.yaml", file="twice.yaml", key="population.neighbourhoods.0.name",

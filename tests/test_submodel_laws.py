@@ -394,7 +394,7 @@ def test_a_partner_takes_whole_patients_only():
 def test_waiting_patients_are_paired_only_with_partners_of_their_neighbourhood():
     """Free places of a neighbourhood's partners go to its own waiting patients; the others wait."""
     m = small("rhizomes", n=1200)
-    r, t = m.residents, m.ties
+    r = m.residents
     partners = np.flatnonzero(coaching_role(r.role))
     assert m.n_neighbourhoods > 1 and (r.neighbourhood[partners] == 0).all()
     free = m.peer_support.free_places()
@@ -1271,7 +1271,7 @@ def test_a_demography_that_rounds_to_no_adults_is_refused():
     """20 residents, half of them children and 48% 65+: the shares sum below 1, but the counts round to
     no adult, and a community without adults cannot be built (no parent for the children)."""
     p = PopulationParams(n_patients=20, citizens_per_patient=0.0, share_children=0.5, share_65plus=0.48)
-    with pytest.raises(ScenarioError, match="leave no adults"):
+    with pytest.raises(ScenarioError, match=r"at least one adult among the 20 residents; found 10 children and 10 aged 65\+"):
         generate_residents(p, np.random.default_rng(0))
 
 
