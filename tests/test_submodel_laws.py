@@ -1635,6 +1635,7 @@ def test_a_full_waiting_list_stops_introductions_and_the_focus_public_is_respect
 
 
 def test_shared_decisions_drift_down_outside_partnership():
+    """After an encounter not in partnership, shared_decisions x= 1 - 0.5 x shared_decision_rate."""
     m, r = clinic()
     for c in m.clinicians:
         c.buy_in = 0.0
@@ -1643,6 +1644,8 @@ def test_shared_decisions_drift_down_outside_partnership():
     m.clinical.see_patients()
     assert m.events["encounters"] > 0 and m.events["partnership_encounters"] == 0
     assert (r.shared_decisions[pts] <= 0.5).all() and (r.shared_decisions[pts] < 0.5).sum() == m.events["encounters"]
+    rate = m.clinical.p.shared_decision_rate
+    assert np.allclose(r.shared_decisions[pts], 0.5 * (1.0 - 0.5 * rate))   # visit chance 1: all seen
 
 
 def test_a_clinician_short_of_time_sees_escalations_then_crises_and_a_crisis_always_seeks_care():
@@ -1689,18 +1692,6 @@ def test_loneliness_alone_is_a_need_and_partners_or_groups_without_access_are_no
     assert not (introduced & (r.role != NO_ROLE)).any()
     assert (r.role[m.clinical.patients] != NO_ROLE).any()     # there were partners among the patients seen
     assert not (introduced & (r.equity_group == shut)).any()
-
-
-def test_outside_partnership_shared_decisions_lose_half_the_rate():
-    """After an encounter not in partnership, shared_decisions x= 1 - 0.5 x shared_decision_rate."""
-    m, r = clinic()
-    for c in m.clinicians:
-        c.buy_in = 0.0
-    pts = m.clinical.patients
-    r.shared_decisions[pts] = 0.5
-    m.clinical.see_patients()
-    rate = m.clinical.p.shared_decision_rate
-    assert np.allclose(r.shared_decisions[pts], 0.5 * (1.0 - 0.5 * rate))   # visit chance 1: all seen
 
 
 def test_without_the_programme_no_clinician_training_is_bought():
