@@ -311,3 +311,14 @@ def test_failed_runs_are_listed_by_point_then_replication_not_by_file_name(tmp_p
         store.write_failure({"run_id": f"p{point}-r{rep}", "point": point, "replication": rep, "seed": 11 + rep,
                              "error": "boom"})
     assert list(load_sweep(store.root).failed["run_id"]) == ["p2-r0", "p2-r1", "p10-r0"]
+
+
+def test_a_folder_whose_description_lacks_expected_runs_expects_points_times_seeds(tmp_path):
+    """An older folder's meta.json may not say how many runs it expects: design points x replication seeds."""
+    store = SweepStore(tmp_path / "sweep")
+    design = pd.DataFrame({"point": [0, 1, 2], "a": [1.0, 2.0, 3.0]})
+    seeds = pd.DataFrame({"replication": [0, 1], "seed": [11, 12]})
+    store.write_description("name: t\n", {"design": "points", "parameters": ["a"], "replications": 2}, design, seeds)
+    store.write_batch("b0", *_batch([(0, 0)]))
+    sweep = load_sweep(store.root)
+    assert sweep.expected_runs == 6 and sweep.missing_runs == 5
