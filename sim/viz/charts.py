@@ -74,9 +74,10 @@ def _nice_max(v: float, whole: bool = False) -> float:
 
 
 def _fmt(v: float, lang: str) -> str:
-    """A value on a chart, as ``lang`` writes numbers: whole numbers plain, otherwise one
-    decimal from 1 up and two significant digits below (``0,25`` in French); a dash for no value
-    (the outcome of an empty group, such as 65+ living alone in a community with none)."""
+    """A value on a chart, as ``lang`` writes numbers: whole numbers plain, and so any from 100 up
+    (``1,234``), otherwise one decimal from 1 up and two significant digits below (``0,25`` in
+    French); a dash for no value (the outcome of an empty group, such as 65+ living alone in a
+    community with none)."""
     if not math.isfinite(v):
         return "–"
     if abs(v - round(v)) < 1e-9 or abs(v) >= 100:
