@@ -35,7 +35,7 @@ from sim.viz import charts, cli, levers
 from sim.viz.i18n import LANGUAGES, STRINGS, scenario_name, t
 from sim.viz.network_view import OKABE_ITO, RESIDENT_MARKS, NetworkView, legend_items, legend_swatch
 from sim.viz.session import Settings, WorkshopRun, settings_from_env, workshop_scenarios
-from test_viz_units import render_controls
+from test_viz_units import path_area, rendered_controls
 
 scenarios, run, page_module = units.scenarios, units.run, units.page_module   # the same fixtures
 
@@ -291,13 +291,13 @@ def _classes(model) -> np.ndarray:
     return out
 
 
-def _mark_size(element: str) -> float:
-    """The radius (circle), side (square) or span of the first mark of a group."""
+def _mark_area(element: str) -> float:
+    """The area of a group's first mark (a circle, a square or a path)."""
     if element.startswith("<circle"):
-        return float(re.search(r' r="([\d.]+)"', element).group(1)) * 2
+        return np.pi * float(re.search(r' r="([\d.]+)"', element).group(1)) ** 2
     if element.startswith("<rect"):
-        return float(re.search(r'width="([\d.]+)"', element).group(1)) * 1.13   # a square's side ~ 1.77 r
-    return float(re.search(r"l([\d.]+) ", element).group(1)) * 2
+        return float(re.search(r'width="([\d.]+)"', element).group(1)) ** 2
+    return path_area(re.search(r' d="([^"]+)"', element).group(1))
 
 
 @pytest.fixture
@@ -336,7 +336,7 @@ def test_residents_are_drawn_as_the_readme_says(every_kind):
             assert fill[1:3] == fill[3:5] == fill[5:7], fill
         assert (outline == "#000000") == (name not in ("patient", "citizen")), name
         assert len(re.findall(r"<(?:circle|rect|path) ", marks)) == (classes == name).sum(), name
-    size = {name: _mark_size(drawn[name][4]) for name in readme}
+    size = {name: _mark_area(drawn[name][4]) for name in readme}
     assert size["isolated"] > max(size["patient"], size["citizen"])
     assert min(size[p] for p in ("patient_partner", "carer_partner", "citizen_partner")) > size["isolated"]
     rings = re.search(f'<g fill="none" stroke="{OKABE_ITO["vermillion"]}"[^>]*>(.*?)</g>', svg).group(1)
@@ -427,6 +427,11 @@ def test_dissolved_ties_grow_fainter_week_by_week(scenarios):
                         r'stroke-opacity="([\d.]+)"[^>]*stroke-dasharray="6 5"', view.svg(model, "en"))
     opacity = {d.count("M"): float(o) for d, o in fading}
     assert set(opacity) == {1, 3} and opacity[1] > opacity[3] > 0
+    weeks = 0                # README: a dissolved tie fades out over three weeks (the latest one here)
+    while re.search(r'stroke="#666666"[^>]*stroke-dasharray="6 5"', view.svg(model, "en")):
+        weeks += 1
+        view.observe(model)
+    assert weeks == 3
 
 
 def test_a_closed_organization_is_hollow_and_professions_are_named_in_the_pages_language(run):
@@ -602,14 +607,39 @@ def test_the_week_counter_gives_the_year(seeded_page):
     assert "Week 26" in shown and "(year 0.5)" in shown
 
 
-def test_step_does_nothing_at_the_scenarios_horizon(page_module, monkeypatch):
-    """Play and Step stop at the end of the scenario: a click on Step there runs no further week."""
+def test_at_the_scenarios_horizon_play_and_step_stop_and_the_page_says_to_reset(page_module, monkeypatch):
+    """README: Play stops at the end of the scenario; Play and Step are then greyed out (a click on
+    Step runs no further week) and the page says to press Reset. Play's speed starts at 6 weeks a
+    second and goes up to 20."""
+    import ipyvuetify as v
+
     short = load_scenario(page_module.COMMUNITY, {"years": 0.1})
     monkeypatch.setattr(page_module, "COMMUNITY", short)
     built = []
     monkeypatch.setattr(page_module, "WorkshopRun",
                         lambda *a, **k: built.append(WorkshopRun(*a, **k)) or built[-1])
-    click = render_controls(page_module)
+    rc = rendered_controls(page_module)
+    button = {name: rc.find(v.Btn, class_=name).widget for name in ("cc-play", "cc-step", "cc-reset")}
+    speed = rc.find(v.Slider).widget
+    assert (speed.v_model, speed.max) == (6, 20)
+    assert not button["cc-play"].disabled and not button["cc-step"].disabled
+    assert not rc.find(v.Html, class_="cc-end").widgets
     for _ in range(short.weeks + 3):
-        click("cc-step")
+        button["cc-step"].click()
     assert built[-1].week == short.weeks == 5
+    assert button["cc-play"].disabled and button["cc-step"].disabled and not button["cc-reset"].disabled
+    assert "Reset" in rc.find(attributes={"class": "cc-pending cc-end"}).widget.unsafe_innerHTML
+
+
+def test_reset_builds_the_community_with_the_levers_as_set(page_module, monkeypatch):
+    """README: levers are applied when you press Reset."""
+    import ipyvuetify as v
+
+    built = []
+    monkeypatch.setattr(page_module, "WorkshopRun",
+                        lambda *a, **k: built.append(WorkshopRun(*a, **k)) or built[-1])
+    chosen = {**page_module.DEFAULTS, "seed": 9, "official_status": False, "decision_rule": "consensus"}
+    rc = rendered_controls(page_module, levers_set=chosen)
+    assert built[-1].applied() == page_module.DEFAULTS            # the page's first run
+    rc.find(v.Btn, class_="cc-reset").widget.click()
+    assert len(built) == 2 and built[-1].applied() == chosen

@@ -541,24 +541,26 @@ def test_residents_kinds_differ_in_shape_not_only_in_colour(run):
         assert f'data-shape="{RESIDENT_MARKS[name][0]}"' in swatch, name
 
 
+def path_area(d: str) -> float:
+    """The area of one polygon drawn as an SVG path of relative moves (shoelace)."""
+    x, y = map(float, re.match(r"M([-\d.]+) ([-\d.]+)", d).groups())
+    pts = [(x, y)]
+    for op, args in re.findall(r"([lhv])([-\d. ]+)", d):
+        nums = [float(v) for v in args.split()]
+        x, y = (x + nums[0], y + nums[1]) if op == "l" else (x + nums[0], y) if op == "h" else (x, y + nums[0])
+        pts.append((x, y))
+    return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(pts, pts[1:] + pts[:1]))) / 2
+
+
 def test_marks_of_each_shape_cover_the_same_area():
     """A square, diamond or triangle is not drawn bigger than a circle of the same radius."""
     from sim.viz.network_view import SHAPES, subpaths
-
-    def area(d: str) -> float:              # shoelace over the relative moves of one polygon
-        x, y = map(float, re.match(r"M([-\d.]+) ([-\d.]+)", d).groups())
-        pts = [(x, y)]
-        for op, args in re.findall(r"([lhv])([-\d. ]+)", d):
-            nums = [float(v) for v in args.split()]
-            x, y = (x + nums[0], y + nums[1]) if op == "l" else (x + nums[0], y) if op == "h" else (x, y + nums[0])
-            pts.append((x, y))
-        return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(pts, pts[1:] + pts[:1]))) / 2
 
     centre = np.array([[100.0, 100.0]])
     paths = {shape: subpaths(shape, centre, 10.0)[0] for shape in SHAPES}
     assert len(set(paths.values())) == len(SHAPES)
     for shape in ("square", "diamond", "triangle"):
-        assert area(paths[shape]) == pytest.approx(np.pi * 100, rel=0.02), shape
+        assert path_area(paths[shape]) == pytest.approx(np.pi * 100, rel=0.02), shape
 
 
 def test_weak_ties_are_not_drawn_and_long_ties_are_faint(run):
@@ -792,19 +794,26 @@ def page_module(monkeypatch):
     return importlib.reload(app)
 
 
-def render_controls(app, reduced_motion: bool = False):
+def rendered_controls(app, reduced_motion: bool = False, levers_set: dict | None = None):
     """The page's controls, rendered without a browser (for a browser asking for ``reduced_motion``
-    or not); returns a function that clicks a button."""
-    import ipyvuetify as v
+    or not, with the levers set to ``levers_set``, by default the page's first run's): the render
+    context, whose ``find`` gives the widgets."""
     import solara
 
     @solara.component
     def Controls():
-        pending = solara.use_reactive(dict(app.DEFAULTS))
+        pending = solara.use_reactive(dict(levers_set or app.DEFAULTS))
         first = solara.use_memo(lambda: app.WorkshopRun(app.COMMUNITY, app.BASELINE, app.DEFAULTS), [])
         app.Controller(solara.use_reactive(first), pending, solara.use_reactive(reduced_motion), "en")
 
-    _, rc = solara.render(Controls(), handle_error=False)
+    return solara.render(Controls(), handle_error=False)[1]
+
+
+def render_controls(app, reduced_motion: bool = False):
+    """The page's controls (:func:`rendered_controls`); returns a function that clicks a button."""
+    import ipyvuetify as v
+
+    rc = rendered_controls(app, reduced_motion)
     return lambda name: rc.find(v.Btn, class_=name).widget.click()
 
 

@@ -172,7 +172,9 @@ def WeekCounter(run: solara.Reactive, lang: str):
 @solara.component
 def Controller(run: solara.Reactive, pending: solara.Reactive, reduced_motion: solara.Reactive, lang: str):
     """Reset, Play/Pause, Step, the week counter and the speed of Play (*Reset* keeps the browser's
-    ``reduced_motion`` for the new run's picture)."""
+    ``reduced_motion`` for the new run's picture). Redrawn each week, so that Play and Step are
+    greyed out as soon as the run reaches its horizon, by Play or by Step."""
+    update_counter.get()
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(6)
     error = solara.use_reactive(None)
