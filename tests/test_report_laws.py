@@ -116,3 +116,202 @@ def test_the_most_isolated_group_is_the_equity_group_with_the_highest_mean(tmp_p
     text = _summary(build_report(runs, None, "en", figures=False))
     assert f"the most isolated group is LGBTI+ people ({100 * mean:.1f}%)" in text
     assert "les personnes LGBTI+" in _summary(build_report(runs, None, "fr", figures=False))
+
+
+def test_the_final_years_interval_of_isolation_stops_at_zero(tmp_path):
+    """A share's interval is within 0-100% (a t interval of a few runs near 0 reaches below it)."""
+    finals = {}
+    for seed, value in zip(SEEDS, (0.0, 0.0, 0.03)):
+        final = plausible_final(np.random.default_rng(seed), 0.5)
+        final[HEADLINE] = value
+        finals[seed] = final
+    runs = _runs(tmp_path / "runs", finals, start={HEADLINE: 0.3})
+    text = _summary(build_report(runs, None, "en", figures=False))
+    assert "fell from 30.0% at the start to 1.0% in the final year (95% CI 0.0% to " in text, text
+
+
+def test_a_single_run_says_so_in_its_summary_and_claims_no_interval(tmp_path):
+    """"How sure" for one run: there is no confidence interval (not "intervals are 95% confidence intervals")."""
+    one = _runs(tmp_path / "one", {SEEDS[0]: plausible_final(np.random.default_rng(0), 0.5)})
+    text = _summary(build_report(one, None, "en", figures=False))
+    assert "This is a single run: there is no confidence interval." in text
+    assert "intervals are 95% confidence intervals" not in text
+
+
+# ----------------------------------------------------------------------------- retention and workforce
+def _turnover_runs(folder, shares):
+    finals = {}
+    for seed, share in zip(SEEDS, shares):
+        final = plausible_final(np.random.default_rng(seed), 0.5)
+        final["partner_turnover_share"] = share
+        finals[seed] = final
+    return _runs(folder, finals)
+
+
+def test_partner_turnover_has_an_interval_from_three_runs_that_starts_at_zero(tmp_path):
+    """Turnover is a rate: like a share, no interval from fewer than 3 runs; its interval is shown from 0."""
+    two = _summary(build_report(_turnover_runs(tmp_path / "two", (0.1, 0.3)), None, "en", figures=False))
+    assert "Partner turnover: the partners who left over the final year number 20.0% of the partners on the " \
+           "roster." in two
+    three = _summary(build_report(_turnover_runs(tmp_path / "three", (0.0, 0.0, 0.3)), None, "en", figures=False))
+    assert "number 10.0% of the partners on the roster (95% CI 0.0% to " in three, three
+
+
+def test_funding_that_ends_in_the_last_week_did_not_end_before_it():
+    """"Funding that ended before the last week" names the sources whose end_week is before the runs' last week."""
+    from types import SimpleNamespace
+
+    from analysis.report import _workforce_sentence, _Writer
+
+    weekly = pd.DataFrame({"week": range(10), "partners_total": [0, 0, 0, 2, 2, 2, 2, 2, 2, 2]})
+    results = SimpleNamespace(weekly=weekly, summary=pd.DataFrame({"partners_total": [2.0]}),
+                              scenario_parameters={"funding": {"sources": [{"name": "Grant", "end_week": 9},
+                                                                           {"name": "Pilot", "end_week": 8}]}})
+    text = _text(_workforce_sentence(_Writer("en", False), results))
+    assert "“Pilot” (week 8)" in text and "Grant" not in text
+
+
+# ----------------------------------------------------------------------------- charts
+LABELS = {"scenario": "Scenario", "baseline": "Baseline", "year": "Year", "share_axis": "%"}
+
+
+def _bands(mean, low, high, outcome="isolated_share_65_alone", weeks=(0, 52, 104)):
+    return pd.DataFrame({"week": list(weeks), "outcome": outcome, "mean": mean, "low": low, "high": high, "n": 3})
+
+
+def test_time_panels_draw_shares_in_percent_over_years_with_bands_from_zero():
+    """A share over time: years on x (week / 52), percent on y from 0, its 95% band not below 0; the
+    scenario in blue, the baseline in vermillion, a legend only when there are two lines to tell apart."""
+    from analysis import plots
+
+    panel = [("isolated_share_65_alone", "Isolated", "share")]
+    scen = _bands([0.2, 0.1, 0.05], [0.15, 0.05, -0.02], [0.25, 0.15, 0.12])
+    base = _bands([0.2, 0.2, 0.2], [0.18, 0.18, 0.18], [0.22, 0.22, 0.22])
+    fig = plots.time_panels(panel, scen, base, LABELS, "en")
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    x, y = lines["Scenario"].get_data()
+    assert list(x) == pytest.approx([0.0, 1.0, 2.0]) and list(y) == pytest.approx([20.0, 10.0, 5.0])
+    assert lines["Scenario"].get_color() == plots.SCENARIO and lines["Baseline"].get_color() == plots.BASELINE
+    band = ax.collections[-1].get_paths()[0].vertices   # the scenario's band, drawn last
+    assert band[:, 1].min() == pytest.approx(0.0) and band[:, 1].max() == pytest.approx(25.0)
+    assert ax.get_ylim()[0] == 0.0
+    assert len(fig.legends) == 1
+    alone = plots.time_panels(panel, scen, None, LABELS, "en")
+    assert alone.legends == []
+
+
+def _whiskers(ax) -> list:
+    """The segments of the error bars drawn with an axes' bars."""
+    from matplotlib.container import BarContainer
+
+    (bars,) = [c for c in ax.containers if isinstance(c, BarContainer)]
+    return bars.errorbar.lines[2][0].get_segments()
+
+
+def test_group_bars_put_the_first_group_on_top_in_percent_with_whiskers_from_zero():
+    from analysis import plots
+
+    tab = pd.DataFrame({"mean": [0.10, 0.02], "low": [0.05, -0.01], "high": [0.15, 0.05]})
+    fig = plots.group_bars(["First", "Second"], tab, None, LABELS, "t", "en")
+    ax = fig.axes[0]
+    first, second = ax.patches[:2]
+    assert first.get_width() == pytest.approx(10.0) and second.get_width() == pytest.approx(2.0)
+    assert first.get_y() > second.get_y()                     # read from the top, as the table is
+    ticks = dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+    assert ticks[max(ticks)] == "First"
+    whiskers = _whiskers(ax)
+    assert min(seg[:, 0].min() for seg in whiskers) == pytest.approx(0.0)   # the second group's: 2% - 2%, not -1%
+
+
+def test_spending_bars_stack_the_budget_lines_and_name_each_once():
+    from analysis import plots
+
+    lines = ["spending_training", "spending_coordination"]
+    scen, base = pd.Series({lines[0]: 100.0, lines[1]: 50.0}), pd.Series({lines[0]: 10.0, lines[1]: 5.0})
+    fig = plots.spending_bars(lines, scen, base, {**LABELS, "lines": ["Training", "Coordination"], "money": "$"},
+                              "t", "en")
+    ax = fig.axes[0]
+    scen_bars = [p for p in ax.patches if p.get_y() < 0.5 and p.get_y() + p.get_height() > -0.5]
+    assert [(p.get_x(), p.get_width()) for p in scen_bars] == [(0.0, 100.0), (100.0, 50.0)]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Training", "Coordination"]
+    assert ax.yaxis_inverted()                                   # the scenario (row 0) on top
+    assert ax.xaxis.get_major_formatter()(12000, 0) == "12,000"
+
+
+def test_cost_scatter_marks_the_mean_and_draws_the_cost_per_person_as_a_slope():
+    from analysis import plots
+
+    fewer, extra = np.array([2.0, 4.0, 9.0]), np.array([1000.0, 3000.0, 2000.0])
+    labels = {"x": "x", "y": "y", "title": "t", "mean": "mean", "seeds": "seeds", "ratio": 400.0, "ratio_label": "r"}
+    ax = plots.cost_scatter(fewer, extra, labels, "en").axes[0]
+    assert list(ax.collections[1].get_offsets()[0]) == pytest.approx([5.0, 2000.0])
+    (line,) = [l for l in ax.get_lines() if l.get_label() == "r"]
+    x, y = line.get_data()
+    assert y[-1] / x[-1] == pytest.approx(400.0)
+    assert ax.yaxis.get_major_formatter()(-12000, 0) == "\u221212,000"
+    more = plots.cost_scatter(-fewer, extra, labels, "en").axes[0]   # more isolated: no cost per person to draw
+    assert not [l for l in more.get_lines() if l.get_label() == "r"]
+
+
+def test_tornado_puts_the_most_influential_lever_on_top_with_its_interval():
+    from analysis import plots
+
+    ranking = pd.DataFrame({"parameter": [f"p{i}" for i in range(20)], "value": np.linspace(1.0, 0.05, 20)})
+    ranking["low"], ranking["high"] = ranking["value"] - 0.05, ranking["value"] + 0.1
+    first = pd.Series(np.linspace(0.9, 0.0, 20), index=ranking["parameter"])
+    fig = plots.tornado(ranking, "sobol", {"title": "t", "measure": "ST", "first": "S1"}, "en", first_order=first)
+    ax = fig.axes[0]
+    bars = ax.patches
+    assert len(bars) == 15                                      # the 15 most influential
+    top = max(bars, key=lambda b: b.get_y())
+    assert top.get_width() == pytest.approx(1.0)
+    segments = _whiskers(ax)
+    top_seg = max(segments, key=lambda s: s[0, 1])
+    assert sorted(top_seg[:, 0]) == pytest.approx([0.95, 1.1])
+    dots = ax.collections[-1].get_offsets()
+    assert dots[np.argmax(dots[:, 1])][0] == pytest.approx(0.9)  # S1 of the lever on top
+
+
+def test_main_effects_tornado_spans_the_lowest_to_the_highest_level_around_the_scaled_mean():
+    from analysis import plots
+
+    ranking = pd.DataFrame({"parameter": ["a", "b"], "value": [0.1, 0.02], "low": [0.2, 0.25], "high": [0.3, 0.27]})
+    ax = plots.tornado(ranking, "main_effects", {"title": "t", "measure": "%", "low": "lo", "high": "hi"}, "en",
+                       centre=0.26, scale=100.0).axes[0]
+    spans = sorted((p.get_x() + min(0, p.get_width()), p.get_x() + max(0, p.get_width())) for p in ax.patches)
+    assert spans[0] == pytest.approx((20.0, 26.0)) and spans[-1] == pytest.approx((26.0, 30.0))
+
+
+def test_main_effect_panels_are_scaled_with_their_intervals():
+    from analysis import plots
+
+    table = pd.DataFrame({"parameter": "a", "level": [1.0, 2.0], "mean": [0.1, 0.2], "low": [0.05, 0.15],
+                          "high": [0.15, 0.25], "n": 3, "binned": False})
+    ax = plots.main_effect_grid(table, ["a"], {"title": "t"}, "en", scale=100.0).axes[0]
+    container = ax.containers[0]
+    assert list(container.lines[0].get_ydata()) == pytest.approx([10.0, 20.0])
+    seg = container.lines[2][0].get_segments()[0]
+    assert sorted(seg[:, 1]) == pytest.approx([5.0, 15.0])
+    many = pd.concat([table.assign(parameter=p) for p in "abcdefgh"])
+    fig = plots.main_effect_grid(many, list("abcdefgh"), {"title": "t"}, "en")
+    assert sum(a.get_visible() for a in fig.axes) == 6
+
+
+def test_french_chart_numbers_take_a_decimal_comma_and_narrow_space_thousands():
+    from analysis import plots
+
+    assert plots.tick_text(1234.5, "fr") == "1\u202f234,5" and plots.tick_text(1234.5, "en") == "1,234.5"
+    fig = plots.time_panels([("isolated_share_65_alone", "t", "share")], _bands([0.2] * 3, [0.1] * 3, [0.3] * 3),
+                            None, LABELS, "fr")
+    assert fig.axes[0].yaxis.get_major_formatter()(12.5, 0) == "12,5"
+    en = plots.time_panels([("isolated_share_65_alone", "t", "share")], _bands([0.2] * 3, [0.1] * 3, [0.3] * 3),
+                           None, LABELS, "en")
+    assert not isinstance(en.axes[0].yaxis.get_major_formatter(), __import__("matplotlib").ticker.FuncFormatter)
+
+
+def test_a_long_parameter_name_breaks_before_its_last_part():
+    from analysis.plots import _wrap
+
+    assert _wrap("retention.compensation.hourly_rate_for_partners") == "retention.compensation.\nhourly_rate_for_partners"
+    assert _wrap("short.name") == "short.name"
