@@ -315,3 +315,150 @@ def test_a_long_parameter_name_breaks_before_its_last_part():
 
     assert _wrap("retention.compensation.hourly_rate_for_partners") == "retention.compensation.\nhourly_rate_for_partners"
     assert _wrap("short.name") == "short.name"
+
+
+# ----------------------------------------------------------------------------- sensitivity analysis
+NAMES = ["funding.a", "retention.b", "governance.c"]
+
+
+def _caution(method: str, n: int, widest: float):
+    """The caution that :func:`analysis.sensitivity._with_caution` gives a result of ``n`` samples."""
+    import warnings
+
+    from analysis.sensitivity import Sensitivity, _with_caution
+
+    sens = Sensitivity(method, "y", pd.DataFrame(), pd.DataFrame(), method, n_points=10 * n, base_samples=n,
+                       widest_interval=widest)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return _with_caution(sens).caution
+
+
+def test_indices_come_with_a_caution_only_when_an_interval_is_wider_than_the_readme_says():
+    """README: Sobol indices whose widest 95% interval is wider than ±0.1, Morris μ* wider than ±25% of the
+    largest μ*, come with a warning; at the limit, none."""
+    assert _caution("sobol", 64, 0.1) is None and _caution("sobol", 64, 0.15) is not None
+    assert _caution("morris", 20, 0.25) is None and _caution("morris", 20, 0.3) is not None
+
+
+def test_the_caution_gives_the_sample_that_would_bring_the_intervals_within_the_limit():
+    """Intervals narrow as 1/sqrt(n): N = 16 with ±0.15 needs 16 x 1.5² = 36, for Sobol the next power of 2;
+    from fewer than 16 Sobol base samples (8 Morris trajectories) nothing is extrapolated."""
+    assert "'samples' of about 64 would" in _caution("sobol", 16, 0.15)
+    assert "'samples' in the hundreds or more" in _caution("sobol", 8, 0.15)
+    assert "(trajectories) of about 18 would" in _caution("morris", 8, 0.375)
+    assert "(trajectories) in the tens or more" in _caution("morris", 7, 0.375)
+
+
+def _sobol_sweep(folder, n, second, y_of, record_second=True):
+    from SALib.sample import sobol as sobol_sample
+
+    from analysis.synthetic import write_sweep
+
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[0.0, 1.0]] * 3}
+    x = sobol_sample.sample(problem, n, calc_second_order=second, seed=1)
+    pts = pd.DataFrame(x, columns=NAMES)
+    pts.insert(0, "point", range(len(pts)))
+    summary = pd.DataFrame({"point": range(len(x)), "replication": 0, "seed": 1000, "y": y_of(x)})
+    meta = {"design": "sobol", "salib_problem": problem, "N": n, **({"calc_second_order": second} if record_second else {})}
+    return load(write_sweep(folder, pts, summary, meta)), problem, x
+
+
+def test_sobol_table_is_salibs_analysis_of_the_point_means_and_its_ranking_the_total_index(tmp_path):
+    """The table holds SALib's S1, ST and their intervals; the ranking is ST with ST ± ST_conf; the widest
+    interval is the widest of S1's and ST's; a sweep recorded without ``calc_second_order`` is read with
+    SALib's default (second-order indices, N (2d + 2) points)."""
+    import warnings
+
+    from SALib.analyze import sobol as sobol_analyze
+
+    from analysis import analyse
+
+    res, problem, x = _sobol_sweep(tmp_path, 32, True, lambda x: x[:, 0] + 0.3 * x[:, 1] ** 2, record_second=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sens = analyse(res, "y")
+    si = sobol_analyze.analyze(problem, res.summary.sort_values("point")["y"].to_numpy(), calc_second_order=True,
+                               seed=1)
+    t = sens.table.set_index("parameter").loc[NAMES]
+    for col in ("S1", "S1_conf", "ST", "ST_conf"):
+        assert t[col].to_numpy() == pytest.approx(si[col]), col
+    r = sens.ranking.set_index("parameter").loc[NAMES]
+    assert r["low"].to_numpy() == pytest.approx(si["ST"] - si["ST_conf"])
+    assert r["high"].to_numpy() == pytest.approx(si["ST"] + si["ST_conf"])
+    assert sens.base_samples == 32 and sens.n_points == len(x) == 32 * 8
+    assert sens.widest_interval == pytest.approx(max(np.abs(si["S1_conf"]).max(), np.abs(si["ST_conf"]).max()))
+
+
+def test_an_outcome_the_same_at_every_sobol_point_is_refused_as_having_no_variance(tmp_path):
+    from analysis import analyse
+    from sim.errors import UserError
+
+    res, *_ = _sobol_sweep(tmp_path, 8, False, lambda x: np.full(len(x), 0.2))
+    with pytest.raises(UserError, match="'y' is the same at every design point: no variance to apportion"):
+        analyse(res, "y")
+
+
+def _morris_sweep(folder, y_of, trajectories=10):
+    from SALib.sample import morris as morris_sample
+
+    from analysis.synthetic import write_sweep
+
+    problem = {"num_vars": 3, "names": NAMES, "bounds": [[0.0, 1.0]] * 3}
+    x = morris_sample.sample(problem, trajectories, num_levels=4, seed=2)
+    pts = pd.DataFrame(x, columns=NAMES)
+    pts.insert(0, "point", range(len(pts)))
+    summary = pd.DataFrame({"point": range(len(x)), "replication": 0, "seed": 1000, "y": y_of(x)})
+    return load(write_sweep(folder, pts, summary, {"design": "morris", "salib_problem": problem, "num_levels": 4}))
+
+
+def test_morris_widest_interval_is_measured_against_the_largest_mu_star(tmp_path):
+    """μ*'s widest interval is a share of the largest μ*; where no lever moves the outcome there is nothing
+    imprecise (it was 0/0)."""
+    import warnings
+
+    from analysis import analyse
+
+    res = _morris_sweep(tmp_path / "m", lambda x: 10 * x[:, 0] + 5 * x[:, 1] * x[:, 2] + np.sin(20 * x[:, 2]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sens = analyse(res, "y")
+    t = sens.table
+    assert sens.widest_interval == pytest.approx(t["mu_star_conf"].abs().max() / t["mu_star"].max())
+    flat = analyse(_morris_sweep(tmp_path / "flat", lambda x: np.full(len(x), 0.2)), "y")
+    assert flat.caution is None and flat.widest_interval == 0.0
+
+
+def _factorial(folder, levels, y_of, replications=1, noise=(0.0, 0.0, 0.0)):
+    from analysis.synthetic import write_sweep
+
+    design = pd.DataFrame({"point": range(len(levels)), "funding.a": levels})
+    rows = [{"point": p, "replication": r, "seed": 1000 + r, "y": float(y_of(a) + noise[(p + r) % 3])}
+            for p, a in enumerate(levels) for r in range(replications)]
+    return load(write_sweep(folder, design, pd.DataFrame(rows), {"design": "full_factorial",
+                                                                 "replications": replications}))
+
+
+def test_main_effects_show_up_to_ten_design_levels_each_and_bin_more_into_quantiles(tmp_path):
+    """A parameter the design sets at 10 values is shown at each (``binned`` false, ``level`` the value); at 12
+    values, in 5 quantile bins whose level is the mean of the values in the bin."""
+    from analysis import analyse
+
+    ten = analyse(_factorial(tmp_path / "ten", list(np.arange(10.0)), lambda a: a), "y").table
+    assert not ten["binned"].any() and list(ten["level"]) == list(np.arange(10.0))
+    values = [0.0, 1.0, 2.0, 3.0, 10.0, 11.0, 20.0, 21.0, 30.0, 31.0, 40.0, 49.0]
+    twelve = analyse(_factorial(tmp_path / "twelve", values, lambda a: 2 * a), "y").table
+    assert twelve["binned"].all() and len(twelve) == 5
+    bins = [[0, 1, 2], [3, 10], [11, 20], [21, 30], [31, 40, 49]]   # quintiles of the 12 values' ranks
+    assert list(twelve["level"]) == pytest.approx([np.mean(b) for b in bins])
+    assert list(twelve["mean"]) == pytest.approx([2 * np.mean(b) for b in bins])
+
+
+def test_main_effect_ranking_runs_from_the_lowest_to_the_highest_level_mean_at_the_level_asked(tmp_path):
+    from analysis.sensitivity import main_effects
+
+    res = _factorial(tmp_path, [1.0, 2.0, 3.0], lambda a: 10 - a, replications=3, noise=(0.3, -0.3, 0.0))
+    row = main_effects(res, "y").ranking.iloc[0]
+    assert (row["low"], row["high"], row["value"]) == pytest.approx((7.0, 9.0, 2.0))
+    wide, narrow = (main_effects(res, "y", level=lv).table for lv in (0.99, 0.5))
+    assert ((wide["high"] - wide["low"]) > (narrow["high"] - narrow["low"])).all()
