@@ -462,3 +462,43 @@ def test_main_effect_ranking_runs_from_the_lowest_to_the_highest_level_mean_at_t
     assert (row["low"], row["high"], row["value"]) == pytest.approx((7.0, 9.0, 2.0))
     wide, narrow = (main_effects(res, "y", level=lv).table for lv in (0.99, 0.5))
     assert ((wide["high"] - wide["low"]) > (narrow["high"] - narrow["low"])).all()
+
+
+# ----------------------------------------------------------------------------- at what cost
+def _costs(folder, baseline, extra, fewer):
+    """A scenario whose spending is the baseline's + ``extra[i]`` and isolated count the baseline's − ``fewer[i]``,
+    at the first ``len(extra)`` baseline seeds."""
+    finals = _shifted(baseline, lambda f: {})
+    for (seed, final), e, n in zip(sorted(finals.items()), extra, fewer):
+        final.update({"spending_total": final["spending_total"] + e, "isolated_count": final["isolated_count"] - n})
+    return _runs(folder, {s: f for s, f in sorted(finals.items())[:len(extra)]})
+
+
+def _money(v: float) -> str:
+    return f"${v:,.0f}" if v >= 0 else f"−${-v:,.0f}"
+
+
+def test_the_cost_per_person_is_given_with_its_interval_from_two_seeds_paired(tmp_path, baseline):
+    """Two seeds paired give an interval (one does not): the sentence gives the ratio and its Fieller interval,
+    low to high."""
+    from analysis import compare
+
+    scen = _costs(tmp_path / "two", baseline, (1000.0, 1100.0), (10.0, 10.5))
+    cost = compare(scen, baseline).cost
+    assert cost.status == "ok" and cost.n_pairs == 2 and cost.low < cost.high
+    text = _summary(build_report(scen, baseline, "en", figures=False))
+    assert (f"that is {_money(cost.ratio)} a year per person no longer isolated (95% CI {_money(cost.low)} to "
+            f"{_money(cost.high)})") in text, text
+
+
+def test_lower_spending_with_an_uncertain_reduction_is_a_saving_not_a_negative_extra(tmp_path, baseline):
+    """Spending below the baseline's, fewer isolated on average but not surely: "spending is $X lower ... too
+    uncertain to say that the scenario isolates fewer people", never "spending is −$X more"."""
+    from analysis import compare
+
+    scen = _costs(tmp_path / "saves", baseline, (-1000.0, -1200.0, -900.0), (6.0, -5.0, 1.0))
+    cost = compare(scen, baseline).cost
+    assert cost.status == "unbounded" and cost.extra_spending.mean < 0
+    text = _summary(build_report(scen, baseline, "en", figures=False))
+    assert (f"At what cost: in the final year, spending is {_money(-cost.extra_spending.mean)} lower than the "
+            "baseline, with 0.7 fewer isolated residents on average; that reduction is too uncertain") in text, text
