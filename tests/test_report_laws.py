@@ -502,3 +502,51 @@ def test_lower_spending_with_an_uncertain_reduction_is_a_saving_not_a_negative_e
     text = _summary(build_report(scen, baseline, "en", figures=False))
     assert (f"At what cost: in the final year, spending is {_money(-cost.extra_spending.mean)} lower than the "
             "baseline, with 0.7 fewer isolated residents on average; that reduction is too uncertain") in text, text
+
+
+def test_spending_that_buys_no_reduction_is_a_signed_difference(tmp_path, baseline):
+    """No one less isolated: the sentence gives the spending difference signed ("differs by +$X")."""
+    from analysis import compare
+
+    scen = _costs(tmp_path / "none", baseline, (1000.0, 1200.0, 900.0), (-1.0, -2.0, 0.0))
+    cost = compare(scen, baseline).cost
+    assert cost.status == "no_reduction"
+    text = _summary(build_report(scen, baseline, "en", figures=False))
+    assert f"spending differs by +{_money(cost.extra_spending.mean)} from the baseline, but no one is less " \
+           "isolated on average (1.0 more isolated residents)" in text, text
+
+
+def test_the_key_table_gives_each_sides_runs_where_an_outcome_has_none_in_some(tmp_path, baseline):
+    """n is the seeds paired; where an outcome has no value in some runs (turnover without partners), the cell
+    also gives each side's runs, and each side's interval is shown or not by its own runs."""
+    nan = float("nan")
+
+    def runs(folder, shares):
+        finals = _shifted(baseline, lambda f: {})
+        for seed, share in zip(SEEDS, shares):
+            finals[seed]["partner_turnover_share"] = share
+        return _runs(folder, finals)
+
+    def row(scen, base):
+        page = build_report(scen, base, "en", figures=False)
+        cells = re.search(r"<tr><td>Partners who left over the year \(% of partners\)</td>(.*?)</tr>", page).group(1)
+        return [_text(c) for c in re.findall(r"<td>(.*?)</td>", cells)]
+
+    scen = runs(tmp_path / "scen", (nan, 0.2, 0.3))
+    full = runs(tmp_path / "full", (0.1, 0.2, 0.4))
+    other = runs(tmp_path / "other", (0.1, nan, 0.4))
+    base_cell, scen_cell, _, n_cell = row(scen, full)
+    assert n_cell == "2 (scenario 2, baseline 3)"
+    assert "n too small" in scen_cell and base_cell.startswith("23.3%0.0% to ")   # mean, then its interval
+    assert row(scen, other)[-1] == "1 (scenario 2, baseline 2)"
+
+
+def test_a_shares_interval_is_within_0_to_100_percent_and_a_rates_from_0_uncut():
+    """README: turnover is a rate, "above 100% when a small roster turns over more than once, so its interval
+    is shown from 0 but not cut at 100% as a share's is"."""
+    from analysis.report import _Writer
+
+    w = _Writer("en", False)
+    assert _text(w.ci(-0.1, 1.2, "share")) == "0.0% to 100.0%"
+    assert _text(w.ci(-0.1, 1.2, "rate")) == "0.0% to 120.0%"
+    assert _text(w.ci(-0.1, 1.2, "index")) == "−0.100 to 1.200"
