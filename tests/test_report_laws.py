@@ -550,3 +550,28 @@ def test_a_shares_interval_is_within_0_to_100_percent_and_a_rates_from_0_uncut()
     assert _text(w.ci(-0.1, 1.2, "share")) == "0.0% to 100.0%"
     assert _text(w.ci(-0.1, 1.2, "rate")) == "0.0% to 120.0%"
     assert _text(w.ci(-0.1, 1.2, "index")) == "−0.100 to 1.200"
+
+
+def test_a_count_takes_the_noun_its_shown_value_takes():
+    """0.96 is shown "1.0" and takes "resident" (its docstring); 1.04 too; 1.5 takes the plural in English."""
+    from analysis.report import _Writer
+
+    w = _Writer("en", False)
+    assert w.noun(0.96, "isolated_resident") == "isolated resident" == w.noun(1.04, "isolated_resident")
+    assert w.noun(1.5, "isolated_resident") == "isolated residents"
+
+
+# ----------------------------------------------------------------------------- notices
+def test_only_runs_shorter_than_a_year_are_warned_about(tmp_path):
+    final = plausible_final(np.random.default_rng(0), 0.5)
+    year = _text(build_report(_runs(tmp_path / "year", {0: final}, weeks=52), None, "en", figures=False))
+    short = _text(build_report(_runs(tmp_path / "short", {0: final}, weeks=51), None, "en", figures=False))
+    assert "less than a year" not in year and "These runs last 51 weeks, less than a year" in short
+
+
+def test_a_baseline_seed_without_a_partner_is_listed(tmp_path, baseline):
+    """The scenario ran two of the baseline's three seeds: the third is left out of the pairing and listed."""
+    finals = _shifted(baseline, lambda f: {})
+    scen = _runs(tmp_path / "two", {s: finals[s] for s in SEEDS[:2]})
+    text = _text(build_report(scen, baseline, "en", figures=False))
+    assert f"Seeds without a partner, left out of the paired comparison: {SEEDS[2]}." in text
