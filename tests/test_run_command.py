@@ -16,13 +16,6 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WEEKS = 10  # --years 0.2
 
 
-@pytest.fixture
-def tiny_yaml(tmp_path):
-    path = tmp_path / "tiny.yaml"
-    path.write_text("extends: centre-sud\ntitle: Tiny Centre-Sud\npopulation: {n_patients: 200}\n")
-    return path
-
-
 def _run(tiny_yaml, out, *extra):
     return main(["run", str(tiny_yaml), "--seed", "1", "--years", "0.2", "--out", str(out), "--quiet", *extra])
 

@@ -1,0 +1,80 @@
+"""The command line as the README describes it, checked where a mutation audit of ``sim/cli.py``,
+``sim/runner.py``, ``analysis/cli.py``, ``experiments/cli.py`` and ``experiments/calibration_cli.py``
+found it unchecked: the line ``run`` prints, its defaults and progress bar, the files it writes and
+their header, its chart, the ``scenarios`` commands' output, and the messages of ``report``,
+``sweep`` and ``calibrate``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from sim.cli import main
+from sim.scenario import load_scenario
+
+
+def _summary(folder):
+    return json.loads((folder / "summary.json").read_text())
+
+
+# ----------------------------------------------------------------------------- the line run prints
+def test_the_line_run_prints_gives_the_summarys_numbers_in_percent_and_the_scenarios_currency(tmp_path, capsys):
+    """Shares as percentages of the summary's shares (one decimal), the empowerment index (three
+    decimals) and the spending with the scenario's currency symbol (README: "the line `run` prints
+    write amounts with its symbol")."""
+    path = tmp_path / "euros.yaml"
+    path.write_text("extends: centre-sud\npopulation: {n_patients: 200}\nfunding: {currency: EUR}\n")
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--seed", "1", "--years", "0.2", "--out", str(out), "--quiet"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    s = _summary(out)["final_year"]
+    assert f"isolated {100 * s['isolated_share_all']:.1f}% of residents" in line, line
+    assert f"(65+ living alone: {100 * s['isolated_share_65_alone']:.1f}%)" in line, line
+    assert f"lonely 65+: {100 * s['lonely_share_65plus']:.1f}%" in line, line
+    assert f"empowerment index {s['empowerment_index']:.3f}" in line, line
+    assert line.endswith(f"spending €{s['spending_total']:,.0f}"), line
+
+
+def test_a_run_of_a_year_is_summarised_as_its_final_year_and_a_one_week_run_as_one_week(tiny_yaml, tmp_path, capsys):
+    """52 weeks are a year: the summary is the final year's; a shorter run says how many weeks it covers."""
+    assert main(["run", str(tiny_yaml), "--years", "1", "--out", str(tmp_path / "year"), "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("Final year: isolated ")
+    assert _summary(tmp_path / "year")["weeks"] == 52
+    assert main(["run", str(tiny_yaml), "--years", "0.02", "--out", str(tmp_path / "week"), "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith(
+        "The whole run, 1 week (less than a year; spending is the total over it): isolated ")
+
+
+# ----------------------------------------------------------------------------- run's defaults and options
+def test_run_with_no_seed_or_out_runs_seed_0_into_a_folder_named_with_the_size_reached(tiny_yaml, tmp_path,
+                                                                                         monkeypatch, capsys):
+    """Defaults of ``run`` (its --help): seed 0, and runs/SCENARIO-SIZE-residents-seed0 with --residents,
+    SIZE the size reached (151 asked of a community of 1.5 residents a patient is 152); without
+    --quiet a progress bar counts the weeks up to the horizon; --snapshot-weeks takes blanks and a
+    closing comma."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(tiny_yaml), "--years", "0.2", "--residents", "151", "--snapshot-weeks", " 5, 0,"]) == 0
+    folder = tmp_path / "runs" / "tiny-152-residents-seed0"
+    assert _summary(folder)["seed"] == 0 and _summary(folder)["residents"] == 152
+    assert sorted(p.name for p in folder.glob("residents_week*")) == ["residents_week0.parquet",
+                                                                       "residents_week5.parquet"]
+    bar = capsys.readouterr().err.split("\r")[-1]
+    assert bar.startswith("tiny: 100%") and "10/10" in bar and "week" in bar, bar
+
+
+def test_run_without_a_scenario_runs_centre_sud(tmp_path):
+    """``run``'s scenario defaults to centre-sud (README: ``caring-community run centre-sud`` is the first run)."""
+    out = tmp_path / "out"
+    assert main(["run", "--residents", "150", "--years", "0.02", "--out", str(out), "--quiet"]) == 0
+    assert _summary(out)["scenario"] == "centre-sud"
+
+
+@pytest.mark.parametrize("weeks, found", [("2.5", "'2.5'"), ("0;5", "'0;5'")])
+def test_snapshot_weeks_that_are_not_whole_weeks_are_refused_naming_the_option(tiny_yaml, tmp_path, capsys,
+                                                                               weeks, found):
+    assert main(["run", str(tiny_yaml), "--snapshot-weeks", weeks, "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (f"error: key '--snapshot-weeks': expected comma-separated whole weeks such "
+                                       f"as 0,260,520; found {found}\n")
+    assert not (tmp_path / "out").exists()
