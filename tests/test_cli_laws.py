@@ -78,3 +78,55 @@ def test_snapshot_weeks_that_are_not_whole_weeks_are_refused_naming_the_option(t
     assert capsys.readouterr().err == (f"error: key '--snapshot-weeks': expected comma-separated whole weeks such "
                                        f"as 0,260,520; found {found}\n")
     assert not (tmp_path / "out").exists()
+
+
+# ----------------------------------------------------------------------------- scenarios list | show | validate
+def test_scenarios_list_starts_every_title_in_one_column(capsys):
+    assert main(["scenarios", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    starts = {len(line) - len(line.split(maxsplit=1)[1]) for line in lines}
+    assert starts == {max(len(line.split()[0]) for line in lines) + 2}
+
+
+def test_a_size_given_to_scenarios_list_is_refused_naming_the_option(capsys):
+    assert main(["scenarios", "list", "--residents", "500"]) == 2
+    assert capsys.readouterr().err.startswith("error: key '--residents': expected no scenario or size with "
+                                              "'scenarios list'")
+
+
+@pytest.mark.parametrize("action", ["show", "validate"])
+def test_scenarios_show_or_validate_without_a_scenario_says_what_it_needs(capsys, action):
+    assert main(["scenarios", action]) == 2
+    assert capsys.readouterr().err == f"error: 'scenarios {action}' needs a scenario name or file\n"
+
+
+def test_scenarios_validate_says_the_size_and_horizon_the_scenario_resolves_to(capsys):
+    """The residents it has at the size asked (the size reached) and its horizon in years."""
+    for argv, residents in ((["centre-sud"], load_scenario("centre-sud").population.n_residents),
+                            (["centre-sud", "--residents", "151"], 152)):
+        assert main(["scenarios", "validate", *argv]) == 0
+        years = load_scenario("centre-sud").years
+        assert capsys.readouterr().out == f"centre-sud: valid ({residents} residents, {years:g} years)\n"
+
+
+def test_scenarios_show_writes_the_scenario_as_its_own_yaml_in_the_schemas_order_and_letters(capsys):
+    """The sections in the order of a scenario file (name and title first, as scenario.yaml and docs
+    write them), and words in their own letters: 'Montréal', not 'Montr\\xE9al'."""
+    from sim.scenario import Scenario
+
+    assert main(["scenarios", "show", "centre-sud"]) == 0
+    text = capsys.readouterr().out
+    assert [line.split(":")[0] for line in text.splitlines() if re.match(r"[a-z_]+:", line)] == \
+        list(Scenario.model_fields)
+    assert f"title: {load_scenario('centre-sud').title}\n" in text and "Montréal" in text
+
+
+def test_scenarios_show_params_shows_a_value_that_fits_its_column_whole(tmp_path, capsys):
+    """The value column is 14 characters wide: a value of 14 characters is shown as it is, a longer
+    one cut to fit, ending in '...'."""
+    for title, shown in (("Tiny community", "Tiny community"), ("Tiny community!", "Tiny commun...")):
+        path = tmp_path / "mine.yaml"
+        path.write_text(f"extends: centre-sud\ntitle: {title}\n")
+        assert main(["scenarios", "show", str(path), "--params"]) == 0
+        row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("title "))
+        assert row[49:64] == f"{shown:<14} ", row
