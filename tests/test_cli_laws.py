@@ -130,3 +130,120 @@ def test_scenarios_show_params_shows_a_value_that_fits_its_column_whole(tmp_path
         assert main(["scenarios", "show", str(path), "--params"]) == 0
         row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("title "))
         assert row[49:64] == f"{shown:<14} ", row
+
+
+# ----------------------------------------------------------------------------- what run checks and writes
+def test_years_are_run_as_the_nearest_whole_number_of_weeks(tiny_yaml):
+    """0.05 years are 2.6 weeks: 3 weeks are run (week 0 and three rows), as 'scenario.yaml' records them."""
+    from sim import run
+    assert list(run(str(tiny_yaml), seed=1, years=0.05)["week"]) == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("seed, years, words", [
+    (True, None, "key 'seed': expected a whole number 0 or more; found True"),
+    (0, 100.5, "key 'years': expected a horizon above 0 and at most 100 years; found 100.5"),
+    (0, 0, "key 'years': expected a horizon above 0 and at most 100 years; found 0"),
+])
+def test_run_arguments_are_checked_at_their_bounds(seed, years, words):
+    """A flag is no seed; a numpy whole number is one (a seed drawn by numpy); 100 years is the longest
+    horizon, and a horizon of 0 is said to be not above 0."""
+    import numpy as np
+
+    from sim.errors import UserError
+    from sim.runner import check_run_arguments, horizon_weeks
+
+    scenario = load_scenario("centre-sud")
+    with pytest.raises(UserError) as info:
+        check_run_arguments(seed, years, [], horizon_weeks(scenario, years))
+    assert str(info.value) == words
+    check_run_arguments(np.int64(3), 100, [], horizon_weeks(scenario, 100))   # accepted
+
+
+def test_edges_without_snapshot_weeks_says_what_to_write_in_the_callers_own_terms(tiny_yaml, tmp_path, capsys):
+    """The command suggests '--snapshot-weeks 0,N' and Python 'snapshot_weeks [0, N]', N the run's last week."""
+    from sim.errors import UserError
+    from sim.runner import run_to_folder
+
+    assert main(["run", str(tiny_yaml), "--years", "0.2", "--edges", "--out", str(tmp_path / "out")]) == 2
+    assert "(the weeks at which to write the edge list, e.g. --snapshot-weeks 0,10)" in capsys.readouterr().err
+    with pytest.raises(UserError, match=re.escape("e.g. snapshot_weeks [0, 10]); found none")):
+        run_to_folder(tiny_yaml, 1, tmp_path / "out", years=0.2, edges=True)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_command_in_scenario_yaml_reproduces_the_run_from_the_run_folder(tmp_path, monkeypatch):
+    """README: scenario.yaml holds "the resolved parameters, reloadable as a scenario, with the seed and the
+    command that reproduces the run in its header" -- also for a scenario that extends a file of its own."""
+    import shlex
+
+    import pandas as pd
+
+    (tmp_path / "parent.yaml").write_text("extends: centre-sud\npopulation: {n_patients: 200}\n")
+    (tmp_path / "child.yaml").write_text("extends: parent.yaml\ngovernance: {decision_rule: consensus}\n")
+    out = tmp_path / "runs" / "child"
+    assert main(["run", str(tmp_path / "child.yaml"), "--seed", "2", "--years", "0.1", "--out", str(out), "--quiet"]) == 0
+    header = (out / "scenario.yaml").read_text().splitlines()[:4]
+    assert header[:3] == ["# Resolved scenario 'child' (derived from parent.yaml)", "# seed: 2", "# weeks: 5"]
+    assert header[3].startswith("# reproduce: caring-community run scenario.yaml ")
+    monkeypatch.chdir(out)
+    again = tmp_path / "again"
+    assert main([*shlex.split(header[3].split("caring-community ", 1)[1]), "--out", str(again), "--quiet"]) == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(again / "outcomes.parquet"), pd.read_parquet(out / "outcomes.parquet"))
+
+
+def test_a_run_that_stops_half_way_in_a_used_folder_leaves_only_its_own_parameters(tiny_yaml, tmp_path, monkeypatch):
+    """README: a run into a folder that held an earlier run first removes that run's outputs, so nothing
+    in the folder belongs to another run -- even when this run stops before writing its own."""
+    from sim import CaringCommunity
+
+    out = tmp_path / "used"
+    assert main(["run", str(tiny_yaml), "--seed", "1", "--years", "0.1", "--out", str(out), "--quiet",
+                 "--snapshot-weeks", "0,5", "--edges"]) == 0
+
+    def crash(model):
+        raise RuntimeError("simulated crash")
+
+    monkeypatch.setattr(CaringCommunity, "step", crash)
+    with pytest.raises(RuntimeError):
+        main(["run", str(tiny_yaml), "--seed", "2", "--years", "0.1", "--out", str(out), "--quiet"])
+    assert [p.name for p in out.iterdir()] == ["scenario.yaml"]
+    assert "# seed: 2" in (out / "scenario.yaml").read_text()
+
+
+def test_the_chart_draws_isolation_in_percent_and_empowerment_over_years_under_the_scenarios_title(
+        tiny_yaml, tmp_path, monkeypatch):
+    """chart.png (README: isolation and empowerment over time): left, the three isolation and
+    loneliness shares in % of residents; right, the empowerment index and the share of patients at
+    engagement level 1 or more, on 0-1; years on both x axes; the scenario's title above."""
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    drawn = []
+    save = Figure.savefig
+
+    def keep(fig, *args, **kwargs):
+        drawn.append(fig)
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    out = tmp_path / "out"
+    assert main(["run", str(tiny_yaml), "--seed", "1", "--years", "0.2", "--out", str(out), "--quiet"]) == 0
+    df = pd.read_parquet(out / "outcomes.parquet")
+    [fig] = drawn
+    assert fig.get_suptitle() == "Tiny Centre-Sud"
+    left, right = fig.axes
+    years = df["week"] / 52
+    for line, column in zip(left.get_lines(), ("isolated_share_all", "isolated_share_65_alone", "lonely_share_65plus")):
+        assert np.allclose(line.get_xdata(), years) and np.allclose(line.get_ydata(), 100 * df[column]), column
+    engaged = df[["engagement_level_1_share", "engagement_level_2_share", "engagement_level_3_share"]].sum(axis=1)
+    for line, values in zip(right.get_lines(), (df["empowerment_index"], engaged)):
+        assert np.allclose(line.get_xdata(), years) and np.allclose(line.get_ydata(), values)
+    assert len(left.get_lines()) == 3 and len(right.get_lines()) == 2
+    assert right.get_ylim() == (0, 1) and left.get_xlabel() == right.get_xlabel() == "year"
+    # level 3 is reached after years, not in ten weeks: the share at level 1 or more counts it too
+    from sim.runner import plot_run
+    drawn.clear()
+    plot_run(df.assign(engagement_level_1_share=0.1, engagement_level_2_share=0.2, engagement_level_3_share=0.3),
+             tmp_path / "levels.png")
+    assert np.allclose(drawn[0].axes[1].get_lines()[1].get_ydata(), 0.6)
