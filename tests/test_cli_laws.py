@@ -132,6 +132,23 @@ def test_scenarios_show_params_shows_a_value_that_fits_its_column_whole(tmp_path
         assert row[49:64] == f"{shown:<14} ", row
 
 
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    """``caring-community scenarios show NAME --params | head`` stops without a BrokenPipeError
+    traceback, with status 0, once the reader has closed the pipe."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "scenarios", "show", "centre-sud", "--params"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    proc.stdout.close()   # before the command writes: its first write finds no reader
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and err == ""
+
+
 # ----------------------------------------------------------------------------- what run checks and writes
 def test_years_are_run_as_the_nearest_whole_number_of_weeks(tiny_yaml):
     """0.05 years are 2.6 weeks: 3 weeks are run (week 0 and three rows), as 'scenario.yaml' records them."""
