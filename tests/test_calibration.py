@@ -185,6 +185,7 @@ def test_calibrate_check_prints_the_fit_of_the_defaults_without_fitting(tmp_path
     out = capsys.readouterr().out
     assert "| lonely_65plus | 0.19 ± 0.04 |" in out and "| stylised fact |" in out
     assert "11/11 targets within tolerance" in out and "(2 seeds from root seed 777001)" in out
+    assert out.startswith("| target |")                      # --quiet: no progress lines before the tables
     assert not list(tmp_path.iterdir())
     import experiments.calibration_targets as targets
     far = [t if t.name != "inner_circle" else t.__class__(**{**t.__dict__, "value": 50.0}) for t in targets.TARGETS]

@@ -264,3 +264,98 @@ def test_the_chart_draws_isolation_in_percent_and_empowerment_over_years_under_t
     plot_run(df.assign(engagement_level_1_share=0.1, engagement_level_2_share=0.2, engagement_level_3_share=0.3),
              tmp_path / "levels.png")
     assert np.allclose(drawn[0].axes[1].get_lines()[1].get_ydata(), 0.6)
+
+
+# ----------------------------------------------------------------------------- report, sweep, calibrate
+def test_a_report_on_incomplete_results_says_how_many_runs_completed_are_missing_and_failed(tmp_path, capsys):
+    from analysis.synthetic import write_replications
+
+    folder = write_replications(tmp_path / "runs", range(3), "demo")
+    (folder / "demo-seed3").mkdir()
+    (folder / "demo-seed3" / "scenario.yaml").write_text("seed: 3\n")   # a run that stopped half-way
+    assert main(["report", str(folder), "--out", str(tmp_path / "r.html")]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Wrote {tmp_path / 'r.html'}",
+        "warning: incomplete results: 3 of 4 runs completed, 0 missing, 1 failed (the report says so)"]
+
+
+def _spec(path, name="tiny", **changes):
+    """The tests' tiny sweep spec (tests/sweep_specs.py), written to ``path``."""
+    import yaml
+    from sweep_specs import tiny_spec
+
+    path.write_text(yaml.safe_dump(tiny_spec(name, **changes)))
+    return str(path)
+
+
+def test_sweep_status_and_extra_arguments_say_what_the_command_takes(tmp_path, capsys, monkeypatch):
+    """'sweep status' needs the folder; 'sweep SPEC EXTRA' is refused, not EXTRA ignored; a spec file named
+    'status' in the current folder is a spec (``sweep status --out DIR`` runs it)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "status"]) == 2
+    assert capsys.readouterr().err == ("error: 'sweep status' needs the sweep's output folder: caring-community "
+                                       "sweep status DIR\n")
+    assert main(["sweep", _spec(tmp_path / "s.yaml"), "sweeps/s"]) == 2
+    assert capsys.readouterr().err.startswith("error: unexpected argument 'sweeps/s'; expected 'sweep SPEC [--out DIR]' "
+                                              "or 'sweep status DIR'")
+    (tmp_path / "status").write_text("# a sweep, one day\n")
+    assert main(["sweep", "status", "--out", "o"]) == 2
+    assert capsys.readouterr().err.startswith("error: file status: expected a sweep spec")
+    assert not (tmp_path / "sweeps").exists() and not (tmp_path / "o").exists()
+
+
+def test_a_sweep_with_one_failed_run_goes_to_sweeps_name_and_says_it_failed_in_the_singular(tmp_path, capsys,
+                                                                                               monkeypatch):
+    """Without --out, sweeps/NAME, NAME the spec's own name (not its file's); with --quiet nothing on stderr;
+    one failed run is 'is recorded ... with its error (rerun it ...)'."""
+    import experiments.runner as runner
+    from test_sweep_messages import _fail_consensus
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, "simulate", _fail_consensus)
+    spec = _spec(tmp_path / "file-name.yaml", name="spec-name", replications=1)
+    assert main(["sweep", spec, "--backend", "serial", "--quiet"]) == 1
+    captured = capsys.readouterr()
+    out = "sweeps/spec-name"
+    assert captured.out.splitlines()[0].startswith(f"{out}: 1 runs done now, 0 already finished, 1 failed, of 2")
+    assert captured.out.splitlines()[1] == (f"1 failed run is recorded in {out}/failed/ with its error (rerun it with "
+                                            "--retry-failed)")
+    assert captured.err == "" and (tmp_path / out / "failed").is_dir()
+
+
+def test_an_interrupted_sweep_with_a_failed_run_and_one_left_says_so(tmp_path, capsys, monkeypatch):
+    import experiments.runner as runner
+    from test_sweep_messages import _fail_consensus
+
+    calls = []
+
+    def fail_then_stop(scenario, params, seed, weeks):
+        calls.append(seed)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return _fail_consensus(scenario, params, seed, weeks)
+
+    monkeypatch.setattr(runner, "simulate", fail_then_stop)
+    out = tmp_path / "out"
+    assert main(["sweep", _spec(tmp_path / "s.yaml"), "--out", str(out), "--backend", "serial", "--batch-size", "1",
+                 "--quiet"]) == 130
+    assert capsys.readouterr().err == (f"interrupted: 2 of 4 runs are finished and kept in {out}, 1 failed "
+                                       "(--retry-failed reruns them); run the same command again to resume (1 run left)\n")
+
+
+def test_calibrate_check_takes_its_seed_shows_progress_and_fails_on_fitted_targets_only(tmp_path, capsys, monkeypatch):
+    """--seed is the root of the verification's seeds; without --quiet each run is reported; a target that
+    is only a check (not fitted) may be missed with exit status 0 (--help: "exit status 1 if a fitted
+    target is outside its tolerance")."""
+    import experiments.calibration_targets as targets
+
+    monkeypatch.chdir(tmp_path)
+    checks = [t if t.fitted else t.__class__(**{**t.__dict__, "value": 1000.0}) for t in targets.TARGETS]
+    wide = [t.__class__(**{**t.__dict__, "sigma": 1e9}) if t.fitted else t for t in checks]
+    monkeypatch.setattr("experiments.calibration.TARGETS", wide)
+    assert main(["calibrate", "--check", "--verify", "2", "--seed", "5", "--residents", "500",
+                 "--backend", "serial"]) == 0
+    out = capsys.readouterr().out
+    assert "  2/2 runs (serial" in out
+    assert f"{len(targets.TARGETS) - 1}/{len(targets.TARGETS)} targets within tolerance" in out
+    assert out.rstrip().endswith("(2 seeds from root seed 5)")
