@@ -188,6 +188,13 @@ def test_edges_without_snapshot_weeks_says_what_to_write_in_the_callers_own_term
     assert not (tmp_path / "out").exists()
 
 
+def test_an_out_folder_that_cannot_be_made_is_one_message(tiny_yaml, capsys):
+    """Where no folder can be made (here in /proc), one line naming --out, not the system's traceback."""
+    assert main(["run", str(tiny_yaml), "--years", "0.02", "--quiet", "--out", "/proc/no-such-folder"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: file /proc/no-such-folder, key '--out': expected a folder that can be created or "
+                          "written to; found ") and len(err.splitlines()) == 1
+
 def test_the_command_in_scenario_yaml_reproduces_the_run_from_the_run_folder(tmp_path, monkeypatch):
     """README: scenario.yaml holds "the resolved parameters, reloadable as a scenario, with the seed and the
     command that reproduces the run in its header" -- also for a scenario that extends a file of its own."""
