@@ -55,8 +55,8 @@ def seeded_batch_run(model_cls, parameters: dict, seeds: list[int], **kwargs) ->
 
 def _mesa33_run_to_its_end(model_cls, run, max_steps: int, data_collection_period: int) -> list[dict]:
     """One run of Mesa 3.3's ``batch_run``, as Mesa 3.5 runs and reports it: at most ``max_steps``
-    weeks, and every ``data_collection_period``-th week the model collected (week 0 first) up to its
-    last, which is always reported (the only one for -1)."""
+    weeks, and every ``data_collection_period``-th week the model collected, from week 0 (so the
+    last week only where the period reaches it), or the last week alone for -1."""
     from mesa.batchrunner import _collect_data
 
     run_id, iteration, kwargs = run
@@ -64,9 +64,7 @@ def _mesa33_run_to_its_end(model_cls, run, max_steps: int, data_collection_perio
     while model.running and model.steps < max_steps:
         model.step()
     collected = len(next(iter(model.datacollector.model_vars.values())))   # week 0, then one a week
-    steps = list(range(0, collected, data_collection_period))
-    if not steps or steps[-1] != collected - 1:
-        steps.append(collected - 1)
+    steps = [collected - 1] if data_collection_period == -1 else list(range(0, collected, data_collection_period))
     rows = []
     for step in steps:
         model_data, agents_data = _collect_data(model, step)
