@@ -149,6 +149,22 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
     assert proc.wait(timeout=120) == 0 and err == ""
 
 
+def test_a_subcommand_package_left_out_is_skipped_and_a_missing_dependency_is_not_hidden(tmp_path, monkeypatch,
+                                                                                           capsys):
+    """A plugin module that is not there (a package left out of an installation) leaves the other commands
+    working; a plugin whose own import fails on a missing library says so, rather than its subcommand
+    quietly disappearing."""
+    import sim.cli
+
+    (tmp_path / "needs_a_library.py").write_text("import no_such_library_for_the_test\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sim.cli, "PLUGINS", ("no_such_package.cli",))
+    assert main(["scenarios", "list"]) == 0
+    monkeypatch.setattr(sim.cli, "PLUGINS", ("needs_a_library",))
+    with pytest.raises(ModuleNotFoundError, match="no_such_library_for_the_test"):
+        sim.cli.build_parser()
+
+
 # ----------------------------------------------------------------------------- what run checks and writes
 def test_years_are_run_as_the_nearest_whole_number_of_weeks(tiny_yaml):
     """0.05 years are 2.6 weeks: 3 weeks are run (week 0 and three rows), as 'scenario.yaml' records them."""
