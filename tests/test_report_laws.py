@@ -575,3 +575,102 @@ def test_a_baseline_seed_without_a_partner_is_listed(tmp_path, baseline):
     scen = _runs(tmp_path / "two", {s: finals[s] for s in SEEDS[:2]})
     text = _text(build_report(scen, baseline, "en", figures=False))
     assert f"Seeds without a partner, left out of the paired comparison: {SEEDS[2]}." in text
+
+
+def test_the_header_counts_the_seeds_both_sides_ran(tmp_path, baseline):
+    """"Paired by seed over N seeds": N is the seeds the scenario and the baseline share, not the scenario's
+    own (here it ran 1000, 1001 and 1005; the baseline 1000-1002)."""
+    finals = _shifted(baseline, lambda f: {})
+    scen = _runs(tmp_path / "scen", {SEEDS[0]: finals[SEEDS[0]], SEEDS[1]: finals[SEEDS[1]], 1005: finals[SEEDS[2]]})
+    text = _text(build_report(scen, baseline, "en", figures=False))
+    assert "paired by seed over 2 seeds." in text
+
+
+def _population(folder, residents: int) -> None:
+    """Record ``population.n_residents`` in each run's ``scenario.yaml`` under ``folder``."""
+    import yaml
+
+    for path in folder.glob("*/scenario.yaml"):
+        recorded = yaml.safe_load(path.read_text())
+        path.write_text(yaml.safe_dump({**recorded, "population": {"n_residents": residents}}))
+
+
+def test_a_baseline_of_another_size_is_warned_about_once(tmp_path, baseline):
+    """A different number of residents is warned about; where the header's box already says that the baseline
+    is another community (of which another size is one case), the warning is not repeated below it."""
+    finals = _shifted(baseline, lambda f: {})
+    bigger = _runs(tmp_path / "bigger", finals, residents=2000)
+    warning = "The scenario and the baseline do not have the same number of residents (2000 and 1000)"
+    text = _text(build_report(bigger, baseline, "en", figures=False))
+    assert text.count(warning) == 1 and "The baseline is another community" not in text
+    _population(tmp_path / "bigger", 2000)
+    other = _text(build_report(load(tmp_path / "bigger"), baseline, "en", figures=False))
+    assert "The baseline is another community" in other and warning not in other
+
+
+def test_the_time_note_speaks_of_a_single_run_only_when_every_line_is_one(tmp_path, baseline):
+    """The chart over time draws a band wherever a side has several runs: "the single run, no band" only
+    when the scenario (and the baseline, if any) is one run."""
+    single, several = "weekly values of the single run", "Lines are the mean across replications; shaded bands"
+    finals = _shifted(baseline, lambda f: {})
+    one = _runs(tmp_path / "one", {SEEDS[0]: finals[SEEDS[0]]})
+    three = _runs(tmp_path / "three", finals)
+    for scen, base, said in ((one, None, single), (three, None, several), (one, baseline, several),
+                             (three, one, several)):
+        text = _text(build_report(scen, base, "en", figures=False))
+        assert said in text and (single if said == several else several) not in text, (scen.seeds, said)
+
+
+def _scatter(monkeypatch, scen, baseline):
+    """What the report's cost scatter is given (``fewer``, ``extra``, ``labels``) and the figure it draws."""
+    from analysis import plots
+
+    seen = {}
+    real = plots.cost_scatter
+
+    def spy(fewer, extra, labels, lang):
+        seen.update(fewer=fewer, extra=extra, labels=labels, fig=real(fewer, extra, labels, lang))
+        return seen["fig"]
+
+    monkeypatch.setattr(plots, "cost_scatter", spy)
+    build_report(scen, baseline, "en", figures=False)
+    return seen
+
+
+def test_the_cost_scatter_plots_fewer_isolated_and_extra_spending_seed_by_seed(tmp_path, baseline, monkeypatch):
+    """x: how many fewer residents are isolated than in the baseline at that seed (positive when fewer);
+    y: the extra spending; the cost per person is drawn as the slope through the origin."""
+    scen = _costs(tmp_path / "two", baseline, (1000.0, 1100.0), (10.0, 10.5))
+    seen = _scatter(monkeypatch, scen, baseline)
+    assert list(seen["fewer"]) == pytest.approx([10.0, 10.5]) and list(seen["extra"]) == pytest.approx([1000.0, 1100.0])
+    lines = [l for l in seen["fig"].axes[0].get_lines() if l.get_label().startswith("mean cost per person")]
+    assert len(lines) == 1
+
+
+def test_the_cost_scatter_draws_no_cost_per_person_where_the_scenario_saves(tmp_path, baseline, monkeypatch):
+    """Less spending and fewer isolated: there is no cost per person to draw (the sentence says it saves)."""
+    from analysis import compare
+
+    scen = _costs(tmp_path / "saves", baseline, (-1000.0, -1100.0, -900.0), (10.0, 10.5, 9.0))
+    assert compare(scen, baseline).cost.status == "saves"
+    seen = _scatter(monkeypatch, scen, baseline)
+    assert seen["labels"]["ratio"] is None
+    assert not [l for l in seen["fig"].axes[0].get_lines() if l.get_label().startswith("mean cost per person")]
+
+
+def test_one_seeds_whole_run_spending_against_the_baseline_is_not_called_an_average(tmp_path):
+    """One seed paired with the baseline's: the whole run's totals are one run's each, not averages."""
+    from test_report_content import _runs_spending
+
+    scen = _runs_spending(tmp_path / "scen", lambda seed, w: 1_000.0 + seed)
+    base = _runs_spending(tmp_path / "base", lambda seed, w: 100.0)
+    page = _text(build_report(load(tmp_path / "scen" / f"s{SEEDS[0]}"), load(tmp_path / "base"), "en", figures=False))
+    assert (f"Over the whole run (104 weeks), spending totals ${scen[SEEDS[0]]:,.0f}, against "
+            f"${base[SEEDS[0]]:,.0f} in the baseline") in page
+
+
+def test_the_method_note_names_salib_for_a_morris_sweep(tmp_path):
+    """Morris' μ* and σ come from SALib, as Sobol's indices do: the method note says so."""
+    res = _morris_sweep(tmp_path / "m", lambda x: 10 * x[:, 0] + 5 * x[:, 1])
+    note = _text(build_report(res, None, "en", outcome="y", figures=False)).split("How these numbers were computed")[1]
+    assert "Sensitivity indices come from SALib." in note
