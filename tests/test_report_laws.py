@@ -674,3 +674,46 @@ def test_the_method_note_names_salib_for_a_morris_sweep(tmp_path):
     res = _morris_sweep(tmp_path / "m", lambda x: 10 * x[:, 0] + 5 * x[:, 1])
     note = _text(build_report(res, None, "en", outcome="y", figures=False)).split("How these numbers were computed")[1]
     assert "Sensitivity indices come from SALib." in note
+
+
+# ----------------------------------------------------------------------------- sweeps
+def test_a_sweep_whose_outcome_no_lever_moves_shows_no_ranking_of_levers(tmp_path, baseline):
+    """Isolation the same at every design point: the summary says no lever changed it, and no section ranks
+    the levers (a ranking of zeros would name a "lever that matters most")."""
+    from test_report_content import _sweep_against
+
+    flat = _sweep_against(tmp_path / "flat", baseline, lambda p, r: 0.0)
+    page = _text(build_report(flat, None, "en", figures=False))
+    assert "None of the levers changed it" in page
+    assert "Which levers matter most" not in page and "The lever that matters most" not in page
+
+
+def test_a_sweep_gives_the_range_of_its_point_means(tmp_path, baseline):
+    """"Across the points, isolation ... ranged from the lowest point mean to the highest"."""
+    from test_report_content import _sweep_against
+
+    sweep = _sweep_against(tmp_path / "s", baseline, lambda p, r: -0.05 * p)
+    means = sweep.summary.groupby("point")[HEADLINE].mean()
+    text = _summary(build_report(sweep, None, "en", figures=False))
+    assert f"ranged from {100 * means.min():.1f}% to {100 * means.max():.1f}%." in text, text
+
+
+@pytest.mark.parametrize("n_points, warned", [(9, False), (10, True)])
+def test_the_winners_curse_is_named_from_ten_design_points(tmp_path, n_points, warned):
+    """``BEST_OF_MANY``: from 10 design points on, the best point comes with the winner's curse."""
+    from analysis.report import BEST_OF_MANY
+    from test_report_content import _graded_sweep
+
+    assert BEST_OF_MANY == 10
+    text = _summary(build_report(_graded_sweep(tmp_path, n_points, replications=2), None, "en", figures=False))
+    assert ("winner’s curse" in text) is warned
+
+
+def test_a_sweep_of_one_replication_is_not_called_a_single_run(tmp_path, baseline):
+    """One replication per point is many runs, not "a single run": the summary says nothing about how sure
+    (the design points table says "n too small" where it has no interval)."""
+    from test_report_content import _sweep_against
+
+    one = _sweep_against(tmp_path / "one", baseline, lambda p, r: -0.01 * p, replications=1)
+    text = _summary(build_report(one, None, "en", figures=False))
+    assert "single run" not in text and "How sure" not in text
