@@ -717,3 +717,40 @@ def test_a_sweep_of_one_replication_is_not_called_a_single_run(tmp_path, baselin
     one = _sweep_against(tmp_path / "one", baseline, lambda p, r: -0.01 * p, replications=1)
     text = _summary(build_report(one, None, "en", figures=False))
     assert "single run" not in text and "How sure" not in text
+
+
+def test_the_best_point_of_an_outcome_where_higher_is_better_is_the_highest(tmp_path, baseline):
+    """Empowerment: higher is better. The best design point is the one with the highest mean, alone, and
+    against the baseline the one that raises it most; the sections below break that point down."""
+    from test_report_content import _graded_sweep
+
+    sweep = _graded_sweep(tmp_path, 6, replications=3)
+    means = sweep.summary.groupby("point")["empowerment_index"].mean()
+    best, worst = int(means.idxmax()), int(means.idxmin())
+    assert best != worst
+    for base in (None, baseline):
+        text = _text(build_report(sweep, base, "en", figures=False, outcome="empowerment_index"))
+        assert f"design point {best} (the best on this outcome)" in text, base
+    text = _summary(build_report(sweep, baseline, "en", figures=False, outcome="empowerment_index"))
+    assert re.search(rf"\bpoint {best}\b", text) and "raises" in text, text
+
+
+@pytest.mark.parametrize("outcome, low, high, says", [
+    (HEADLINE, -0.04, -0.01, "the design point that lowers isolation among people 65+ living alone most is point 3"),
+    (HEADLINE, -0.04, 0.0, "point 3 lowers isolation among people 65+ living alone most (−2.0 percentage points), but "
+                           "not clearly"),
+    ("empowerment_index", 0.01, 0.03, "the design point that raises “Empowerment"),
+    ("empowerment_index", -0.01, 0.05, "but not clearly"),
+])
+def test_the_best_point_is_clearly_better_only_when_its_whole_interval_is_on_the_better_side(outcome, low, high, says):
+    """``_best_point_sentence``: "clear" when the whole 95% CI is on the better side of 0 (below it where lower
+    is better, above it where higher is); an interval that reaches 0 includes it."""
+    from types import SimpleNamespace
+
+    from analysis.report import _best_point_sentence, _Writer
+
+    row = {"difference": (low + high) / 2, "difference_low": low, "difference_high": high, "n_pairs": 3}
+    cmp = SimpleNamespace(row=lambda o: row)
+    kind = "share" if outcome == HEADLINE else "index"
+    text = _text(_best_point_sentence(_Writer("en", False), cmp, 3, outcome, kind))
+    assert says in text, text
