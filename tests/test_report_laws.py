@@ -399,7 +399,8 @@ def test_an_outcome_the_same_at_every_sobol_point_is_refused_as_having_no_varian
         analyse(res, "y")
 
 
-def _morris_sweep(folder, y_of, trajectories=10):
+def _morris_sweep(folder, y_of, trajectories=10, outcome="y"):
+    """A Morris sweep of the three levers ``NAMES`` whose ``outcome`` is ``y_of(x)`` at each point."""
     from SALib.sample import morris as morris_sample
 
     from analysis.synthetic import write_sweep
@@ -408,7 +409,7 @@ def _morris_sweep(folder, y_of, trajectories=10):
     x = morris_sample.sample(problem, trajectories, num_levels=4, seed=2)
     pts = pd.DataFrame(x, columns=NAMES)
     pts.insert(0, "point", range(len(pts)))
-    summary = pd.DataFrame({"point": range(len(x)), "replication": 0, "seed": 1000, "y": y_of(x)})
+    summary = pd.DataFrame({"point": range(len(x)), "replication": 0, "seed": 1000, outcome: y_of(x)})
     return load(write_sweep(folder, pts, summary, {"design": "morris", "salib_problem": problem, "num_levels": 4}))
 
 
@@ -754,3 +755,65 @@ def test_the_best_point_is_clearly_better_only_when_its_whole_interval_is_on_the
     kind = "share" if outcome == HEADLINE else "index"
     text = _text(_best_point_sentence(_Writer("en", False), cmp, 3, outcome, kind))
     assert says in text, text
+
+
+def _row_values(page: str, parameter: str) -> list[float]:
+    """The numbers (``data-value``) of a table row whose first cell is ``parameter``."""
+    row = re.search(rf"<tr><td>{re.escape(parameter)}</td>(.*?)</tr>", page).group(1)
+    return [float(v) for v in re.findall(r'data-value="([^"]+)"', row)]
+
+
+def test_a_morris_report_gives_mu_star_sigma_and_the_caution_as_shares_of_the_largest(tmp_path):
+    """Morris: the table gives each lever's μ* ± its interval and σ; the summary names the two levers with the
+    largest μ*; an imprecise μ* is cautioned with its widest interval as a share of the largest μ*."""
+    import warnings
+
+    from analysis import analyse
+
+    rng = np.random.default_rng(3)
+    res = _morris_sweep(tmp_path / "m", lambda x: 10 * x[:, 0] + 3 * x[:, 1] + x[:, 2] + rng.normal(0, 2, len(x)),
+                        trajectories=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sens = analyse(res, "y")
+    page = build_report(res, None, "en", outcome="y", figures=False)
+    for r in sens.table.itertuples():
+        assert _row_values(page, r.parameter) == pytest.approx([r.mu_star, r.mu_star_conf, r.sigma], rel=1e-5)
+    first, second = sens.ranking["parameter"].iloc[:2]
+    assert f"The lever that matters most for it is “{first}” (Morris μ* " in _summary(page)
+    assert f"), then “{second}”." in _summary(page)
+    assert sens.caution and f"is ±{100 * sens.widest_interval:.1f}% of the largest μ*" in _text(page)
+
+
+def test_a_morris_report_on_a_share_gives_its_mu_star_in_percentage_points(tmp_path):
+    """μ* of a share is a change of the share: percentage points, not a share of residents."""
+    res = _morris_sweep(tmp_path / "m", lambda x: 0.3 - 0.1 * x[:, 0] - 0.05 * x[:, 1] - 0.01 * x[:, 2],
+                        outcome=HEADLINE)
+    text = _summary(build_report(res, None, "en", figures=False))
+    assert "(Morris μ* 10.0 percentage points), then “retention.b”." in text, text
+
+
+def test_a_sobol_report_gives_each_index_with_its_own_interval(tmp_path):
+    """The Sobol table: ST within ST ± ST_conf, S1 within S1 ± S1_conf (SALib's intervals)."""
+    import warnings
+
+    from analysis import analyse
+
+    res, *_ = _sobol_sweep(tmp_path, 16, False, lambda x: x[:, 0] + 0.3 * x[:, 1] ** 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sens = analyse(res, "y")
+    page = build_report(res, None, "en", outcome="y", figures=False)
+    for r in sens.table.itertuples():
+        assert _row_values(page, r.parameter) == pytest.approx(
+            [r.ST, r.ST - r.ST_conf, r.ST + r.ST_conf, r.S1, r.S1 - r.S1_conf, r.S1 + r.S1_conf], rel=1e-5, abs=1e-9)
+
+
+def test_a_main_effects_table_gives_the_swing_then_the_lowest_and_highest_level_means(tmp_path):
+    from analysis import analyse
+
+    res = _factorial(tmp_path, [1.0, 2.0, 3.0], lambda a: 10 - a, replications=3, noise=(0.3, -0.3, 0.0))
+    row = analyse(res, "y").ranking.iloc[0]
+    page = build_report(res, None, "en", outcome="y", figures=False)
+    assert _row_values(page, "funding.a") == pytest.approx([row["value"], row["low"], row["high"]])
+    assert row["low"] < row["high"]
