@@ -179,6 +179,7 @@ def test_results_objects_show_a_few_lines_in_a_notebook(tmp_path):
     run_sweep(spec, tmp_path / "sweep", backend="serial", progress=False)
     text = repr(load_sweep(tmp_path / "sweep"))
     assert "2 of 2 runs finished, 0 failed, 0 missing" in text and "swept governance.decision_rule" in text
+    assert "; 2 design points x 1 replication; " in text  # a count of one in the singular
     assert len(text.splitlines()) == 2 and "run_id" not in text
     assert ".weekly not loaded (weekly=False)" in repr(load_sweep(tmp_path / "sweep", weekly=False))
     text = repr(load(tmp_path / "sweep"))
