@@ -348,17 +348,9 @@ def test_a_sweep_with_one_failed_run_goes_to_sweeps_name_and_says_it_failed_in_t
 
 def test_an_interrupted_sweep_with_a_failed_run_and_one_left_says_so(tmp_path, capsys, monkeypatch):
     import experiments.runner as runner
-    from test_sweep_messages import _fail_consensus
+    from test_sweep_messages import _fail_consensus, interrupted_on_run
 
-    calls = []
-
-    def fail_then_stop(scenario, params, seed, weeks):
-        calls.append(seed)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return _fail_consensus(scenario, params, seed, weeks)
-
-    monkeypatch.setattr(runner, "simulate", fail_then_stop)
+    monkeypatch.setattr(runner, "simulate", interrupted_on_run(4, _fail_consensus))
     out = tmp_path / "out"
     assert main(["sweep", _spec(tmp_path / "s.yaml"), "--out", str(out), "--backend", "serial", "--batch-size", "1",
                  "--quiet"]) == 130

@@ -223,20 +223,24 @@ def test_other_warnings_keep_their_usual_display(capsys):
 
 
 # ----------------------------------------------------------------------------- Ctrl-C
+def interrupted_on_run(n: int, simulate=_simulate):
+    """A sweep's ``simulate`` that runs ``simulate`` and is interrupted (Ctrl-C) on its ``n``-th call."""
+    calls = []
+
+    def run(scenario, params, seed, weeks):
+        calls.append(seed)
+        if len(calls) == n:
+            raise KeyboardInterrupt
+        return simulate(scenario, params, seed, weeks)
+    return run
+
+
 def test_ctrl_c_during_a_sweep_says_what_is_kept_and_how_to_resume(tmp_path, capsys, monkeypatch):
     import experiments.runner as runner
 
-    calls = []
-
-    def interrupted_on_the_third_run(scenario, params, seed, weeks):
-        calls.append(seed)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return _simulate(scenario, params, seed, weeks)
-
     spec, out = _write(tmp_path / "s.yaml", SPEC), tmp_path / "out"
     command = ["sweep", spec, "--out", str(out), "--backend", "serial", "--batch-size", "1", "--quiet"]
-    monkeypatch.setattr(runner, "simulate", interrupted_on_the_third_run)
+    monkeypatch.setattr(runner, "simulate", interrupted_on_run(3))
     assert main(command) == 130
     assert capsys.readouterr().err == (f"interrupted: 2 of 4 runs are finished and kept in {out}; run the same "
                                        "command again to resume (2 runs left)\n")
