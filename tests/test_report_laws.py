@@ -817,3 +817,129 @@ def test_a_main_effects_table_gives_the_swing_then_the_lowest_and_highest_level_
     page = build_report(res, None, "en", outcome="y", figures=False)
     assert _row_values(page, "funding.a") == pytest.approx([row["value"], row["low"], row["high"]])
     assert row["low"] < row["high"]
+
+
+# ----------------------------------------------------------------------------- a sweep's tables and charts
+def _points_rows(page: str) -> dict[int, str]:
+    """The design points table's rows as visible text, by point."""
+    from analysis.i18n import t
+
+    table = page.split(f"<h2>{t('en', 'points_h')}</h2>")[1].split("<table>")[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>(\d+)</td>(.*?)</tr>", table)
+    return {int(p): _text(cells) for p, cells in rows}
+
+
+def test_the_design_points_table_gives_each_swept_parameter_a_column(tmp_path):
+    """Every swept parameter (up to six) has its column in the design points table, so a planner sees what
+    each point set."""
+    res = _morris_sweep(tmp_path / "m", lambda x: 10 * x[:, 0] + 5 * x[:, 1])
+    page = build_report(res, None, "en", outcome="y", figures=False)
+    assert re.findall(r"<th class='param' title='([^']+)'>", page) == list(res.parameters) == NAMES
+
+
+def test_the_design_points_table_signs_a_difference_against_the_baseline(tmp_path, baseline):
+    """A point worse than the baseline shows "+5.0", not "5.0" that reads as a level."""
+    from test_report_content import _sweep_against
+
+    worse = _sweep_against(tmp_path / "worse", baseline, lambda p, r: 0.05 + 0.01 * p)
+    rows = _points_rows(build_report(worse, baseline, "en", figures=False))
+    # the point's mean and interval, then its difference "+5.0 pts" and the difference's interval
+    assert re.search(r"%\+5\.0 pts\+5\.0 pts to \+5\.0 pts\d+$", rows[0]), rows
+    assert re.search(r"%\+6\.0 pts\+6\.0 pts to \+6\.0 pts\d+$", rows[1]), rows
+
+
+def test_a_scenario_and_a_baseline_of_the_same_name_are_told_apart_by_their_folders(tmp_path, baseline):
+    """Both named 'hospital-baseline' (the same preset run twice): each is named with its folder, so that the
+    report does not read "hospital-baseline against hospital-baseline"."""
+    again = load(write_replications(tmp_path / "again", SEEDS, "hospital-baseline", effect=0.0))
+    assert again.name == baseline.name
+    text = _text(build_report(again, baseline, "en", figures=False))
+    assert "hospital-baseline (again)" in text and f"hospital-baseline ({baseline.path.name})" in text
+
+
+def test_a_main_effects_tornado_is_centred_on_the_sweeps_mean(tmp_path, monkeypatch):
+    """The main-effects tornado's bars run from each lever's lowest to highest level mean around the mean of the
+    whole sweep (which ``plots.tornado`` is given as ``centre``)."""
+    from analysis import plots
+
+    seen = {}
+    real = plots.tornado
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plots, "tornado", spy)
+    res = _factorial(tmp_path, [1.0, 2.0, 3.0], lambda a: 10 - a, replications=3, noise=(0.3, -0.3, 0.0))
+    build_report(res, None, "en", outcome="y", figures=False)
+    assert seen["centre"] == pytest.approx(float(res.summary["y"].mean())) == pytest.approx(8.0)
+
+
+def test_a_sweep_of_one_replication_per_point_says_it_has_no_interval_in_its_method_note(tmp_path, baseline):
+    """Many runs, but one per design point: no interval across replications (the method note says so)."""
+    from test_report_content import _sweep_against
+
+    one = _sweep_against(tmp_path / "one", baseline, lambda p, r: -0.01 * p, replications=1)
+    note = _text(build_report(one, None, "en", figures=False)).split("How these numbers were computed")[1]
+    assert "With a single run (one seed) per design point, there is no confidence interval" in note
+    assert "Student’s t across replications" not in note
+
+
+def test_a_sweep_on_another_outcome_names_that_outcome_in_its_range(tmp_path):
+    """``--outcome empowerment_index``: the summary's range is that outcome's, not isolation's."""
+    from test_report_content import _graded_sweep
+
+    sweep = _graded_sweep(tmp_path, 3, replications=2)
+    text = _summary(build_report(sweep, None, "en", figures=False, outcome="empowerment_index"))
+    assert re.search(r"Across the points, “[^”]*[Ee]mpowerment[^”]*” in the final year ranged from", text), text
+    assert "isolation among people 65+ living alone in the final year ranged" not in text
+
+
+@pytest.mark.parametrize("start", ["\ufeff", "\n\n", "  \t"])
+def test_an_html_report_that_begins_with_a_byte_order_mark_or_blank_lines_is_replaced(tmp_path, baseline, start):
+    """An earlier report saved again by an editor (a byte-order mark, a blank line first) is still a report
+    to replace, not "a file that is not HTML"."""
+    from analysis.report import write_report
+
+    out = tmp_path / "old.html"
+    out.write_text(start + "<!DOCTYPE html>\n<html><body>an older report</body></html>\n", encoding="utf-8")
+    assert write_report(baseline, out=out, lang="en") == out
+    assert "an older report" not in out.read_text(encoding="utf-8")
+
+
+def _charts(monkeypatch, *names) -> dict[str, list]:
+    """Spy on the ``analysis.plots`` functions ``names``: the positional arguments of each call, by name."""
+    from analysis import plots
+
+    seen: dict[str, list] = {name: [] for name in names}
+    for name in names:
+        real = getattr(plots, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            seen[_name].append(args)
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(plots, name, spy)
+    return seen
+
+
+def test_the_charts_against_a_baseline_draw_the_baselines_values(tmp_path, baseline, monkeypatch):
+    """Over time, for whom and spending: each chart is given the baseline's own values beside the scenario's,
+    in a report on runs and in a sweep's breakdowns of its best point."""
+    from analysis.stats import group_columns, summarise, weekly_bands
+    from test_report_content import _sweep_against
+
+    scen = load(write_replications(tmp_path / "scen", SEEDS, "centre-sud", effect=0.5))
+    sweep = _sweep_against(tmp_path / "sweep", baseline, lambda p, r: -0.02 * p)
+    for results in (scen, sweep):
+        seen = _charts(monkeypatch, "time_panels", "group_bars", "spending_bars")
+        build_report(results, baseline, "en", figures=False)
+        assert len(seen["group_bars"]) == len(seen["spending_bars"]) == 1, results.kind
+        cols = group_columns(baseline)
+        _, _, bt, *_ = seen["group_bars"][0]
+        assert bt is not None and list(bt["mean"]) == pytest.approx(list(summarise(baseline, cols)["mean"]))
+        lines, _, base, *_ = seen["spending_bars"][0]
+        assert base is not None and list(base[lines]) == pytest.approx(list(baseline.summary[lines].mean()))
+        if results is scen:   # the synthetic sweep keeps no weekly outcomes
+            panels, _, bb, *_ = seen["time_panels"][0]
+            outs = [p[0] for p in panels]
+            assert bb is not None and bb.equals(weekly_bands(baseline, outs))
