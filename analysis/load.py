@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.errors import UserError, as_path, did_you_mean
+from sim.errors import UserError, as_path, counted, did_you_mean
 from sim.money import DEFAULT_CURRENCY
 
 RUN_FILES = ("outcomes.parquet", "summary.json")
@@ -196,9 +196,7 @@ class Results:
         """A few lines (a notebook shows them for ``load(...)``): what was loaded, its runs and the tables'
         sizes, not every table in full as the dataclass's own repr printed them."""
         seeds = ", ".join(map(str, self.seeds[:8])) + (", ..." if len(self.seeds) > 8 else "")
-        n_points = len(self.points())
-        points = f"{n_points} design point{'' if n_points == 1 else 's'}"
-        swept = f"; {points}, swept {', '.join(self.parameters)}" if self.parameters else ""
+        swept = f"; {counted(len(self.points()), 'design point')}, swept {', '.join(self.parameters)}" if self.parameters else ""
         weekly = "left on disk" if self.weekly_on_disk else f"{len(self.weekly):,} rows"
         return (f"<Results ({self.kind}) {self.name!r} from {self.path}: {self.completed_runs} of {self.expected_runs} "
                 f"runs completed, {self.failed_runs} failed, {self.missing_runs} missing; seeds {seeds or 'none'}{swept}\n"

@@ -47,7 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import UserError, as_path, did_you_mean, file_in_the_way
+from sim.errors import UserError, as_path, counted, did_you_mean, file_in_the_way
 
 SUMMARY = "summary"
 WEEKLY = "weekly"
@@ -620,15 +620,10 @@ class Sweep:
         kept = bool((self.meta.get("outputs") or {}).get("weekly_every"))
         weekly = _rows_by_columns(self.weekly) if self.weekly is not None else (
             "not loaded (weekly=False)" if kept else "none kept")
-        return (f"<Sweep {self.path}: {self.completed_runs} of {_count(self.expected_runs, 'run')} finished, "
-                f"{self.failed_runs} failed, {self.missing_runs} missing; {_count(len(self.design), 'design point')} x "
-                f"{_count(len(self.seeds), 'replication')}; swept {', '.join(self.parameters) or 'nothing'}\n"
+        return (f"<Sweep {self.path}: {self.completed_runs} of {counted(self.expected_runs, 'run')} finished, "
+                f"{self.failed_runs} failed, {self.missing_runs} missing; {counted(len(self.design), 'design point')} x "
+                f"{counted(len(self.seeds), 'replication')}; swept {', '.join(self.parameters) or 'nothing'}\n"
                 f"  .summary {_rows_by_columns(self.summary)}, .weekly {weekly}, .design, .seeds, .meta, .failed>")
-
-
-def _count(n: int, noun: str) -> str:
-    """``n`` and ``noun``, in the plural unless ``n`` is 1 ("1 design point", "3 replications")."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _rows_by_columns(frame: pd.DataFrame) -> str:

@@ -38,6 +38,11 @@ class Terminated(KeyboardInterrupt):
     after Ctrl-C, keeping what Ctrl-C keeps, but says ``terminated`` and exits with status 143."""
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, in the plural unless ``n`` is 1 ("1 design point", "3 replications")."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str:
     """`` (did you mean 'x'?)``, naming the choice nearest ``word``, or ``""`` when none is near enough."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)

@@ -211,6 +211,7 @@ def test_an_out_folder_that_cannot_be_made_is_one_message(tiny_yaml, capsys):
     assert err.startswith("error: file /proc/no-such-folder, key '--out': expected a folder that can be created or "
                           "written to; found ") and len(err.splitlines()) == 1
 
+
 def test_the_command_in_scenario_yaml_reproduces_the_run_from_the_run_folder(tmp_path, monkeypatch):
     """README: scenario.yaml holds "the resolved parameters, reloadable as a scenario, with the seed and the
     command that reproduces the run in its header" -- also for a scenario that extends a file of its own."""
@@ -304,11 +305,10 @@ def test_a_report_on_incomplete_results_says_how_many_runs_completed_are_missing
 
 def _spec(path, name="tiny", **changes):
     """The tests' tiny sweep spec (tests/sweep_specs.py), written to ``path``."""
-    import yaml
     from sweep_specs import tiny_spec
+    from test_sweep_messages import _write
 
-    path.write_text(yaml.safe_dump(tiny_spec(name, **changes)))
-    return str(path)
+    return _write(path, tiny_spec(name, **changes))
 
 
 def test_sweep_status_and_extra_arguments_say_what_the_command_takes(tmp_path, capsys, monkeypatch):

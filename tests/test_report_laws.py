@@ -9,7 +9,6 @@ answers. Written to kill hand-made mutants of ``analysis/report.py``, ``analysis
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 
 import numpy as np
@@ -19,14 +18,10 @@ import pytest
 from analysis import load
 from analysis.report import build_report
 from analysis.synthetic import plausible_final, write_replications, write_run
+from test_report_content import _text
 
 HEADLINE = "isolated_share_65_alone"
 SEEDS = (1000, 1001, 1002)
-
-
-def _text(page: str) -> str:
-    """The visible text of a report or of a piece of one (tags removed, entities decoded)."""
-    return htmllib.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 def _summary(page: str) -> str:
@@ -622,20 +617,31 @@ def test_the_time_note_speaks_of_a_single_run_only_when_every_line_is_one(tmp_pa
         assert said in text and (single if said == several else several) not in text, (scen.seeds, said)
 
 
-def _scatter(monkeypatch, scen, baseline):
-    """What the report's cost scatter is given (``fewer``, ``extra``, ``labels``) and the figure it draws."""
+def _charts(monkeypatch, *names) -> dict[str, list]:
+    """Spy on the ``analysis.plots`` functions ``names``: each call's ``args``, ``kwargs`` and the ``fig`` it drew,
+    by name."""
+    from types import SimpleNamespace
+
     from analysis import plots
 
-    seen = {}
-    real = plots.cost_scatter
+    seen: dict[str, list] = {name: [] for name in names}
+    for name in names:
+        real = getattr(plots, name)
 
-    def spy(fewer, extra, labels, lang):
-        seen.update(fewer=fewer, extra=extra, labels=labels, fig=real(fewer, extra, labels, lang))
-        return seen["fig"]
-
-    monkeypatch.setattr(plots, "cost_scatter", spy)
-    build_report(scen, baseline, "en", figures=False)
+        def spy(*args, _real=real, _name=name, **kwargs):
+            fig = _real(*args, **kwargs)
+            seen[_name].append(SimpleNamespace(args=args, kwargs=kwargs, fig=fig))
+            return fig
+        monkeypatch.setattr(plots, name, spy)
     return seen
+
+
+def _scatter(monkeypatch, scen, baseline):
+    """What the report's cost scatter is given (``fewer``, ``extra``, ``labels``) and the figure it draws."""
+    calls = _charts(monkeypatch, "cost_scatter")["cost_scatter"]
+    build_report(scen, baseline, "en", figures=False)
+    fewer, extra, labels, _ = calls[0].args
+    return {"fewer": fewer, "extra": extra, "labels": labels, "fig": calls[0].fig}
 
 
 def test_the_cost_scatter_plots_fewer_isolated_and_extra_spending_seed_by_seed(tmp_path, baseline, monkeypatch):
@@ -860,19 +866,10 @@ def test_a_scenario_and_a_baseline_of_the_same_name_are_told_apart_by_their_fold
 def test_a_main_effects_tornado_is_centred_on_the_sweeps_mean(tmp_path, monkeypatch):
     """The main-effects tornado's bars run from each lever's lowest to highest level mean around the mean of the
     whole sweep (which ``plots.tornado`` is given as ``centre``)."""
-    from analysis import plots
-
-    seen = {}
-    real = plots.tornado
-
-    def spy(*args, **kwargs):
-        seen.update(kwargs)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(plots, "tornado", spy)
+    calls = _charts(monkeypatch, "tornado")["tornado"]
     res = _factorial(tmp_path, [1.0, 2.0, 3.0], lambda a: 10 - a, replications=3, noise=(0.3, -0.3, 0.0))
     build_report(res, None, "en", outcome="y", figures=False)
-    assert seen["centre"] == pytest.approx(float(res.summary["y"].mean())) == pytest.approx(8.0)
+    assert calls[0].kwargs["centre"] == pytest.approx(float(res.summary["y"].mean())) == pytest.approx(8.0)
 
 
 def test_a_sweep_of_one_replication_per_point_says_it_has_no_interval_in_its_method_note(tmp_path, baseline):
@@ -907,21 +904,6 @@ def test_an_html_report_that_begins_with_a_byte_order_mark_or_blank_lines_is_rep
     assert "an older report" not in out.read_text(encoding="utf-8")
 
 
-def _charts(monkeypatch, *names) -> dict[str, list]:
-    """Spy on the ``analysis.plots`` functions ``names``: the positional arguments of each call, by name."""
-    from analysis import plots
-
-    seen: dict[str, list] = {name: [] for name in names}
-    for name in names:
-        real = getattr(plots, name)
-
-        def spy(*args, _real=real, _name=name, **kwargs):
-            seen[_name].append(args)
-            return _real(*args, **kwargs)
-        monkeypatch.setattr(plots, name, spy)
-    return seen
-
-
 def test_the_charts_against_a_baseline_draw_the_baselines_values(tmp_path, baseline, monkeypatch):
     """Over time, for whom and spending: each chart is given the baseline's own values beside the scenario's,
     in a report on runs and in a sweep's breakdowns of its best point."""
@@ -935,11 +917,11 @@ def test_the_charts_against_a_baseline_draw_the_baselines_values(tmp_path, basel
         build_report(results, baseline, "en", figures=False)
         assert len(seen["group_bars"]) == len(seen["spending_bars"]) == 1, results.kind
         cols = group_columns(baseline)
-        _, _, bt, *_ = seen["group_bars"][0]
+        _, _, bt, *_ = seen["group_bars"][0].args
         assert bt is not None and list(bt["mean"]) == pytest.approx(list(summarise(baseline, cols)["mean"]))
-        lines, _, base, *_ = seen["spending_bars"][0]
+        lines, _, base, *_ = seen["spending_bars"][0].args
         assert base is not None and list(base[lines]) == pytest.approx(list(baseline.summary[lines].mean()))
         if results is scen:   # the synthetic sweep keeps no weekly outcomes
-            panels, _, bb, *_ = seen["time_panels"][0]
+            panels, _, bb, *_ = seen["time_panels"][0].args
             outs = [p[0] for p in panels]
             assert bb is not None and bb.equals(weekly_bands(baseline, outs))
