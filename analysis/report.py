@@ -760,13 +760,17 @@ def _best_point_sentence(w: _Writer, cmp: Comparison, point: int, outcome: str, 
 
 
 def _best_point_sections(w: _Writer, results: Results, baseline: Results | None, point: int) -> list[str]:
-    """Over time, for whom and at what cost, for the best design point (against the baseline when there is one)."""
+    """Over time (with whether the point kept its partners), for whom and at what cost, for the best
+    design point (against the baseline when there is one)."""
     sub = results.select(point)
     cmp = compare(sub, baseline) if baseline is not None and set(sub.seeds) & set(baseline.seeds) else None
     suffix = w.t("at_point", point=point)
     out = []
     if not sub.weekly.empty:
         out.append(_time_section(w, sub, baseline, heading=w.t("time_h") + suffix))
+    partners = " ".join(s for s in (_turnover_sentence(w, sub), _workforce_sentence(w, sub)) if s)
+    if partners:
+        out.append(f"<p>{partners}</p>")
     out.append(_equity_section(w, sub, cmp, heading=w.t("equity_h") + suffix))
     out.append(_spending_section(w, sub, cmp, heading=w.t("spend_h") + suffix))
     return out

@@ -405,6 +405,34 @@ def test_the_summary_says_how_the_workforce_went_and_which_funding_ended(tmp_pat
     assert "at the peak" in single and "(means across runs)" not in single
 
 
+def test_the_sweep_report_says_how_the_best_points_workforce_went(tmp_path):
+    """The best design point's breakdown says, as the report on a scenario's runs does, whether it kept
+    its partners: their turnover, and how many were on the roster at the peak and in the final year
+    (that point's runs only; the sweep report left this out)."""
+    design = pd.DataFrame({"point": [0, 1], "funding.a": [1, 2]})
+    rows, weekly = [], []
+    for p in range(2):
+        for r in range(2):
+            final = plausible_final(np.random.default_rng([p, r]), 0.5)
+            final[HEADLINE] = 0.30 - 0.10 * p + 0.01 * r                # point 1 is the best
+            final["partners_total"] = 10.0 * (p + 1) + r                 # point 1: 20 and 21
+            final["partner_turnover_share"] = 0.1 * (p + 1)
+            rows.append({"point": p, "replication": r, "seed": SEEDS[r], **final})
+            roster = [5.0, 30.0 * (p + 1) + r, 40.0 * p + 2 * r, final["partners_total"]]   # point 1 peaks at 60.5
+            weekly.append(pd.DataFrame({"point": p, "replication": r, "seed": SEEDS[r], "week": range(4),
+                                        "partners_total": roster}))
+    sweep = load(write_sweep(tmp_path / "sweep", design, pd.DataFrame(rows), {"replications": 2},
+                             weekly=pd.concat(weekly, ignore_index=True)))
+    text = _text(build_report(sweep, None, "en", figures=False))
+    assert "design point 1 (the best on this outcome)" in text
+    assert ("Workforce: 60.5 partners on the roster at the peak (week 1) and 20.5 in the final year "
+            "(means across runs).") in text
+    assert "Partner turnover: the partners who left over the final year number 20.0% of the partners" in text
+    assert "31.0 partners" not in text and "10.5 in the final year" not in text   # point 0's figures
+    french = _text(build_report(sweep, None, "fr", figures=False))
+    assert "Effectifs\u202f: 60,5 partenaires au plus haut (semaine 1) et 20,5 la dernière année" in french
+
+
 @pytest.mark.parametrize("lang, peak, two_sources, says", [
     ("fr", 1, False, "Effectifs\u202f: 1,0 partenaire au plus haut (semaine 3) et 0,5 la dernière année. "
                      "Financement terminé avant la dernière semaine\u202f: «\u202fGrant\u202f» (semaine 5)."),

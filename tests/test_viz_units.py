@@ -480,6 +480,15 @@ def test_network_svg_draws_every_node_with_the_palette(run):
     assert "<title>Food bank</title>" in svg and "<title>Banque alimentaire</title>" in run.view.svg(run.model, "fr")
 
 
+def test_every_drawn_width_is_written_short(run):
+    """Tie widths are written as people write them ("1.8"), not with a float's rounding noise
+    ("1.7999999999999998"), in a page that redraws every week; every prominence level is drawn."""
+    svg = run.view.svg(run.model, "en")
+    widths = set(re.findall(r'stroke-width="([^"]+)"', svg))
+    assert {"1.2", "1.5", "1.8"} <= widths
+    assert all(len(w) <= 4 for w in widths), sorted(widths)
+
+
 def test_dots_shrink_in_a_large_community_and_partners_care_team_ties_are_in_the_legend(run):
     from sim.viz.network_view import dot_scale, legend_items
 

@@ -384,7 +384,7 @@ def _lines(pos: np.ndarray, a: np.ndarray, b: np.ndarray, colour: str, width: fl
     seg = np.column_stack([pos[a], pos[b]]).round(1)
     d = "".join(f"M{x1:g} {y1:g}L{x2:g} {y2:g}" for x1, y1, x2, y2 in seg.tolist())
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}" '
+    return (f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width:.3g}" '
             f'stroke-opacity="{opacity:.2f}" stroke-linecap="round"{dash_attr}/>')
 
 
