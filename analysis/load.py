@@ -18,6 +18,7 @@ silently dropped: see :attr:`Results.missing_runs`, :attr:`Results.failed` and
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ import yaml
 
 from sim.errors import UserError, as_path, counted, did_you_mean
 from sim.money import DEFAULT_CURRENCY
+from sim.scenario import ScenarioError, set_dotted
 
 RUN_FILES = ("outcomes.parquet", "summary.json")
 ID_COLUMNS = ("run_id", "point", "replication", "seed", "week", "year")
@@ -49,8 +51,8 @@ class Results:
     reads the point's weekly rows from the folder). ``design`` (sweeps) has one row per design point,
     ``parameters`` the swept keys.
     ``scenario_parameters`` is the scenario its runs simulated, as recorded with them (a run's
-    ``scenario.yaml``, a sweep's ``base_scenario.yaml``) without its descriptive keys, or None where
-    none was recorded. ``currency`` is the ISO 4217 code its amounts are in (``funding.currency``
+    ``scenario.yaml``, a sweep's ``base_scenario.yaml``, and for one design point of a sweep that
+    base with the point's swept values) without its descriptive keys, or None where none was recorded. ``currency`` is the ISO 4217 code its amounts are in (``funding.currency``
     as recorded; :data:`sim.money.DEFAULT_CURRENCY`, Canadian dollars, for a folder written before
     scenarios named their currency), kept by :meth:`select` (a sweep cannot vary it).
     """
@@ -176,7 +178,24 @@ class Results:
         return Results(kind="replications", path=self.path, name=f"{self.name} #{point}", summary=summary,
                        weekly=series, meta={**self.meta, "point": point}, expected_runs=self.replications, failed=failed,
                        residents=self.residents, weeks=self.weeks, currency=self.currency,
-                       scenario_parameters=None if self.parameters else self.scenario_parameters)   # no swept key: the base
+                       scenario_parameters=self._scenario_at(point))
+
+    def _scenario_at(self, point: int) -> dict | None:
+        """The scenario a design point's runs simulated: the sweep's base scenario with the point's
+        swept values (None where the base scenario or the point's row is not recorded)."""
+        if self.scenario_parameters is None or not self.parameters:
+            return self.scenario_parameters
+        row = self.design[self.design["point"] == point] if self.design is not None else pd.DataFrame()
+        if row.empty or not set(self.parameters) <= set(row.columns):
+            return None
+        params = copy.deepcopy(self.scenario_parameters)
+        try:
+            for key in self.parameters:
+                value = row[key].iloc[0]
+                set_dotted(params, key, value.item() if hasattr(value, "item") else value)
+        except (ScenarioError, LookupError, TypeError, ValueError, AttributeError):   # a key the record lacks
+            return None
+        return params
 
     def as_baseline(self) -> "Results":
         """These results as a baseline to compare with: a run or replications as they are; a sweep of

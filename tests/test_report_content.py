@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import analyse, compare, load
 from analysis import plots
@@ -405,24 +406,32 @@ def test_the_summary_says_how_the_workforce_went_and_which_funding_ended(tmp_pat
     assert "at the peak" in single and "(means across runs)" not in single
 
 
-def test_the_sweep_report_says_how_the_best_points_workforce_went(tmp_path):
-    """The best design point's breakdown says, as the report on a scenario's runs does, whether it kept
-    its partners: their turnover, and how many were on the roster at the peak and in the final year
-    (that point's runs only; the sweep report left this out)."""
-    design = pd.DataFrame({"point": [0, 1], "funding.a": [1, 2]})
+def _workforce_sweep(folder, design, best: int, base: dict | None = None):
+    """A two-point sweep with known rosters: at point ``p`` the partners peak at 30(p+1) (+ the
+    replication) in week 1 and end at 10(p+1) (+ the replication); isolation is lowest at ``best``.
+    ``base`` is written as the sweep's recorded base scenario."""
     rows, weekly = [], []
     for p in range(2):
         for r in range(2):
             final = plausible_final(np.random.default_rng([p, r]), 0.5)
-            final[HEADLINE] = 0.30 - 0.10 * p + 0.01 * r                # point 1 is the best
-            final["partners_total"] = 10.0 * (p + 1) + r                 # point 1: 20 and 21
+            final[HEADLINE] = (0.20 if p == best else 0.30) + 0.01 * r
+            final["partners_total"] = 10.0 * (p + 1) + r
             final["partner_turnover_share"] = 0.1 * (p + 1)
             rows.append({"point": p, "replication": r, "seed": SEEDS[r], **final})
-            roster = [5.0, 30.0 * (p + 1) + r, 40.0 * p + 2 * r, final["partners_total"]]   # point 1 peaks at 60.5
+            roster = [5.0, 30.0 * (p + 1) + r, 40.0 * p + 2 * r, final["partners_total"]]
             weekly.append(pd.DataFrame({"point": p, "replication": r, "seed": SEEDS[r], "week": range(4),
                                         "partners_total": roster}))
-    sweep = load(write_sweep(tmp_path / "sweep", design, pd.DataFrame(rows), {"replications": 2},
-                             weekly=pd.concat(weekly, ignore_index=True)))
+    path = write_sweep(folder, design, pd.DataFrame(rows), {"replications": 2}, weekly=pd.concat(weekly, ignore_index=True))
+    if base is not None:
+        (path / "base_scenario.yaml").write_text(yaml.safe_dump(base))
+    return load(path)
+
+
+def test_the_sweep_report_says_how_the_best_points_workforce_went(tmp_path):
+    """The best design point's breakdown says, as the report on a scenario's runs does, whether it kept
+    its partners: their turnover, and how many were on the roster at the peak and in the final year
+    (that point's runs only; the sweep report left this out)."""
+    sweep = _workforce_sweep(tmp_path / "sweep", pd.DataFrame({"point": [0, 1], "funding.a": [1, 2]}), best=1)
     text = _text(build_report(sweep, None, "en", figures=False))
     assert "design point 1 (the best on this outcome)" in text
     assert ("Workforce: 60.5 partners on the roster at the peak (week 1) and 20.5 in the final year "
@@ -431,6 +440,24 @@ def test_the_sweep_report_says_how_the_best_points_workforce_went(tmp_path):
     assert "31.0 partners" not in text and "10.5 in the final year" not in text   # point 0's figures
     french = _text(build_report(sweep, None, "fr", figures=False))
     assert "Effectifs\u202f: 60,5 partenaires au plus haut (semaine 1) et 20,5 la dernière année" in french
+
+
+@pytest.mark.parametrize("best, ended", [(0, True), (1, False)])
+def test_the_best_points_workforce_names_the_funding_that_ended_at_that_point(tmp_path, best, ended):
+    """A sweep over when the start-up grant ends (week 2 or week 50 of a 3-week run): the best point's
+    paragraph names the grant only where, at that point, it ended before the last week. A point's
+    scenario is the sweep's base with the point's swept values (it was left unknown for any sweep)."""
+    base = {"name": "base", "funding": {"currency": "CAD", "sources": [
+        {"name": "Start-up grant", "end_week": 156}, {"name": "City", "end_week": None}]}}
+    design = pd.DataFrame({"point": [0, 1], "funding.sources.0.end_week": [2, 50]})
+    sweep = _workforce_sweep(tmp_path / "sweep", design, best=best, base=base)
+    assert sweep.select(best).scenario_parameters["funding"]["sources"] == [
+        {"name": "Start-up grant", "end_week": [2, 50][best]}, {"name": "City", "end_week": None}]
+    assert sweep.scenario_parameters["funding"] == base["funding"]   # the base itself is left as recorded
+    text = _text(build_report(sweep, None, "en", figures=False))
+    assert f"design point {best} (the best on this outcome)" in text
+    assert ("Funding that ended before the last week: “Start-up grant” (week 2)." in text) is ended
+    assert ("Funding that ended" in text) is ended
 
 
 @pytest.mark.parametrize("lang, peak, two_sources, says", [
