@@ -52,9 +52,10 @@ class Results:
     ``parameters`` the swept keys.
     ``scenario_parameters`` is the scenario its runs simulated, as recorded with them (a run's
     ``scenario.yaml``, a sweep's ``base_scenario.yaml``, and for one design point of a sweep that
-    base with the point's swept values) without its descriptive keys, or None where none was recorded. ``currency`` is the ISO 4217 code its amounts are in (``funding.currency``
-    as recorded; :data:`sim.money.DEFAULT_CURRENCY`, Canadian dollars, for a folder written before
-    scenarios named their currency), kept by :meth:`select` (a sweep cannot vary it).
+    base with the point's swept values) without its descriptive keys, or None where none was
+    recorded. ``currency`` is the ISO 4217 code its amounts are in (``funding.currency`` as recorded;
+    :data:`sim.money.DEFAULT_CURRENCY`, Canadian dollars, for a folder written before scenarios named
+    their currency), kept by :meth:`select` (a sweep cannot vary it).
     """
 
     kind: str
@@ -185,15 +186,12 @@ class Results:
         swept values (None where the base scenario or the point's row is not recorded)."""
         if self.scenario_parameters is None or not self.parameters:
             return self.scenario_parameters
-        row = self.design[self.design["point"] == point] if self.design is not None else pd.DataFrame()
-        if row.empty or not set(self.parameters) <= set(row.columns):
-            return None
+        rows = [] if self.design is None else self.design[self.design["point"] == point].to_dict("records")
         params = copy.deepcopy(self.scenario_parameters)
         try:
             for key in self.parameters:
-                value = row[key].iloc[0]
-                set_dotted(params, key, value.item() if hasattr(value, "item") else value)
-        except (ScenarioError, LookupError, TypeError, ValueError, AttributeError):   # a key the record lacks
+                set_dotted(params, key, rows[0][key])   # to_dict gives plain Python values, as the runs had
+        except (ScenarioError, LookupError, TypeError, ValueError):   # no such point, column or key in the record
             return None
         return params
 
