@@ -564,11 +564,11 @@ def _run(plan: Plan, store: storage.SweepStore, engine: Backend, retry_failed: b
                 session.record(task, ok, result, split=False)
     except BaseException:
         session.finish("interrupted")
-        store.write_codebook(plan.design.parameters)
+        store.write_codebook(plan.design.parameters, plan.base.funding.currency)
         raise
     session.finish("finished")
     store.merge_shards(announce=_announce_merge if progress else None)
-    store.write_codebook(plan.design.parameters)
+    store.write_codebook(plan.design.parameters, plan.base.funding.currency)
     return SweepResult(store.root, plan.expected_runs, already, session.ran, session.failures,
                        time.time() - session.started, session.run_seconds, session.run_cpu, engine.describe(),
                        failed_earlier=min(len(failed_earlier), already))

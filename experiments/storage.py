@@ -343,12 +343,14 @@ class SweepStore:
         for f in files:
             f.unlink(missing_ok=True)
 
-    def write_codebook(self, parameters: list[str]) -> None:
+    def write_codebook(self, parameters: list[str], currency: str) -> None:
         """Write ``codebook.csv``: every column of ``summary/``, ``weekly/``, ``design.parquet`` and
-        ``seeds.parquet`` with its dtype, unit, range, final-year aggregation and meaning
-        (:func:`sim.outcomes.codebook`; a swept key's from the scenario schema). The outcome columns
+        ``seeds.parquet`` with its dtype, unit (amounts in ``currency``, the base scenario's), range,
+        final-year aggregation and meaning (:func:`sim.outcomes.codebook`; a swept key's from the
+        scenario schema). The outcome columns
         are read from the shards written: before the first finished run (a sweep stopped at once) it
         describes the design and the seeds only, and the next session completes it."""
+        from sim.money import unit_in
         from sim.outcomes import codebook
 
         summary = summary_shards(self.root)
@@ -361,10 +363,11 @@ class SweepStore:
                 tables[name] = ("summary", _columns(self.root / name))
         if not tables:
             return
-        book = codebook(tables)
+        book = codebook(tables, currency)
         for i, column in book["column"].items():
             if column in parameters:
-                book.loc[i, ["unit", "range", "final_year", "meaning"]] = _describe_swept(column)
+                unit, *rest = _describe_swept(column)
+                book.loc[i, ["unit", "range", "final_year", "meaning"]] = [unit_in(unit, currency), *rest]
         write_text_atomic(book.to_csv(index=False), self.root / "codebook.csv")
 
     def write_failure(self, record: dict) -> None:

@@ -87,7 +87,8 @@ def _percent(share: float) -> str:
 def _cmd_scenarios(args) -> int:
     import yaml
 
-    from .scenario import at_size, describe_parameters, list_scenarios, load_scenario, never_within, written_in
+    from .money import unit_in
+    from .scenario import at_size, list_scenarios, load_scenario, never_within, resolved_parameters, written_in
 
     if args.action == "list" and (args.target is not None or args.residents is not None):   # it lists every preset
         found = f"'{args.target}'" if args.target is not None else "--residents"
@@ -112,32 +113,21 @@ def _cmd_scenarios(args) -> int:
         print(f"{args.target}: valid ({scenario.population.n_residents} residents, {scenario.years:g} years)")
         return 0
     if args.params:
-        resolved = scenario.model_dump(mode="json")
-        unscaled = load_scenario(args.target).model_dump(mode="json") if args.residents is not None else resolved
-        print(f"{'key':<48} {'value':<14} {'default':<14} {'unit':<16} {'range':<16} {'from':<24} meaning")
-        for row in describe_parameters():
-            value = _value_at(resolved, row["key"])
-            shown = row["default"] if value is _MISSING else value
+        unscaled = {row["key"]: row["value"] for row in resolved_parameters(load_scenario(args.target))}
+        rows = []
+        for row in resolved_parameters(scenario):
             origin = written_in(args.target, row["key"])
-            if value is not _MISSING and value != _value_at(unscaled, row["key"]):
+            if args.residents is not None and row["value"] != unscaled.get(row["key"], row["value"]):
                 origin += f", scaled to {args.residents:,}"
-            print(f"{row['key']:<48} {_brief(shown):<14} {_brief(row['default']):<14} {row['unit']:<16} "
-                  f"{row['range']:<16} {origin:<24} {row['meaning']}")
+            rows.append((row["key"], _brief(row["value"]), _brief(row["default"]),
+                         unit_in(row["unit"], scenario.funding.currency), row["range"], origin, row["meaning"]))
+        header = ("key", "value", "default", "unit", "range", "from", "meaning")
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+        for r in [header, *rows]:
+            print(" ".join(f"{cell:<{w}}" for cell, w in zip(r, widths)) + " " + r[-1])
         return 0
     print(yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True), end="")
     return 0
-
-
-_MISSING = object()
-
-
-def _value_at(data: dict, dotted: str):
-    node = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
 
 
 def _brief(value, limit: int = 14) -> str:

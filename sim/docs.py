@@ -24,11 +24,9 @@ import inspect
 import pkgutil
 import re
 import sys
-import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
 
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 BLOCKS = ("parameters", "schedule", "outcomes", "snapshot")
@@ -91,17 +89,6 @@ def _range(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- parameters
-def _item_model(annotation: Any) -> tuple[str, type[BaseModel]] | None:
-    """``("list", X)`` for ``list[X]``, ``("dict", X)`` for ``dict[str, X]`` where X is a section."""
-    origin = typing.get_origin(annotation)
-    if origin not in (list, dict):
-        return None
-    inner = typing.get_args(annotation)[-1]
-    if isinstance(inner, type) and issubclass(inner, BaseModel):
-        return ("list" if origin is list else "dict"), inner
-    return None
-
-
 def _field(key: str):
     from .scenario import Scenario
     model: Any = Scenario
@@ -114,11 +101,11 @@ def _field(key: str):
 
 def parameter_rows() -> list[dict[str, Any]]:
     """Every parameter, with the fields of list and dictionary items after their container."""
-    from .scenario import describe_parameters
+    from .scenario import describe_parameters, item_model
     rows = []
     for row in describe_parameters():
         rows.append(row)
-        item = _item_model(_field(row["key"]).annotation)
+        item = item_model(_field(row["key"]).annotation)
         if item:
             kind, model = item
             prefix = row["key"] + ("[]." if kind == "list" else ".NAME.")
@@ -186,12 +173,12 @@ def step_calls() -> list[tuple[str, str]]:
 
 def _params_section(cls: type) -> str:
     """The scenario section(s) whose parameters are declared in the submodel's module."""
-    from .scenario import Scenario
+    from .scenario import Scenario, item_model
     module = sys.modules[cls.__module__]
     keys = []
     for key, field in Scenario.model_fields.items():
         ann = field.annotation
-        item = _item_model(ann)
+        item = item_model(ann)
         model = item[1] if item else ann
         if isinstance(model, type) and getattr(model, "__module__", None) == module.__name__:
             keys.append(f"`{key}`")
@@ -229,7 +216,8 @@ def render_outcomes() -> str:
     lines = ["Generated from `sim.outcomes.OUTCOME_COLUMNS`, from which `run` and `sweep` write `codebook.csv`. "
              f"`{{G}}` stands for each group: {groups}, `group_<name>` for each equity group and, with several "
              "neighbourhoods, `nb_<name>` for each neighbourhood; `{line}` for each budget line ("
-             + ", ".join(f"`{line}`" for line in BUDGET_LINES) + "); `{level}` for engagement levels 0 to 3.", ""]
+             + ", ".join(f"`{line}`" for line in BUDGET_LINES) + "); `{level}` for engagement levels 0 to 3. A unit `funding.currency` is the scenario's currency, "
+             "which `codebook.csv` names by its code (`CAD a week`, `EUR a week`).", ""]
     return "\n".join(lines + _column_table(OUTCOME_COLUMNS))
 
 

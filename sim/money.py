@@ -53,6 +53,23 @@ def symbol(code: str | None) -> str:
     return CURRENCIES.get(code) or code
 
 
+#: How a unit declared in the code writes "in the scenario's currency": ``$`` in a parameter's unit
+#: (``$/year``, ``$/partner/week``), the key's name in an outcome's (``funding.currency a week``).
+_CURRENCY_PLACEHOLDERS = ("funding.currency", "$")
+
+
+def unit_in(unit: str, code: str | None) -> str:
+    """``unit`` as it reads for a scenario whose amounts are in ``code``: ``$/year`` is ``EUR/year`` in a
+    scenario in euros and ``CAD/year`` in one in Canadian dollars, ``funding.currency a week`` is
+    ``EUR a week``; a unit without money (``weeks``, ``probability``) is unchanged. The code, not the
+    symbol, since ``$`` stands for every dollar."""
+    code = code or DEFAULT_CURRENCY
+    for placeholder in _CURRENCY_PLACEHOLDERS:
+        if unit.startswith(placeholder):
+            return code + unit[len(placeholder):]
+    return unit
+
+
 def with_currency(number: str, code: str | None, lang: str, nbsp: str = "\u202f") -> str:
     """An amount already written as a number in ``lang`` (``1,234``, ``−1 234``), with its currency.
 

@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from .money import unit_in
 from .network import TIE_KINDS
 from .population import (AGE_GROUPS, CARER_PARTNER, CITIZEN_PARTNER, NO_ROLE, ORIGINAL_RESIDENT, PATIENT_PARTNER, ROLES,
                          SENIOR, coaching_role)
@@ -448,15 +449,21 @@ def describe_column(column: str, table: str = "outcomes") -> dict[str, str]:
     return {"unit": unit, "range": rng, "final_year": final_year, "meaning": meaning}
 
 
-def codebook(tables: "dict[str, tuple[str, pd.DataFrame | list[tuple[str, str]]]]") -> pd.DataFrame:
+def codebook(tables: "dict[str, tuple[str, pd.DataFrame | list[tuple[str, str]]]]",
+             currency: str | None = None) -> pd.DataFrame:
     """The codebook of the files written: one row per file and column, ``CODEBOOK_FIELDS``.
 
     ``tables`` maps a file name (or pattern, ``residents_week*.parquet``) to ``(table, frame)``, ``table``
     as in :func:`describe_column` and ``frame`` the data written (or its ``[(column, dtype), ...]``).
+    Amounts are in ``currency``, the scenario's ``funding.currency`` (``EUR a week``); without it a unit
+    names that key (``funding.currency a week``).
     """
     rows = []
     for file, (table, frame) in tables.items():
         columns = list(frame.dtypes.astype(str).items()) if isinstance(frame, pd.DataFrame) else list(frame)
         for column, dtype in columns:
-            rows.append({"file": file, "column": column, "dtype": str(dtype), **describe_column(column, table)})
+            described = describe_column(column, table)
+            if currency is not None:
+                described["unit"] = unit_in(described["unit"], currency)
+            rows.append({"file": file, "column": column, "dtype": str(dtype), **described})
     return pd.DataFrame(rows, columns=list(CODEBOOK_FIELDS))

@@ -167,7 +167,7 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
     summary_row = pd.DataFrame([{**meta, **summary}])
     summary_row.to_csv(out / "summary.csv", index=False)
     oc.codebook({"outcomes.parquet": ("outcomes", df), "summary.csv": ("summary", summary_row),
-                 **written}).to_csv(out / "codebook.csv", index=False)
+                 **written}, currency=model.params.funding.currency).to_csv(out / "codebook.csv", index=False)
     plot_run(df, out / "chart.png", title=model.params.title or model.params.name)
     return summary
 

@@ -445,22 +445,32 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
 
 def _written_in(path: Path, key: str) -> Path | None:
     """The file of the ``extends`` chain from ``path`` that writes the value at the dotted ``key``
-    (the nearest, whose value the others' give way to), or None where none does (a default)."""
+    (the nearest, whose value the others' give way to), or None where none does (a default).
+
+    As :func:`_deep_merge` lays a file on its parent: a file that writes a list, an empty table or a
+    table set whole (equity groups) replaces its parent's, so a field that the file leaves out of
+    one of its items (``funding.sources.0.end_week``) has its default, whatever the parent wrote."""
     seen: set[Path] = set()
+    parts = key.split(".")
     while path is not None and path.resolve() not in seen:
         path = path.resolve()
         seen.add(path)
         node: Any = _read_yaml(path)
         parent = node.get("extends")
-        for part in key.split("."):
+        replaced = False    # this file sets a container above the key whole: its parent's does not count
+        for depth, part in enumerate(parts):
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
                 break
+            replaced = replaced or isinstance(node, list) or (
+                isinstance(node, dict) and (not node or _whole(tuple(parts[:depth + 1]))))
         else:
             return path
+        if replaced:
+            return None
         path = _resolve_ref(parent, path) if isinstance(parent, str) and parent else None
     return None
 
@@ -642,16 +652,69 @@ def describe_parameters(model: type[BaseModel] = Scenario, prefix: str = "") -> 
     for name, f in model.model_fields.items():
         key = f"{prefix}{name}"
         inner = _unwrap(f.annotation)
-        extra = f.json_schema_extra or {}
         if isinstance(inner, type) and issubclass(inner, BaseModel) and typing.get_origin(f.annotation) is None:
             rows.extend(describe_parameters(inner, key + "."))
             continue
-        lo, hi = _bounds(f)
-        default = f.get_default(call_default_factory=True)
-        rows.append({"key": key, "default": default, "unit": extra.get("unit", ""),
-                     "range": "" if lo is None and hi is None else f"[{lo if lo is not None else ''}, {hi if hi is not None else ''}]",
-                     "meaning": f.description or "", "source": extra.get("source", "")})
+        rows.append(_described(f, key))
     return rows
+
+
+def _described(f, key: str) -> dict[str, Any]:
+    """The row of :func:`describe_parameters` for the schema field ``f`` at ``key``."""
+    extra = f.json_schema_extra or {}
+    lo, hi = _bounds(f)
+    return {"key": key, "default": f.get_default(call_default_factory=True), "unit": extra.get("unit", ""),
+            "range": "" if lo is None and hi is None else f"[{lo if lo is not None else ''}, {hi if hi is not None else ''}]",
+            "meaning": f.description or "", "source": extra.get("source", "")}
+
+
+def item_model(annotation: Any) -> tuple[str, type[BaseModel]] | None:
+    """``("list", X)`` for ``list[X]``, ``("dict", X)`` for ``dict[str, X]`` where X is a section."""
+    origin = typing.get_origin(annotation)
+    if origin not in (list, dict):
+        return None
+    inner = typing.get_args(annotation)[-1]
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return ("list" if origin is list else "dict"), inner
+    return None
+
+
+def resolved_parameters(scenario: Scenario) -> list[dict[str, Any]]:
+    """Every value of ``scenario`` under the dotted key that an override or a sweep names it by, with
+    the rows of :func:`describe_parameters` (default, unit, range, meaning, source) and its ``value``.
+
+    A list's items and a table's entries get a row each (``funding.sources.0.end_week``,
+    ``governance.seats.city``, ``clinical.professions.nurse.count``); an empty list or table keeps
+    one row for itself. The default is the key's value in a scenario that sets nothing; for an item
+    that scenario does not have (a second funding source), what an item gets for a field it leaves out.
+    """
+    defaults = {row["key"]: row["value"] for row in _resolved_rows(Scenario, _DEFAULT_VALUES, "")}
+    return [{**row, "default": defaults.get(row["key"], row["default"])}
+            for row in _resolved_rows(Scenario, scenario.model_dump(mode="json"), "")]
+
+
+_DEFAULT_VALUES = Scenario().model_dump(mode="json")
+
+
+def _resolved_rows(model: type[BaseModel], data: dict, prefix: str):
+    for name, f in model.model_fields.items():
+        key, value = f"{prefix}{name}", data.get(name)
+        inner = _unwrap(f.annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and typing.get_origin(f.annotation) is None:
+            yield from _resolved_rows(inner, value, key + ".")
+            continue
+        row = {**_described(f, key), "value": value}
+        item = item_model(f.annotation)
+        if item is not None and value:
+            entries = enumerate(value) if item[0] == "list" else value.items()
+            for entry, fields in entries:
+                yield from _resolved_rows(item[1], fields, f"{key}.{entry}.")
+        elif isinstance(value, dict) and value:           # a table of numbers or words (seats by sector)
+            for entry, v in value.items():
+                yield {**row, "key": f"{key}.{entry}", "value": v, "default": "",
+                       "meaning": f"{row['meaning']} ({entry})"}
+        else:
+            yield row
 
 
 def _bounds(f) -> tuple[float | None, float | None]:

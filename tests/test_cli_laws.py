@@ -123,13 +123,15 @@ def test_scenarios_show_writes_the_scenario_as_its_own_yaml_in_the_schemas_order
 
 def test_scenarios_show_params_shows_a_value_that_fits_its_column_whole(tmp_path, capsys):
     """The value column is 14 characters wide: a value of 14 characters is shown as it is, a longer
-    one cut to fit, ending in '...'."""
+    one cut to fit, ending in '...' (the other columns are as wide as their longest entry)."""
     for title, shown in (("Tiny community", "Tiny community"), ("Tiny community!", "Tiny commun...")):
         path = tmp_path / "mine.yaml"
         path.write_text(f"extends: centre-sud\ntitle: {title}\n")
         assert main(["scenarios", "show", str(path), "--params"]) == 0
-        row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("title "))
-        assert row[49:64] == f"{shown:<14} ", row
+        lines = capsys.readouterr().out.splitlines()
+        row = next(line for line in lines if line.startswith("title "))
+        start, end = lines[0].index("value"), lines[0].index("default")
+        assert end - start == 15 and row[start:end] == f"{shown:<14} ", row
 
 
 def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):

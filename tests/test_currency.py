@@ -245,3 +245,40 @@ def test_sweeping_the_funding_mapping_suggests_a_key_a_sweep_may_vary():
         plan_sweep(spec)
     assert info.value.key == "parameters.funding" and "sweep the fields inside it instead" in info.value.detail
     assert "funding.currency" not in info.value.detail and "(e.g. 'funding." in info.value.detail
+
+
+# ----------------------------------------------------------------------------- units in the scenario's currency
+@pytest.mark.parametrize("name, code", [("paris-mental-health", "EUR"), ("centre-sud", "CAD")])
+def test_the_parameter_table_writes_amounts_in_the_scenarios_currency(name, code, capsys):
+    assert main(["scenarios", "show", name, "--params"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert f" {code}/hour " in rows["funding.partner_hourly_rate"]
+    assert f" {code}/partner/week " in rows["funding.supervision_cost_per_week"]
+    assert f" {code}/year " in rows["funding.sources.0.amount_per_year"]
+    assert f" {code}/week " in rows["organizations.0.weekly_cost"]
+    assert not any(" $/" in line for line in rows.values())
+    assert " week " in rows["funding.sources.0.end_week"]          # a unit without money is as declared
+
+
+def test_a_runs_codebook_names_its_currency(tmp_path):
+    from sim.runner import run_to_folder
+    scenario = load_scenario("paris-mental-health", {"population.n_patients": 120, "network.burn_in_weeks": 0})
+    run_to_folder(scenario, 1, tmp_path, years=2 / 52)
+    book = pd.read_csv(tmp_path / "codebook.csv").set_index(["file", "column"])["unit"]
+    assert book[("outcomes.parquet", "spending_total")] == "EUR a week"
+    assert book[("outcomes.parquet", "pool")] == "EUR"
+    assert book[("summary.csv", "spending_total")] == "EUR a year"
+    assert book[("outcomes.parquet", "help_hours")] == "hours a week"
+    assert not book.str.contains("funding.currency").any()
+
+
+def test_a_sweeps_codebook_names_its_currency_swept_amounts_included(tmp_path):
+    from experiments import run_sweep
+    spec = tiny_spec("cur", fixed={"network.burn_in_weeks": 4, "funding.currency": "EUR"}, weeks=2,
+                     replications=1, parameters={"funding.partner_hourly_rate": [20.0, 30.0]})
+    run_sweep(spec, tmp_path / "sweep", backend="serial", progress=False)
+    book = pd.read_csv(tmp_path / "sweep" / "codebook.csv").set_index(["file", "column"])["unit"]
+    assert book[("summary/*.parquet", "spending_total")] == "EUR a year"
+    assert book[("summary/*.parquet", "funding.partner_hourly_rate")] == "EUR/hour"
+    assert book[("design.parquet", "funding.partner_hourly_rate")] == "EUR/hour"
+    assert not book.str.contains(r"funding\.currency|\$", regex=True).any()

@@ -13,7 +13,7 @@ import pytest
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.scenario import (Scenario, describe_parameters, fields_at, list_scenarios, load_scenario, preset_names,
-                          preset_path, scale_scenario)
+                          preset_path, resolved_parameters, scale_scenario)
 
 
 def test_every_preset_loads_and_validates():
@@ -275,11 +275,52 @@ def test_scenarios_show_params_prints_units_ranges_and_meanings(capsys):
     header = out[0].split()
     assert header[:5] == ["key", "value", "default", "unit", "range"] and header[-1] == "meaning"
     rows = {line.split()[0]: line for line in out[1:]}
-    assert len(rows) == len(describe_parameters())
+    assert len(rows) == len(out) - 1
+    for described in describe_parameters():   # every parameter, a list's or a table's by its items
+        key = described["key"]
+        assert key in rows or any(k.startswith(key + ".") for k in rows), key
+    assert "CAD/year" in rows["funding.sources.0.amount_per_year"] and "156" in rows["funding.sources.0.end_week"]
+    assert "2" in rows["governance.seats.health_institution"].split()[1]
     share = rows["population.share_65plus_living_alone"]
     assert "0.57" in share and "[0.0, 1.0]" in share and "share" in share and "live alone" in share
     years = rows["years"]
     assert "years" in years and "[0.02, 100.0]" in years
+
+
+@pytest.mark.parametrize("name", ["rhizomes", "paris-mental-health"])
+def test_each_key_that_show_params_prints_is_one_an_override_or_a_sweep_takes(name):
+    """``scenarios show NAME --params`` names each value by the dotted key a sweep's ``parameters:``
+    or an override sets (``funding.sources.1.end_week``, ``governance.seats.city``): setting each
+    key to the value shown leaves the scenario as it is, and setting it to another value changes
+    that value only."""
+    scenario = load_scenario(name)
+    dumped = scenario.model_dump(mode="json")
+    rows = resolved_parameters(scenario)
+    last = len(scenario.funding.sources) - 1
+    assert [r["key"] for r in rows if r["key"].startswith("funding.sources.")][-1] == f"funding.sources.{last}.end_week"
+    for row in rows:
+        if row["key"] in ("name", "extends"):
+            continue
+        assert load_scenario(name, {row["key"]: row["value"]}).model_dump(mode="json") == dumped, row["key"]
+    changed = load_scenario(name, {"governance.seats.city": 3, "funding.sources.0.amount_per_year": 1.0})
+    after = {r["key"]: r["value"] for r in resolved_parameters(changed)}
+    before = {r["key"]: r["value"] for r in rows}
+    assert {k for k in before if before[k] != after[k]} == {"governance.seats.city", "funding.sources.0.amount_per_year"}
+
+
+def test_show_params_names_the_file_a_list_items_value_comes_from(tmp_path, capsys, monkeypatch):
+    """A file that writes a list replaces its parent's: a field its items leave out has its default,
+    not the value the parent's item of the same number had (Centre-Sud's start-up grant ends in week
+    156; a second file's first source, which writes no end, never ends)."""
+    (tmp_path / "mine.yaml").write_text("extends: centre-sud\nfunding:\n  sources:\n"
+                                        "    - {name: City, sector: city, amount_per_year: 1000}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scenarios", "show", "mine.yaml", "--params"]) == 0
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[1:]}
+    assert rows["funding.sources.0.end_week"][1] == "None" and "default" in rows["funding.sources.0.end_week"]
+    assert "mine.yaml" in rows["funding.sources.0.amount_per_year"]
+    assert "funding.sources.1.name" not in rows
+    assert "centre-sud" in rows["governance.seats.city"]         # a table merges key by key
 
 
 def test_scenarios_show_params_says_where_each_value_comes_from(tmp_path, capsys, monkeypatch):

@@ -45,7 +45,7 @@ class FundingParams(Section):
     """Funding sources, compensation modes and unit costs."""
 
     sources: list[FundingSource] = param([], "funding sources of the community programme")
-    currency: str = param(DEFAULT_CURRENCY, "currency of every amount in the scenario (the units written $ here): a "
+    currency: str = param(DEFAULT_CURRENCY, "currency of every amount in the scenario (a unit written $ is in this currency): a "
                           "label for reports and charts, never converted; one of " + ", ".join(CURRENCIES),
                           unit="ISO 4217 code", source="the Centre-Sud pilot is in Montreal (Canadian dollars)")
     compensation: CompensationModes = param({}, "compensation mode of each partner role")
