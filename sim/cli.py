@@ -114,9 +114,11 @@ def _cmd_scenarios(args) -> int:
         return 0
     if args.params:
         unscaled = {row["key"]: row["value"] for row in resolved_parameters(load_scenario(args.target))}
+        resolved = resolved_parameters(scenario)
+        origins = written_in(args.target, [row["key"] for row in resolved])
         rows = []
-        for row in resolved_parameters(scenario):
-            origin = written_in(args.target, row["key"])
+        for row in resolved:
+            origin = origins[row["key"]]
             if args.residents is not None and row["value"] != unscaled.get(row["key"], row["value"]):
                 origin += f", scaled to {args.residents:,}"
             rows.append((row["key"], _brief(row["value"]), _brief(row["default"]),

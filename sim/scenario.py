@@ -443,19 +443,20 @@ def load_scenario(ref: "str | Path | dict | Scenario" = DEFAULT_SCENARIO,
         raise
 
 
-def _written_in(path: Path, key: str) -> Path | None:
+def _written_in(path: Path, key: str, read=_read_yaml) -> Path | None:
     """The file of the ``extends`` chain from ``path`` that writes the value at the dotted ``key``
     (the nearest, whose value the others' give way to), or None where none does (a default).
 
     As :func:`_deep_merge` lays a file on its parent: a file that writes a list, an empty table or a
     table set whole (equity groups) replaces its parent's, so a field that the file leaves out of
-    one of its items (``funding.sources.0.end_week``) has its default, whatever the parent wrote."""
+    one of its items (``funding.sources.0.end_week``) has its default, whatever the parent wrote.
+    ``read`` reads a file of the chain (its mapping)."""
     seen: set[Path] = set()
     parts = key.split(".")
     while path is not None and path.resolve() not in seen:
         path = path.resolve()
         seen.add(path)
-        node: Any = _read_yaml(path)
+        node: Any = read(path)
         parent = node.get("extends")
         replaced = False    # this file sets a container above the key whole: its parent's does not count
         for depth, part in enumerate(parts):
@@ -475,15 +476,23 @@ def _written_in(path: Path, key: str) -> Path | None:
     return None
 
 
-def written_in(target: str, key: str) -> str:
-    """Where the value at the dotted ``key`` of the scenario ``target`` (a preset's name or a file) comes
+def written_in(target: str, keys: list[str]) -> dict[str, str]:
+    """Where the value at each dotted key of the scenario ``target`` (a preset's name or a file) comes
     from, for ``scenarios show --params``: the preset (by name) or file (by file name) of its ``extends``
     chain that writes it, or ``default``. A table written in part (seats by sector) names the nearest file
-    that writes some of it."""
-    path = _written_in(_resolve_ref(target, None), key)
-    if path is None:
-        return "default"
-    return path.stem if path.parent == PRESET_DIR.resolve() else path.name
+    that writes some of it. Each file of the chain is read once."""
+    start, files = _resolve_ref(target, None), {}
+
+    def read(path: Path) -> dict:
+        if path not in files:
+            files[path] = _read_yaml(path)
+        return files[path]
+
+    found = {}
+    for key in keys:
+        path = _written_in(start, key, read)
+        found[key] = "default" if path is None else path.stem if path.parent == PRESET_DIR.resolve() else path.name
+    return found
 
 
 def validate(data: dict, file: str | None = None) -> Scenario:
