@@ -87,7 +87,6 @@ def _percent(share: float) -> str:
 def _cmd_scenarios(args) -> int:
     import yaml
 
-    from .money import unit_in
     from .scenario import at_size, list_scenarios, load_scenario, never_within, resolved_parameters, written_in
 
     if args.action == "list" and (args.target is not None or args.residents is not None):   # it lists every preset
@@ -122,7 +121,7 @@ def _cmd_scenarios(args) -> int:
             if args.residents is not None and row["value"] != unscaled.get(row["key"], row["value"]):
                 origin += f", scaled to {args.residents:,}"
             rows.append((row["key"], _brief(row["value"]), _brief(row["default"]),
-                         unit_in(row["unit"], scenario.funding.currency), row["range"], origin, row["meaning"]))
+                         row["unit"], row["range"], origin, row["meaning"]))
         header = ("key", "value", "default", "unit", "range", "from", "meaning")
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
         for r in [header, *rows]:

@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import ScenarioError, UserError, did_you_mean
+from .money import unit_in
 from .network import NetworkParams
 from .params import Section, param
 from .population import PopulationParams
@@ -696,9 +697,11 @@ def resolved_parameters(scenario: Scenario) -> list[dict[str, Any]]:
     ``governance.seats.city``, ``clinical.professions.nurse.count``); an empty list or table keeps
     one row for itself. The default is the key's value in a scenario that sets nothing; for an item
     that scenario does not have (a second funding source), what an item gets for a field it leaves out.
+    Amounts are in the scenario's currency (``EUR/year``).
     """
     defaults = {row["key"]: row["value"] for row in _resolved_rows(Scenario, _DEFAULT_VALUES, "")}
-    return [{**row, "default": defaults.get(row["key"], row["default"])}
+    return [{**row, "default": defaults.get(row["key"], row["default"]),
+             "unit": unit_in(row["unit"], scenario.funding.currency)}
             for row in _resolved_rows(Scenario, scenario.model_dump(mode="json"), "")]
 
 

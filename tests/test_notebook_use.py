@@ -198,3 +198,22 @@ def test_a_comparison_of_no_outcome_shows_itself(tmp_path):
     base = load(write_replications(tmp_path / "base", [1, 2], "hospital-baseline"))
     text = repr(compare(scen, base, outcomes=[]))
     assert "paired over 2 seeds" in text and "no outcome compared" in text
+
+
+def test_the_parameter_table_reads_as_a_dataframe_of_the_keys_a_sweep_varies():
+    """The README's notebook line: ``pd.DataFrame(resolved_parameters(load_scenario(NAME)))`` is one row a
+    value, with the columns it names, amounts in the scenario's currency, and every key one that a
+    sweep's plan accepts."""
+    import pandas as pd
+
+    from experiments import plan_sweep
+    from sim.scenario import load_scenario, resolved_parameters
+
+    table = pd.DataFrame(resolved_parameters(load_scenario("paris-mental-health")))
+    assert {"key", "value", "default", "unit", "range", "meaning", "source"} <= set(table.columns)
+    assert table["key"].is_unique
+    sources = table[table["key"].str.startswith("funding.sources.")].set_index("key")
+    assert sources.loc["funding.sources.0.amount_per_year", ["value", "unit"]].tolist() == [300000.0, "EUR/year"]
+    plan = plan_sweep({"base_scenario": "paris-mental-health", "residents": 300, "weeks": 1, "replications": 1,
+                       "parameters": {"funding.sources.0.amount_per_year": [1000.0, 2000.0]}})
+    assert plan.design.n_points == 2
