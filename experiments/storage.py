@@ -347,9 +347,9 @@ class SweepStore:
         """Write ``codebook.csv``: every column of ``summary/``, ``weekly/``, ``design.parquet`` and
         ``seeds.parquet`` with its dtype, unit (amounts in ``currency``, the base scenario's), range,
         final-year aggregation and meaning (:func:`sim.outcomes.codebook`; a swept key's from the
-        scenario schema). The outcome columns
-        are read from the shards written: before the first finished run (a sweep stopped at once) it
-        describes the design and the seeds only, and the next session completes it."""
+        scenario schema). The outcome columns are read from the shards written: before the first
+        finished run (a sweep stopped at once) it describes the design and the seeds only, and the
+        next session completes it."""
         from sim.money import unit_in
         from sim.outcomes import codebook
 

@@ -216,8 +216,9 @@ def render_outcomes() -> str:
     lines = ["Generated from `sim.outcomes.OUTCOME_COLUMNS`, from which `run` and `sweep` write `codebook.csv`. "
              f"`{{G}}` stands for each group: {groups}, `group_<name>` for each equity group and, with several "
              "neighbourhoods, `nb_<name>` for each neighbourhood; `{line}` for each budget line ("
-             + ", ".join(f"`{line}`" for line in BUDGET_LINES) + "); `{level}` for engagement levels 0 to 3. A unit `funding.currency` is the scenario's currency, "
-             "which `codebook.csv` names by its code (`CAD a week`, `EUR a week`).", ""]
+             + ", ".join(f"`{line}`" for line in BUDGET_LINES) + "); `{level}` for engagement levels 0 to 3. "
+             "A unit `funding.currency` is the scenario's currency, which `codebook.csv` names by its code "
+             "(`CAD a week`, `EUR a week`).", ""]
     return "\n".join(lines + _column_table(OUTCOME_COLUMNS))
 
 

@@ -661,12 +661,21 @@ def describe_parameters(model: type[BaseModel] = Scenario, prefix: str = "") -> 
     rows = []
     for name, f in model.model_fields.items():
         key = f"{prefix}{name}"
-        inner = _unwrap(f.annotation)
-        if isinstance(inner, type) and issubclass(inner, BaseModel) and typing.get_origin(f.annotation) is None:
-            rows.extend(describe_parameters(inner, key + "."))
+        section = _section(f)
+        if section is not None:
+            rows.extend(describe_parameters(section, key + "."))
             continue
         rows.append(_described(f, key))
     return rows
+
+
+def _section(f) -> type[BaseModel] | None:
+    """The section a schema field holds (``population``, ``funding.compensation``); None for a value,
+    a list or a table."""
+    inner = _unwrap(f.annotation)
+    if isinstance(inner, type) and issubclass(inner, BaseModel) and typing.get_origin(f.annotation) is None:
+        return inner
+    return None
 
 
 def _described(f, key: str) -> dict[str, Any]:
@@ -699,21 +708,25 @@ def resolved_parameters(scenario: Scenario) -> list[dict[str, Any]]:
     that scenario does not have (a second funding source), what an item gets for a field it leaves out.
     Amounts are in the scenario's currency (``EUR/year``).
     """
-    defaults = {row["key"]: row["value"] for row in _resolved_rows(Scenario, _DEFAULT_VALUES, "")}
+    defaults = {row["key"]: row["value"] for row in _resolved_rows(Scenario, _default_values(), "")}
     return [{**row, "default": defaults.get(row["key"], row["default"]),
              "unit": unit_in(row["unit"], scenario.funding.currency)}
             for row in _resolved_rows(Scenario, scenario.model_dump(mode="json"), "")]
 
 
-_DEFAULT_VALUES = Scenario().model_dump(mode="json")
+@functools.cache
+def _default_values() -> dict:
+    """The values of a scenario that sets nothing."""
+    return Scenario().model_dump(mode="json")
 
 
 def _resolved_rows(model: type[BaseModel], data: dict, prefix: str):
+    """The rows of :func:`resolved_parameters` for ``data``, the values of a ``model`` at key ``prefix``."""
     for name, f in model.model_fields.items():
         key, value = f"{prefix}{name}", data.get(name)
-        inner = _unwrap(f.annotation)
-        if isinstance(inner, type) and issubclass(inner, BaseModel) and typing.get_origin(f.annotation) is None:
-            yield from _resolved_rows(inner, value, key + ".")
+        section = _section(f)
+        if section is not None:
+            yield from _resolved_rows(section, value, key + ".")
             continue
         row = {**_described(f, key), "value": value}
         item = item_model(f.annotation)
