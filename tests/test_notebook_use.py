@@ -214,6 +214,13 @@ def test_the_parameter_table_reads_as_a_dataframe_of_the_keys_a_sweep_varies():
     assert table["key"].is_unique
     sources = table[table["key"].str.startswith("funding.sources.")].set_index("key")
     assert sources.loc["funding.sources.0.amount_per_year", ["value", "unit"]].tolist() == [300000.0, "EUR/year"]
+    # The default is what the key is in a scenario that sets nothing: the default table's entry, or
+    # for an item that scenario has none of (it has no funding source), what an item's field defaults to.
+    rows = table.set_index("key")
+    assert rows.loc["funding.sources.0.amount_per_year", "default"] == 150000.0
+    assert rows.loc["population.equity_groups.majority.share", ["value", "default"]].tolist() == [0.68, 0.72]
+    assert rows.loc["governance.seats.patients", ["value", "default"]].tolist() == [2, 0]
+    assert rows.loc["clinical.professions.physician.count", "default"] == 40
     plan = plan_sweep({"base_scenario": "paris-mental-health", "residents": 300, "weeks": 1, "replications": 1,
                        "parameters": {"funding.sources.0.amount_per_year": [1000.0, 2000.0]}})
     assert plan.design.n_points == 2
