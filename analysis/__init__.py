@@ -1,7 +1,8 @@
 """Analysis of what ``caring-community run`` and ``sweep`` wrote: summaries with 95% confidence
-intervals, comparisons paired by seed, sensitivity analysis, and the planner's HTML report.
+intervals, comparisons paired by seed, sensitivity analysis, scenario discovery, and the planner's
+HTML report.
 
-    from analysis import load, summarise, compare, analyse, write_report
+    from analysis import load, summarise, compare, analyse, discover, write_report
     scen, base = load("runs/centre-sud"), load("runs/hospital-baseline")
     compare(scen, base).table          # differences paired by seed, with 95% CIs
     write_report(scen, "report.html", baseline=base, lang="fr")
@@ -17,7 +18,7 @@ from .load import Results, load  # eager: the submodule and the function share t
 _WHERE = {"summarise": "stats", "weekly_bands": "stats", "mean_ci": "stats",
           "paired_difference": "stats", "compare": "stats", "cost_per_person_no_longer_isolated": "stats",
           "analyse": "sensitivity", "sobol": "sensitivity", "morris": "sensitivity", "main_effects": "sensitivity",
-          "build_report": "report", "write_report": "report"}
+          "build_report": "report", "write_report": "report", "discover": "discovery"}
 
 __all__ = ["Results", "load", *_WHERE]
 

@@ -1,4 +1,5 @@
-"""``caring-community report FOLDER [--baseline FOLDER] [--lang fr|en] [--out FILE] [--outcome NAME]``."""
+"""``caring-community report FOLDER [--baseline FOLDER] [--lang fr|en] [--out FILE] [--outcome NAME]`` and
+``caring-community discover SWEEP --outcome NAME (--below V | --above V) [--density D]``."""
 
 from __future__ import annotations
 
@@ -33,6 +34,17 @@ def _cmd_report(args) -> int:
     return 0
 
 
+def _cmd_discover(args) -> int:
+    from .discovery import discover
+    from .load import load
+
+    results = load(path_option(args.folder, "folder"), weekly=False)
+    found = discover(results, args.outcome, below=args.below, above=args.above, density=args.density,
+                     peel_alpha=args.peel_alpha)
+    print(found.describe())
+    return 0
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "report", help="write a self-contained HTML report (summary, uncertainty, equity, cost, sensitivity)",
@@ -53,3 +65,22 @@ def register(subparsers) -> None:
                         "(default isolated_share_65_alone); a report on runs shows every key outcome and only "
                         "checks that it exists")
     p.set_defaults(func=_cmd_report)
+
+    p = subparsers.add_parser(
+        "discover", help="scenario discovery (PRIM): the lever settings of a sweep under which an outcome meets a target",
+        description="Find, with PRIM (the EMA Workbench's scenario discovery), the box of swept values in which a "
+                    "sweep's design points have a mean outcome below (or above) a target: the range of each lever "
+                    "it restricts, its coverage (share of the points meeting the target that lie in it) and its "
+                    "density (share of its points that meet the target).")
+    p.add_argument("folder", help="sweep folder (every replication of every design point finished)")
+    p.add_argument("--outcome", default="isolated_share_65_alone",
+                   help="final-year outcome to test against the target (default isolated_share_65_alone)")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("--below", type=float, default=None, help="a design point meets the target when its mean "
+                        "outcome is below this value")
+    target.add_argument("--above", type=float, default=None, help="... or above this value")
+    p.add_argument("--density", type=float, default=0.8,
+                   help="share of the box's points that should meet the target (default 0.8)")
+    p.add_argument("--peel-alpha", type=float, default=0.05, dest="peel_alpha",
+                   help="share of the points each peeling step removes (default 0.05)")
+    p.set_defaults(func=_cmd_discover)
