@@ -139,7 +139,8 @@ def discover(results: Results, outcome: str, *, below: float | None = None, abov
     if row["density"] < density:
         caution = (f"no box is {density:.0%} dense (the densest is {row['density']:.0%}): {outcome} {target} is not "
                    "confined to a range of these levers; lower --density, or add design points")
-    return Discovery(outcome=outcome, target=target, limits=_limits(boxes[chosen], boxes[0], inputs),
+    whole_numbers = {k for k in results.parameters if pd.api.types.is_integer_dtype(results.design[k])}
+    return Discovery(outcome=outcome, target=target, limits=_limits(boxes[chosen], boxes[0], inputs, whole_numbers),
                      coverage=float(row["coverage"]), density=float(row["density"]),
                      points_in_box=int(row["points"]), points_of_interest=int(interest.sum()), n_points=len(points),
                      trajectory=trajectory, chosen=int(chosen), asked_density=density, caution=caution,
@@ -153,7 +154,7 @@ def _inputs(results: Results, points: list[int]) -> pd.DataFrame:
         column = design[key]
         if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
             design[key] = column.astype(str).astype("category")
-        else:
+        else:   # whole numbers too: PRIM's pasting writes limits between two values (6.5) into the box
             design[key] = column.astype(float)
     return design
 
@@ -194,11 +195,14 @@ def _choose(trajectory: pd.DataFrame, density: float) -> int:
     return int(trajectory.sort_values(["density", "coverage", "box"], ascending=[False, False, True]).index[0])
 
 
-def _limits(box: pd.DataFrame, whole: pd.DataFrame, inputs: pd.DataFrame) -> pd.DataFrame:
-    """The levers ``box`` restricts against the ``whole`` design's box: ``parameter, low, high, values``."""
+def _limits(box: pd.DataFrame, whole: pd.DataFrame, inputs: pd.DataFrame, whole_numbers: set[str]) -> pd.DataFrame:
+    """The levers ``box`` restricts against the ``whole`` design's box: ``parameter, low, high, values``;
+    a limit on a parameter in ``whole_numbers`` is the whole number it lets in (``at least 6.5``: 7)."""
     rows = []
     for key in inputs.columns:
         low, high = box[key].iloc[0], box[key].iloc[1]
+        if key in whole_numbers:
+            low, high = math.ceil(low), math.floor(high)
         if isinstance(inputs[key].dtype, pd.CategoricalDtype):
             kept = set(low) if isinstance(low, (set, frozenset)) else {low}
             if kept != set(whole[key].iloc[0]):

@@ -163,3 +163,22 @@ def test_on_a_real_sweep_the_box_is_the_funding_that_brings_the_income(tmp_path)
     low = found.limits["low"].iloc[0]
     assert amount[income > cut].min() >= low > amount[income <= cut].max()
     assert (found.coverage, found.density) == (1.0, 1.0)
+
+
+def test_a_limit_on_a_whole_number_is_the_whole_number_it_lets_in(tmp_path):
+    """An integer lever (initial partners, 1 to 12) is bounded by the whole numbers the box holds
+    ("at least 7"), not by the point between two values that PRIM's pasting draws the line at."""
+    rng = np.random.default_rng(2)
+    n = 60
+    design = pd.DataFrame({"point": range(n), "retention.initial_patient_partners": rng.integers(1, 13, n),
+                           SHARE: rng.uniform(0, 1, n)})
+    rows = [{"point": p, "replication": 0, "seed": 1000,
+             "isolated_share_65_alone": 0.08 if design.loc[p, "retention.initial_patient_partners"] >= 7 else 0.15}
+            for p in range(n)]
+    write_sweep(tmp_path, design, pd.DataFrame(rows), {"design": "lhs", "replications": 1})
+    found = discover(load(tmp_path), "isolated_share_65_alone", below=0.1)
+    limits = _limits(found)
+    assert set(limits) == {"retention.initial_patient_partners"}
+    assert limits["retention.initial_patient_partners"][0] == 7 and np.isnan(limits["retention.initial_patient_partners"][1])
+    assert "retention.initial_patient_partners: at least 7\n" in found.describe() + "\n"
+    assert (found.coverage, found.density) == (1.0, 1.0)
