@@ -125,7 +125,7 @@ def discover(results: Results, outcome: str, *, below: float | None = None, abov
         raise UserError(f"scenario discovery needs at least {MIN_POINTS} design points; this sweep has {len(points)} "
                         "(an 'lhs' design with more samples gives it room)", file=str(results.path))
     means = point_means(results, outcome, what="scenario discovery")
-    target = f"{'below' if is_below else 'above'} {target_value:g}"
+    target = f"{'below' if is_below else 'above'} {target_value:,.10g}"   # 0.11, 1,000,000 (not 1e+06)
     interest = means < target_value if is_below else means > target_value
     if not interest.any() or interest.all():
         raise UserError(f"{'no' if not interest.any() else 'every'} design point has a mean {outcome} {target} "

@@ -158,6 +158,7 @@ def test_on_a_real_sweep_the_box_is_the_funding_that_brings_the_income(tmp_path)
     income = results.summary.set_index("point")["income"]
     cut = float(income.median())
     found = discover(results, "income", above=cut)
+    assert found.target == f"above {cut:,.10g}" and "e+" not in found.target
     amount = results.design.set_index("point")["funding.sources.0.amount_per_year"]
     assert list(found.limits["parameter"]) == ["funding.sources.0.amount_per_year"]
     low = found.limits["low"].iloc[0]
