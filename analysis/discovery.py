@@ -11,8 +11,8 @@ trades two shares against each other:
 * **density**: the share of the cases inside the box that are of interest.
 
 Of the boxes along PRIM's peeling trajectory, :func:`discover` keeps the one with the largest
-coverage among those at least as dense as ``density`` (with fewer levers restricted where two
-cover as much); where none is that dense, the densest, and says so.
+coverage among those at least as dense as ``density`` (the denser, then the one restricting fewer
+levers, where two cover as much); where none is that dense, the densest, and says so.
 
 Like Sobol and Morris indices, it needs every replication of every design point: a point averaged
 over fewer seeds would be judged on more noise than the others.
@@ -60,7 +60,6 @@ class Discovery:
     n_points: int
     trajectory: pd.DataFrame
     chosen: int
-    asked_density: float
     caution: str | None = None
     parameters: list[str] = field(default_factory=list)
 
@@ -143,7 +142,7 @@ def discover(results: Results, outcome: str, *, below: float | None = None, abov
     return Discovery(outcome=outcome, target=target, limits=_limits(boxes[chosen], boxes[0], inputs, whole_numbers),
                      coverage=float(row["coverage"]), density=float(row["density"]),
                      points_in_box=int(row["points"]), points_of_interest=int(interest.sum()), n_points=len(points),
-                     trajectory=trajectory, chosen=int(chosen), asked_density=density, caution=caution,
+                     trajectory=trajectory, chosen=int(chosen), caution=caution,
                      parameters=list(results.parameters))
 
 
@@ -208,7 +207,9 @@ def _limits(box: pd.DataFrame, whole: pd.DataFrame, inputs: pd.DataFrame, whole_
             if kept != set(whole[key].iloc[0]):
                 order = [str(v) for v in inputs[key].cat.categories if v in kept]
                 rows.append({"parameter": key, "low": np.nan, "high": np.nan, "values": ", ".join(order)})
-        elif low > whole[key].iloc[0] or high < whole[key].iloc[1]:
-            rows.append({"parameter": key, "low": float(low) if low > whole[key].iloc[0] else np.nan,
-                         "high": float(high) if high < whole[key].iloc[1] else np.nan, "values": None})
+        else:
+            low = float(low) if low > whole[key].iloc[0] else np.nan     # NaN: that side left open
+            high = float(high) if high < whole[key].iloc[1] else np.nan
+            if not (math.isnan(low) and math.isnan(high)):
+                rows.append({"parameter": key, "low": low, "high": high, "values": None})
     return pd.DataFrame(rows, columns=["parameter", "low", "high", "values"])

@@ -112,13 +112,14 @@ def _cmd_scenarios(args) -> int:
         print(f"{args.target}: valid ({scenario.population.n_residents} residents, {scenario.years:g} years)")
         return 0
     if args.params:
-        unscaled = {row["key"]: row["value"] for row in resolved_parameters(load_scenario(args.target))}
         resolved = resolved_parameters(scenario)
+        unscaled = {} if args.residents is None else \
+            {row["key"]: row["value"] for row in resolved_parameters(load_scenario(args.target))}
         origins = written_in(args.target, [row["key"] for row in resolved])
         rows = []
         for row in resolved:
             origin = origins[row["key"]]
-            if args.residents is not None and row["value"] != unscaled.get(row["key"], row["value"]):
+            if row["value"] != unscaled.get(row["key"], row["value"]):
                 origin += f", scaled to {args.residents:,}"
             rows.append((row["key"], _brief(row["value"]), _brief(row["default"]),
                          row["unit"], row["range"], origin, row["meaning"]))
