@@ -174,13 +174,22 @@ def run_to_folder(scenario: "str | Path | dict | Scenario", seed: int, out: Path
 
 def write_resolved_scenario(scenario: Scenario, path: Path, seed: int, weeks: int) -> None:
     """The fully resolved parameters, reloadable as a scenario; the seed and lineage in the header comment."""
+    path.write_text(resolved_scenario_text(scenario, seed, weeks, path.name), encoding="utf-8")
+
+
+def resolved_scenario_text(scenario: Scenario, seed: int, weeks: int, file_name: str = "scenario.yaml",
+                           note: str = "") -> str:
+    """A scenario file that reloads as ``scenario`` with every parameter written out (``extends``
+    already applied), its header saying the seed and the command that reproduces the run of
+    ``weeks`` weeks from a file called ``file_name``; ``note``, if any, is a further comment line."""
     resolved = scenario.model_dump(mode="json")
     parent = resolved.get("extends")
     resolved["extends"] = None  # already applied: every parameter is written out
     header = (f"# Resolved scenario '{scenario.name}'" + (f" (derived from {parent})" if parent else "") + "\n"
-              f"# seed: {seed}\n# weeks: {weeks}\n"
-              f"# reproduce: caring-community run scenario.yaml --seed {seed} --years {weeks / 52:g}\n")
-    path.write_text(header + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
+              + (f"# {note}\n" if note else "")
+              + f"# seed: {seed}\n# weeks: {weeks}\n"
+              f"# reproduce: caring-community run {file_name} --seed {seed} --years {weeks / 52:g}\n")
+    return header + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
 
 
 def plot_run(df: pd.DataFrame, path: Path, title: str = "") -> None:

@@ -164,6 +164,54 @@ def test_levers_and_reset_change_the_models_parameters(page):
     assert applied(page, "grant_end_week") == "169"                        # earlier levers still apply
 
 
+def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_them_again(page, tmp_path):
+    """After a lever and three weeks, the two buttons of "Keep this run" give the weekly outcomes of
+    the community and its baseline, and a scenario file that runs the room's community again."""
+    import pandas as pd
+
+    from sim import CaringCommunity
+    from sim.scenario import load_scenario
+    from sim.viz.session import workshop_scenarios
+
+    slider = page.locator(".cc-lever-funding_level [role=slider]")
+    slider.focus()
+    page.keyboard.press("ArrowRight")                                      # funding level 1.0 -> 1.1
+    page.click(".cc-reset")
+    assert wait_for(lambda: applied(page, "funding_level") == "1.1")
+    for expected in (1, 2, 3):
+        page.click(".cc-step")
+        assert wait_for(lambda: week_on_page(page) == expected)
+    button = page.locator(".cc-download-outcomes")
+    assert wait_for(lambda: button.inner_text().strip() == "Outcomes to week 3 (CSV)")
+
+    def download(selector):
+        with page.expect_download(timeout=20_000) as info:
+            page.click(selector)
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        return path
+
+    outcomes_file, scenario_file = download(".cc-download-outcomes"), download(".cc-download-scenario")
+    assert (outcomes_file.name, scenario_file.name) == ("centre-sud-seed0-week3.csv", "centre-sud-seed0.yaml")
+    outcomes = pd.read_csv(outcomes_file)
+    assert outcomes.groupby("series")["week"].max().to_dict() == {"baseline": 3, "community": 3}
+    scenario = load_scenario(scenario_file)
+    model = CaringCommunity(scenario, rng=0, agent_views=False)
+    for _ in range(3):
+        model.step()
+    community = outcomes[outcomes.series == "community"].drop(columns=["scenario", "seed", "series"])
+    pd.testing.assert_frame_equal(community.reset_index(drop=True), model.outcomes(), check_dtype=False)
+    preset = workshop_scenarios("centre-sud", 500)[0]                    # what the page starts from
+    assert scenario.funding.sources[0].amount_per_year == pytest.approx(1.1 * preset.funding.sources[0].amount_per_year)
+    page.click(".cc-play")                                                 # while Play goes on, the file
+    assert wait_for(lambda: week_on_page(page) >= 6)                       # holds the weeks its name says
+    playing = download(".cc-download-outcomes")
+    page.click(".cc-play")
+    week = int(re.fullmatch(r"centre-sud-seed0-week(\d+)\.csv", playing.name).group(1))
+    assert week >= 6 and pd.read_csv(playing).groupby("series")["week"].apply(list).to_dict() == {
+        "baseline": list(range(week + 1)), "community": list(range(week + 1))}
+
+
 def test_play_advances_and_pause_stops(page):
     page.click(".cc-play")
     assert wait_for(lambda: week_on_page(page) >= 3, timeout=20), "Play did not advance the weeks"
@@ -331,6 +379,11 @@ def test_a_projector_shows_the_scaling_the_network_and_two_charts(browser, serve
         assert strip <= 14, f"an empty strip of {strip:.0f} px beside the sidebar at {width}x{height}"
         chart = small.locator('svg.cc-chart >> nth=0').bounding_box()
         assert chart["width"] >= 270, f"charts only {chart['width']:.0f} px wide at {width}x{height}"
+        card = small.locator(".cc-keep").bounding_box()
+        for button in (".cc-download-outcomes", ".cc-download-scenario"):   # labels wrap inside the sidebar
+            box = small.locator(button).bounding_box()
+            assert box["x"] + box["width"] <= card["x"] + card["width"], f"{button} runs out of its card"
+            assert small.locator(button).evaluate("e => e.scrollWidth <= e.clientWidth"), f"{button}'s label overflows"
         assert small.external == [] and small.errors == []
     finally:
         small.context.close()
@@ -349,10 +402,13 @@ def test_keyboard_focus_names_and_text_alternatives(page):
     names in the page's language; the network and the charts say what they show in words; a
     greyed-out button stays readable; with reduced motion, Vuetify's transitions are off."""
     unringed = []
-    for _ in range(23):                    # Reset … the seed's slider, ☰, FR, EN
+    focused = []
+    for _ in range(25):                    # Reset … the seed's slider, the two downloads, ☰, FR, EN
         page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.className"))
         if not page.evaluate(FOCUS_RING):
             unringed.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert sum("cc-download" in c for c in focused) == 2, focused   # both downloads are reached by keyboard
     assert unringed == [], f"focused without a visible ring: {unringed}"
     menu = page.locator(".v-app-bar__nav-icon")
     assert wait_for(lambda: menu.get_attribute("aria-label") == "Show or hide the controls and levers")

@@ -294,6 +294,55 @@ def test_baseline_is_hospital_centred_and_same_size(run):
     assert run.baseline.week == run.model.week == 10
 
 
+def test_the_outcomes_download_holds_every_week_shown_of_the_community_and_its_baseline(run):
+    import io
+
+    import pandas as pd
+
+    table = pd.read_csv(io.StringIO(run.outcomes_csv()))
+    assert list(table.columns[:4]) == ["scenario", "seed", "series", "week"]
+    assert table.groupby("series")["week"].apply(list).to_dict() == {"community": list(range(11)),
+                                                                      "baseline": list(range(11))}
+    community = table[table.series == "community"].drop(columns=["scenario", "seed", "series"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(community, run.model.outcomes(), check_dtype=False)
+    assert (table.scenario == "centre-sud").all() and (table.seed == 0).all()
+    assert run.file_name("csv") == "centre-sud-seed0-week10.csv" and run.file_name("yaml") == "centre-sud-seed0.yaml"
+    earlier = pd.read_csv(io.StringIO(run.outcomes_csv(up_to_week=4)))   # what the button said before Play went on
+    assert earlier.groupby("series")["week"].max().to_dict() == {"community": 4, "baseline": 4}
+    assert run.file_name("csv", 4) == "centre-sud-seed0-week4.csv"
+
+
+def test_the_scenario_download_runs_the_rooms_community_again(scenarios, tmp_path):
+    """The YAML the page offers is the community with the levers the room chose: loaded as a scenario
+    and run with the seed its header names, it gives the community's outcomes week for week."""
+    import pandas as pd
+
+    from sim import CaringCommunity
+
+    community, baseline = scenarios
+    values = {**levers.defaults(community), "funding_level": 1.5, "decision_rule": "consensus", "seed": 7}
+    r = WorkshopRun(community, baseline, values)
+    for _ in range(6):
+        r.step()
+    path = tmp_path / r.file_name("yaml")
+    path.write_text(r.scenario_yaml(), encoding="utf-8")
+    assert f"caring-community run {path.name} --seed 7" in path.read_text()
+    again = load_scenario(path)
+    assert again.governance.decision_rule == "consensus"
+    assert again.funding.sources[0].amount_per_year == 1.5 * community.funding.sources[0].amount_per_year
+    model = CaringCommunity(again, rng=7, agent_views=False)
+    for _ in range(6):
+        model.step()
+    pd.testing.assert_frame_equal(model.outcomes(), r.model.outcomes())
+
+
+def test_a_downloads_name_keeps_only_safe_characters(scenarios):
+    community, baseline = scenarios
+    odd = load_scenario(community, {"name": "Mon quartier / été 2026"})
+    r = WorkshopRun(odd, baseline, {**levers.defaults(odd), "seed": 2})
+    assert r.file_name("yaml") == "Mon-quartier-ete-2026-seed2.yaml"
+
+
 # ----------------------------------------------------------------------------- layout
 def test_layout_of_a_large_community_never_holds_an_n_by_n_array():
     """The layout's repulsion for 3000 residents: it once built n × n arrays (about a gigabyte and

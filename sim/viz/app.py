@@ -103,6 +103,9 @@ html { font-size: 19px !important; }
   .cc-keys { font-size: 1rem; gap: 2px 18px; }
 }
 .cc-lang .v-btn { font-size: 1.2rem !important; min-width: 64px !important; }
+/* A download's label wraps in a narrow sidebar rather than running out of its button. */
+.cc-keep .v-btn { height: auto !important; min-height: 40px; padding: 6px 12px !important; max-width: 100%; }
+.cc-keep .v-btn__content { white-space: normal; flex: 1 1 auto; justify-content: flex-start; text-align: left; line-height: 1.25; }
 /* Accessibility. A thick focus ring for the keyboard (Vuetify's own is a faint tint): black on the
    white sidebar and page, white on the blue app bar; a checkbox's and a selector's input are hidden or
    small, so their box is ringed. */
@@ -296,6 +299,26 @@ def Information(run: solara.Reactive, pending: dict, lang: str):
 
 
 @solara.component
+def Keep(run: solara.Reactive, lang: str):
+    """Downloads for after the workshop: the outcomes shown so far (community and baseline, CSV) and
+    the scenario with the levers applied (YAML, runs again with ``caring-community run``). Each file
+    is made when its button is clicked, from the run on the page at that moment."""
+    update_counter.get()
+    solara.HTML(tag="div", classes=["cc-help"], style="margin-top: 0",
+                unsafe_innerHTML=html.escape(t("keep_help", lang, seed=run.value.seed)))
+    week = run.value.week   # the file holds the weeks its button names, even if Play goes on before the click
+    with solara.Column(gap="8px"):
+        with solara.FileDownload(lambda: run.value.outcomes_csv(up_to_week=week), run.value.file_name("csv", week),
+                                 mime_type="text/csv"):
+            solara.Button(t("download_outcomes", lang, week=week), icon_name="mdi-download",
+                          color="primary", outlined=True, classes=["cc-download-outcomes"])
+        with solara.FileDownload(lambda: run.value.scenario_yaml(), run.value.file_name("yaml"),
+                                 mime_type="application/yaml"):
+            solara.Button(t("download_scenario", lang), icon_name="mdi-download", color="primary", outlined=True,
+                          classes=["cc-download-scenario"])
+
+
+@solara.component
 def NetworkPanel(run: solara.Reactive, lang: str):
     """The network picture, redrawn each week."""
     update_counter.get()
@@ -407,6 +430,8 @@ def Page():
             Levers(pending, L)
         with solara.Card(t("information", L), classes=["cc-information"]):
             Information(run, pending.value, L)
+        with solara.Card(t("keep", L), classes=["cc-keep"]):
+            Keep(run, L)
     with solara.Div(classes=["cc-main"]):
         with solara.Card(t("network", L), subtitle=scaled_sentence(L), classes=["cc-network-card"]):
             NetworkPanel(run, L)

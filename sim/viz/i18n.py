@@ -50,6 +50,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "population": "{residents:,} résidents, {clinicians:,} cliniciens, {orgs:,} organismes communautaires.",
         "applied": "En cours (semaine {week})",
         "seed_now": "Graine aléatoire : {seed}",
+        "keep": "Garder cette simulation",
+        "keep_help": "Les résultats semaine par semaine de la communauté et du scénario de référence jusqu'ici "
+                     "(CSV, pour un tableur), et le scénario avec ses leviers (YAML) : « caring-community run "
+                     "FICHIER --seed {seed} » refait la même simulation.",
+        "download_outcomes": "Résultats jusqu'à la semaine {week} (CSV)",
+        "download_scenario": "Scénario avec ses leviers (YAML)",
         # levers
         "lever.funding_level": "Niveau de financement (× montants prévus)",
         "lever.funding_level.help": "Multiplie le montant annuel de toutes les sources de financement.",
@@ -175,6 +181,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "population": "{residents:,} residents, {clinicians:,} clinicians, {orgs:,} community organizations.",
         "applied": "Running now (week {week})",
         "seed_now": "Random seed: {seed}",
+        "keep": "Keep this run",
+        "keep_help": "The week-by-week outcomes of the community and of the baseline so far (CSV, for a "
+                     "spreadsheet), and the scenario with its levers (YAML): “caring-community run FILE "
+                     "--seed {seed}” runs the same simulation again.",
+        "download_outcomes": "Outcomes to week {week} (CSV)",
+        "download_scenario": "Scenario with its levers (YAML)",
         "lever.funding_level": "Funding level (× planned amounts)",
         "lever.funding_level.help": "Multiplies the yearly amount of every funding source.",
         "lever.grant_end_week": "First funding source ends (week)",

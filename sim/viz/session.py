@@ -15,11 +15,17 @@ from __future__ import annotations
 
 import gc
 import os
+import re
+import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import pandas as pd
+
 from ..model import CaringCommunity
+from ..runner import resolved_scenario_text
 from ..scenario import load_scenario, preset_names, scale_scenario
 from . import levers
 from .i18n import DEFAULT_LANGUAGE, check_language
@@ -94,10 +100,11 @@ class WorkshopRun:
     def __init__(self, community_scenario, baseline_scenario, values: dict[str, Any], reduced_motion: bool = False):
         self.base = community_scenario
         self.values = dict(values)
-        seed = levers.seed_of(values)
-        self.model = CaringCommunity(community_scenario, rng=seed, **levers.to_overrides(values, community_scenario))
-        self.baseline = CaringCommunity(baseline_scenario, rng=seed, agent_views=False)
+        self.seed = levers.seed_of(values)
+        self.model = CaringCommunity(community_scenario, rng=self.seed, **levers.to_overrides(values, community_scenario))
+        self.baseline = CaringCommunity(baseline_scenario, rng=self.seed, agent_views=False)
         self.view = NetworkView(self.model, reduced_motion=reduced_motion)
+        self._stepping = threading.Lock()   # a download reads the run between two weeks, never during one
 
     @property
     def week(self) -> int:
@@ -111,8 +118,9 @@ class WorkshopRun:
 
     def step(self) -> None:
         """One week of both runs, then the picture takes note of the ties that formed and dissolved."""
-        self.model.step()
-        self.baseline.step()
+        with self._stepping:
+            self.model.step()
+            self.baseline.step()
         self.view.observe(self.model)
 
     def is_new_with(self, values: dict[str, Any]) -> bool:
@@ -123,3 +131,40 @@ class WorkshopRun:
     def applied(self) -> dict[str, Any]:
         """The lever values the running community was built with (read back from its scenario)."""
         return levers.applied_values(self.model, self.base)
+
+    # ------------------------------------------------------------------ what the room keeps
+    def file_name(self, suffix: str, week: int | None = None) -> str:
+        """The name a download of this run gets: scenario, seed and, for outcomes (``csv``), the last week
+        in it (default: the week reached), ``centre-sud-seed0-week52.csv``; a scenario's own name keeps its
+        letters without accents, its digits, ``.``, ``_`` and ``-`` (``Mon quartier / été`` gives ``Mon-quartier-ete``)."""
+        plain = unicodedata.normalize("NFKD", self.model.params.name).encode("ascii", "ignore").decode()
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "scenario"
+        last = f"-week{self.week if week is None else week}" if suffix == "csv" else ""
+        return f"{name}-seed{self.seed}{last}.{suffix}"
+
+    def outcomes_table(self, up_to_week: int | None = None) -> pd.DataFrame:
+        """The weekly outcomes the page has shown, to ``up_to_week`` (default: the week reached): the
+        community's rows, then the baseline's, ``series`` saying which (``community``, ``baseline``),
+        with the scenario's name and the seed; the other columns are those of a run's ``outcomes.parquet``
+        (docs/ODD.md §4.11, its codebook)."""
+        with self._stepping:
+            frames = [model.outcomes() for model in (self.model, self.baseline)]
+        if up_to_week is not None:   # Play may have gone on since the button said which week
+            frames = [frame[frame.week <= up_to_week] for frame in frames]
+        return pd.concat([frame.assign(scenario=self.model.params.name, seed=self.seed, series=series)
+                          [["scenario", "seed", "series", *frame.columns]]
+                          for series, frame in zip(("community", "baseline"), frames)], ignore_index=True)
+
+    def outcomes_csv(self, up_to_week: int | None = None) -> str:
+        """:meth:`outcomes_table` as CSV (comma-separated, a point before decimals), as a spreadsheet or pandas reads it."""
+        return self.outcomes_table(up_to_week).to_csv(index=False)
+
+    def scenario_yaml(self) -> str:
+        """The scenario the room is running, levers applied, at the workshop's size, as a scenario file:
+        ``caring-community run FILE --seed N`` runs the same community with the same seed (its weeks are
+        the page's), and ``--residents`` runs it at another size."""
+        params = self.model.params
+        return resolved_scenario_text(
+            params, self.seed, params.weeks, self.file_name("yaml"),
+            note=f"the workshop's community with its levers, at {self.model.residents.n:,} residents "
+                 "(--residents N runs it at another size)")
