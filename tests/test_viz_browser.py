@@ -192,7 +192,8 @@ def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_the
         return path
 
     outcomes_file, scenario_file = download(".cc-download-outcomes"), download(".cc-download-scenario")
-    assert (outcomes_file.name, scenario_file.name) == ("centre-sud-seed0-week3.csv", "centre-sud-seed0.yaml")
+    assert outcomes_file.name == "centre-sud-workshop-seed0-week3.csv"
+    assert scenario_file.name == "centre-sud-workshop-seed0.yaml"
     outcomes = pd.read_csv(outcomes_file)
     assert outcomes.groupby("series")["week"].max().to_dict() == {"baseline": 3, "community": 3}
     scenario = load_scenario(scenario_file)
@@ -207,7 +208,7 @@ def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_the
     assert wait_for(lambda: week_on_page(page) >= 6)                       # holds the weeks its name says
     playing = download(".cc-download-outcomes")
     page.click(".cc-play")
-    week = int(re.fullmatch(r"centre-sud-seed0-week(\d+)\.csv", playing.name).group(1))
+    week = int(re.fullmatch(r"centre-sud-workshop-seed0-week(\d+)\.csv", playing.name).group(1))
     assert week >= 6 and pd.read_csv(playing).groupby("series")["week"].apply(list).to_dict() == {
         "baseline": list(range(week + 1)), "community": list(range(week + 1))}
 

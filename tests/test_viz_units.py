@@ -305,11 +305,12 @@ def test_the_outcomes_download_holds_every_week_shown_of_the_community_and_its_b
                                                                       "baseline": list(range(11))}
     community = table[table.series == "community"].drop(columns=["scenario", "seed", "series"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(community, run.model.outcomes(), check_dtype=False)
-    assert (table.scenario == "centre-sud").all() and (table.seed == 0).all()
-    assert run.file_name("csv") == "centre-sud-seed0-week10.csv" and run.file_name("yaml") == "centre-sud-seed0.yaml"
+    assert (table.scenario == "centre-sud-workshop").all() and (table.seed == 0).all()
+    assert run.file_name("csv") == "centre-sud-workshop-seed0-week10.csv"
+    assert run.file_name("yaml") == "centre-sud-workshop-seed0.yaml"
     earlier = pd.read_csv(io.StringIO(run.outcomes_csv(up_to_week=4)))   # what the button said before Play went on
     assert earlier.groupby("series")["week"].max().to_dict() == {"community": 4, "baseline": 4}
-    assert run.file_name("csv", 4) == "centre-sud-seed0-week4.csv"
+    assert run.file_name("csv", 4) == "centre-sud-workshop-seed0-week4.csv"
 
 
 def test_the_scenario_download_runs_the_rooms_community_again(scenarios, tmp_path):
@@ -328,6 +329,7 @@ def test_the_scenario_download_runs_the_rooms_community_again(scenarios, tmp_pat
     path.write_text(r.scenario_yaml(), encoding="utf-8")
     assert f"caring-community run {path.name} --seed 7" in path.read_text()
     again = load_scenario(path)
+    assert again.name == "centre-sud-workshop"   # its runs go to runs/centre-sud-workshop-seed7, not the preset's folder
     assert again.governance.decision_rule == "consensus"
     assert again.funding.sources[0].amount_per_year == 1.5 * community.funding.sources[0].amount_per_year
     model = CaringCommunity(again, rng=7, agent_views=False)
@@ -340,7 +342,7 @@ def test_a_downloads_name_keeps_only_safe_characters(scenarios):
     community, baseline = scenarios
     odd = load_scenario(community, {"name": "Mon quartier / été 2026"})
     r = WorkshopRun(odd, baseline, {**levers.defaults(odd), "seed": 2})
-    assert r.file_name("yaml") == "Mon-quartier-ete-2026-seed2.yaml"
+    assert r.file_name("yaml") == "Mon-quartier-ete-2026-workshop-seed2.yaml"
 
 
 # ----------------------------------------------------------------------------- layout

@@ -133,11 +133,19 @@ class WorkshopRun:
         return levers.applied_values(self.model, self.base)
 
     # ------------------------------------------------------------------ what the room keeps
+    def kept_scenario(self):
+        """The scenario the room is running, levers applied, at the workshop's size, named apart from the
+        scenario it came from (``centre-sud-workshop``), so that running it never writes into that
+        scenario's run folders."""
+        params = self.model.params
+        return params.model_copy(update={"name": f"{params.name}-workshop",
+                                         "title": f"{params.title or params.name} (workshop, levers applied)"})
+
     def file_name(self, suffix: str, week: int | None = None) -> str:
         """The name a download of this run gets: scenario, seed and, for outcomes (``csv``), the last week
-        in it (default: the week reached), ``centre-sud-seed0-week52.csv``; a scenario's own name keeps its
-        letters without accents, its digits, ``.``, ``_`` and ``-`` (``Mon quartier / été`` gives ``Mon-quartier-ete``)."""
-        plain = unicodedata.normalize("NFKD", self.model.params.name).encode("ascii", "ignore").decode()
+        in it (default: the week reached), ``centre-sud-workshop-seed0-week52.csv``; the name keeps its
+        letters without accents, its digits, ``.``, ``_`` and ``-`` (``Mon quartier / été`` gives ``Mon-quartier-ete-workshop``)."""
+        plain = unicodedata.normalize("NFKD", self.kept_scenario().name).encode("ascii", "ignore").decode()
         name = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "scenario"
         last = f"-week{self.week if week is None else week}" if suffix == "csv" else ""
         return f"{name}-seed{self.seed}{last}.{suffix}"
@@ -145,13 +153,13 @@ class WorkshopRun:
     def outcomes_table(self, up_to_week: int | None = None) -> pd.DataFrame:
         """The weekly outcomes the page has shown, to ``up_to_week`` (default: the week reached): the
         community's rows, then the baseline's, ``series`` saying which (``community``, ``baseline``),
-        with the scenario's name and the seed; the other columns are those of a run's ``outcomes.parquet``
-        (docs/ODD.md §4.11, its codebook)."""
+        with the name of :meth:`kept_scenario` and the seed; the other columns are those of a run's
+        ``outcomes.parquet`` (docs/ODD.md §4.11, its codebook)."""
         with self._stepping:
             frames = [model.outcomes() for model in (self.model, self.baseline)]
         if up_to_week is not None:   # Play may have gone on since the button said which week
             frames = [frame[frame.week <= up_to_week] for frame in frames]
-        return pd.concat([frame.assign(scenario=self.model.params.name, seed=self.seed, series=series)
+        return pd.concat([frame.assign(scenario=self.kept_scenario().name, seed=self.seed, series=series)
                           [["scenario", "seed", "series", *frame.columns]]
                           for series, frame in zip(("community", "baseline"), frames)], ignore_index=True)
 
@@ -163,7 +171,7 @@ class WorkshopRun:
         """The scenario the room is running, levers applied, at the workshop's size, as a scenario file:
         ``caring-community run FILE --seed N`` runs the same community with the same seed (its weeks are
         the page's), and ``--residents`` runs it at another size."""
-        params = self.model.params
+        params = self.kept_scenario()
         return resolved_scenario_text(
             params, self.seed, params.weeks, self.file_name("yaml"),
             note=f"the workshop's community with its levers, at {self.model.residents.n:,} residents "
