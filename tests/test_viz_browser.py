@@ -38,7 +38,7 @@ MISSING = "; ".join(missing_requirements())
 if MISSING and os.environ.get(SKIP_VARIABLE) == "1":
     pytest.skip(f"{SKIP_VARIABLE}=1: {MISSING}", allow_module_level=True)
 
-from sim.viz.browser import launch, new_context, open_page, serve, week_on_page  # noqa: E402
+from sim.viz.browser import RESIDENT_MARKS, launch, new_context, open_page, serve, week_on_page  # noqa: E402
 
 #: Words of the English page that must not show on the French page.
 ENGLISH_WORDS = ("scaled", "residents", "Week", "Reset", "Speed", "Levers", "baseline", "weeks")
@@ -115,8 +115,7 @@ def in_viewport(page, selector: str) -> bool:
 
 def test_page_loads_offline_then_step_advances_the_week_and_the_charts(page):
     assert week_on_page(page) == 0
-    marks = '.cc-network svg g[data-shape] > *'                            # one per resident (a circle, square, …)
-    assert page.locator(marks).count() >= 500                              # every resident is drawn
+    assert page.locator(RESIDENT_MARKS).count() >= 500                     # every resident is drawn
     assert page.locator(".cc-nodes-clinician rect").count() >= 1
     assert page.locator(".cc-nodes-organization path").count() >= 1
     assert page.locator(".cc-legend").inner_text().count("Patient partner") == 1
@@ -211,6 +210,20 @@ def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_the
     week = int(re.fullmatch(r"centre-sud-workshop-seed0-week(\d+)\.csv", playing.name).group(1))
     assert week >= 6 and pd.read_csv(playing).groupby("series")["week"].apply(list).to_dict() == {
         "baseline": list(range(week + 1)), "community": list(range(week + 1))}
+
+
+def test_the_speed_measurement_plays_the_page_and_counts_every_resident(browser, server):
+    """``python -m sim.viz.measure_speed`` (the README's figures) on this server: it sees the weeks Play
+    shows and every resident drawn, whatever its mark (it once counted the round ones only)."""
+    from sim import CaringCommunity
+    from sim.viz.measure_speed import measure_in
+    from sim.viz.session import workshop_scenarios
+
+    result = measure_in(browser, server, seconds=1.5, speed=10, warmup=0.5)
+    residents = CaringCommunity(workshop_scenarios("centre-sud", 500)[0], rng=0, agent_views=False).residents.n
+    assert result["residents_drawn"] == residents
+    assert result["weeks_advanced"] >= 2 and result["weeks_per_second"] > 0
+    assert result["console_errors"] == [] and result["external_requests"] == []
 
 
 def test_play_advances_and_pause_stops(page):

@@ -20,6 +20,8 @@ CHROMIUM = os.environ.get("CC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+#: Every resident's mark in the network picture, one element each (a dot, square, diamond or triangle).
+RESIDENT_MARKS = ".cc-network svg g[data-shape] > *"
 
 
 def free_port() -> int:

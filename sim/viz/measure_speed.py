@@ -42,17 +42,28 @@ def set_speed(page, speed: int) -> None:
 
 
 def measure(url: str, seconds: float = 15.0, speed: int = 20, warmup: float = 2.0) -> dict:
-    """Play the page at ``url`` for ``warmup + seconds`` seconds; the weeks per second it showed after
-    the warm-up, how many network redraws and residents it drew, and its console errors and external
-    requests (both should be empty)."""
+    """Play the page at ``url`` in a browser of its own: :func:`measure_in`."""
     from playwright.sync_api import sync_playwright
 
-    from .browser import launch, open_page
+    from .browser import launch
 
     with sync_playwright() as p:
         browser = launch(p)
-        page = open_page(browser, url)
-        residents = page.locator(".cc-network g[class^=cc-nodes-] circle").count()
+        try:
+            return measure_in(browser, url, seconds, speed, warmup)
+        finally:
+            browser.close()
+
+
+def measure_in(browser, url: str, seconds: float = 15.0, speed: int = 20, warmup: float = 2.0) -> dict:
+    """Play the page at ``url`` in a new page of ``browser`` for ``warmup + seconds`` seconds; the weeks
+    per second it showed after the warm-up, how many network redraws and residents it drew, and its
+    console errors and external requests (both should be empty)."""
+    from .browser import RESIDENT_MARKS, open_page
+
+    page = open_page(browser, url)
+    try:
+        residents = page.locator(RESIDENT_MARKS).count()
         set_speed(page, speed)
         page.evaluate(OBSERVER)
         page.click(".cc-play")
@@ -61,7 +72,8 @@ def measure(url: str, seconds: float = 15.0, speed: int = 20, warmup: float = 2.
         weeks = page.evaluate("window.__weeks")
         frames = page.evaluate("window.__frames")
         errors, external = list(page.errors), list(page.external)
-        browser.close()
+    finally:
+        page.context.close()
     start = next((i for i, (ms, _) in enumerate(weeks) if ms - weeks[0][0] >= warmup * 1000), 0) if weeks else 0
     window = weeks[start:]
     if len(window) < 2:
