@@ -302,18 +302,20 @@ def Information(run: solara.Reactive, pending: dict, lang: str):
 def Keep(run: solara.Reactive, lang: str):
     """Downloads for after the workshop: the outcomes shown so far (community and baseline, CSV) and
     the scenario with the levers applied (YAML, runs again with ``caring-community run``). Each file
-    is made when its button is clicked, from the run on the page at that moment."""
-    update_counter.get()
+    is made when its button is clicked, from the run on the page at that moment.
+
+    Not redrawn each week, and each button's maker is the same function for the page's life: Solara's
+    download forgets a click whose button is redrawn with other data before the file is made, so a
+    click during Play would otherwise often be lost."""
+    make_outcomes = solara.use_memo(lambda: (lambda: run.value.outcomes_csv()), [])
+    make_scenario = solara.use_memo(lambda: (lambda: run.value.scenario_yaml()), [])
     solara.HTML(tag="div", classes=["cc-help"], style="margin-top: 0",
                 unsafe_innerHTML=html.escape(t("keep_help", lang, seed=run.value.seed)))
-    week = run.value.week   # the file holds the weeks its button names, even if Play goes on before the click
     with solara.Column(gap="8px"):
-        with solara.FileDownload(lambda: run.value.outcomes_csv(up_to_week=week), run.value.file_name("csv", week),
-                                 mime_type="text/csv"):
-            solara.Button(t("download_outcomes", lang, week=week), icon_name="mdi-download",
-                          color="primary", outlined=True, classes=["cc-download-outcomes"])
-        with solara.FileDownload(lambda: run.value.scenario_yaml(), run.value.file_name("yaml"),
-                                 mime_type="application/yaml"):
+        with solara.FileDownload(make_outcomes, run.value.file_name("csv"), mime_type="text/csv"):
+            solara.Button(t("download_outcomes", lang), icon_name="mdi-download", color="primary", outlined=True,
+                          classes=["cc-download-outcomes"])
+        with solara.FileDownload(make_scenario, run.value.file_name("yaml"), mime_type="application/yaml"):
             solara.Button(t("download_scenario", lang), icon_name="mdi-download", color="primary", outlined=True,
                           classes=["cc-download-scenario"])
 

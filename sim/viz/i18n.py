@@ -54,7 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "keep_help": "Les résultats semaine par semaine de la communauté et du scénario de référence jusqu'ici "
                      "(CSV, pour un tableur), et le scénario avec ses leviers (YAML) : « caring-community run "
                      "FICHIER --seed {seed} » refait la même simulation.",
-        "download_outcomes": "Résultats jusqu'à la semaine {week} (CSV)",
+        "download_outcomes": "Résultats jusqu'ici (CSV)",
         "download_scenario": "Scénario avec ses leviers (YAML)",
         # levers
         "lever.funding_level": "Niveau de financement (× montants prévus)",
@@ -185,7 +185,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "keep_help": "The week-by-week outcomes of the community and of the baseline so far (CSV, for a "
                      "spreadsheet), and the scenario with its levers (YAML): “caring-community run FILE "
                      "--seed {seed}” runs the same simulation again.",
-        "download_outcomes": "Outcomes to week {week} (CSV)",
+        "download_outcomes": "Outcomes so far (CSV)",
         "download_scenario": "Scenario with its levers (YAML)",
         "lever.funding_level": "Funding level (× planned amounts)",
         "lever.funding_level.help": "Multiplies the yearly amount of every funding source.",

@@ -141,31 +141,28 @@ class WorkshopRun:
         return params.model_copy(update={"name": f"{params.name}-workshop",
                                          "title": f"{params.title or params.name} (workshop, levers applied)"})
 
-    def file_name(self, suffix: str, week: int | None = None) -> str:
-        """The name a download of this run gets: scenario, seed and, for outcomes (``csv``), the last week
-        in it (default: the week reached), ``centre-sud-workshop-seed0-week52.csv``; the name keeps its
-        letters without accents, its digits, ``.``, ``_`` and ``-`` (``Mon quartier / été`` gives ``Mon-quartier-ete-workshop``)."""
+    def file_name(self, suffix: str) -> str:
+        """The name a download of this run gets: the scenario kept and the seed, ``centre-sud-workshop-seed0.csv``;
+        the name keeps its letters without accents, its digits, ``.``, ``_`` and ``-`` (``Mon quartier / été``
+        gives ``Mon-quartier-ete-workshop``)."""
         plain = unicodedata.normalize("NFKD", self.kept_scenario().name).encode("ascii", "ignore").decode()
         name = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "scenario"
-        last = f"-week{self.week if week is None else week}" if suffix == "csv" else ""
-        return f"{name}-seed{self.seed}{last}.{suffix}"
+        return f"{name}-seed{self.seed}.{suffix}"
 
-    def outcomes_table(self, up_to_week: int | None = None) -> pd.DataFrame:
-        """The weekly outcomes the page has shown, to ``up_to_week`` (default: the week reached): the
-        community's rows, then the baseline's, ``series`` saying which (``community``, ``baseline``),
-        with the name of :meth:`kept_scenario` and the seed; the other columns are those of a run's
+    def outcomes_table(self) -> pd.DataFrame:
+        """The weekly outcomes the page has shown, from week 0 to the week reached: the community's rows,
+        then the baseline's (the same weeks), ``series`` saying which (``community``, ``baseline``), with
+        the name of :meth:`kept_scenario` and the seed; the other columns are those of a run's
         ``outcomes.parquet`` (docs/ODD.md §4.11, its codebook)."""
         with self._stepping:
             frames = [model.outcomes() for model in (self.model, self.baseline)]
-        if up_to_week is not None:   # Play may have gone on since the button said which week
-            frames = [frame[frame.week <= up_to_week] for frame in frames]
         return pd.concat([frame.assign(scenario=self.kept_scenario().name, seed=self.seed, series=series)
                           [["scenario", "seed", "series", *frame.columns]]
                           for series, frame in zip(("community", "baseline"), frames)], ignore_index=True)
 
-    def outcomes_csv(self, up_to_week: int | None = None) -> str:
+    def outcomes_csv(self) -> str:
         """:meth:`outcomes_table` as CSV (comma-separated, a point before decimals), as a spreadsheet or pandas reads it."""
-        return self.outcomes_table(up_to_week).to_csv(index=False)
+        return self.outcomes_table().to_csv(index=False)
 
     def scenario_yaml(self) -> str:
         """The scenario the room is running, levers applied, at the workshop's size, as a scenario file:
