@@ -399,6 +399,8 @@ def test_a_projector_shows_the_scaling_the_network_and_two_charts(browser, serve
             box = small.locator(button).bounding_box()
             assert box["x"] + box["width"] <= card["x"] + card["width"], f"{button} runs out of its card"
             assert small.locator(button).evaluate("e => e.scrollWidth <= e.clientWidth"), f"{button}'s label overflows"
+        lines = small.locator(".cc-keep .cc-command").evaluate_all("es => es.map(e => e.getClientRects().length)")
+        assert lines == [1, 1], f"the command in the help breaks at a hyphen: {lines}"   # caring-|community, --|seed
         assert small.external == [] and small.errors == []
     finally:
         small.context.close()

@@ -105,6 +105,7 @@ html { font-size: 19px !important; }
 .cc-lang .v-btn { font-size: 1.2rem !important; min-width: 64px !important; }
 /* A download's label wraps in a narrow sidebar rather than running out of its button. */
 .cc-keep .v-btn { height: auto !important; min-height: 40px; padding: 6px 12px !important; max-width: 100%; }
+.cc-command { white-space: nowrap; }   /* a command in a help text breaks between its words, never at a hyphen */
 .cc-keep .v-btn__content { white-space: normal; flex: 1 1 auto; justify-content: flex-start; text-align: left; line-height: 1.25; }
 /* Accessibility. A thick focus ring for the keyboard (Vuetify's own is a faint tint): black on the
    white sidebar and page, white on the blue app bar; a checkbox's and a selector's input are hidden or
@@ -309,8 +310,10 @@ def Keep(run: solara.Reactive, lang: str):
     click during Play would otherwise often be lost."""
     make_outcomes = solara.use_memo(lambda: (lambda: run.value.outcomes_csv()), [])
     make_scenario = solara.use_memo(lambda: (lambda: run.value.scenario_yaml()), [])
-    solara.HTML(tag="div", classes=["cc-help"], style="margin-top: 0",
-                unsafe_innerHTML=html.escape(t("keep_help", lang, seed=run.value.seed)))
+    help_text = html.escape(t("keep_help", lang, seed=run.value.seed))
+    for part in ("caring-community", f"--seed {run.value.seed}"):   # the command breaks between words only
+        help_text = help_text.replace(part, f'<span class="cc-command">{part}</span>')
+    solara.HTML(tag="div", classes=["cc-help"], style="margin-top: 0", unsafe_innerHTML=help_text)
     with solara.Column(gap="8px"):
         with solara.FileDownload(make_outcomes, run.value.file_name("csv"), mime_type="text/csv"):
             solara.Button(t("download_outcomes", lang), icon_name="mdi-download", color="primary", outlined=True,
