@@ -306,8 +306,8 @@ def Keep(run: solara.Reactive, lang: str):
     is made when its button is clicked, from the run on the page at that moment.
 
     Not redrawn each week, and each button's maker is the same function for the page's life: Solara's
-    download forgets a click whose button is redrawn with other data before the file is made, so a
-    click during Play would otherwise often be lost."""
+    download drops a pending click when its data changes, and when this card was redrawn weekly with new
+    data, a click during Play once went unanswered (in CI; the cause was not confirmed)."""
     make_outcomes = solara.use_memo(lambda: (lambda: run.value.outcomes_csv()), [])
     make_scenario = solara.use_memo(lambda: (lambda: run.value.scenario_yaml()), [])
     help_text = html.escape(t("keep_help", lang, seed=run.value.seed))

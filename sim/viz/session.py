@@ -156,7 +156,8 @@ class WorkshopRun:
         ``outcomes.parquet`` (docs/ODD.md §4.11, its codebook)."""
         with self._stepping:
             frames = [model.outcomes() for model in (self.model, self.baseline)]
-        return pd.concat([frame.assign(scenario=self.kept_scenario().name, seed=self.seed, series=series)
+        name = self.kept_scenario().name
+        return pd.concat([frame.assign(scenario=name, seed=self.seed, series=series)
                           [["scenario", "seed", "series", *frame.columns]]
                           for series, frame in zip(("community", "baseline"), frames)], ignore_index=True)
 
@@ -166,8 +167,8 @@ class WorkshopRun:
 
     def scenario_yaml(self) -> str:
         """The scenario the room is running, levers applied, at the workshop's size, as a scenario file:
-        ``caring-community run FILE --seed N`` runs the same community with the same seed (its weeks are
-        the page's), and ``--residents`` runs it at another size."""
+        ``caring-community run FILE --seed N`` runs the same community with the same seed to the scenario's
+        horizon (its first weeks are those the page showed), and ``--residents`` runs it at another size."""
         params = self.kept_scenario()
         return resolved_scenario_text(
             params, self.seed, params.weeks, self.file_name("yaml"),
