@@ -164,8 +164,9 @@ def test_levers_and_reset_change_the_models_parameters(page):
 
 
 def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_them_again(page, tmp_path):
-    """After a lever and three weeks, the two buttons of "Keep this run" give the weekly outcomes of
-    the community and its baseline, and a scenario file that runs the room's community again."""
+    """After a lever and three weeks, the buttons of "Keep this run" give the weekly outcomes of
+    the community and its baseline (CSV, and the same in an Excel workbook), and a scenario file that
+    runs the room's community again."""
     import pandas as pd
 
     from sim import CaringCommunity
@@ -191,9 +192,12 @@ def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_the
         return path
 
     outcomes_file, scenario_file = download(".cc-download-outcomes"), download(".cc-download-scenario")
+    workbook_file = download(".cc-download-workbook")
     assert outcomes_file.name == "centre-sud-workshop-seed0.csv"
     assert scenario_file.name == "centre-sud-workshop-seed0.yaml"
+    assert workbook_file.name == "centre-sud-workshop-seed0.xlsx"
     outcomes = pd.read_csv(outcomes_file)
+    pd.testing.assert_frame_equal(pd.read_excel(workbook_file, sheet_name="outcomes"), outcomes, check_dtype=False)
     assert outcomes.groupby("series")["week"].max().to_dict() == {"baseline": 3, "community": 3}
     scenario = load_scenario(scenario_file)
     model = CaringCommunity(scenario, rng=0, agent_views=False)
@@ -395,7 +399,7 @@ def test_a_projector_shows_the_scaling_the_network_and_two_charts(browser, serve
         chart = small.locator('svg.cc-chart >> nth=0').bounding_box()
         assert chart["width"] >= 270, f"charts only {chart['width']:.0f} px wide at {width}x{height}"
         card = small.locator(".cc-keep").bounding_box()
-        for button in (".cc-download-outcomes", ".cc-download-scenario"):   # labels wrap inside the sidebar
+        for button in (".cc-download-outcomes", ".cc-download-workbook", ".cc-download-scenario"):   # labels wrap
             box = small.locator(button).bounding_box()
             assert box["x"] + box["width"] <= card["x"] + card["width"], f"{button} runs out of its card"
             assert small.locator(button).evaluate("e => e.scrollWidth <= e.clientWidth"), f"{button}'s label overflows"
@@ -420,12 +424,12 @@ def test_keyboard_focus_names_and_text_alternatives(page):
     greyed-out button stays readable; with reduced motion, Vuetify's transitions are off."""
     unringed = []
     focused = []
-    for _ in range(25):                    # Reset … the seed's slider, the two downloads, ☰, FR, EN
+    for _ in range(26):                    # Reset … the seed's slider, the three downloads, ☰, FR, EN
         page.keyboard.press("Tab")
         focused.append(page.evaluate("document.activeElement.className"))
         if not page.evaluate(FOCUS_RING):
             unringed.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
-    assert sum("cc-download" in c for c in focused) == 2, focused   # both downloads are reached by keyboard
+    assert sum("cc-download" in c for c in focused) == 3, focused   # every download is reached by keyboard
     assert unringed == [], f"focused without a visible ring: {unringed}"
     menu = page.locator(".v-app-bar__nav-icon")
     assert wait_for(lambda: menu.get_attribute("aria-label") == "Show or hide the controls and levers")

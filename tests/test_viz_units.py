@@ -310,6 +310,35 @@ def test_the_outcomes_download_holds_every_week_shown_of_the_community_and_its_b
     assert run.file_name("yaml") == "centre-sud-workshop-seed0.yaml"
 
 
+def test_the_excel_download_holds_the_same_outcomes_as_numbers_with_a_codebook(run, tmp_path):
+    """The workbook's sheet ``outcomes`` is the CSV's table with every measure stored as a number (so a
+    French spreadsheet writes its decimals with a comma), and its sheet ``codebook`` gives each of
+    those columns a unit, in the scenario's currency for amounts, and a meaning."""
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    path = tmp_path / run.file_name("xlsx")
+    path.write_bytes(run.outcomes_workbook())
+    assert path.name == "centre-sud-workshop-seed0.xlsx"
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == ["outcomes", "codebook"]
+    expected = pd.read_csv(io.StringIO(run.outcomes_csv()))
+    pd.testing.assert_frame_equal(sheets["outcomes"], expected, check_dtype=False)
+    cells = openpyxl.load_workbook(path)["outcomes"]
+    header = [cell.value for cell in cells[1]]
+    assert cells.freeze_panes == "A2"                                     # the column names stay in view
+    row = {name: cells.cell(row=2, column=i + 1) for i, name in enumerate(header)}
+    assert row["isolated_share_all"].data_type == "n" and row["week"].data_type == "n"
+    assert row["series"].value == "community"
+    book = sheets["codebook"].set_index("column")
+    assert list(book.index) == header
+    assert book["meaning"].notna().all() and book["unit"].notna().all()
+    assert "baseline" in book.loc["series", "meaning"]
+    assert "CAD" in book.loc["spending_total", "unit"]
+
+
 def test_the_scenario_download_runs_the_rooms_community_again(scenarios, tmp_path):
     """The YAML the page offers is the community with the levers the room chose: loaded as a scenario
     and run with the seed its header names, it gives the community's outcomes week for week."""

@@ -42,6 +42,7 @@ COMMUNITY, BASELINE = workshop_scenarios(SETTINGS.scenario, SETTINGS.residents)
 DEFAULTS = levers.defaults(COMMUNITY, SETTINGS.seed)
 SCALE = COMMUNITY.population.n_residents / load_scenario(SETTINGS.scenario).population.n_residents
 CHART_COLUMNS = charts.all_columns()
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Large type and strong contrast for a projector.
 CSS = """
@@ -301,14 +302,15 @@ def Information(run: solara.Reactive, pending: dict, lang: str):
 
 @solara.component
 def Keep(run: solara.Reactive, lang: str):
-    """Downloads for after the workshop: the outcomes shown so far (community and baseline, CSV) and
-    the scenario with the levers applied (YAML, runs again with ``caring-community run``). Each file
+    """Downloads for after the workshop: the outcomes shown so far (community and baseline, as CSV and as
+    an Excel workbook with its codebook) and the scenario with the levers applied (YAML, runs again with ``caring-community run``). Each file
     is made when its button is clicked, from the run on the page at that moment.
 
     Not redrawn each week, and each button's maker is the same function for the page's life: Solara's
     download drops a pending click when its data changes, and when this card was redrawn weekly with new
     data, a click during Play once went unanswered (in CI; the cause was not confirmed)."""
     make_outcomes = solara.use_memo(lambda: (lambda: run.value.outcomes_csv()), [])
+    make_workbook = solara.use_memo(lambda: (lambda: run.value.outcomes_workbook()), [])
     make_scenario = solara.use_memo(lambda: (lambda: run.value.scenario_yaml()), [])
     help_text = html.escape(t("keep_help", lang, seed=run.value.seed))
     for part in ("caring-community", f"--seed {run.value.seed}"):   # the command breaks between words only
@@ -318,6 +320,9 @@ def Keep(run: solara.Reactive, lang: str):
         with solara.FileDownload(make_outcomes, run.value.file_name("csv"), mime_type="text/csv"):
             solara.Button(t("download_outcomes", lang), icon_name="mdi-download", color="primary", outlined=True,
                           classes=["cc-download-outcomes"])
+        with solara.FileDownload(make_workbook, run.value.file_name("xlsx"), mime_type=XLSX_MIME):
+            solara.Button(t("download_workbook", lang), icon_name="mdi-download", color="primary", outlined=True,
+                          classes=["cc-download-workbook"])
         with solara.FileDownload(make_scenario, run.value.file_name("yaml"), mime_type="application/yaml"):
             solara.Button(t("download_scenario", lang), icon_name="mdi-download", color="primary", outlined=True,
                           classes=["cc-download-scenario"])

@@ -52,9 +52,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "seed_now": "Graine aléatoire : {seed}",
         "keep": "Garder cette simulation",
         "keep_help": "Les résultats semaine par semaine de la communauté et du scénario de référence jusqu'ici "
-                     "(CSV, pour un tableur), et le scénario avec ses leviers (YAML) : « caring-community run "
+                     "(CSV pour pandas ou R, ou classeur Excel avec le sens de chaque colonne), et le scénario avec ses leviers (YAML) : « caring-community run "
                      "FICHIER --seed {seed} » refait la même simulation.",
         "download_outcomes": "Résultats jusqu'ici (CSV)",
+        "download_workbook": "Résultats jusqu'ici (Excel)",
         "download_scenario": "Scénario avec ses leviers (YAML)",
         # levers
         "lever.funding_level": "Niveau de financement (× montants prévus)",
@@ -182,10 +183,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "applied": "Running now (week {week})",
         "seed_now": "Random seed: {seed}",
         "keep": "Keep this run",
-        "keep_help": "The week-by-week outcomes of the community and of the baseline so far (CSV, for a "
-                     "spreadsheet), and the scenario with its levers (YAML): “caring-community run FILE "
+        "keep_help": "The week-by-week outcomes of the community and of the baseline so far (CSV for pandas "
+                     "or R, or an Excel workbook with the meaning of each column), and the scenario with its levers (YAML): “caring-community run FILE "
                      "--seed {seed}” runs the same simulation again.",
         "download_outcomes": "Outcomes so far (CSV)",
+        "download_workbook": "Outcomes so far (Excel)",
         "download_scenario": "Scenario with its levers (YAML)",
         "lever.funding_level": "Funding level (× planned amounts)",
         "lever.funding_level.help": "Multiplies the yearly amount of every funding source.",

@@ -14,6 +14,7 @@ needed in a workshop) makes the page report how many models the server holds: :f
 from __future__ import annotations
 
 import gc
+import io
 import os
 import re
 import threading
@@ -25,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import CaringCommunity
+from ..outcomes import codebook
 from ..runner import resolved_scenario_text
 from ..scenario import load_scenario, preset_names, scale_scenario
 from . import levers
@@ -164,6 +166,19 @@ class WorkshopRun:
     def outcomes_csv(self) -> str:
         """:meth:`outcomes_table` as CSV (comma-separated, a point before decimals), as a spreadsheet or pandas reads it."""
         return self.outcomes_table().to_csv(index=False)
+
+    def outcomes_workbook(self) -> bytes:
+        """:meth:`outcomes_table` as an Excel workbook, for a spreadsheet in any language: the numbers are
+        stored as numbers, so a French spreadsheet shows ``0,123`` where the CSV's ``0.123`` would open as
+        text in a single column. Sheet ``outcomes`` holds the table (its first row frozen); sheet
+        ``codebook``, each column's unit (amounts in the scenario's currency), range and meaning."""
+        table = self.outcomes_table()
+        book = codebook({self.file_name("xlsx"): ("workshop", table)}, self.model.params.funding.currency)
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as excel:
+            table.to_excel(excel, sheet_name="outcomes", index=False, freeze_panes=(1, 0))
+            book.drop(columns=["file", "final_year"]).to_excel(excel, sheet_name="codebook", index=False, freeze_panes=(1, 0))
+        return buffer.getvalue()
 
     def scenario_yaml(self) -> str:
         """The scenario the room is running, levers applied, at the workshop's size, as a scenario file:
