@@ -198,6 +198,8 @@ def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_the
     assert workbook_file.name == "centre-sud-workshop-seed0.xlsx"
     outcomes = pd.read_csv(outcomes_file)
     pd.testing.assert_frame_equal(pd.read_excel(workbook_file, sheet_name="outcomes"), outcomes, check_dtype=False)
+    chosen = pd.read_excel(workbook_file, sheet_name="levers").set_index("Lever")["Value in this run"]
+    assert chosen["Funding level (× planned amounts)"] == pytest.approx(1.1)
     assert outcomes.groupby("series")["week"].max().to_dict() == {"baseline": 3, "community": 3}
     scenario = load_scenario(scenario_file)
     model = CaringCommunity(scenario, rng=0, agent_views=False)
@@ -215,6 +217,11 @@ def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_the
     weeks = playing.groupby("series")["week"].apply(list).to_dict()
     assert weeks["community"] == weeks["baseline"] == list(range(len(weeks["community"])))
     assert len(weeks["community"]) >= 7
+    page.locator(".cc-lang .v-btn", has_text="FR").click()                 # the levers sheet follows the page
+    assert wait_for(lambda: "Excel" in page.locator(".cc-download-workbook").inner_text()
+                    and "Résultats" in page.locator(".cc-download-workbook").inner_text())
+    french = pd.read_excel(download(".cc-download-workbook"), sheet_name="levers")
+    assert french.columns[0] == "Levier" and "Niveau de financement (× montants prévus)" in set(french["Levier"])
 
 
 def test_the_speed_measurement_plays_the_page_and_counts_every_resident(browser, server):

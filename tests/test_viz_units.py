@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import string
 
@@ -295,8 +296,6 @@ def test_baseline_is_hospital_centred_and_same_size(run):
 
 
 def test_the_outcomes_download_holds_every_week_shown_of_the_community_and_its_baseline(run):
-    import io
-
     import pandas as pd
 
     table = pd.read_csv(io.StringIO(run.outcomes_csv()))
@@ -314,8 +313,6 @@ def test_the_excel_download_holds_the_same_outcomes_as_numbers_with_a_codebook(r
     """The workbook's sheet ``outcomes`` is the CSV's table with every measure stored as a number (so a
     French spreadsheet writes its decimals with a comma), and its sheet ``codebook`` gives each of
     those columns a unit, in the scenario's currency for amounts, and a meaning."""
-    import io
-
     import openpyxl
     import pandas as pd
 
@@ -323,7 +320,7 @@ def test_the_excel_download_holds_the_same_outcomes_as_numbers_with_a_codebook(r
     path.write_bytes(run.outcomes_workbook())
     assert path.name == "centre-sud-workshop-seed0.xlsx"
     sheets = pd.read_excel(path, sheet_name=None)
-    assert list(sheets) == ["outcomes", "codebook"]
+    assert list(sheets) == ["outcomes", "codebook", "levers"]
     expected = pd.read_csv(io.StringIO(run.outcomes_csv()))
     pd.testing.assert_frame_equal(sheets["outcomes"], expected, check_dtype=False)
     cells = openpyxl.load_workbook(path)["outcomes"]
@@ -337,6 +334,25 @@ def test_the_excel_download_holds_the_same_outcomes_as_numbers_with_a_codebook(r
     assert book["meaning"].notna().all() and book["unit"].notna().all()
     assert "baseline" in book.loc["series", "meaning"]
     assert "CAD" in book.loc["spending_total", "unit"]
+
+
+def test_the_excel_downloads_levers_sheet_says_what_the_room_chose_in_the_pages_language(scenarios, tmp_path):
+    import pandas as pd
+
+    community, baseline = scenarios
+    values = {**levers.defaults(community), "funding_level": 1.5, "decision_rule": "consensus", "seed": 7}
+    r = WorkshopRun(community, baseline, values)
+    path = tmp_path / "levers.xlsx"
+    path.write_bytes(r.outcomes_workbook("fr"))
+    sheet = pd.read_excel(path, sheet_name="levers").set_index("Levier")
+    assert list(sheet.columns) == ["Valeur dans cette simulation", "Valeur du scénario"]
+    assert len(sheet) == len(levers.LEVERS)
+    assert tuple(sheet.loc["Niveau de financement (× montants prévus)"]) == (1.5, 1.0)   # numbers stay numbers
+    rule = sheet.loc["Règle de décision du comité"]
+    assert rule.iloc[0] == t("choice.consensus", "fr") != rule.iloc[1]
+    assert sheet.loc["Graine aléatoire"].iloc[0] == 7
+    english = pd.read_excel(io.BytesIO(r.outcomes_workbook("en")), sheet_name="levers")
+    assert list(english.columns) == ["Lever", "Value in this run", "Scenario's own value"]
 
 
 def test_the_scenario_download_runs_the_rooms_community_again(scenarios, tmp_path):

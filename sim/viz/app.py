@@ -310,7 +310,7 @@ def Keep(run: solara.Reactive, lang: str):
     download drops a pending click when its data changes, and when this card was redrawn weekly with new
     data, a click during Play once went unanswered (in CI; the cause was not confirmed)."""
     make_outcomes = solara.use_memo(lambda: (lambda: run.value.outcomes_csv()), [])
-    make_workbook = solara.use_memo(lambda: (lambda: run.value.outcomes_workbook()), [])
+    make_workbook = solara.use_memo(lambda: (lambda: run.value.outcomes_workbook(lang)), [lang])   # its levers sheet
     make_scenario = solara.use_memo(lambda: (lambda: run.value.scenario_yaml()), [])
     help_text = html.escape(t("keep_help", lang, seed=run.value.seed))
     for part in ("caring-community", f"--seed {run.value.seed}"):   # the command breaks between words only

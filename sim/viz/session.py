@@ -30,7 +30,7 @@ from ..outcomes import codebook
 from ..runner import resolved_scenario_text
 from ..scenario import load_scenario, preset_names, scale_scenario
 from . import levers
-from .i18n import DEFAULT_LANGUAGE, check_language
+from .i18n import DEFAULT_LANGUAGE, check_language, t
 from .network_view import NetworkView
 
 DEFAULT_RESIDENTS = 500
@@ -167,17 +167,31 @@ class WorkshopRun:
         """:meth:`outcomes_table` as CSV (comma-separated, a point before decimals), as a spreadsheet or pandas reads it."""
         return self.outcomes_table().to_csv(index=False)
 
-    def outcomes_workbook(self) -> bytes:
+    def levers_table(self, lang: str) -> pd.DataFrame:
+        """The room's levers, one row each as the page names it in ``lang``: the value this run was built
+        with and the scenario's own value (numbers as numbers, choices and yes/no as the page writes them)."""
+        own = levers.defaults(self.base, self.seed)
+
+        def shown(lever, value):
+            return value if lever.kind.startswith("Slider") else levers.display_value(lever, value, lang)
+
+        return pd.DataFrame([(t(f"lever.{lever.name}", lang), shown(lever, self.values.get(lever.name, own[lever.name])),
+                              shown(lever, own[lever.name])) for lever in levers.LEVERS],
+                            columns=[t(f"keep.{column}", lang) for column in ("lever", "value", "own_value")])
+
+    def outcomes_workbook(self, lang: str = DEFAULT_LANGUAGE) -> bytes:
         """:meth:`outcomes_table` as an Excel workbook, for a spreadsheet in any language: the numbers are
         stored as numbers, so a French spreadsheet shows ``0,123`` where the CSV's ``0.123`` would open as
         text in a single column. Sheet ``outcomes`` holds the table (its first row frozen); sheet
-        ``codebook``, each column's unit (amounts in the scenario's currency), range and meaning."""
+        ``codebook``, each column's unit (amounts in the scenario's currency), range and meaning; sheet
+        ``levers``, :meth:`levers_table` in the page's language ``lang``."""
         table = self.outcomes_table()
         book = codebook({self.file_name("xlsx"): ("workshop", table)}, self.model.params.funding.currency)
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as excel:
             table.to_excel(excel, sheet_name="outcomes", index=False, freeze_panes=(1, 0))
             book.drop(columns=["file", "final_year"]).to_excel(excel, sheet_name="codebook", index=False, freeze_panes=(1, 0))
+            self.levers_table(lang).to_excel(excel, sheet_name="levers", index=False, freeze_panes=(1, 0))
         return buffer.getvalue()
 
     def scenario_yaml(self) -> str:
