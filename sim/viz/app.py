@@ -303,29 +303,28 @@ def Information(run: solara.Reactive, pending: dict, lang: str):
 @solara.component
 def Keep(run: solara.Reactive, lang: str):
     """Downloads for after the workshop: the outcomes shown so far (community and baseline, as CSV and as
-    an Excel workbook with its codebook) and the scenario with the levers applied (YAML, runs again with ``caring-community run``). Each file
-    is made when its button is clicked, from the run on the page at that moment.
+    an Excel workbook with its codebook and the levers) and the scenario with the levers applied (YAML,
+    runs again with ``caring-community run``). Each file is made when its button is clicked, from the
+    run on the page at that moment.
 
-    Not redrawn each week, and each button's maker is the same function for the page's life: Solara's
-    download drops a pending click when its data changes, and when this card was redrawn weekly with new
-    data, a click during Play once went unanswered (in CI; the cause was not confirmed)."""
+    Not redrawn each week, and each button's maker is the same function for the page's life (the
+    workbook's, for as long as the page keeps its language): Solara's download drops a pending click
+    when its data changes, and when this card was redrawn weekly with new data, a click during Play
+    once went unanswered (in CI; the cause was not confirmed)."""
     make_outcomes = solara.use_memo(lambda: (lambda: run.value.outcomes_csv()), [])
-    make_workbook = solara.use_memo(lambda: (lambda: run.value.outcomes_workbook(lang)), [lang])   # its levers sheet
+    make_workbook = solara.use_memo(lambda: (lambda: run.value.outcomes_workbook(lang)), [lang])
     make_scenario = solara.use_memo(lambda: (lambda: run.value.scenario_yaml()), [])
     help_text = html.escape(t("keep_help", lang, seed=run.value.seed))
     for part in ("caring-community", f"--seed {run.value.seed}"):   # the command breaks between words only
         help_text = help_text.replace(part, f'<span class="cc-command">{part}</span>')
     solara.HTML(tag="div", classes=["cc-help"], style="margin-top: 0", unsafe_innerHTML=help_text)
+    downloads = ((make_outcomes, "csv", "text/csv", "outcomes"), (make_workbook, "xlsx", XLSX_MIME, "workbook"),
+                 (make_scenario, "yaml", "application/yaml", "scenario"))
     with solara.Column(gap="8px"):
-        with solara.FileDownload(make_outcomes, run.value.file_name("csv"), mime_type="text/csv"):
-            solara.Button(t("download_outcomes", lang), icon_name="mdi-download", color="primary", outlined=True,
-                          classes=["cc-download-outcomes"])
-        with solara.FileDownload(make_workbook, run.value.file_name("xlsx"), mime_type=XLSX_MIME):
-            solara.Button(t("download_workbook", lang), icon_name="mdi-download", color="primary", outlined=True,
-                          classes=["cc-download-workbook"])
-        with solara.FileDownload(make_scenario, run.value.file_name("yaml"), mime_type="application/yaml"):
-            solara.Button(t("download_scenario", lang), icon_name="mdi-download", color="primary", outlined=True,
-                          classes=["cc-download-scenario"])
+        for maker, suffix, mime_type, what in downloads:
+            with solara.FileDownload(maker, run.value.file_name(suffix), mime_type=mime_type):
+                solara.Button(t(f"download_{what}", lang), icon_name="mdi-download", color="primary", outlined=True,
+                              classes=[f"cc-download-{what}"])
 
 
 @solara.component
