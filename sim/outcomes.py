@@ -388,10 +388,12 @@ SWEEP_ID_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 
 #: The columns the workshop page's downloads add before a run's outcome columns (:mod:`sim.viz.session`).
 WORKSHOP_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("scenario", "name", "", "the scenario the room ran, its levers applied (the name of the scenario file the page offers)"),
+    ("scenario", "name", "",
+     "the scenario the room ran, its levers applied (the name of the scenario file the page offers)"),
     ("seed", "seed", "0 or more", "the random seed of the page's two runs, the community and its baseline"),
-    ("series", "category", "community, baseline", "which run the row is from: the caring community or its hospital-centred "
-     "baseline (the same population with no partners, no brokering, no stewardship group)"),
+    ("series", "category", "community, baseline",
+     "which run the row is from: the caring community or its hospital-centred baseline (the same "
+     "population with no partners, no brokering, no stewardship group)"),
 )
 
 CODEBOOK_FIELDS = ("file", "column", "dtype", "unit", "range", "final_year", "meaning")
@@ -435,8 +437,9 @@ def _match(entries, column: str) -> tuple[str, str, str] | None:
 
 def describe_column(column: str, table: str = "outcomes") -> dict[str, str]:
     """Unit, range and meaning of one column of ``table`` (``outcomes``, ``summary``, ``snapshot``,
-    ``edges``, ``workshop`` for the workshop page's downloads, or ``sweep`` for a sweep's ``weekly/``); empty strings for a column this module does not define (a sweep's custom
-    ``simulate``). In ``summary`` an outcome is its final-year mean or sum, as ``final_year`` says."""
+    ``edges``, ``workshop`` for the workshop page's downloads, or ``sweep`` for a sweep's ``weekly/``);
+    empty strings for a column this module does not define (a sweep's custom ``simulate``). In
+    ``summary`` an outcome is its final-year mean or sum, as ``final_year`` says."""
     sweep_tables = ("summary", "sweep")   # identifiers and run facts first, then the outcomes
     entries = {"snapshot": [SNAPSHOT_COLUMNS], "edges": [EDGE_COLUMNS], "outcomes": [OUTCOME_COLUMNS],
                "workshop": [WORKSHOP_COLUMNS, OUTCOME_COLUMNS]}.get(

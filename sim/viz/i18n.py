@@ -52,8 +52,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "seed_now": "Graine aléatoire : {seed}",
         "keep": "Garder cette simulation",
         "keep_help": "Les résultats semaine par semaine de la communauté et du scénario de référence jusqu'ici "
-                     "(CSV pour pandas ou R, ou classeur Excel avec le sens de chaque colonne), et le scénario avec ses leviers (YAML) : « caring-community run "
-                     "FICHIER --seed {seed} » refait la même simulation.",
+                     "(CSV pour pandas ou R, ou classeur Excel avec le sens de chaque colonne), et le "
+                     "scénario avec ses leviers (YAML) : « caring-community run FICHIER --seed {seed} » refait "
+                     "la même simulation.",
         "download_outcomes": "Résultats jusqu'ici (CSV)",
         "download_workbook": "Résultats jusqu'ici (Excel)",
         "keep.lever": "Levier",
@@ -187,8 +188,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "seed_now": "Random seed: {seed}",
         "keep": "Keep this run",
         "keep_help": "The week-by-week outcomes of the community and of the baseline so far (CSV for pandas "
-                     "or R, or an Excel workbook with the meaning of each column), and the scenario with its levers (YAML): “caring-community run FILE "
-                     "--seed {seed}” runs the same simulation again.",
+                     "or R, or an Excel workbook with the meaning of each column), and the scenario with its "
+                     "levers (YAML): “caring-community run FILE --seed {seed}” runs the same simulation again.",
         "download_outcomes": "Outcomes so far (CSV)",
         "download_workbook": "Outcomes so far (Excel)",
         "keep.lever": "Lever",

@@ -190,7 +190,8 @@ class WorkshopRun:
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as excel:
             table.to_excel(excel, sheet_name="outcomes", index=False, freeze_panes=(1, 0))
-            book.drop(columns=["file", "final_year"]).to_excel(excel, sheet_name="codebook", index=False, freeze_panes=(1, 0))
+            book = book.drop(columns=["file", "final_year"])   # one file, and no final year to take
+            book.to_excel(excel, sheet_name="codebook", index=False, freeze_panes=(1, 0))
             self.levers_table(lang).to_excel(excel, sheet_name="levers", index=False, freeze_panes=(1, 0))
         return buffer.getvalue()
 
