@@ -57,10 +57,11 @@ STRINGS: dict[str, dict[str, str]] = {
                      "la même simulation.",
         "download_outcomes": "Résultats jusqu'ici (CSV)",
         "download_workbook": "Résultats jusqu'ici (Excel)",
+        "download_scenario": "Scénario avec ses leviers (YAML)",
+        # the Excel download's levers sheet
         "keep.lever": "Levier",
         "keep.value": "Valeur dans cette simulation",
         "keep.own_value": "Valeur du scénario",
-        "download_scenario": "Scénario avec ses leviers (YAML)",
         # levers
         "lever.funding_level": "Niveau de financement (× montants prévus)",
         "lever.funding_level.help": "Multiplie le montant annuel de toutes les sources de financement.",
@@ -192,10 +193,11 @@ STRINGS: dict[str, dict[str, str]] = {
                      "levers (YAML): “caring-community run FILE --seed {seed}” runs the same simulation again.",
         "download_outcomes": "Outcomes so far (CSV)",
         "download_workbook": "Outcomes so far (Excel)",
+        "download_scenario": "Scenario with its levers (YAML)",
+        # the Excel download's levers sheet
         "keep.lever": "Lever",
         "keep.value": "Value in this run",
         "keep.own_value": "Scenario's own value",
-        "download_scenario": "Scenario with its levers (YAML)",
         "lever.funding_level": "Funding level (× planned amounts)",
         "lever.funding_level.help": "Multiplies the yearly amount of every funding source.",
         "lever.grant_end_week": "First funding source ends (week)",

@@ -175,9 +175,9 @@ class WorkshopRun:
         def shown(lever, value):
             return value if lever.kind.startswith("Slider") else levers.display_value(lever, value, lang)
 
-        return pd.DataFrame([(t(f"lever.{lever.name}", lang), shown(lever, self.values.get(lever.name, own[lever.name])),
-                              shown(lever, own[lever.name])) for lever in levers.LEVERS],
-                            columns=[t(f"keep.{column}", lang) for column in ("lever", "value", "own_value")])
+        rows = [(t(f"lever.{lever.name}", lang), shown(lever, self.values.get(lever.name, own[lever.name])),
+                 shown(lever, own[lever.name])) for lever in levers.LEVERS]
+        return pd.DataFrame(rows, columns=[t(f"keep.{column}", lang) for column in ("lever", "value", "own_value")])
 
     def outcomes_workbook(self, lang: str = DEFAULT_LANGUAGE) -> bytes:
         """:meth:`outcomes_table` as an Excel workbook, for a spreadsheet in any language: the numbers are
@@ -186,13 +186,13 @@ class WorkshopRun:
         ``codebook``, each column's unit (amounts in the scenario's currency), range and meaning; sheet
         ``levers``, :meth:`levers_table` in the page's language ``lang``."""
         table = self.outcomes_table()
-        book = codebook({self.file_name("xlsx"): ("workshop", table)}, self.model.params.funding.currency)
+        book = codebook({"": ("workshop", table)}, self.model.params.funding.currency)
+        sheets = {"outcomes": table, "codebook": book.drop(columns=["file", "final_year"]),   # one file, weekly
+                  "levers": self.levers_table(lang)}
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as excel:
-            table.to_excel(excel, sheet_name="outcomes", index=False, freeze_panes=(1, 0))
-            book = book.drop(columns=["file", "final_year"])   # one file, and no final year to take
-            book.to_excel(excel, sheet_name="codebook", index=False, freeze_panes=(1, 0))
-            self.levers_table(lang).to_excel(excel, sheet_name="levers", index=False, freeze_panes=(1, 0))
+            for name, sheet in sheets.items():
+                sheet.to_excel(excel, sheet_name=name, index=False, freeze_panes=(1, 0))
         return buffer.getvalue()
 
     def scenario_yaml(self) -> str:
