@@ -8,8 +8,10 @@ collection stays small at 100,000 residents.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
+from typing import NamedTuple
 
 import mesa
 import numpy as np
@@ -405,18 +407,55 @@ GROUP_MEANINGS = {"all": "all residents", "65plus": "residents 65+", "65_alone":
                   "65_with_others": "residents 65+ living with others", "single_parents": "single parents",
                   "65_women": "women 65+", "65_men": "men 65+", "patients": "patients"}
 
+#: The tables of column entries by name, as :func:`describe_column` reads them.
+COLUMN_TABLES = {"outcomes": OUTCOME_COLUMNS, "summary": SUMMARY_COLUMNS, "snapshot": SNAPSHOT_COLUMNS,
+                 "edges": EDGE_COLUMNS, "sweep_ids": SWEEP_ID_COLUMNS, "workshop": WORKSHOP_COLUMNS}
+CODEBOOK_LANGUAGES = ("en", "fr")
 
-def _group_text(group: str) -> str:
-    if group in GROUP_MEANINGS:
-        return GROUP_MEANINGS[group]
+
+class _Words(NamedTuple):
+    """The codebook's words in one language: the column entries by table, who the groups of a
+    breakdown are, and how a summary rewords a column."""
+    tables: dict[str, tuple[tuple[str, str, str, str], ...]]
+    groups: dict[str, str]
+    equity_group: str        # {} the group's name
+    neighbourhood: str       # {} the neighbourhood's name
+    other_group: str
+    at_week_0: str           # a summary's <outcome>_start
+    week_to_year: tuple[str, str]              # a weekly flow's unit, once summed over the final year
+    this_week_to_final_year: tuple[str, str]   # and its meaning
+
+
+_ENGLISH = _Words(COLUMN_TABLES, GROUP_MEANINGS, "residents of equity group '{}'", "residents of neighbourhood '{}'",
+                  "group '{}'", "{outcome} at week 0 (the initial state): {meaning}", (" a week", " a year"),
+                  (" this week", " over the final year"))
+
+
+@functools.cache
+def _words(lang: str) -> _Words:
+    """The codebook's words in ``lang``: English here, French from :mod:`sim.outcomes_fr`."""
+    if lang not in CODEBOOK_LANGUAGES:
+        raise ValueError(f"expected a codebook language, one of {', '.join(CODEBOOK_LANGUAGES)}; found {lang!r}")
+    if lang == "en":
+        return _ENGLISH
+    from . import outcomes_fr as fr
+    tables = {table: tuple((name, fr.UNITS[unit], fr.RANGES[rng], fr.MEANINGS[table][name])
+                           for name, unit, rng, _ in entries) for table, entries in COLUMN_TABLES.items()}
+    return _Words(tables, fr.GROUPS, fr.EQUITY_GROUP, fr.NEIGHBOURHOOD, fr.OTHER_GROUP, fr.AT_WEEK_0,
+                  fr.WEEK_TO_YEAR, fr.THIS_WEEK_TO_FINAL_YEAR)
+
+
+def _group_text(group: str, words: _Words) -> str:
+    if group in words.groups:
+        return words.groups[group]
     if group.startswith("group_"):
-        return f"residents of equity group '{group[6:]}'"
+        return words.equity_group.format(group[6:])
     if group.startswith("nb_"):
-        return f"residents of neighbourhood '{group[3:]}'"
-    return f"group '{group}'"
+        return words.neighbourhood.format(group[3:])
+    return words.other_group.format(group)
 
 
-def _match(entries, column: str) -> tuple[str, str, str] | None:
+def _match(entries, column: str, words: _Words = _ENGLISH) -> tuple[str, str, str] | None:
     """(unit, range, meaning) of ``column``: the entry of that name, else the first pattern it fits
     (``spending_total`` is its own entry, not ``spending_{line}``)."""
     for name, unit, rng, meaning in entries:
@@ -430,51 +469,53 @@ def _match(entries, column: str) -> tuple[str, str, str] | None:
         found = re.match(pattern, column)
         if found:
             value = found.group(1)
-            text = _group_text(value) if field == "G" else value
+            text = _group_text(value, words) if field == "G" else value
             return tuple(s.replace("{" + field + "}", text) for s in (unit, rng, meaning))
     return None
 
 
-def describe_column(column: str, table: str = "outcomes") -> dict[str, str]:
+def describe_column(column: str, table: str = "outcomes", lang: str = "en") -> dict[str, str]:
     """Unit, range and meaning of one column of ``table`` (``outcomes``, ``summary``, ``snapshot``,
-    ``edges``, ``workshop`` for the workshop page's downloads, or ``sweep`` for a sweep's ``weekly/``);
-    empty strings for a column this module does not define (a sweep's custom ``simulate``). In
-    ``summary`` an outcome is its final-year mean or sum, as ``final_year`` says."""
+    ``edges``, ``workshop`` for the workshop page's downloads, or ``sweep`` for a sweep's ``weekly/``),
+    in English or French (``lang``); empty strings for a column this module does not define (a sweep's
+    custom ``simulate``). In ``summary`` an outcome is its final-year mean or sum, as ``final_year`` says."""
+    words = _words(lang)
     sweep_tables = ("summary", "sweep")   # identifiers and run facts first, then the outcomes
-    entries = {"snapshot": [SNAPSHOT_COLUMNS], "edges": [EDGE_COLUMNS], "outcomes": [OUTCOME_COLUMNS],
-               "workshop": [WORKSHOP_COLUMNS, OUTCOME_COLUMNS]}.get(
-        table, [SWEEP_ID_COLUMNS, SUMMARY_COLUMNS])
-    found = next((hit for listed in entries if (hit := _match(listed, column)) is not None), None)
+    looked_up = {"snapshot": ["snapshot"], "edges": ["edges"], "outcomes": ["outcomes"],
+                 "workshop": ["workshop", "outcomes"]}.get(table, ["sweep_ids", "summary"])
+    found = next((hit for name in looked_up if (hit := _match(words.tables[name], column, words)) is not None), None)
+    outcomes = words.tables["outcomes"]
     final_year = ""
     if found is None and table in sweep_tables and column.endswith("_start"):
         outcome = column.removesuffix("_start")
-        if (inner := _match(OUTCOME_COLUMNS, outcome)) is not None:
-            found = (inner[0], inner[1], f"{outcome} at week 0 (the initial state): {inner[2]}")
+        if (inner := _match(outcomes, outcome, words)) is not None:
+            found = (inner[0], inner[1], words.at_week_0.format(outcome=outcome, meaning=inner[2]))
     if found is None and table in sweep_tables:
-        found = _match(OUTCOME_COLUMNS, column)
+        found = _match(outcomes, column, words)
         if found is not None and table == "summary" and column not in ("week", "year"):
             final_year = "sum" if column in SUMMED_IN_SUMMARY else "last" if column in LAST_IN_SUMMARY else "mean"
             if final_year == "sum":   # a flow: the final year's total
                 unit, rng, meaning = found
-                found = (unit.replace(" a week", " a year"), rng, meaning.replace(" this week", " over the final year"))
+                found = (unit.replace(*words.week_to_year), rng, meaning.replace(*words.this_week_to_final_year))
     unit, rng, meaning = found or ("", "", "")
     return {"unit": unit, "range": rng, "final_year": final_year, "meaning": meaning}
 
 
 def codebook(tables: "dict[str, tuple[str, pd.DataFrame | list[tuple[str, str]]]]",
-             currency: str | None = None) -> pd.DataFrame:
+             currency: str | None = None, lang: str = "en") -> pd.DataFrame:
     """The codebook of the files written: one row per file and column, ``CODEBOOK_FIELDS``.
 
     ``tables`` maps a file name (or pattern, ``residents_week*.parquet``) to ``(table, frame)``, ``table``
     as in :func:`describe_column` and ``frame`` the data written (or its ``[(column, dtype), ...]``).
     Amounts are in ``currency``, the scenario's ``funding.currency`` (``EUR a week``); without it a unit
-    names that key (``funding.currency a week``).
+    names that key (``funding.currency a week``). Units, ranges and meanings are in ``lang``, English or
+    French (the field names and the columns' names are the files' own, in every language).
     """
     rows = []
     for file, (table, frame) in tables.items():
         columns = list(frame.dtypes.astype(str).items()) if isinstance(frame, pd.DataFrame) else list(frame)
         for column, dtype in columns:
-            described = describe_column(column, table)
+            described = describe_column(column, table, lang)
             if currency is not None:
                 described["unit"] = unit_in(described["unit"], currency)
             rows.append({"file": file, "column": column, "dtype": str(dtype), **described})

@@ -220,8 +220,11 @@ def test_keep_this_run_downloads_the_outcomes_shown_and_a_scenario_that_runs_the
     page.locator(".cc-lang .v-btn", has_text="FR").click()                 # the levers sheet follows the page
     assert wait_for(lambda: "Excel" in page.locator(".cc-download-workbook").inner_text()
                     and "Résultats" in page.locator(".cc-download-workbook").inner_text())
-    french = pd.read_excel(download(".cc-download-workbook"), sheet_name="levers")
-    assert french.columns[0] == "Levier" and "Niveau de financement (× montants prévus)" in set(french["Levier"])
+    french = pd.read_excel(download(".cc-download-workbook"), sheet_name=None)
+    assert list(french) == ["résultats", "dictionnaire", "leviers"]
+    chosen = french["leviers"]
+    assert chosen.columns[0] == "Levier" and "Niveau de financement (× montants prévus)" in set(chosen["Levier"])
+    assert french["dictionnaire"].columns[-1] == "signification"
 
 
 def test_the_speed_measurement_plays_the_page_and_counts_every_resident(browser, server):

@@ -317,7 +317,7 @@ def test_the_excel_download_holds_the_same_outcomes_as_numbers_with_a_codebook(r
     import pandas as pd
 
     path = tmp_path / run.file_name("xlsx")
-    path.write_bytes(run.outcomes_workbook())
+    path.write_bytes(run.outcomes_workbook("en"))
     assert path.name == "centre-sud-workshop-seed0.xlsx"
     sheets = pd.read_excel(path, sheet_name=None)
     assert list(sheets) == ["outcomes", "codebook", "levers"]
@@ -336,6 +336,25 @@ def test_the_excel_download_holds_the_same_outcomes_as_numbers_with_a_codebook(r
     assert "CAD" in book.loc["spending_total", "unit"]
 
 
+def test_a_french_rooms_workbook_names_its_sheets_and_explains_its_columns_in_french(run):
+    """The page's default language is French: its workbook's sheets and codebook are in French, with
+    the same outcome columns (the CSV's names, which code reads) described row for row."""
+    import pandas as pd
+
+    french = pd.read_excel(io.BytesIO(run.outcomes_workbook()), sheet_name=None)
+    english = pd.read_excel(io.BytesIO(run.outcomes_workbook("en")), sheet_name=None)
+    assert list(french) == ["résultats", "dictionnaire", "leviers"]
+    pd.testing.assert_frame_equal(french["résultats"], english["outcomes"])
+    book = french["dictionnaire"]
+    assert list(book.columns) == ["colonne", "type", "unité", "plage", "signification"]
+    assert list(book["colonne"]) == list(english["codebook"]["column"])
+    assert (book["signification"] != english["codebook"]["meaning"]).all()
+    described = book.set_index("colonne")
+    assert described.loc["spending_total", "unité"] == "CAD par semaine"
+    assert "isolées" in described.loc["isolated_share_65_alone", "signification"]
+    assert "référence" in described.loc["series", "signification"]
+
+
 def test_the_excel_downloads_levers_sheet_says_what_the_room_chose_in_the_pages_language(scenarios, tmp_path):
     import pandas as pd
 
@@ -344,7 +363,7 @@ def test_the_excel_downloads_levers_sheet_says_what_the_room_chose_in_the_pages_
     r = WorkshopRun(community, baseline, values)
     path = tmp_path / "levers.xlsx"
     path.write_bytes(r.outcomes_workbook("fr"))
-    sheet = pd.read_excel(path, sheet_name="levers").set_index("Levier")
+    sheet = pd.read_excel(path, sheet_name="leviers").set_index("Levier")
     assert list(sheet.columns) == ["Valeur dans cette simulation", "Valeur du scénario"]
     assert len(sheet) == len(levers.LEVERS)
     assert tuple(sheet.loc["Niveau de financement (× montants prévus)"]) == (1.5, 1.0)   # numbers stay numbers

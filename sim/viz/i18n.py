@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-NBSP = "\u00a0"    # no-break space: before a French colon, inside guillemets
+from ..typography import NBSP, french_spacing
+
 NNBSP = "\u202f"   # narrow no-break space: the French thousands separator
 
 LANGUAGES = ("fr", "en")
@@ -58,7 +59,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_outcomes": "Résultats jusqu'ici (CSV)",
         "download_workbook": "Résultats jusqu'ici (Excel)",
         "download_scenario": "Scénario avec ses leviers (YAML)",
-        # the Excel download's levers sheet
+        # the Excel download: its sheets, the codebook's columns (as in a run's codebook.csv in English), the
+        # levers sheet's columns
+        "keep.sheet.outcomes": "résultats",
+        "keep.sheet.codebook": "dictionnaire",
+        "keep.sheet.levers": "leviers",
+        "keep.codebook.column": "colonne",
+        "keep.codebook.dtype": "type",
+        "keep.codebook.unit": "unité",
+        "keep.codebook.range": "plage",
+        "keep.codebook.meaning": "signification",
         "keep.lever": "Levier",
         "keep.value": "Valeur dans cette simulation",
         "keep.own_value": "Valeur du scénario",
@@ -194,7 +204,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_outcomes": "Outcomes so far (CSV)",
         "download_workbook": "Outcomes so far (Excel)",
         "download_scenario": "Scenario with its levers (YAML)",
-        # the Excel download's levers sheet
+        # the Excel download: its sheets, the codebook's columns (as in a run's codebook.csv in English), the
+        # levers sheet's columns
+        "keep.sheet.outcomes": "outcomes",
+        "keep.sheet.codebook": "codebook",
+        "keep.sheet.levers": "levers",
+        "keep.codebook.column": "column",
+        "keep.codebook.dtype": "dtype",
+        "keep.codebook.unit": "unit",
+        "keep.codebook.range": "range",
+        "keep.codebook.meaning": "meaning",
         "keep.lever": "Lever",
         "keep.value": "Value in this run",
         "keep.own_value": "Scenario's own value",
@@ -333,15 +352,8 @@ def scenario_name(name: str, lang: str) -> str:
     return name
 
 
-def _french_spacing(text: str) -> str:
-    """French typography: a no-break space before ``: ; ! ?`` and inside « », so none starts a line, and
-    the typographic apostrophe (« l’atelier », as the report writes it)."""
-    text = re.sub(r" ([:;!?»])", NBSP + r"\1", text).replace("'", "’")
-    return text.replace("« ", "«" + NBSP)
-
-
-STRINGS["fr"] = {key: _french_spacing(text) for key, text in STRINGS["fr"].items()}
-SCENARIO_NAMES_FR = {name: _french_spacing(french) for name, french in SCENARIO_NAMES_FR.items()}
+STRINGS["fr"] = {key: french_spacing(text) for key, text in STRINGS["fr"].items()}
+SCENARIO_NAMES_FR = {name: french_spacing(french) for name, french in SCENARIO_NAMES_FR.items()}
 
 
 def number(value: float, lang: str, spec: str = "") -> str:

@@ -184,11 +184,15 @@ class WorkshopRun:
         stored as numbers, so a French spreadsheet shows ``0,123`` where the CSV's ``0.123`` would open as
         text in a single column. Sheet ``outcomes`` holds the table (its first row frozen); sheet
         ``codebook``, each column's unit (amounts in the scenario's currency), range and meaning; sheet
-        ``levers``, :meth:`levers_table` in the page's language ``lang``."""
+        ``levers``, :meth:`levers_table`. The sheets' names and all but the outcomes' column names (the
+        CSV's) are in the page's language ``lang``: a French room reads sheets ``résultats``,
+        ``dictionnaire`` and ``leviers``, and the codebook in French."""
         table = self.outcomes_table()
-        book = codebook({"": ("workshop", table)}, self.model.params.funding.currency)
-        sheets = {"outcomes": table, "codebook": book.drop(columns=["file", "final_year"]),   # one file, weekly
-                  "levers": self.levers_table(lang)}
+        book = codebook({"": ("workshop", table)}, self.model.params.funding.currency, lang)
+        book = book.drop(columns=["file", "final_year"])                                   # one file, weekly
+        book.columns = [t(f"keep.codebook.{field}", lang) for field in book.columns]
+        sheets = {t(f"keep.sheet.{name}", lang): sheet
+                  for name, sheet in (("outcomes", table), ("codebook", book), ("levers", self.levers_table(lang)))}
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as excel:
             for name, sheet in sheets.items():
