@@ -455,7 +455,7 @@ def _group_text(group: str, words: _Words) -> str:
     return words.other_group.format(group)
 
 
-def _match(entries, column: str, words: _Words = _ENGLISH) -> tuple[str, str, str] | None:
+def _match(entries, column: str, words: _Words) -> tuple[str, str, str] | None:
     """(unit, range, meaning) of ``column``: the entry of that name, else the first pattern it fits
     (``spending_total`` is its own entry, not ``spending_{line}``)."""
     for name, unit, rng, meaning in entries:
